@@ -1,0 +1,444 @@
+"""``ZohoBooksClient``: one Zoho Books organization over httpx, paced, retried and counted.
+
+One concern per layer: ``ZohoOAuth`` keeps the token, ``OrgRateLimiter`` paces, ``_send`` retries one
+GET, ``_check_envelope`` turns Zoho's envelope into typed errors, and the paging helpers walk lists.
+JSON numbers with a fraction are parsed as ``Decimal``: money never passes through a float.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+import httpx
+
+from loader.zoho.auth import TokenCache, ZohoCredentials, ZohoOAuth
+from loader.zoho.errors import (
+    ZohoApiError,
+    ZohoAuthError,
+    ZohoDailyLimitError,
+    ZohoMalformedResponseError,
+    ZohoNotFoundError,
+    ZohoOrganizationError,
+    ZohoRateLimitError,
+    ZohoTransientError,
+)
+from loader.zoho.ratelimit import DEFAULT_LIMITERS, LimiterRegistry, RateLimits
+from loader.zoho.regions import accounts_url_for, api_base_url_for
+
+log = logging.getLogger(__name__)
+
+MAX_PER_PAGE = 200
+CODE_RATE_LIMIT = 44
+CODE_DAILY_LIMIT = 45
+CODE_CONCURRENCY = 1070
+CODE_NOT_FOUND = 1002
+CODE_INVALID_VALUE = 2
+CODE_NOT_IN_ORGANIZATION = 6041
+_USAGE_FLUSH_EVERY = 25
+
+JsonObject = dict[str, Any]
+
+
+class ConnectionSettings(Protocol):
+    """What the client needs of a connection's configuration (``loader.config.ZohoConnectionConfig``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def organization_id(self) -> str: ...
+    @property
+    def accounts_url(self) -> str | None: ...
+    @property
+    def api_base_url(self) -> str | None: ...
+    @property
+    def requests_per_minute(self) -> int: ...
+    @property
+    def max_in_flight(self) -> int: ...
+
+
+class UsageRecorder(Protocol):
+    def record_calls(
+        self,
+        connection: str,
+        organization_id: str,
+        *,
+        calls: int,
+        throttled: int = 0,
+        daily_limit: int | None = None,
+        remaining: int | None = None,
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded, jittered back-off. Delays are in real seconds, so tests shrink them with a time scale."""
+
+    max_attempts: int = 6
+    base_delay: float = 1.0  # 5xx, timeouts, dropped connections
+    throttle_delay: float = 10.0  # 429 code 44: a sixth of Zoho's one-minute window
+    concurrency_delay: float = 1.0  # 429 code 1070
+    max_delay: float = 60.0
+
+    def delay(self, base: float, attempt: int, rng: random.Random) -> float:
+        # "Full jitter": spreads the retries of parallel callers instead of stampeding in step.
+        return rng.uniform(base / 2, min(self.max_delay, base * 2 ** (attempt - 1)))
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    rows: list[JsonObject]
+    has_more: bool
+
+
+def _int_header(headers: httpx.Headers, name: str) -> int | None:
+    value = headers.get(name)
+    try:
+        return int(float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+class ZohoBooksClient:
+    """Read access to one organization of one Zoho connection. Thread-safe."""
+
+    def __init__(
+        self,
+        connection: ConnectionSettings,
+        credentials: ZohoCredentials,
+        *,
+        api_domain: str | None = None,
+        token_cache: TokenCache | None = None,
+        limits: RateLimits | None = None,
+        limiters: LimiterRegistry = DEFAULT_LIMITERS,
+        retry: RetryPolicy | None = None,
+        usage: UsageRecorder | None = None,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 30.0,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+        seed: int | None = None,
+    ) -> None:
+        self.connection = connection
+        self.organization_id = connection.organization_id
+        self._stored_api_domain = api_domain
+        self.auth = ZohoOAuth(accounts_url_for(connection), credentials, token_cache, clock=clock)
+        self.limiter = limiters.for_organization(
+            connection.organization_id,
+            limits or RateLimits(connection.requests_per_minute, 60.0, connection.max_in_flight),
+        )
+        self.retry = retry or RetryPolicy()
+        self._usage = usage
+        self._sleep = sleep
+        self._rng = random.Random(seed)
+        self._token_url = self.auth.token_request().url
+        self._http = httpx.Client(
+            auth=self.auth,
+            transport=transport,
+            timeout=timeout,
+            headers={"Accept": "application/json", "User-Agent": "ml-connector"},
+            event_hooks={"response": [self._on_response]},
+        )
+        self._counter_lock = threading.Lock()
+        self.calls_made = 0  # API requests that got an answer, retries and 401 replays included
+        self.throttled = 0  # 429s received
+        self.daily_limit: int | None = None
+        self.daily_remaining: int | None = None
+        self._daily_resets_at: float | None = None
+        self._unflushed_calls = 0
+        self._unflushed_throttled = 0
+        self._base_url: str | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"ZohoBooksClient(connection={self.connection.name!r}, organization_id={self.organization_id!r})"
+        )
+
+    def __enter__(self) -> ZohoBooksClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.flush_usage()
+        self._http.close()
+
+    # --- where to call ------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The API base: the connection's override, else ``api_domain`` from the token (fetching one
+        if none is known yet), else the region's default."""
+        if self._base_url is None:
+            domain = self._stored_api_domain or self.auth.api_domain
+            if not self.connection.api_base_url and not domain:
+                domain = self.auth.ensure_token(self._http).api_domain
+            self._base_url = api_base_url_for(self.connection, domain)
+        return self._base_url
+
+    # --- counting -----------------------------------------------------------------------
+
+    def _on_response(self, response: httpx.Response) -> None:
+        if response.request.url == self._token_url:
+            return
+        limit = _int_header(response.headers, "X-Rate-Limit-Limit")
+        remaining = _int_header(response.headers, "X-Rate-Limit-Remaining")
+        reset = _int_header(response.headers, "X-Rate-Limit-Reset")
+        with self._counter_lock:
+            self.calls_made += 1
+            self._unflushed_calls += 1
+            if response.status_code == 429:
+                self.throttled += 1
+                self._unflushed_throttled += 1
+            # The headers describe the daily quota (see DECISIONLOG); a limit no larger than the
+            # per-minute budget would mean they describe the minute window instead, which the
+            # limiter already paces, so only daily-sized figures are kept.
+            if limit is not None and limit > self.limiter.limits.requests_per_window:
+                self.daily_limit = limit
+                self.daily_remaining = remaining
+                if reset is not None:
+                    # Seconds from now, or an epoch time: both readings are seen in the wild.
+                    self._daily_resets_at = reset if reset > 1_000_000_000 else time.time() + reset
+            flush = self._unflushed_calls >= _USAGE_FLUSH_EVERY
+        if flush:
+            self.flush_usage()
+
+    def flush_usage(self) -> None:
+        with self._counter_lock:
+            calls, throttled = self._unflushed_calls, self._unflushed_throttled
+            self._unflushed_calls = self._unflushed_throttled = 0
+            limit, remaining = self.daily_limit, self.daily_remaining
+        if self._usage is not None and (calls or throttled):
+            self._usage.record_calls(
+                self.connection.name,
+                self.organization_id,
+                calls=calls,
+                throttled=throttled,
+                daily_limit=limit,
+                remaining=remaining,
+            )
+
+    def _resets_in(self) -> float | None:
+        return max(0.0, self._daily_resets_at - time.time()) if self._daily_resets_at else None
+
+    def _daily_limit_error(self, path: str, status: int) -> ZohoDailyLimitError:
+        resets = self._resets_in()
+        when = f" in about {resets / 3600:.1f} h" if resets is not None else " at midnight, Zoho's time"
+        limit = f" of {self.daily_limit}" if self.daily_limit else ""
+        return ZohoDailyLimitError(
+            f"Zoho's daily API limit for organization {self.organization_id} is spent "
+            f"({self.calls_made} calls by this run{limit} allowed today). What was loaded is kept; "
+            f"the next run continues where this one stopped once the quota resets{when}.",
+            status=status,
+            code=CODE_DAILY_LIMIT,
+            path=path,
+            organization_id=self.organization_id,
+            calls_today=self.calls_made,
+            daily_limit=self.daily_limit,
+            resets_in_seconds=resets,
+        )
+
+    # --- one GET ------------------------------------------------------------------------
+
+    def get(
+        self, path: str, params: Mapping[str, Any] | None = None, *, organization: bool = True
+    ) -> JsonObject:
+        """GET ``path`` (relative to the API base) and return Zoho's envelope, checked."""
+        query = dict(params or {})
+        if organization:
+            query["organization_id"] = self.organization_id
+        url = f"{self.base_url}/{path.lstrip('/')}"
+        response = self._send(path, url, query)
+        return self._check_envelope(path, response)
+
+    def _send(self, path: str, url: str, query: dict[str, Any]) -> httpx.Response:
+        policy = self.retry
+        last_problem = "no attempt made"
+        for attempt in range(1, policy.max_attempts + 1):
+            if self.daily_remaining == 0 and (self._resets_in() or 0) > 0:
+                # Zoho said the quota is spent; another call would only collect a 45.
+                raise self._daily_limit_error(path, 429)
+            delay_base: float | None = None
+            with self.limiter.slot():
+                try:
+                    response = self._http.get(url, params=query)
+                except (httpx.TimeoutException, httpx.TransportError) as exc:
+                    last_problem = f"{type(exc).__name__} talking to Zoho"
+                    delay_base = policy.base_delay
+                    response = None
+            if response is not None:
+                if response.status_code == 429:
+                    code = self._error_code(response)
+                    if code == CODE_DAILY_LIMIT:
+                        self.daily_remaining = 0
+                        raise self._daily_limit_error(path, 429)
+                    if code == CODE_CONCURRENCY:
+                        last_problem = "429 code 1070 (too many concurrent calls)"
+                        delay_base = policy.concurrency_delay
+                    else:
+                        last_problem = f"429 code {code} (rate limit)"
+                        delay_base = policy.throttle_delay
+                        # Zoho counted more than the limiter did: hold every thread of this org.
+                        self.limiter.pause(policy.delay(delay_base, attempt, self._rng))
+                elif response.status_code >= 500:
+                    last_problem = f"HTTP {response.status_code} from Zoho"
+                    delay_base = policy.base_delay
+                else:
+                    return response
+            if attempt < policy.max_attempts:
+                assert delay_base is not None
+                wait = policy.delay(delay_base, attempt, self._rng)
+                log.warning(
+                    "zoho call failed, retrying",
+                    extra={
+                        "path": path,
+                        "problem": last_problem,
+                        "attempt": attempt,
+                        "wait_s": round(wait, 3),
+                    },
+                )
+                self._sleep(wait)
+        error_type = ZohoRateLimitError if last_problem.startswith("429") else ZohoTransientError
+        raise error_type(
+            f"Zoho kept failing on {path} for organization {self.organization_id} after "
+            f"{policy.max_attempts} attempts ({last_problem}); nothing partial was kept, run the sync again "
+            "later",
+            status=0,
+            code=None,
+            path=path,
+        )
+
+    @staticmethod
+    def _error_code(response: httpx.Response) -> int | None:
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            return None
+        code = body.get("code") if isinstance(body, dict) else None
+        return code if isinstance(code, int) else None
+
+    def _check_envelope(self, path: str, response: httpx.Response) -> JsonObject:
+        status = response.status_code
+        try:
+            body = json.loads(response.content, parse_float=Decimal)
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise ZohoMalformedResponseError(
+                f"Zoho answered {path} with HTTP {status} and a body that is not a JSON object "
+                f"({response.headers.get('content-type', 'no content type')}); nothing was kept from it",
+                status=status,
+                code=None,
+                path=path,
+            )
+        code = body.get("code")
+        message = str(body.get("message", ""))
+        if status == 401:
+            raise ZohoAuthError(
+                f"Zoho refused the access token for organization {self.organization_id} even after renewing "
+                f"it (code {code}: {message}). The refresh token lacks a scope or was revoked: grant "
+                "the ZohoBooks read scopes and run `ml-connector auth zoho` again."
+            )
+        if code == 0 and status < 400:
+            return body
+        if code == CODE_NOT_FOUND or status == 404:
+            raise ZohoNotFoundError(
+                f"Zoho has no such record at {path} (code {code}: {message})",
+                status=status,
+                code=code,
+                path=path,
+            )
+        if code == CODE_NOT_IN_ORGANIZATION or (
+            code == CODE_INVALID_VALUE and "organization" in message.lower()
+        ):
+            raise ZohoOrganizationError(
+                f"Zoho does not know organization {self.organization_id} for connection "
+                f"{self.connection.name!r} (code {code}: {message}). Check organization_id and region in "
+                "ml-connector.toml: `GET /organizations` lists the ids this login can see.",
+                status=status,
+                code=code,
+                path=path,
+            )
+        raise ZohoApiError(
+            f"Zoho answered {path} with HTTP {status}, code {code}: {message}",
+            status=status,
+            code=code if isinstance(code, int) else None,
+            path=path,
+        )
+
+    # --- lists --------------------------------------------------------------------------
+
+    def list_organizations(self) -> list[JsonObject]:
+        body = self.get("organizations", organization=False)
+        return self._rows(body, "organizations", "organizations")
+
+    def _rows(self, body: JsonObject, root_key: str, path: str) -> list[JsonObject]:
+        rows = body.get(root_key)
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise ZohoMalformedResponseError(
+                f"Zoho's answer to {path} has no list under {root_key!r}", status=200, code=0, path=path
+            )
+        return rows
+
+    def get_record(self, path: str, record_id: str, root_key: str) -> JsonObject:
+        body = self.get(f"{path}/{record_id}")
+        record = body.get(root_key)
+        if not isinstance(record, dict):
+            raise ZohoMalformedResponseError(
+                f"Zoho's answer to {path}/{record_id} has no object under {root_key!r}",
+                status=200,
+                code=0,
+                path=path,
+            )
+        return record
+
+    def iter_pages(
+        self,
+        path: str,
+        root_key: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        start_page: int = 1,
+        per_page: int = MAX_PER_PAGE,
+    ) -> Iterator[Page]:
+        page = start_page
+        while True:
+            body = self.get(path, {**(params or {}), "page": page, "per_page": per_page})
+            rows = self._rows(body, root_key, path)
+            context = body.get("page_context")
+            has_more = bool(context.get("has_more_page")) if isinstance(context, dict) else False
+            yield Page(page, rows, has_more)
+            if not has_more:
+                return
+            page += 1
+
+    def iter_records(
+        self,
+        path: str,
+        root_key: str,
+        id_field: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        start_page: int = 1,
+    ) -> Iterator[JsonObject]:
+        """Every row of a list once: Zoho has been seen to repeat a row across page boundaries."""
+        seen: set[str] = set()
+        for page in self.iter_pages(path, root_key, params, start_page=start_page):
+            for row in page.rows:
+                key = str(row.get(id_field))
+                if key in seen:
+                    log.debug("dropped a row repeated across pages", extra={"path": path, "id": key})
+                    continue
+                seen.add(key)
+                yield row

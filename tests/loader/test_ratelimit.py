@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import threading
+import time
+
+from loader.zoho.ratelimit import LimiterRegistry, OrgRateLimiter, RateLimits
+
+
+def test_no_window_ever_holds_more_starts_than_the_limit() -> None:
+    limiter = OrgRateLimiter(RateLimits(requests_per_window=5, window_seconds=0.2, max_in_flight=3))
+    starts: list[float] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(5):
+            with limiter.slot():
+                with lock:
+                    starts.append(time.monotonic())
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    starts.sort()
+    assert len(starts) == 20
+    for i in range(len(starts) - 5):
+        # the 6th start after any start comes at least one window later
+        assert starts[i + 5] - starts[i] >= 0.2
+    # 20 starts at 5 per 0.2 s need at least three full windows
+    assert starts[-1] - starts[0] >= 0.6
+
+
+def test_in_flight_cap_holds() -> None:
+    limiter = OrgRateLimiter(RateLimits(requests_per_window=1000, window_seconds=1, max_in_flight=2))
+    active = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def worker() -> None:
+        nonlocal active, peak
+        with limiter.slot():
+            with lock:
+                active += 1
+                peak = max(peak, active)
+            time.sleep(0.02)
+            with lock:
+                active -= 1
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak == 2
+
+
+def test_pause_holds_the_next_start() -> None:
+    limiter = OrgRateLimiter(RateLimits(requests_per_window=100, window_seconds=1, max_in_flight=2))
+    limiter.pause(0.15)
+    began = time.monotonic()
+    with limiter.slot():
+        pass
+    assert time.monotonic() - began >= 0.14
+
+
+def test_registry_shares_one_limiter_per_organization() -> None:
+    registry = LimiterRegistry()
+    limits = RateLimits()
+    assert registry.for_organization("1", limits) is registry.for_organization("1", limits)
+    assert registry.for_organization("1", limits) is not registry.for_organization("2", limits)
