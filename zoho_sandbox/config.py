@@ -1,8 +1,9 @@
 """Knobs of the sandbox: Zoho's limits (scaled in time), its quirks, and injected faults.
 
-Durations are in Zoho-seconds: the sandbox's clock runs ``time_scale`` times faster than the real one, so with
-``time_scale=60`` a Zoho-minute (a rate window) lasts one real second and a Zoho-hour (a token's life) one real
-minute. ``FaultConfig.slow_seconds`` is the exception: it is real seconds, since it simulates a slow network.
+Durations are in Zoho-seconds: the sandbox's clock runs ``time_scale`` times faster than the real one, so
+with ``time_scale=60`` a Zoho-minute (a rate window) lasts one real second and a Zoho-hour (a token's life)
+one real minute. ``FaultConfig.slow_seconds`` is the exception: real seconds, as it simulates a slow
+network.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ class ConfigError(ValueError):
 class FaultConfig:
     """Faults injected into API calls (never the token endpoint or the admin API).
 
-    Each API call draws from ``random.Random`` seeded by ``seed`` and the call's sequence number, so a run with
-    the same calls in the same order meets the same faults.
+    Each API call draws from ``random.Random`` seeded by ``seed`` and the call's sequence number, so a run
+    with the same calls in the same order meets the same faults.
     """
 
     error_rate: float = 0.0  # share of calls answered with a 5xx (500 JSON, 502/503 HTML)
@@ -63,18 +64,19 @@ class SandboxConfig:
 
     def update(self, partial: dict[str, Any]) -> None:
         """Apply a JSON partial update (the admin API's body): top-level settings, ``faults`` as a nested
-        object, ``daily_limits`` merged per org, ``today`` as ``YYYY-MM-DD``. Validates before changing anything."""
-        staged = dataclasses.replace(self, faults=dataclasses.replace(self.faults), daily_limits=dict(self.daily_limits))
+        object, ``daily_limits`` (or ``daily_limit`` given an object) merged per org, ``today`` as
+        ``YYYY-MM-DD``. Validates everything before changing anything."""
+        staged = dataclasses.replace(
+            self, faults=dataclasses.replace(self.faults), daily_limits=dict(self.daily_limits)
+        )
         for key, value in partial.items():
             if key == "faults":
                 if not isinstance(value, dict):
                     raise ConfigError("faults must be an object")
                 for fkey, fvalue in value.items():
                     _set_checked(staged.faults, fkey, fvalue)
-            elif key == "daily_limits":
-                if not isinstance(value, dict) or not all(
-                    isinstance(v, int) and not isinstance(v, bool) for v in value.values()
-                ):
+            elif key in ("daily_limits", "daily_limit") and isinstance(value, dict):
+                if not all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
                     raise ConfigError("daily_limits must map organization ids to integers")
                 staged.daily_limits.update({str(k): v for k, v in value.items()})
             elif key == "today":

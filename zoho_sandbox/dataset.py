@@ -18,7 +18,9 @@ class OrgBooks:
     (``2026-03-05T14:22:10-0800``).
     """
 
-    organization: Record  # the row GET /organizations returns (organization_id, name, currency_code, time_zone...)
+    organization: (
+        Record  # the row GET /organizations returns (organization_id, name, currency_code, time_zone...)
+    )
     region: str  # data center: us, eu, in, au, jp, ca, cn, sa
     daily_limit: int  # plan's daily API call cap (code 45 past it)
     records: dict[str, dict[str, Record]] = field(default_factory=dict)  # entity name -> id -> detail record

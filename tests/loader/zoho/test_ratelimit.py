@@ -13,9 +13,8 @@ def test_no_window_ever_holds_more_starts_than_the_limit() -> None:
 
     def worker() -> None:
         for _ in range(5):
-            with limiter.slot():
-                with lock:
-                    starts.append(time.monotonic())
+            with limiter.slot(), lock:
+                starts.append(time.monotonic())
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for t in threads:

@@ -45,7 +45,9 @@ def test_api_domain_from_the_token_beats_the_region_default() -> None:
 
 
 def test_overrides_beat_everything() -> None:
-    conn = Conn("us", accounts_url="http://127.0.0.1:9000/us/", api_base_url="http://127.0.0.1:9000/x/books/v3/")
+    conn = Conn(
+        "us", accounts_url="http://127.0.0.1:9000/us/", api_base_url="http://127.0.0.1:9000/x/books/v3/"
+    )
     assert accounts_url_for(conn) == "http://127.0.0.1:9000/us"
     assert api_base_url_for(conn, "https://www.zohoapis.eu") == "http://127.0.0.1:9000/x/books/v3"
 

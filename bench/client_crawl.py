@@ -1,0 +1,104 @@
+"""Benchmark: the Zoho client crawling a sandbox organization under Zoho's real limits, time-scaled.
+
+Prints, for one organization: API calls used ÷ the minimum needed (list pages + one detail call per
+document), calls per Zoho-minute achieved ÷ the 100/min limit, and the 429s received (goal: none).
+With --time-scale 60 a Zoho minute lasts one real second, so the figures are Zoho's, compressed.
+
+    .venv/bin/python bench/client_crawl.py --invoices-per-org 2000 --time-scale 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from rich.console import Console
+from rich.table import Table
+
+from loader.secret import Secret
+from loader.zoho.auth import ZohoCredentials
+from loader.zoho.client import ZohoBooksClient
+from loader.zoho.ratelimit import LimiterRegistry, RateLimits
+from zoho_sandbox.config import SandboxConfig
+from zoho_sandbox.entities import BY_NAME
+from zoho_sandbox.generator import generate_dataset
+from zoho_sandbox.server import SandboxServer
+
+US_ORG = "10234695"
+
+
+class Conn:
+    name = "bench"
+    region = "us"
+    organization_id = US_ORG
+    api_base_url = None
+    requests_per_minute = 100
+    max_in_flight = 5
+
+    def __init__(self, accounts_url: str) -> None:
+        self.accounts_url = accounts_url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--invoices-per-org", type=int, default=2000)
+    parser.add_argument("--time-scale", type=float, default=60.0)
+    parser.add_argument("--details", type=int, default=1500, help="detail calls to make (invoices)")
+    args = parser.parse_args()
+    console = Console()
+
+    began = time.perf_counter()
+    dataset = generate_dataset(seed=3, invoices_per_org=args.invoices_per_org)
+    console.print(
+        f"generated {args.invoices_per_org} invoices per org in {time.perf_counter() - began:.1f} s"
+    )
+    refresh = next(t for t, (_, region) in dataset.refresh_tokens.items() if region == "us")
+    client_id = dataset.refresh_tokens[refresh][0]
+    secret = next(c.client_secret for c in dataset.oauth_clients if c.client_id == client_id)
+    window = 60.0 / args.time_scale
+
+    with SandboxServer(dataset, SandboxConfig(time_scale=args.time_scale)) as sandbox:
+        client = ZohoBooksClient(
+            Conn(sandbox.accounts_url("us")),
+            ZohoCredentials(client_id, Secret(secret), Secret(refresh)),
+            limiters=LimiterRegistry(),
+            limits=RateLimits(requests_per_window=100, window_seconds=window, max_in_flight=5),
+        )
+        client.get("settings/taxes")  # the token, outside the measurement
+        sandbox.reset_stats()
+        entity = BY_NAME["invoices"]
+        began = time.perf_counter()
+        ids = [
+            r[entity.id_field] for r in client.iter_records(entity.path, entity.list_root, entity.id_field)
+        ]
+        list_calls = client.calls_made - 1
+        targets = ids[: args.details]
+        with ThreadPoolExecutor(max_workers=5) as pool:
+            list(pool.map(lambda i: client.get_record(entity.path, i, entity.detail_root), targets))
+        elapsed = time.perf_counter() - began
+        stats = sandbox.stats()
+        client.close()
+
+    calls = sum(stats["calls"].get(US_ORG, {}).values())
+    minimum = math.ceil(len(ids) / 200) + len(targets)
+    per_zoho_minute = calls / (elapsed / window)
+    table = Table(title="Zoho client under time-scaled limits (one organization)")
+    for column in ("figure", "value"):
+        table.add_column(column)
+    table.add_row("invoices listed", f"{len(ids)} in {list_calls} list calls")
+    table.add_row("detail calls", str(len(targets)))
+    table.add_row("API calls used ÷ minimum", f"{calls} ÷ {minimum} = {calls / minimum:.3f}")
+    table.add_row("calls per Zoho-minute ÷ 100", f"{per_zoho_minute:.1f} ÷ 100 = {per_zoho_minute / 100:.3f}")
+    table.add_row(
+        "429s received (44 / 45 / 1070)", " / ".join(str(stats["throttled"][c]) for c in ("44", "45", "1070"))
+    )
+    table.add_row("real time", f"{elapsed:.1f} s (Zoho time ≈ {elapsed / window:.1f} min)")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()

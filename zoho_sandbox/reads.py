@@ -1,0 +1,245 @@
+"""The read side of the Books API: which path is which endpoint, and what each endpoint returns.
+
+Pure functions over ``OrgBooks``; the HTTP app resolves the route, checks auth, org and limits, takes the
+dataset lock and calls them. Choices where Zoho's documentation is silent:
+
+* Default sort: the entity's date field (``date`` / ``journal_date``), else ``created_time``; order ``D``.
+  Unknown ``sort_column`` or ``sort_order`` → 400 code 2.
+* ``per_page`` above 200 is clamped to 200 (``page_context.per_page`` says so); below 1 → code 2.
+* Chart of accounts: ``filter_by`` defaults to ``AccountType.Active`` (send ``AccountType.All`` for inactive
+  accounts too); ``current_balance`` is on rows only with ``showbalance=true``.
+* Journals: without ``filter_by=JournalDate.All`` and without ``date_start``/``date_end`` only the journals of
+  the sandbox's current month are listed (``JournalDate.ThisMonth``).
+* ``last_modified_time=<ts>`` keeps rows whose timestamp string is exactly ``<ts>``: it is not "since".
+* Other ``filter_by`` values on document lists are accepted and ignored.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from zoho_sandbox.config import SandboxConfig
+from zoho_sandbox.dataset import OrgBooks, Record
+from zoho_sandbox.entities import BY_PATH, ENTITIES, Entity
+from zoho_sandbox.envelope import ApiError, invalid_value, not_found, success
+from zoho_sandbox.listing import (
+    PageRequest,
+    in_date_range,
+    page_slice,
+    parse_date,
+    parse_paging,
+    sort_rows,
+)
+
+ORGANIZATIONS = "/organizations"
+ORGANIZATION = "/organizations/{organization_id}"
+ACCOUNT_TRANSACTIONS = "/chartofaccounts/transactions"
+EXCHANGE_RATES = "/settings/currencies/{currency_id}/exchangerates"
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str  # for stats: "/invoices", "/invoices/{invoice_id}", ...
+    entity: Entity | None = None
+    record_id: str | None = None  # detail routes: the record id; exchange rates: the currency id
+
+    @property
+    def needs_org(self) -> bool:
+        return self.template not in (ORGANIZATIONS, ORGANIZATION)
+
+
+# Paths longer than an entity path plus an id, matched before the entity table.
+_EXCHANGE_RATES_SUFFIX = "/exchangerates"
+_ENTITY_PATHS = sorted(BY_PATH, key=len, reverse=True)  # "settings/taxes" before any one-segment path
+
+
+def resolve(rest: str) -> Route | None:
+    """Map the path after ``/books/v3/`` to a route, or None for Zoho's "Invalid URL Passed"."""
+    rest = rest.strip("/")
+    if rest == "organizations":
+        return Route(ORGANIZATIONS)
+    if rest.startswith("organizations/") and rest.count("/") == 1:
+        return Route(ORGANIZATION, record_id=rest.split("/", 1)[1])
+    if rest == "chartofaccounts/transactions":
+        return Route(ACCOUNT_TRANSACTIONS)
+    if rest.startswith("settings/currencies/") and rest.endswith(_EXCHANGE_RATES_SUFFIX):
+        currency_id = rest[len("settings/currencies/") : -len(_EXCHANGE_RATES_SUFFIX)]
+        if currency_id and "/" not in currency_id:
+            return Route(EXCHANGE_RATES, record_id=currency_id)
+        return None
+    for path in _ENTITY_PATHS:
+        entity = BY_PATH[path]
+        if rest == path:
+            return Route(f"/{path}", entity)
+        if rest.startswith(path + "/"):
+            record_id = rest[len(path) + 1 :]
+            if record_id and "/" not in record_id:
+                return Route(f"/{path}/{{{entity.id_field}}}", entity, record_id)
+    return None
+
+
+def list_organizations(orgs: list[OrgBooks]) -> dict[str, Any]:
+    rows = [books.organization for books in sorted(orgs, key=lambda b: b.organization_id)]
+    return success(organizations=rows)
+
+
+def get_organization(books: OrgBooks) -> dict[str, Any]:
+    return success(organization=books.organization)
+
+
+def get_record(books: OrgBooks, entity: Entity, record_id: str) -> dict[str, Any]:
+    record = books.records.get(entity.name, {}).get(record_id)
+    if record is None:
+        raise not_found()
+    return success(**{entity.detail_root: record})
+
+
+def _sort_columns(entity: Entity) -> tuple[str, ...]:
+    columns = ["created_time", "last_modified_time", entity.id_field]
+    if entity.date_field:
+        columns.append(entity.date_field)
+    return tuple(columns)
+
+
+def _list_row(entity: Entity, record: Record, show_balance: bool) -> Record:
+    hidden = set(entity.detail_only)
+    if not entity.list_has_last_modified:
+        hidden.add("last_modified_time")
+    if entity.name == "chartofaccounts" and not show_balance:
+        hidden.add("current_balance")
+    return {k: v for k, v in record.items() if k not in hidden}
+
+
+def _filter_rows(
+    entity: Entity, rows: list[Record], params: Mapping[str, str], today: date
+) -> tuple[list[Record], str]:
+    """Apply the list filters; returns the rows and the filter Zoho reports as ``applied_filter``."""
+    applied = params.get("filter_by", "")
+    start, end = parse_date(params, "date_start"), parse_date(params, "date_end")
+    if entity.name == "journals":
+        if applied not in ("", "JournalDate.All", "JournalDate.ThisMonth"):
+            raise invalid_value("filter_by")
+        if applied == "JournalDate.ThisMonth" or (not applied and start is None and end is None):
+            applied = "JournalDate.ThisMonth"
+            rows = [r for r in rows if str(r.get("journal_date", ""))[:7] == today.isoformat()[:7]]
+    elif entity.name == "chartofaccounts":
+        applied = applied or "AccountType.Active"
+        if applied == "AccountType.Active":
+            rows = [r for r in rows if r.get("is_active", True)]
+        elif applied == "AccountType.Inactive":
+            rows = [r for r in rows if not r.get("is_active", True)]
+        elif applied != "AccountType.All":
+            raise invalid_value("filter_by")
+    if entity.date_field and (start or end):
+        rows = [r for r in rows if in_date_range(r.get(entity.date_field), start, end)]
+    if "last_modified_time" in params:
+        # Exact string match, as live Zoho behaves: the trap for connectors that use it as "since".
+        wanted = params["last_modified_time"]
+        rows = [r for r in rows if r.get("last_modified_time") == wanted]
+    return rows, applied
+
+
+def list_records(
+    books: OrgBooks, entity: Entity, params: Mapping[str, str], config: SandboxConfig
+) -> dict[str, Any]:
+    paging = parse_paging(params)
+    columns = _sort_columns(entity)
+    sort_column = params.get("sort_column") or entity.date_field or "created_time"
+    if sort_column not in columns:
+        raise invalid_value("sort_column")
+    sort_order = params.get("sort_order") or "D"
+    if sort_order not in ("A", "D"):
+        raise invalid_value("sort_order")
+    today = config.today or date.today()
+    rows, applied = _filter_rows(entity, list(books.records.get(entity.name, {}).values()), params, today)
+    rows = sort_rows(rows, sort_column, sort_order == "D", entity.id_field)
+    repeat = entity.name == "invoices" and config.duplicate_invoice_rows_across_pages
+    page_rows, has_more = page_slice(rows, paging, repeat)
+    show_balance = params.get("showbalance", "").lower() == "true"
+    context = _page_context(paging, has_more, sort_column, sort_order)
+    context["report_name"] = entity.list_root.replace("_", " ").title()
+    if applied:
+        context["applied_filter"] = applied
+    return success(
+        **{entity.list_root: [_list_row(entity, r, show_balance) for r in page_rows]}, page_context=context
+    )
+
+
+def _page_context(paging: PageRequest, has_more: bool, sort_column: str, sort_order: str) -> dict[str, Any]:
+    return {
+        "page": paging.page,
+        "per_page": paging.per_page,
+        "has_more_page": has_more,
+        "sort_column": sort_column,
+        "sort_order": sort_order,
+    }
+
+
+def hides_transaction_id(org_id: str, transaction_id: Any, per_mille: int) -> bool:
+    """Zoho sometimes serves a ledger row without ``transaction_id``; we do it to a fixed ~1% of rows,
+    chosen by a hash so the same rows lose it on every call."""
+    return zlib.crc32(f"{org_id}:{transaction_id}".encode()) % 1000 < per_mille
+
+
+def list_account_transactions(
+    books: OrgBooks, params: Mapping[str, str], config: SandboxConfig
+) -> dict[str, Any]:
+    paging = parse_paging(params)
+    account_id = params.get("account_id")
+    if not account_id:
+        raise invalid_value("account_id")
+    start, end = parse_date(params, "date.start"), parse_date(params, "date.end")
+    rows = [
+        r
+        for r in books.account_transactions
+        if str(r.get("account_id")) == account_id and in_date_range(r.get("transaction_date"), start, end)
+    ]
+    rows.sort(key=lambda r: str(r.get("transaction_date") or ""))  # stable: ledger order within a day
+    page_rows, has_more = page_slice(rows, paging, repeat_boundary_row=False)
+    served = []
+    for row in page_rows:
+        if hides_transaction_id(
+            books.organization_id, row.get("transaction_id"), config.hide_transaction_id_per_mille
+        ):
+            row = {k: v for k, v in row.items() if k != "transaction_id"}
+        served.append(row)
+    context = _page_context(paging, has_more, "transaction_date", "A")
+    return success(transactions=served, page_context=context)
+
+
+def list_exchange_rates(books: OrgBooks, currency_id: str, params: Mapping[str, str]) -> dict[str, Any]:
+    known = currency_id in books.records.get("currencies", {}) or currency_id in books.exchange_rates
+    if not known:
+        raise not_found()
+    paging = parse_paging(params)
+    from_date = parse_date(params, "from_date")
+    rows = [
+        r
+        for r in books.exchange_rates.get(currency_id, [])
+        if in_date_range(r.get("effective_date"), from_date, None)
+    ]
+    rows.sort(key=lambda r: str(r.get("effective_date") or ""), reverse=True)  # newest first, like the UI
+    page_rows, has_more = page_slice(rows, paging, repeat_boundary_row=False)
+    context = _page_context(paging, has_more, "effective_date", "D")
+    return success(exchange_rates=page_rows, page_context=context)
+
+
+def read(route: Route, books: OrgBooks, params: Mapping[str, str], config: SandboxConfig) -> dict[str, Any]:
+    """Answer an org-scoped GET (everything except the organizations routes)."""
+    if route.template == ACCOUNT_TRANSACTIONS:
+        return list_account_transactions(books, params, config)
+    if route.template == EXCHANGE_RATES:
+        assert route.record_id is not None
+        return list_exchange_rates(books, route.record_id, params)
+    if route.entity is None:
+        raise ApiError(404, 5, "Invalid URL Passed")
+    if route.record_id is None:
+        return list_records(books, route.entity, params, config)
+    return get_record(books, route.entity, route.record_id)
+
+
+__all__ = ["ENTITIES", "Route", "get_organization", "list_organizations", "read", "resolve"]
