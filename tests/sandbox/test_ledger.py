@@ -1,0 +1,211 @@
+"""The posting rules: every document balances, the ledger balances per day, balances follow the ledger."""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+
+from zoho_sandbox.dataset import Dataset, OrgBooks, Record
+from zoho_sandbox.generator import generate_dataset
+from zoho_sandbox.ledger import (
+    DEBIT_NORMAL_TYPES,
+    ID_FIELDS,
+    TRANSACTION_TYPES,
+    cumulative_base,
+    postings_for,
+    rebuild_account_transactions,
+    recompute_line_document,
+    recompute_payment,
+)
+
+US = "10234695"
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return generate_dataset(seed=5, invoices_per_org=150)
+
+
+def _account(books: OrgBooks, name: str) -> str:
+    return next(
+        a["account_id"] for a in books.records["chartofaccounts"].values() if a["account_name"] == name
+    )
+
+
+def test_debits_equal_credits_per_org_and_per_day(dataset: Dataset) -> None:
+    for books in dataset.orgs.values():
+        per_day: dict[str, Decimal] = defaultdict(Decimal)
+        for row in books.account_transactions:
+            per_day[row["transaction_date"]] += row["debit_amount"] - row["credit_amount"]
+        assert sum(r["debit_amount"] for r in books.account_transactions) == sum(
+            r["credit_amount"] for r in books.account_transactions
+        )
+        assert len(per_day) > 100
+        assert {day: net for day, net in per_day.items() if net} == {}
+
+
+def test_rows_have_one_side_and_unique_ids(dataset: Dataset) -> None:
+    for books in dataset.orgs.values():
+        ids = [row["categorized_transaction_id"] for row in books.account_transactions]
+        assert len(ids) == len(set(ids))
+        for row in books.account_transactions:
+            amounts = (row["debit_amount"], row["credit_amount"])
+            assert min(amounts) == 0
+            assert max(amounts) > 0
+            assert (row["debit_or_credit"] == "debit") == (row["debit_amount"] > 0)
+            assert row["transaction_type"] in TRANSACTION_TYPES.values()
+
+
+def test_account_balances_equal_the_ledger(dataset: Dataset) -> None:
+    for books in dataset.orgs.values():
+        net: dict[str, Decimal] = defaultdict(Decimal)
+        for row in books.account_transactions:
+            net[row["account_id"]] += row["debit_amount"] - row["credit_amount"]
+        for account_id, account in books.records["chartofaccounts"].items():
+            expected = net[account_id] if account["account_type"] in DEBIT_NORMAL_TYPES else -net[account_id]
+            assert account["current_balance"] == expected, account["account_name"]
+        receivable = next(
+            a for a in books.records["chartofaccounts"].values() if a["account_type"] == "accounts_receivable"
+        )
+        assert receivable["current_balance"] > 0
+
+
+def test_each_document_balances_and_its_counterpart_is_its_bcy_total(dataset: Dataset) -> None:
+    books = dataset.orgs[US]
+    counterpart = {
+        "invoices": _account(books, "Accounts Receivable"),
+        "creditnotes": _account(books, "Accounts Receivable"),
+        "bills": _account(books, "Accounts Payable"),
+        "vendorcredits": _account(books, "Accounts Payable"),
+    }
+    for entity in TRANSACTION_TYPES:
+        for record in books.records[entity].values():
+            rows = postings_for(books, entity, record)
+            if record.get("status") in ("draft", "void"):
+                assert rows == []
+                continue
+            debit = sum(r["debit_amount"] for r in rows)
+            assert debit == sum(r["credit_amount"] for r in rows)
+            assert {r["transaction_id"] for r in rows} == {record[ID_FIELDS[entity]]}
+            if entity in counterpart:
+                control = [r for r in rows if r["account_id"] == counterpart[entity]]
+                assert sum(r["debit_amount"] + r["credit_amount"] for r in control) == record["bcy_total"]
+                pieces = (
+                    record["bcy_sub_total"]
+                    + record["bcy_tax_total"]
+                    + record["bcy_shipping_charge"]
+                    + record["bcy_adjustment"]
+                    - record["bcy_discount_total"]
+                )
+                assert pieces == record["bcy_total"]
+                assert record["bcy_total"] == (record["total"] * record["exchange_rate"]).quantize(
+                    Decimal("0.01")
+                )
+            if entity == "expenses":
+                paid = [r for r in rows if r["account_id"] == record["paid_through_account_id"]]
+                assert sum(r["credit_amount"] for r in paid) == record["bcy_total"]
+            if entity == "journals":
+                assert debit == record["bcy_total"]
+
+
+def test_drafts_and_voids_post_nothing(dataset: Dataset) -> None:
+    books = dataset.orgs[US]
+    silent = {
+        record[ID_FIELDS[entity]]
+        for entity in TRANSACTION_TYPES
+        for record in books.records[entity].values()
+        if record.get("status") in ("draft", "void")
+    }
+    assert len(silent) >= 5
+    assert not [row for row in books.account_transactions if row["transaction_id"] in silent]
+
+
+def test_payments_realize_exchange_differences_computable_from_documents(dataset: Dataset) -> None:
+    books = dataset.orgs[US]
+    fx_account = _account(books, "Exchange Gain or Loss")
+    nonzero = 0
+    for payment in books.records["customerpayments"].values():
+        carried = sum(
+            (row["amount_applied"] * books.records["invoices"][row["invoice_id"]]["exchange_rate"]).quantize(
+                Decimal("0.01")
+            )
+            for row in payment["invoices"]
+        )
+        expected_gain = payment["bcy_amount"] - carried
+        fx = [r for r in postings_for(books, "customerpayments", payment) if r["account_id"] == fx_account]
+        booked = sum(r["credit_amount"] - r["debit_amount"] for r in fx)
+        assert booked == expected_gain
+        nonzero += bool(booked)
+    assert nonzero >= 3
+
+
+def test_rebuild_reproduces_the_ledger(dataset: Dataset) -> None:
+    books = copy.deepcopy(dataset.orgs[US])
+    before = list(books.account_transactions)
+    balances = {k: a["current_balance"] for k, a in books.records["chartofaccounts"].items()}
+    rebuild_account_transactions(books)
+    assert books.account_transactions == before
+    assert {k: a["current_balance"] for k, a in books.records["chartofaccounts"].items()} == balances
+
+
+def test_cumulative_rounding_adds_up_to_the_rounded_total() -> None:
+    pieces = [Decimal("333.33"), Decimal("333.33"), Decimal("333.34")]
+    bases = cumulative_base(pieces, Decimal("1.085555"))
+    assert bases == [Decimal("361.85"), Decimal("361.85"), Decimal("361.86")]
+    assert sum(bases) == (Decimal("1000.00") * Decimal("1.085555")).quantize(Decimal("0.01"))
+
+
+def test_worked_example_eur_invoice_paid_at_a_later_rate(dataset: Dataset) -> None:
+    """The example of docs/ledger-posting-rules.md, to the cent."""
+    books = copy.deepcopy(dataset.orgs[US])
+    template = next(i for i in books.records["invoices"].values() if i["currency_code"] == "EUR")
+    tax = next(t for t in books.records["taxes"].values() if t["tax_name"] == "CA Sales Tax")
+    line = dict(template["line_items"][0], rate=Decimal("400.00"), quantity=Decimal(2), discount=Decimal(0))
+    line.update(tax_id=tax["tax_id"], tax_percentage=tax["tax_percentage"])
+    invoice: Record = dict(template, status="sent", line_items=[line], exchange_rate=Decimal("1.085230"))
+    invoice.update(shipping_charge=Decimal("25.00"), adjustment=Decimal(0), discount_total=Decimal("40.00"))
+    recompute_line_document(invoice, books.records["taxes"])
+    assert (invoice["sub_total"], invoice["tax_total"], invoice["total"]) == (
+        Decimal("800.00"),
+        Decimal("58.00"),
+        Decimal("843.00"),
+    )
+    assert (invoice["bcy_sub_total"], invoice["bcy_tax_total"]) == (Decimal("868.18"), Decimal("62.95"))
+    assert (invoice["bcy_shipping_charge"], invoice["bcy_discount_total"]) == (
+        Decimal("27.13"),
+        Decimal("43.41"),
+    )
+    assert invoice["bcy_total"] == Decimal("914.85")
+    books.records["invoices"][invoice["invoice_id"]] = invoice
+    rows = postings_for(books, "invoices", invoice)
+    assert [(r["debit_or_credit"], r["debit_amount"] + r["credit_amount"]) for r in rows] == [
+        ("credit", Decimal("868.18")),
+        ("credit", Decimal("62.95")),
+        ("credit", Decimal("27.13")),
+        ("debit", Decimal("43.41")),
+        ("debit", Decimal("914.85")),
+    ]
+    payment_template = next(iter(books.records["customerpayments"].values()))
+    payment: Record = dict(
+        payment_template,
+        currency_code="EUR",
+        exchange_rate=Decimal("1.102400"),
+        amount=Decimal("843.00"),
+        bank_charges=Decimal("10.00"),
+        invoices=[{"invoice_id": invoice["invoice_id"], "amount_applied": Decimal("843.00")}],
+    )
+    recompute_payment(payment, "invoices")
+    assert payment["bcy_amount"] == Decimal("929.32")
+    by_account = {
+        r["account_id"]: r["debit_amount"] - r["credit_amount"]
+        for r in postings_for(books, "customerpayments", payment)
+    }
+    assert by_account == {
+        payment["account_id"]: Decimal("918.30"),
+        _account(books, "Bank Fees and Charges"): Decimal("11.02"),
+        _account(books, "Accounts Receivable"): Decimal("-914.85"),
+        _account(books, "Exchange Gain or Loss"): Decimal("-14.47"),
+    }
