@@ -1,0 +1,108 @@
+"""The ``ml-connector`` command line: parses arguments, runs one command, turns failures into exit codes.
+
+Exit codes (the contract): 0 success; 1 a run that failed; 2 bad usage or bad configuration. Errors go to
+stderr as one message that says what to do, without a traceback unless ``--debug`` or
+``ML_CONNECTOR_DEBUG=1``. Messages come from our own exceptions, which never carry secrets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from typing import Final
+
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.text import Text
+
+from loader.commands import BadUsage, CommandContext, CommandFailed, Handler, common_options
+from loader.config import ConfigError
+from loader.vault import VaultError
+from loader.zoho.errors import ZohoError
+
+# One line per command module; each exposes register(subparsers).
+COMMAND_MODULES: Final = (
+    "loader.commands.init_cmd",
+    "loader.commands.auth_cmd",
+)
+
+EXIT_OK: Final = 0
+EXIT_FAILED: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_INTERRUPTED: Final = 130
+
+DEBUG_ENV: Final = "ML_CONNECTOR_DEBUG"
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ml-connector",
+        description="Zoho Books to warehouse to Looker.",
+        parents=[common_options()],
+    )
+    parser.set_defaults(config=None, debug=False)
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        # argparse has printed the usage error (2) or the help (0).
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    debug = bool(args.debug) or os.environ.get(DEBUG_ENV, "") not in ("", "0", "false")
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    _configure_logging(err, debug)
+    handler: Handler = args.handler
+    context = CommandContext(args=args, out=out, err=err, stdin=sys.stdin, env=os.environ)
+    try:
+        return handler(context)
+    except (BadUsage, ConfigError, VaultError) as exc:
+        return _fail(err, exc, EXIT_USAGE, debug)
+    except (CommandFailed, ZohoError) as exc:
+        return _fail(err, exc, EXIT_FAILED, debug)
+    except KeyboardInterrupt:
+        err.print(Text("interrupted", style="bold red"))
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        # A bug: show the type too, and point at --debug for the traceback.
+        message = f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)"
+        return _fail(err, exc, EXIT_FAILED, debug, message)
+
+
+def _fail(err: Console, exc: BaseException, code: int, debug: bool, message: str | None = None) -> int:
+    if debug:
+        # show_locals stays off: locals would include secrets.
+        err.print_exception(show_locals=False)
+    err.print(Text.assemble(("error: ", "bold red"), message or str(exc)))
+    return code
+
+
+class _CliLogHandler(RichHandler):
+    """Marks the handler main() installs, so repeated calls (tests) do not stack handlers."""
+
+
+def _configure_logging(err: Console, debug: bool) -> None:
+    """Log records to stderr through rich: WARNING and up, everything with --debug.
+
+    The level is set on our handler, not the root logger, so library logging and pytest's caplog keep theirs.
+    """
+    root = logging.getLogger()
+    handler = next((h for h in root.handlers if isinstance(h, _CliLogHandler)), None)
+    if handler is None:
+        handler = _CliLogHandler(show_path=False, markup=False, rich_tracebacks=False)
+        root.addHandler(handler)
+    handler.console = err
+    handler.setLevel(logging.DEBUG if debug else logging.WARNING)
+    if debug:
+        root.setLevel(logging.DEBUG)
