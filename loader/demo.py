@@ -86,15 +86,15 @@ def run_demo(directory: Path, *, invoices_per_org: int = 60, console: Console | 
             ) as client:
                 listed = {o["organization_id"]: o for o in client.list_organizations()}
                 org = listed[org_id]
-                summary = OrgSummary(org_id, str(org["name"]), books.region, str(org["currency_code"]))
-                task = progress.add_task(f"{summary.name}", total=len(ENDPOINTS))
+                org_summary = OrgSummary(org_id, str(org["name"]), books.region, str(org["currency_code"]))
+                task = progress.add_task(org_summary.name, total=len(ENDPOINTS))
                 for endpoint in ENDPOINTS:
                     rows = client.iter_records(
                         endpoint.path, endpoint.list_root, endpoint.id_field, endpoint.list_params
                     )
-                    summary.counts[endpoint.name] = sum(1 for _ in rows)
+                    org_summary.counts[endpoint.name] = sum(1 for _ in rows)
                     progress.advance(task)
-                summaries.append(summary)
+                summaries.append(org_summary)
                 calls += client.calls_made
                 tokens += client.auth.tokens_minted
     summary = DemoSummary(summaries, calls, tokens, time.perf_counter() - began)

@@ -198,6 +198,9 @@ class ZohoOAuth(httpx.Auth):
         return httpx.Request("POST", self._token_url, data=form)
 
     def accept_token_response(self, response: httpx.Response) -> AccessToken:
+        # A response yielded back into an auth flow arrives unread (httpx streams it); reading here is a
+        # no-op for one that was already read.
+        response.read()
         grant = parse_token_response(response)
         token = AccessToken(
             value=grant.access_token,
@@ -217,9 +220,7 @@ class ZohoOAuth(httpx.Auth):
             if self._is_fresh(self._token):
                 assert self._token is not None
                 return self._token
-            response = http.send(self.token_request(), auth=None)
-            response.read()
-            return self.accept_token_response(response)
+            return self.accept_token_response(http.send(self.token_request(), auth=None))
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         with self._lock:
