@@ -27,6 +27,8 @@ from loader.zoho.errors import ZohoError
 COMMAND_MODULES: Final = (
     "loader.commands.init_cmd",
     "loader.commands.auth_cmd",
+    "loader.commands.demo_cmd",
+    "loader.commands.status_cmd",
 )
 
 EXIT_OK: Final = 0

@@ -1,0 +1,137 @@
+"""Clients built from config and vault, ``status`` and ``demo``: real files, the real vault, the sandbox."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from loader.cli import main
+from loader.config import load_config
+from loader.connections import open_state, open_zoho_client
+from loader.demo import DEMO_SEED, run_demo
+from loader.vault import Vault, VaultError
+from loader.zoho.endpoints import ENDPOINTS
+from zoho_sandbox.dataset import Dataset
+from zoho_sandbox.generator import generate_dataset
+from zoho_sandbox.server import SandboxServer
+
+US_ORG = "10234695"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ML_CONNECTOR_KEY", "ML_CONNECTOR_CONFIG", "ML_CONNECTOR_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "200")  # rich wraps tables at the terminal width
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return generate_dataset(seed=7, invoices_per_org=20)
+
+
+@pytest.fixture(scope="module")
+def sandbox(dataset: Dataset) -> Iterator[SandboxServer]:
+    with SandboxServer(dataset) as server:
+        yield server
+
+
+@pytest.fixture
+def config_path(tmp_path: Path, sandbox: SandboxServer) -> Path:
+    path = tmp_path / "ml-connector.toml"
+    path.write_text(
+        "[[zoho.connections]]\n"
+        'name = "us"\n'
+        'region = "us"\n'
+        f'organization_id = "{US_ORG}"\n'
+        f'accounts_url = "{sandbox.accounts_url("us")}"\n'
+        "daily_call_limit = 1000\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def store_credentials(config_path: Path, dataset: Dataset) -> None:
+    refresh = next(token for token, (_, region) in dataset.refresh_tokens.items() if region == "us")
+    client_id = dataset.refresh_tokens[refresh][0]
+    secret = next(c.client_secret for c in dataset.oauth_clients if c.client_id == client_id)
+    Vault.beside(config_path, env={}).put(
+        "zoho/us", {"client_id": client_id, "client_secret": secret, "refresh_token": refresh}
+    )
+
+
+def test_consecutive_runs_share_one_access_token_through_the_vault(
+    config_path: Path, dataset: Dataset, sandbox: SandboxServer
+) -> None:
+    store_credentials(config_path, dataset)
+    config = load_config(config_path, env={})
+    vault = Vault.beside(config_path, env={})
+    sandbox.reset_stats()
+    for _ in range(3):  # three separate runs, each with its own client
+        with open_zoho_client(config, vault, "us") as client:
+            assert [o["organization_id"] for o in client.list_organizations()] == [US_ORG]
+    assert sandbox.stats()["tokens_issued"] == 1
+    record = vault.get("zoho/us")
+    assert record is not None
+    assert float(record["access_token_expires_at"].reveal()) > 0
+
+
+def test_status_reports_calls_today_and_what_is_left(
+    config_path: Path, dataset: Dataset, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store_credentials(config_path, dataset)
+    config = load_config(config_path, env={})
+    with open_zoho_client(config, Vault.beside(config_path, env={}), "us") as client:
+        for _ in range(4):
+            client.get("settings/taxes")
+    [usage] = open_state(config).usage()
+    assert (usage.connection, usage.organization_id, usage.calls) == ("us", US_ORG, 4)
+
+    assert main(["--config", str(config_path), "status"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if US_ORG in line)
+    assert "stored" in row
+    assert " 4 " in row
+    # The sandbox's X-Rate-Limit-Remaining, as last seen, not our own arithmetic.
+    assert f"{usage.remaining:,} of" in row
+
+
+def test_status_without_credentials_says_missing_and_zero_calls(
+    config_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(config_path), "status"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if US_ORG in line)
+    assert "missing" in row
+    assert "1,000 of 1,000" in row  # nothing used of the configured daily limit
+
+
+def test_a_client_without_stored_credentials_says_which_command_to_run(config_path: Path) -> None:
+    config = load_config(config_path, env={})
+    with pytest.raises(VaultError, match="ml-connector auth zoho --connection us"):
+        open_zoho_client(config, Vault.beside(config_path, env={}), "us")
+
+
+def test_demo_reads_every_document_the_sandbox_holds(tmp_path: Path) -> None:
+    out = io.StringIO()
+    summary = run_demo(tmp_path / "demo", invoices_per_org=25, console=Console(file=out, width=200))
+    expected = generate_dataset(seed=DEMO_SEED, invoices_per_org=25)
+    assert sorted(o.organization_id for o in summary.organizations) == sorted(expected.orgs)
+    for org in summary.organizations:
+        held = expected.orgs[org.organization_id].records
+        assert org.counts == {e.name: len(held[e.path.split("/")[-1]]) for e in ENDPOINTS}
+        assert org.name in out.getvalue()
+    assert summary.tokens_minted == 3  # one per organization's region, not one per call
+    assert summary.api_calls >= 3 * len(ENDPOINTS)
+
+
+def test_demo_command_rejects_a_file_as_its_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "taken"
+    target.write_text("not a directory", encoding="utf-8")
+    assert main(["demo", "--dir", str(target)]) == 2
+    assert "is not a directory" in capsys.readouterr().err
