@@ -155,7 +155,7 @@ def _mutate(sandbox: Sandbox, action: str, org_id: str, entity_name: str, record
             elif action == "void":
                 result = mutations.void_document(books, entity, record_id, now)
             elif action == "delete":
-                result = mutations.delete_record(books, entity, record_id)
+                result = mutations.delete_record(books, entity, record_id, now)
             else:
                 result = mutations.create_document(books, entity, now, sandbox.rng)
         except mutations.MutationError as error:

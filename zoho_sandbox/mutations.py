@@ -291,7 +291,7 @@ def delete_record(
     """Remove a record and its postings; deleting a payment reopens what it paid.
 
     ``now`` stamps the reopened invoices or bills (their balance changed, so an incremental sync must see
-    them); without it the wall clock does, since the admin API's delete passes no sandbox time.
+    them); the admin API passes the sandbox's clock, and without it the wall clock does.
     """
     target = _entity(entity)
     record = _record(books, target, record_id)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 import pytest
 
-from zoho_sandbox.server import SandboxAdminError
+from zoho_sandbox.config import SandboxConfig
+from zoho_sandbox.generator import generate_dataset
+from zoho_sandbox.server import SandboxAdminError, SandboxServer
 
 from .conftest import EU_ORG, US_ORG, Api, SandboxFactory
 
@@ -69,3 +73,21 @@ def test_mutations_on_unknown_targets_are_404(start_sandbox: SandboxFactory) -> 
         with pytest.raises(SandboxAdminError) as refused:
             call()
         assert refused.value.status == 404
+
+
+def test_deleting_a_payment_reopens_its_invoices_on_the_sandbox_day() -> None:
+    """The admin API's delete stamps reopened invoices with the sandbox's clock, so a sandbox set to another
+    day (as incremental-sync tests do) sees them as modified on that day, not on the machine's."""
+    dataset = generate_dataset(seed=3, invoices_per_org=15)
+    org_id = "10234695"
+    books = dataset.orgs[org_id]
+    payment_id, payment = next(iter(books.records["customerpayments"].items()))
+    paid = [row["invoice_id"] for row in payment["invoices"]]
+    with SandboxServer(dataset, SandboxConfig(today=date(2027, 3, 9))) as sandbox:
+        sandbox.delete(org_id, "customerpayments", payment_id)
+    assert payment_id not in books.records["customerpayments"]
+    for invoice_id in paid:
+        invoice = books.records["invoices"][invoice_id]
+        assert invoice["last_modified_time"].startswith("2027-03-09"), invoice["last_modified_time"]
+        assert invoice["balance"] > 0
+    assert not [t for t in books.account_transactions if t["transaction_id"] == payment_id]
