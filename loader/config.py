@@ -91,6 +91,12 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class SyncConfig:
+    delete_scan_days: int = 7  # how often a sync walks whole lists to find deleted records
+    overlap_minutes: int = 10  # incremental walks re-check this much before the stored watermark
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path  # the TOML file, absolute
     warehouse: WarehouseConfig
@@ -99,6 +105,7 @@ class Config:
     looker: LookerConfig | None
     schedule: ScheduleConfig
     state_dir: Path  # .ml-connector/ beside the config
+    sync: SyncConfig = SyncConfig()
 
     def connection(self, name: str) -> ZohoConnectionConfig:
         for connection in self.zoho_connections:
@@ -152,7 +159,7 @@ class _Parser:
 
     def config(self, document: dict[str, Any]) -> Config:
         self.refuse_secrets(document, "")
-        self.only(document, "", {"warehouse", "reporting", "zoho", "looker", "schedule"})
+        self.only(document, "", {"warehouse", "reporting", "zoho", "looker", "schedule", "sync"})
         zoho = self.table(document, "zoho")
         self.only(zoho, "zoho", {"connections"})
         looker = document.get("looker")
@@ -164,6 +171,7 @@ class _Parser:
             looker=None if looker is None else self.looker(self.table(document, "looker")),
             schedule=self.schedule(self.table(document, "schedule")),
             state_dir=self.directory / STATE_DIR_NAME,
+            sync=self.sync(self.table(document, "sync")),
         )
 
     # --- sections --------------------------------------------------------------------------------------
@@ -270,6 +278,13 @@ class _Parser:
             repo=None if repo is None else self.resolve(repo),
             branch=branch,
             datagroup=datagroup,
+        )
+
+    def sync(self, table: dict[str, Any]) -> SyncConfig:
+        self.only(table, "sync", {"delete_scan_days", "overlap_minutes"})
+        return SyncConfig(
+            delete_scan_days=self.integer(table, "sync", "delete_scan_days", 7),
+            overlap_minutes=self.integer(table, "sync", "overlap_minutes", 10),
         )
 
     def schedule(self, table: dict[str, Any]) -> ScheduleConfig:

@@ -1,0 +1,23 @@
+"""Zoho Books into the warehouse with dlt: the source, incremental walks, deletions, budget, the runner."""
+
+from __future__ import annotations
+
+from loader.pipeline.run import (
+    IncompleteSync,
+    SyncResult,
+    make_pipeline,
+    run_sync,
+    sync_documents,
+    sync_organizations,
+    sync_targets,
+)
+
+__all__ = [
+    "IncompleteSync",
+    "SyncResult",
+    "make_pipeline",
+    "run_sync",
+    "sync_documents",
+    "sync_organizations",
+    "sync_targets",
+]

@@ -1,0 +1,79 @@
+"""The call budget of a sync, estimated before it starts from what the state knows.
+
+Lists cost a page per 200 rows; detail calls cost one per changed document, which no one knows before the
+lists are read, so the estimate is a floor and says so. It is compared with what is left of the day's quota.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from loader.zoho.client import MAX_PER_PAGE
+from loader.zoho.endpoints import ALL_ENDPOINTS
+
+if TYPE_CHECKING:
+    from loader.pipeline.source import OrgSync, SyncOptions
+
+# Unknown sizes on a first sync: what one list page and three foreign currencies cost.
+_FIRST_SYNC_RATES = 3
+
+
+@dataclass(frozen=True)
+class BudgetEstimate:
+    calls: dict[str, int] = field(default_factory=dict)  # organization id -> at least this many calls
+    first_sync: dict[str, bool] = field(default_factory=dict)  # details of every document still to come
+
+    def describe(self, orgs: Sequence[OrgSync]) -> list[str]:
+        lines = []
+        for org in orgs:
+            floor = self.calls.get(org.organization_id, 0)
+            details = (
+                "plus one per document (first sync)"
+                if self.first_sync.get(org.organization_id)
+                else "plus one per changed document"
+            )
+            limit = (
+                org.client.connection.daily_call_limit
+                if hasattr(org.client.connection, "daily_call_limit")
+                else None
+            )
+            left = org.client.daily_remaining
+            quota = (
+                f"; {left} calls left today"
+                if left is not None
+                else (f"; daily limit {limit}" if limit else "")
+            )
+            lines.append(
+                f"{org.connection} ({org.organization_id}): at least {floor} API calls, {details}{quota}"
+            )
+        return lines
+
+
+def estimate_calls(state: Mapping[str, Any], orgs: Sequence[OrgSync], options: SyncOptions) -> BudgetEstimate:
+    calls: dict[str, int] = {}
+    first: dict[str, bool] = {}
+    known = state.get("organizations", {})
+    for org in orgs:
+        org_state: Mapping[str, Any] = known.get(org.organization_id, {})
+        entities: Mapping[str, Any] = org_state.get("entities", {})
+        total = 0
+        fresh = not entities or options.full_refresh
+        for endpoint in ALL_ENDPOINTS:
+            if endpoint.name not in options.entities:
+                continue
+            if endpoint.kind in ("organization", "snapshot"):
+                total += 1
+            elif endpoint.kind == "per_currency":
+                total += len(org_state.get("rates_from", {})) or _FIRST_SYNC_RATES
+            elif endpoint.kind == "per_account":
+                if fresh or org_state.get("ledger_dirty", True):
+                    total += len(org_state.get("account_ids", [])) or 1
+            else:
+                rows = len(entities.get(endpoint.name, {}).get("recent", {}))
+                total += max(1, math.ceil(rows / MAX_PER_PAGE))
+        calls[org.organization_id] = total
+        first[org.organization_id] = fresh
+    return BudgetEstimate(calls, first)

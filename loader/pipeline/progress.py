@@ -1,0 +1,104 @@
+"""What a sync shows while it runs (a rich progress line per organization) and the summary at its end."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from loader.pipeline.run import SyncResult
+    from loader.pipeline.source import OrgSync
+
+
+class SyncProgress:
+    """A progress line per organization: the entity being read and the rows read so far. Silent without a
+    console (tests, the scheduler)."""
+
+    def __init__(self, console: Console | None, orgs: Sequence[OrgSync], entities: frozenset[str]) -> None:
+        self._console = console
+        self._progress: Progress | None = None
+        self._tasks: dict[str, TaskID] = {}
+        self._orgs = orgs
+        self._entities = entities
+
+    def __enter__(self) -> SyncProgress:
+        if self._console is not None:
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TextColumn("{task.completed:,.0f} rows"),
+                TimeElapsedColumn(),
+                console=self._console,
+                transient=False,
+            )
+            self._progress.start()
+            for org in self._orgs:
+                self._tasks[org.organization_id] = self._progress.add_task(
+                    f"{org.connection} ({org.organization_id})", total=None
+                )
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def update(self, org: OrgSync, entity: str) -> None:
+        if self._progress is None:
+            return
+        rows = sum(p.rows for p in org.entities.values())
+        state = "stopped at the daily cap" if org.stopped else entity
+        self._progress.update(
+            self._tasks[org.organization_id],
+            description=f"{org.connection} ({org.organization_id}): {state}",
+            completed=rows,
+        )
+
+    def print_summary(self, result: SyncResult) -> None:
+        if self._console is None:
+            return
+        table = Table(title="Sync summary: rows loaded")
+        table.add_column("entity")
+        for org in result.organizations:
+            table.add_column(f"{org.connection}\n{org.organization_id}", justify="right")
+        names = sorted({name for org in result.organizations for name in org.entities})
+        for name in names:
+            cells = []
+            for org in result.organizations:
+                progress = org.entities.get(name)
+                if progress is None:
+                    cells.append("")
+                    continue
+                mark = "" if progress.complete else " (incomplete)"
+                deleted = f", {progress.deletions} gone" if progress.deletions else ""
+                cells.append(f"{progress.rows:,}{deleted}{mark}")
+            table.add_row(name, *cells)
+        table.add_row("API calls", *(f"{org.api_calls:,}" for org in result.organizations), style="bold")
+        self._console.print(table)
+        self._console.print(
+            f"{result.rows:,} rows, {result.api_calls:,} API calls, {result.seconds:.1f} s"
+            + (
+                f", {result.deletions_marked:,} rows marked deleted in total"
+                if result.deletions_marked
+                else ""
+            ),
+            highlight=False,
+        )
+        for org in result.organizations:
+            if org.stopped:
+                left = (
+                    ", ".join(n for n, p in org.entities.items() if not p.complete)
+                    or "the remaining entities"
+                )
+                self._console.print(
+                    f"{org.connection}: stopped at Zoho's daily API cap; left for the next run: {left}. "
+                    "What was loaded is kept and consistent.",
+                    style="yellow",
+                    highlight=False,
+                )

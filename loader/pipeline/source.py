@@ -1,0 +1,705 @@
+"""The Zoho Books dlt source: resources generated from the endpoint table, per organization.
+
+A sync is three extractions of this one source (so they share its state, which dlt keeps in the warehouse):
+
+* ``documents``: organizations, currencies (a snapshot, appended) with their rate history, and every list
+  endpoint. A list is walked by a resource; a transformer turns each page of changed rows into detail
+  records (one call per changed document) and, when the walk ends, advances the watermark in the state.
+* ``ledger``: Zoho's account transactions, re-read per account only for organizations whose posting
+  documents changed (or were deleted) since the ledger was last read in full.
+* ``deletions``: the ids the walks found gone, into ``zoho_deletions``; the runner then marks the rows.
+
+A targeted sync (what webhooks trigger) runs a ``by_id`` phase instead of ``documents``: the named documents
+are fetched by id, and those named deleted (or gone when fetched) are queued as deletions.
+
+A daily cap stops one organization's calls; what was read before it is loaded with state that says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import dlt
+from dlt.extract.resource import DltResource
+
+from loader.pipeline.hints import (
+    nested_hints,
+    primary_key,
+    table_columns,
+    typed_record,
+)
+from loader.pipeline.watermark import Verdict, Walk, Watermark, cursor_key
+from loader.zoho.client import ZohoBooksClient
+from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
+from loader.zoho.errors import ZohoDailyLimitError, ZohoNotFoundError
+
+log = logging.getLogger(__name__)
+
+SOURCE_NAME = "zoho_books"
+DELETIONS_TABLE = "zoho_deletions"
+PHASES = ("documents", "by_id", "ledger", "deletions")
+
+JsonObject = dict[str, Any]
+
+
+@dataclass
+class EntityProgress:
+    rows: int = 0
+    detail_calls: int = 0
+    complete: bool = True
+    deletions: int = 0
+
+
+@dataclass
+class OrgSync:
+    """One organization's part of a run: its client, whether the daily cap stopped it, what was done."""
+
+    client: ZohoBooksClient
+    entities: dict[str, EntityProgress] = field(default_factory=dict)
+    stopped: str | None = None  # the daily-cap message, once Zoho said the quota is spent
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def organization_id(self) -> str:
+        return self.client.organization_id
+
+    @property
+    def connection(self) -> str:
+        return self.client.connection.name
+
+    def progress(self, entity: str) -> EntityProgress:
+        with self.lock:
+            return self.entities.setdefault(entity, EntityProgress())
+
+    def stop(self, error: ZohoDailyLimitError) -> None:
+        with self.lock:
+            if self.stopped is None:
+                self.stopped = str(error)
+                log.warning(
+                    "daily API cap reached; this organization stops here and continues on the next run",
+                    extra={"organization_id": self.organization_id},
+                )
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    synced_at: datetime
+    entities: frozenset[str]
+    full_refresh: bool = False
+    overlap: timedelta = timedelta(minutes=10)
+    delete_scan_interval: timedelta = timedelta(days=7)
+
+
+class LiveIds:
+    """What the warehouse holds (not deleted) per table and organization: the other side of a delete scan."""
+
+    def __init__(self, query: Callable[[str, str, str], list[tuple[Any, ...]]]) -> None:
+        self._query = query  # (table, extra column or "", organization id) -> rows
+
+    def ids(self, table: str, organization_id: str) -> set[str]:
+        return {str(row[0]) for row in self._query(table, "", organization_id)}
+
+    def ids_by(self, table: str, column: str, organization_id: str) -> dict[str, set[str]]:
+        grouped: dict[str, set[str]] = {}
+        for record_id, key in self._query(table, column, organization_id):
+            grouped.setdefault(str(key), set()).add(str(record_id))
+        return grouped
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The documents a targeted sync is about, entity (raw table name) → Zoho ids."""
+
+    upserts: Mapping[str, frozenset[str]] = field(default_factory=dict)  # fetch by id
+    deletions: Mapping[str, frozenset[str]] = field(default_factory=dict)  # mark deleted
+
+    @property
+    def entities(self) -> frozenset[str]:
+        return frozenset(self.upserts) | frozenset(self.deletions)
+
+
+Reporter = Callable[[OrgSync, str], None]
+StoredColumns = Callable[[str], frozenset[str]]  # raw table -> its column names (empty if none yet)
+
+
+def _quiet(org: OrgSync, entity: str) -> None:
+    return None
+
+
+def _no_columns(table: str) -> frozenset[str]:
+    return frozenset()
+
+
+# --- state ----------------------------------------------------------------------------------------------
+
+
+def _org_state(organization_id: str) -> dict[str, Any]:
+    state = dlt.current.source_state()
+    orgs: dict[str, Any] = state.setdefault("organizations", {})
+    org: dict[str, Any] = orgs.setdefault(organization_id, {})
+    return org
+
+
+def _entity_state(organization_id: str, entity: str) -> dict[str, Any]:
+    entities: dict[str, Any] = _org_state(organization_id).setdefault("entities", {})
+    found: dict[str, Any] = entities.setdefault(entity, {})
+    return found
+
+
+def _add_pending_deletions(table: str, organization_id: str, ids: Iterable[str], seen_at: datetime) -> int:
+    state = dlt.current.source_state()
+    pending = state.setdefault("pending_deletions", {}).setdefault(table, {}).setdefault(organization_id, {})
+    count = 0
+    for record_id in ids:
+        pending.setdefault(record_id, seen_at.isoformat())
+        count += 1
+    return count
+
+
+def _scan_due(state: dict[str, Any], options: SyncOptions) -> bool:
+    if options.full_refresh:
+        return True
+    last = state.get("scanned_at")
+    return last is None or options.synced_at - datetime.fromisoformat(last) >= options.delete_scan_interval
+
+
+# --- the source -----------------------------------------------------------------------------------------
+
+
+@dlt.source(name=SOURCE_NAME, max_table_nesting=3)
+def zoho_books(
+    orgs: Sequence[OrgSync],
+    options: SyncOptions,
+    live_ids: LiveIds,
+    phase: str = "documents",
+    report: Reporter = _quiet,
+    targets: Targets | None = None,
+    stored_columns: StoredColumns = _no_columns,
+) -> Iterator[DltResource]:
+    """The resources of one phase (``documents``, ``by_id``, ``ledger`` or ``deletions``) for ``orgs``."""
+    if phase == "by_id":
+        named = targets or Targets()
+        for endpoint in ALL_ENDPOINTS:
+            if endpoint.name in named.entities:
+                for org in orgs:
+                    yield _resource(
+                        endpoint, org, _by_id(org, endpoint, named, options, stored_columns, report)
+                    )
+        return
+    if phase == "deletions":
+        yield dlt.resource(
+            _pending_deletions(options.synced_at),
+            name="zoho_deletions",
+            table_name=DELETIONS_TABLE,
+            write_disposition="merge",
+            primary_key=["entity", "organization_id", "record_id"],
+            columns={
+                "entity": {"data_type": "text", "nullable": False},
+                "organization_id": {"data_type": "text", "nullable": False},
+                "record_id": {"data_type": "text", "nullable": False},
+                "deleted_at": {"data_type": "timestamp", "timezone": True, "nullable": False},
+            },
+        )
+        return
+    for endpoint in ALL_ENDPOINTS:
+        if endpoint.name not in options.entities:
+            continue
+        for org in orgs:
+            if phase == "ledger" and endpoint.kind == "per_account":
+                yield _resource(endpoint, org, _ledger(org, endpoint, options, live_ids, report))
+            elif phase == "documents":
+                yield from _document_resources(endpoint, org, options, live_ids, report)
+
+
+def _resource(endpoint: Endpoint, org: OrgSync, data: Any, *, name: str | None = None) -> DltResource:
+    snapshot = endpoint.kind == "snapshot"
+    resource: DltResource = dlt.resource(  # type: ignore[call-overload]
+        data,
+        name=name or f"{endpoint.name}_{org.organization_id}",
+        table_name=endpoint.name,
+        write_disposition="append" if snapshot else "merge",
+        primary_key=None if snapshot else primary_key(endpoint),
+        columns=table_columns(endpoint),
+        nested_hints=nested_hints(endpoint),
+    )
+    return resource
+
+
+def _document_resources(
+    endpoint: Endpoint, org: OrgSync, options: SyncOptions, live_ids: LiveIds, report: Reporter
+) -> Iterator[DltResource]:
+    if endpoint.kind == "organization":
+        yield _resource(endpoint, org, _organization(org, endpoint, options, report))
+    elif endpoint.kind == "snapshot":
+        currencies = _resource(endpoint, org, _currencies(org, endpoint, options, report))
+        yield currencies
+        rates = next((e for e in ALL_ENDPOINTS if e.kind == "per_currency"), None)
+        if rates is not None and rates.name in options.entities:
+            yield dlt.transformer(
+                _exchange_rates(org, rates, options, report),
+                data_from=currencies,
+                name=f"{rates.name}_{org.organization_id}",
+                table_name=rates.name,
+                write_disposition="merge",
+                primary_key=primary_key(rates),
+                columns=table_columns(rates),
+            )
+    elif endpoint.kind == "list":
+        walk = dlt.resource(
+            _walk(org, endpoint, options), name=f"{endpoint.name}_{org.organization_id}_list", selected=False
+        )
+        yield dlt.transformer(  # type: ignore[call-overload]
+            _documents(org, endpoint, options, live_ids, report),
+            data_from=walk,
+            name=f"{endpoint.name}_{org.organization_id}",
+            table_name=endpoint.name,
+            write_disposition="merge",
+            primary_key=primary_key(endpoint),
+            columns=table_columns(endpoint),
+            nested_hints=nested_hints(endpoint),
+        )
+
+
+# --- organizations, currencies, rates -------------------------------------------------------------------
+
+
+def _organization(
+    org: OrgSync, endpoint: Endpoint, options: SyncOptions, report: Reporter
+) -> Callable[[], Iterator[list[JsonObject]]]:
+    def rows() -> Iterator[list[JsonObject]]:
+        if org.stopped:
+            org.progress(endpoint.name).complete = False
+            return
+        try:
+            listed = org.client.list_organizations()
+        except ZohoDailyLimitError as exc:
+            org.stop(exc)
+            org.progress(endpoint.name).complete = False
+            return
+        mine = [r for r in listed if str(r.get("organization_id")) == org.organization_id]
+        progress = org.progress(endpoint.name)
+        progress.rows += len(mine)
+        report(org, endpoint.name)
+        yield [typed_record(endpoint, r, org.organization_id, options.synced_at) for r in mine]
+
+    return rows
+
+
+def _currencies(
+    org: OrgSync, endpoint: Endpoint, options: SyncOptions, report: Reporter
+) -> Callable[[], Iterator[list[JsonObject]]]:
+    def rows() -> Iterator[list[JsonObject]]:
+        progress = org.progress(endpoint.name)
+        if org.stopped:
+            progress.complete = False
+            return
+        try:
+            listed = list(org.client.iter_records(endpoint.path, endpoint.list_root, endpoint.id_field))
+        except ZohoDailyLimitError as exc:
+            org.stop(exc)
+            progress.complete = False
+            return
+        progress.rows += len(listed)
+        report(org, endpoint.name)
+        yield [typed_record(endpoint, r, org.organization_id, options.synced_at) for r in listed]
+
+    return rows
+
+
+def _exchange_rates(
+    org: OrgSync, endpoint: Endpoint, options: SyncOptions, report: Reporter
+) -> Callable[[list[JsonObject]], list[JsonObject]]:
+    def rates(currencies: list[JsonObject]) -> list[JsonObject]:
+        progress = org.progress(endpoint.name)
+        since: dict[str, str] = _org_state(org.organization_id).setdefault("rates_from", {})
+        out: list[JsonObject] = []
+        for currency in currencies:
+            currency_id = str(currency.get("currency_id"))
+            if currency.get("is_base_currency") or org.stopped:
+                progress.complete = progress.complete and not org.stopped
+                continue
+            params = (
+                {} if options.full_refresh or currency_id not in since else {"from_date": since[currency_id]}
+            )
+            path = endpoint.path.format(currency_id=currency_id)
+            try:
+                listed = list(org.client.iter_records(path, endpoint.list_root, endpoint.id_field, params))
+            except ZohoDailyLimitError as exc:
+                org.stop(exc)
+                progress.complete = False
+                continue
+            except ZohoNotFoundError:
+                continue
+            typed = [typed_record(endpoint, r, org.organization_id, options.synced_at) for r in listed]
+            days = [r["effective_date"] for r in typed if isinstance(r.get("effective_date"), date)]
+            if days:
+                # Inclusive next time: a rate added later on the same day is still picked up (merge dedups).
+                since[currency_id] = max(
+                    [*days, date.fromisoformat(since.get(currency_id, "0001-01-01"))]
+                ).isoformat()
+            out.extend(typed)
+        progress.rows += len(out)
+        report(org, endpoint.name)
+        return out
+
+    return rates
+
+
+# --- list walks and details -----------------------------------------------------------------------------
+
+
+def _walk(org: OrgSync, endpoint: Endpoint, options: SyncOptions) -> Callable[[], Iterator[JsonObject]]:
+    """Pages of changed rows, newest-modified first, then one ``end`` item with how the walk ended."""
+
+    def items() -> Iterator[JsonObject]:
+        state = _entity_state(org.organization_id, endpoint.name)
+        incremental = endpoint.cursor is not None
+        scan = not incremental or _scan_due(state, options)
+        walk = Walk(
+            Watermark.from_state(state), options.overlap, everything=options.full_refresh or not incremental
+        )
+        params = dict(endpoint.list_params)
+        if incremental:
+            params.update(sort_column=endpoint.cursor, sort_order="D")
+        listed: set[str] = set()
+        complete = True
+        stop_details = False
+        if org.stopped:
+            yield {"kind": "end", "walk": walk, "complete": False, "scan": False, "ids": listed}
+            return
+        try:
+            for page in org.client.iter_pages(endpoint.path, endpoint.list_root, params):
+                batch: list[JsonObject] = []
+                for row in page.rows:
+                    record_id = str(row.get(endpoint.id_field))
+                    if record_id in listed:
+                        continue  # Zoho repeats a row across page boundaries
+                    listed.add(record_id)
+                    if stop_details:
+                        continue
+                    if not incremental:
+                        batch.append(row)
+                    elif endpoint.cursor_in_list:
+                        verdict = walk.classify(record_id, row.get(endpoint.cursor or ""))
+                        if verdict is Verdict.CHANGED:
+                            batch.append(row)
+                        elif verdict is Verdict.PAST:
+                            stop_details = True
+                    else:
+                        batch.append(row)  # the cursor is in the detail: the transformer classifies
+                if batch:
+                    yield {"kind": "batch", "rows": batch, "walk": walk}
+                if stop_details and not scan:
+                    break
+                if not endpoint.cursor_in_list and walk.stopped:
+                    stop_details = True
+                    if not scan:
+                        break
+        except ZohoDailyLimitError as exc:
+            org.stop(exc)
+            complete = False
+        yield {"kind": "end", "walk": walk, "complete": complete, "scan": scan, "ids": listed}
+
+    return items
+
+
+def _fetch_details(org: OrgSync, endpoint: Endpoint, ids: Sequence[str]) -> list[JsonObject | None]:
+    """Detail records for ``ids`` (None where the record is gone), fetched with the connection's
+    concurrency; raises ZohoDailyLimitError after the fetches that did succeed were kept by the caller."""
+    results: list[JsonObject | None] = [None] * len(ids)
+    capped: list[ZohoDailyLimitError] = []
+
+    def one(index: int) -> None:
+        if capped:
+            return
+        try:
+            results[index] = org.client.get_record(endpoint.path, ids[index], endpoint.detail_root)
+        except ZohoNotFoundError:
+            results[index] = None  # deleted since it was listed: the delete scan marks it
+        except ZohoDailyLimitError as exc:
+            capped.append(exc)
+
+    workers = max(1, min(len(ids), org.client.connection.max_in_flight))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"zoho-{endpoint.name}") as pool:
+        list(pool.map(one, range(len(ids))))
+    progress = org.progress(endpoint.name)
+    progress.detail_calls += len(ids)
+    if capped:
+        org.stop(capped[0])
+        # Mark the fetches that never ran: the caller must not count them as loaded.
+        return [r if r is not None else {"__missing__": True} for r in results]
+    return results
+
+
+def _documents(
+    org: OrgSync, endpoint: Endpoint, options: SyncOptions, live_ids: LiveIds, report: Reporter
+) -> Callable[[JsonObject], list[JsonObject] | None]:
+    """The transformer: a page of changed rows → typed (detail) records; the walk's end → state."""
+    failed = {"any": False}
+
+    def step(item: JsonObject) -> list[JsonObject] | None:
+        walk: Walk = item["walk"]
+        if item["kind"] == "end":
+            _finish_walk(org, endpoint, options, live_ids, walk, item, failed["any"])
+            report(org, endpoint.name)
+            return None
+        rows: list[JsonObject] = item["rows"]
+        progress = org.progress(endpoint.name)
+        if org.stopped:
+            failed["any"] = True
+            return None
+        out: list[JsonObject] = []
+        # Journals read their cursor from the detail: fetch a few at a time, so the walk stops early.
+        # The first chunk is one journal: on a sync with nothing new, one detail call says so.
+        bounds = _chunks(len(rows), None if endpoint.cursor_in_list else org.client.connection.max_in_flight)
+        for start, end in bounds:
+            if walk.stopped or org.stopped:
+                break
+            part = rows[start:end]
+            if not endpoint.needs_detail:
+                records: list[JsonObject | None] = list(part)
+            else:
+                records = _fetch_details(org, endpoint, [str(r.get(endpoint.id_field)) for r in part])
+            _take(org, endpoint, options, walk, part, records, out, failed)
+        progress.rows += len(out)
+        report(org, endpoint.name)
+        return out
+
+    return step
+
+
+def _chunks(total: int, size: int | None) -> list[tuple[int, int]]:
+    if size is None:
+        return [(0, total)] if total else []
+    bounds = [(0, min(1, total))] if total else []
+    start = 1
+    while start < total:
+        bounds.append((start, min(total, start + max(1, size))))
+        start += max(1, size)
+    return bounds
+
+
+def _take(
+    org: OrgSync,
+    endpoint: Endpoint,
+    options: SyncOptions,
+    walk: Walk,
+    rows: list[JsonObject],
+    records: list[JsonObject | None],
+    out: list[JsonObject],
+    failed: dict[str, bool],
+) -> None:
+    for row, record in zip(rows, records, strict=True):
+        record_id = str(row.get(endpoint.id_field))
+        if record is not None and record.get("__missing__"):
+            failed["any"] = True
+            continue
+        if not endpoint.cursor_in_list and endpoint.cursor and record is not None:
+            # Journals: the list has no cursor, so the detail decides; the walk stops at the first
+            # version we already hold or one older than the watermark (see DECISIONLOG).
+            verdict = walk.classify(record_id, record.get(endpoint.cursor))
+            if verdict is not Verdict.CHANGED:
+                walk.stopped = True
+                break
+        cursor = (record or row).get(endpoint.cursor or "")
+        walk.loaded(record_id, cursor)
+        if record is not None:
+            out.append(typed_record(endpoint, record, org.organization_id, options.synced_at))
+
+
+def _finish_walk(
+    org: OrgSync,
+    endpoint: Endpoint,
+    options: SyncOptions,
+    live_ids: LiveIds,
+    walk: Walk,
+    end: JsonObject,
+    details_failed: bool,
+) -> None:
+    state = _entity_state(org.organization_id, endpoint.name)
+    complete = bool(end["complete"]) and not details_failed
+    progress = org.progress(endpoint.name)
+    progress.complete = complete
+    walk.finish(complete).to_state(state)
+    if not complete:
+        state["incomplete_since"] = state.get("incomplete_since") or options.synced_at.isoformat()
+        return
+    state.pop("incomplete_since", None)
+    changed = progress.rows > 0
+    if end["scan"]:
+        gone = live_ids.ids(endpoint.name, org.organization_id) - set(end["ids"])
+        progress.deletions = _add_pending_deletions(
+            endpoint.name, org.organization_id, gone, options.synced_at
+        )
+        changed = changed or progress.deletions > 0
+        state["scanned_at"] = options.synced_at.isoformat()
+    if endpoint.name == "chart_of_accounts":
+        _org_state(org.organization_id)["account_ids"] = sorted(end["ids"])
+    if endpoint.posts and changed:
+        _org_state(org.organization_id)["ledger_dirty"] = True
+
+
+# --- documents by id (webhooks) ------------------------------------------------------------------------
+
+
+def _by_id(
+    org: OrgSync,
+    endpoint: Endpoint,
+    targets: Targets,
+    options: SyncOptions,
+    stored_columns: StoredColumns,
+    report: Reporter,
+) -> Callable[[], Iterator[list[JsonObject]]]:
+    def rows() -> Iterator[list[JsonObject]]:
+        progress = org.progress(endpoint.name)
+        ids = sorted(targets.upserts.get(endpoint.name, frozenset()))
+        gone = set(targets.deletions.get(endpoint.name, frozenset()))
+        out: list[JsonObject] = []
+        if ids and org.stopped:
+            progress.complete = False
+        elif ids:
+            records = _fetch_details(org, endpoint, ids)
+            # Where the walk stores list rows, keep the detail's fields the list rows gave the table:
+            # a detail-only field (nested contact persons, addresses) would start tables no list fills.
+            keep = frozenset() if endpoint.needs_detail else stored_columns(endpoint.name)
+            # The next incremental walk meets these versions inside its window: remembering them here
+            # spares their detail calls then (Walk.classify says UNCHANGED).
+            recent: dict[str, str] = _entity_state(org.organization_id, endpoint.name).setdefault(
+                "recent", {}
+            )
+            for record_id, record in zip(ids, records, strict=True):
+                if record is None:
+                    gone.add(record_id)  # deleted again before we fetched it
+                elif record.get("__missing__"):
+                    progress.complete = False  # the daily cap stopped the fetches
+                else:
+                    if keep:
+                        record = {k: v for k, v in record.items() if k in keep}
+                    if endpoint.cursor:
+                        recent[record_id] = cursor_key(record.get(endpoint.cursor))
+                    out.append(typed_record(endpoint, record, org.organization_id, options.synced_at))
+        progress.deletions += _add_pending_deletions(
+            endpoint.name, org.organization_id, sorted(gone), options.synced_at
+        )
+        if endpoint.posts and (out or gone):
+            _org_state(org.organization_id)["ledger_dirty"] = True
+        progress.rows += len(out)
+        report(org, endpoint.name)
+        if out:
+            yield out
+
+    return rows
+
+
+# --- the ledger -----------------------------------------------------------------------------------------
+
+
+def ledger_row_id(row: JsonObject) -> str:
+    """Zoho's id of the posting line, or (when Zoho leaves it out) a hash of what identifies the line."""
+    found = row.get("categorized_transaction_id")
+    if found:
+        return str(found)
+    parts = (
+        "account_id",
+        "transaction_id",
+        "transaction_type",
+        "transaction_date",
+        "entry_number",
+        "debit_amount",
+        "credit_amount",
+        "fcy_debit_amount",
+        "fcy_credit_amount",
+    )
+    digest = hashlib.sha256("|".join(str(row.get(p, "")) for p in parts).encode()).hexdigest()[:24]
+    return f"h{digest}"
+
+
+def _ledger(
+    org: OrgSync, endpoint: Endpoint, options: SyncOptions, live_ids: LiveIds, report: Reporter
+) -> Callable[[], Iterator[list[JsonObject]]]:
+    def rows() -> Iterator[list[JsonObject]]:
+        state = _org_state(org.organization_id)
+        progress = org.progress(endpoint.name)
+        if not (options.full_refresh or state.get("ledger_dirty", True)):
+            return
+        if org.stopped:
+            progress.complete = False
+            return
+        done: set[str] = set(state.get("ledger_done") or [])
+        stored: dict[str, set[str]] | None = None
+        for account_id in state.get("account_ids") or []:
+            if account_id in done:
+                continue
+            try:
+                listed = list(
+                    org.client.iter_records(
+                        endpoint.path,
+                        endpoint.list_root,
+                        "categorized_transaction_id",
+                        {"account_id": account_id},
+                    )
+                )
+            except ZohoDailyLimitError as exc:
+                org.stop(exc)
+                progress.complete = False
+                return
+            typed: list[JsonObject] = []
+            seen_keys: dict[str, int] = {}
+            for row in listed:
+                key = ledger_row_id(row)
+                # Two identical lines without Zoho's id would share a hash: number them.
+                seen_keys[key] = seen_keys.get(key, 0) + 1
+                if seen_keys[key] > 1:
+                    key = f"{key}-{seen_keys[key]}"
+                record = dict(row, categorized_transaction_id=key)
+                typed.append(
+                    typed_record(endpoint, record, org.organization_id, options.synced_at, source_id=key)
+                )
+            if stored is None:
+                stored = live_ids.ids_by(endpoint.name, "account_id", org.organization_id)
+            gone = stored.get(account_id, set()) - {r["categorized_transaction_id"] for r in typed}
+            progress.deletions += _add_pending_deletions(
+                endpoint.name, org.organization_id, gone, options.synced_at
+            )
+            done.add(account_id)
+            state["ledger_done"] = sorted(done)
+            progress.rows += len(typed)
+            report(org, endpoint.name)
+            if typed:
+                yield typed
+        state["ledger_dirty"] = False
+        state["ledger_done"] = []
+
+    return rows
+
+
+# --- deletions ------------------------------------------------------------------------------------------
+
+
+def _pending_deletions(synced_at: datetime) -> Callable[[], Iterator[list[JsonObject]]]:
+    def rows() -> Iterator[list[JsonObject]]:
+        state = dlt.current.source_state()
+        pending: dict[str, dict[str, dict[str, str]]] = state.get("pending_deletions") or {}
+        out = [
+            {
+                "entity": table,
+                "organization_id": organization_id,
+                "record_id": record_id,
+                "deleted_at": datetime.fromisoformat(seen_at),
+            }
+            for table, by_org in sorted(pending.items())
+            for organization_id, ids in sorted(by_org.items())
+            for record_id, seen_at in sorted(ids.items())
+        ]
+        state["pending_deletions"] = {}
+        if out:
+            yield out
+
+    return rows

@@ -1,0 +1,249 @@
+"""The pipeline against the sandbox over HTTP, into real DuckDB and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from dlt.pipeline.pipeline import Pipeline
+
+from loader.pipeline.run import sync_organizations
+from tests.loader.pipeline.conftest import (
+    EU_ORG,
+    ORGS,
+    TABLES,
+    US_ORG,
+    ClientsFactory,
+    duckdb_pipeline,
+    expected_counts,
+    expected_money,
+    query,
+)
+from zoho_sandbox.dataset import Dataset
+from zoho_sandbox.server import SandboxServer
+
+MONEY = {  # sandbox entity -> money field whose per-org sum must match exactly
+    "invoices": "total",
+    "creditnotes": "total",
+    "customerpayments": "amount",
+    "bills": "bcy_total",
+    "vendorcredits": "total",
+    "vendorpayments": "amount",
+    "purchaseorders": "total",
+    "expenses": "total",
+    "journals": "total",
+}
+
+
+def live_counts(pipeline: Pipeline) -> dict[tuple[str, str], int]:
+    out = {}
+    for table in [*TABLES.values(), "account_transactions", "exchange_rates"]:
+        for org, count in query(
+            pipeline,
+            f"select _zoho_organization_id, count(*) from {{ds}}.{table} where not _is_deleted group by 1",
+        ):
+            out[(table, str(org))] = int(count)
+    return out
+
+
+def assert_matches_sandbox(pipeline: Pipeline, dataset: Dataset) -> None:
+    assert live_counts(pipeline) == expected_counts(dataset)
+    for entity, field in MONEY.items():
+        table = TABLES[entity]
+        for org in ORGS:
+            (total,) = query(
+                pipeline,
+                f"select coalesce(sum({field}), 0) from {{ds}}.{table} "
+                "where _zoho_organization_id = %s and not _is_deleted",
+                org,
+            )[0]
+            assert Decimal(total) == expected_money(dataset, org, entity, field), (table, org)
+    for org in ORGS:
+        lines = sum(len(r["line_items"]) for r in dataset.orgs[org].records["invoices"].values())
+        (loaded,) = query(
+            pipeline,
+            "select count(*) from {ds}.invoices__line_items l "
+            "join {ds}.invoices i on l._dlt_parent_id = i._dlt_id "
+            "where i._zoho_organization_id = %s and not i._is_deleted",
+            org,
+        )[0]
+        assert loaded == lines
+        debit = sum((r["debit_amount"] for r in dataset.orgs[org].account_transactions), Decimal(0))
+        (stored,) = query(
+            pipeline,
+            "select sum(debit_amount) from {ds}.account_transactions where _zoho_organization_id = %s "
+            "and not _is_deleted",
+            org,
+        )[0]
+        assert Decimal(stored) == debit
+
+
+def column_types(pipeline: Pipeline) -> dict[tuple[str, str], str]:
+    with pipeline.sql_client() as client:
+        schema = client.dataset_name
+        rows = client.execute_sql(
+            "select table_name, column_name, data_type from information_schema.columns "
+            "where table_schema = %s",
+            schema,
+        )
+    return {(str(t), str(c)): str(d).lower() for t, c, d in rows or []}
+
+
+def full_sync_checks(pipeline: Pipeline, dataset: Dataset, make_clients: ClientsFactory) -> None:
+    result = sync_organizations(make_clients(), pipeline)
+    assert result.complete
+    assert_matches_sandbox(pipeline, dataset)
+    types = column_types(pipeline)
+    assert not [c for (_, c) in types if "__v_" in c]  # no variant columns, ever
+    assert types[("invoices", "total")].startswith(("decimal", "numeric"))
+    assert types[("invoices__line_items", "quantity")].startswith(("decimal", "numeric"))
+    assert types[("journals__line_items", "bcy_amount")].startswith(("decimal", "numeric"))
+    assert types[("invoices", "date")] == "date"
+    assert "timestamp with time zone" in types[("invoices", "last_modified_time")] or types[
+        ("invoices", "last_modified_time")
+    ].startswith("timestamp")
+    assert ("invoices", "cf_legacy_region") in types  # schema drift: a new Zoho field is a new column
+    assert ("journals__line_items__tags", "tag_option_name") in types
+    # Audit columns on every parent row.
+    (bad,) = query(
+        pipeline,
+        "select count(*) from {ds}.invoices where _zoho_source_id <> invoice_id or _synced_at is null "
+        "or _is_deleted or _deleted_at is not null",
+    )[0]
+    assert bad == 0
+    (currencies,) = query(pipeline, "select count(*) from {ds}.currencies")[0]
+    assert currencies == sum(len(dataset.orgs[o].records["currencies"]) for o in ORGS)
+
+
+def test_full_sync_then_nothing_new_on_duckdb(
+    tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    pipeline = duckdb_pipeline(tmp_path)
+    full_sync_checks(pipeline, dataset, make_clients)
+    snapshot = query(pipeline, "select invoice_id, total, _dlt_load_id from {ds}.invoices order by 1")
+
+    sandbox.reset_stats()
+    again = sync_organizations(make_clients(), pipeline)
+    assert again.complete
+    calls = sandbox.stats()["calls"]
+    for org in ORGS:
+        routes = calls[org]
+        # One page per list, one per foreign currency's rates, one journal detail (journal list rows have
+        # no last_modified_time), and nothing else: no detail call and no ledger re-read.
+        assert routes.pop("/journals/{journal_id}") == 1
+        assert routes.pop("/settings/currencies/{currency_id}/exchangerates") == len(
+            dataset.orgs[org].exchange_rates
+        )
+        assert set(routes.values()) == {1}, routes
+        assert not any("{" in route for route in routes)
+        assert "/chartofaccounts/transactions" not in routes
+    assert query(pipeline, "select invoice_id, total, _dlt_load_id from {ds}.invoices order by 1") == snapshot
+    assert_matches_sandbox(pipeline, dataset)
+    (snapshots,) = query(pipeline, "select count(distinct _synced_at) from {ds}.currencies")[0]
+    assert snapshots == 2  # rates as of each sync are kept
+
+
+@pytest.mark.postgres
+def test_full_sync_on_postgres(
+    postgres_pipeline: Pipeline, dataset: Dataset, make_clients: ClientsFactory
+) -> None:
+    full_sync_checks(postgres_pipeline, dataset, make_clients)
+    again = sync_organizations(make_clients(), postgres_pipeline)
+    assert again.complete
+    assert sum(o.entities["invoices"].rows for o in again.organizations) == 0
+    assert_matches_sandbox(postgres_pipeline, dataset)
+
+
+def _deletable_invoice(dataset: Dataset, org: str) -> str:
+    applied = {
+        a["invoice_id"]
+        for p in dataset.orgs[org].records["customerpayments"].values()
+        for a in p.get("invoices", [])
+    } | {
+        a["invoice_id"]
+        for c in dataset.orgs[org].records["creditnotes"].values()
+        for a in c.get("invoices_credited", [])
+    }
+    return next(i for i in dataset.orgs[org].records["invoices"] if i not in applied)
+
+
+def test_mutations_are_picked_up_with_details_only_for_changed_documents(
+    tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    pipeline = duckdb_pipeline(tmp_path)
+    assert sync_organizations(make_clients(), pipeline).complete
+
+    edited = next(iter(dataset.orgs[US_ORG].records["invoices"]))
+    sandbox.edit(US_ORG, "invoices", edited)
+    created = sandbox.create(EU_ORG, "bills")
+    doomed = _deletable_invoice(dataset, EU_ORG)
+    sandbox.delete(EU_ORG, "invoices", doomed)
+    voidable = next(
+        i
+        for i, r in dataset.orgs[US_ORG].records["bills"].items()
+        if r["status"] not in ("paid", "partially_paid")
+    )
+    sandbox.void(US_ORG, "bills", voidable)
+    sandbox.reset_stats()
+
+    result = sync_organizations(make_clients(), pipeline)
+    assert result.complete
+    calls = sandbox.stats()["calls"]
+    assert calls[US_ORG].get("/invoices/{invoice_id}") == 1
+    assert calls[US_ORG].get("/bills/{bill_id}") == 1
+    assert calls[EU_ORG].get("/bills/{bill_id}") == 1
+    assert "/invoices/{invoice_id}" not in calls[EU_ORG]
+    assert calls[US_ORG].get("/chartofaccounts/transactions", 0) >= 1  # postings changed: ledger re-read
+    (status,) = query(pipeline, "select status from {ds}.bills where bill_id = %s", voidable)[0]
+    assert status == "void"
+    (new_bill,) = query(pipeline, "select count(*) from {ds}.bills where bill_id = %s", created["bill_id"])[0]
+    assert new_bill == 1
+    # Not a delete-scan run: the deleted invoice is still live here.
+    (still,) = query(pipeline, "select _is_deleted from {ds}.invoices where invoice_id = %s", doomed)[0]
+    assert still is False
+
+    sandbox.reset_stats()
+    scanned = sync_organizations(make_clients(), pipeline, delete_scan_interval=timedelta(0))
+    assert scanned.complete
+    assert "/invoices/{invoice_id}" not in sandbox.stats()["calls"][EU_ORG]  # a scan reads lists, not details
+    deleted, deleted_at = query(
+        pipeline, "select _is_deleted, _deleted_at from {ds}.invoices where invoice_id = %s", doomed
+    )[0]
+    assert deleted is True
+    assert deleted_at is not None
+    assert_matches_sandbox(pipeline, dataset)
+
+
+def test_daily_cap_stops_cleanly_and_the_next_run_completes(
+    tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    pipeline = duckdb_pipeline(tmp_path)
+    sandbox.configure(daily_limits={US_ORG: 30})
+    first = sync_organizations(make_clients(), pipeline)
+    assert not first.complete
+    us = next(o for o in first.organizations if o.organization_id == US_ORG)
+    eu = next(o for o in first.organizations if o.organization_id == EU_ORG)
+    assert us.stopped is not None
+    assert "daily" in us.stopped
+    assert eu.complete  # another organization's cap is its own
+    assert sandbox.stats()["throttled"]["45"] >= 1
+
+    sandbox.configure(daily_limits={US_ORG: 10_000})
+    sandbox.next_day()
+    second = sync_organizations(make_clients(), pipeline)
+    assert second.complete
+    assert_matches_sandbox(pipeline, dataset)
+    (dupes,) = query(
+        pipeline,
+        "select count(*) from (select invoice_id, _zoho_organization_id from {ds}.invoices "
+        "group by 1, 2 having count(*) > 1) d",
+    )[0]
+    assert dupes == 0
+    (line_dupes,) = query(
+        pipeline,
+        "select count(*) from (select line_item_id from {ds}.invoices__line_items "
+        "group by 1 having count(*) > 1) d",
+    )[0]
+    assert line_dupes == 0
