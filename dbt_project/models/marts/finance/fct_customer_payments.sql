@@ -1,0 +1,1 @@
+{{ fct_payment('stg_zoho_books__customer_payments', 'customer_id') }}

@@ -1,0 +1,29 @@
+-- Income and expense per organization, account and month. amount_*: natural sign (income and expense both
+-- positive); profit_*: the row's contribution to profit (income positive, expense negative).
+with ledger as (
+    select * from {{ ref('fct_general_ledger') }}
+    where account_class in ('income', 'expense')
+),
+
+final as (
+    select
+        organization_id || '-' || account_id || '-' || cast(cast(date_trunc('month', posting_date) as date) as varchar) as pnl_key,
+        organization_id,
+        cast(date_trunc('month', posting_date) as date) as period_month,
+        account_id,
+        account_code,
+        account_name,
+        account_type,
+        account_class,
+        base_currency,
+        {{ money('sum(case when account_class = \'income\' then -net_base else net_base end)') }} as amount_base,
+        {{ money('sum(-net_base)') }} as profit_base,
+        reporting_currency,
+        {{ money('sum(case when account_class = \'income\' then -net_reporting else net_reporting end)') }} as amount_reporting,
+        {{ money('sum(-net_reporting)') }} as profit_reporting
+    from ledger
+    group by organization_id, cast(date_trunc('month', posting_date) as date), account_id, account_code,
+        account_name, account_type, account_class, base_currency, reporting_currency
+)
+
+select * from final

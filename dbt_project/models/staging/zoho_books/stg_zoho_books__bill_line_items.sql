@@ -1,0 +1,1 @@
+{{ stg_document_lines('bills__line_items', 'bills', 'bill_id') }}

@@ -1,0 +1,1 @@
+{{ stg_document_taxes('bills__taxes', 'bills', 'bill_id') }}

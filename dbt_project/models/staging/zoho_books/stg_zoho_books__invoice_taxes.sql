@@ -1,0 +1,1 @@
+{{ stg_document_taxes('invoices__taxes', 'invoices', 'invoice_id') }}

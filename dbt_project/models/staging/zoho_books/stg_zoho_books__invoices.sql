@@ -1,0 +1,1 @@
+{{ stg_line_document('invoices', 'invoice_id', 'invoice_number', 'customer_id') }}

@@ -1,0 +1,212 @@
+"""Run the dbt project in-process with dbt's ``dbtRunner`` and the project's own ``profiles.yml``.
+
+Not dlt's dbt runner: its venv helper installs an unpinned dbt-core and its DuckDB profile downloads the
+``httpfs`` extension, both of which fail here (docs in the shared stack notes). The profile reads its
+connection settings from ``ML_CONNECTOR_DBT_*`` environment variables, which :func:`run_dbt` sets for the
+duration of one invocation only (and restores), so a password never lands in a file or on a command line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from loader.config import Config
+from loader.secret import Secret
+
+log = logging.getLogger(__name__)
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent  # dbt_project.yml and profiles.yml live here
+WAREHOUSE_PASSWORD_RECORD = "warehouse/postgres"  # noqa: S105 (a record name, not a secret); vault record of the PostgreSQL warehouse password
+
+_ENV_LOCK = threading.Lock()  # dbt reads os.environ; one invocation at a time per process
+
+
+class DbtError(Exception):
+    """dbt could not run, or the build failed. The message names the failing models and tests."""
+
+
+@dataclass(frozen=True)
+class DbtTarget:
+    """Where dbt builds: ``duckdb`` (a file) or ``postgres`` (password from the vault; none for trust)."""
+
+    name: str
+    duckdb_path: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 5432
+    user: str = "postgres"
+    database: str = "postgres"
+    password: Secret | None = field(default=None, repr=False)
+
+    def environment(self) -> dict[str, str]:
+        if self.name == "duckdb":
+            if self.duckdb_path is None:
+                raise DbtError("the DuckDB target needs a database path ([warehouse] path)")
+            return {
+                "ML_CONNECTOR_DBT_TARGET": "duckdb",
+                "ML_CONNECTOR_DBT_DUCKDB_PATH": str(self.duckdb_path),
+            }
+        if self.name == "postgres":
+            return {
+                "ML_CONNECTOR_DBT_TARGET": "postgres",
+                "ML_CONNECTOR_DBT_PG_HOST": self.host,
+                "ML_CONNECTOR_DBT_PG_PORT": str(self.port),
+                "ML_CONNECTOR_DBT_PG_USER": self.user,
+                "ML_CONNECTOR_DBT_PG_DATABASE": self.database,
+                "ML_CONNECTOR_DBT_PG_PASSWORD": self.password.reveal() if self.password else "",
+            }
+        raise DbtError(f"no dbt target for warehouse destination {self.name!r}: use duckdb or postgres")
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    unique_id: str
+    status: str
+    message: str
+    failures: int | None
+
+
+@dataclass(frozen=True)
+class DbtRunResult:
+    success: bool
+    elapsed_seconds: float
+    results: tuple[NodeResult, ...]
+
+    @property
+    def failed(self) -> tuple[NodeResult, ...]:
+        return tuple(r for r in self.results if r.status in ("error", "fail", "runtime error"))
+
+    def summary(self) -> str:
+        counts: dict[str, int] = {}
+        for result in self.results:
+            counts[result.status] = counts.get(result.status, 0) + 1
+        parts = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+        return f"{len(self.results)} nodes in {self.elapsed_seconds:.1f} s ({parts or 'nothing run'})"
+
+
+def target_from_config(config: Config, password: Secret | None = None) -> DbtTarget:
+    warehouse = config.warehouse
+    if warehouse.destination == "duckdb":
+        return DbtTarget("duckdb", duckdb_path=warehouse.path)
+    if warehouse.destination == "postgres" and warehouse.postgres is not None:
+        pg = warehouse.postgres
+        return DbtTarget(
+            "postgres", host=pg.host, port=pg.port, user=pg.user, database=pg.database, password=password
+        )
+    raise DbtError(
+        f"dbt cannot build on warehouse destination {warehouse.destination!r}: this project ships profiles "
+        "for duckdb and postgres"
+    )
+
+
+def vars_from_config(config: Config) -> dict[str, Any]:
+    return {"reporting_currency": config.reporting.currency}
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    with _ENV_LOCK:
+        saved = {name: os.environ.get(name) for name in values}
+        os.environ.update(values)
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+def run_dbt(
+    command: Sequence[str],
+    target: DbtTarget,
+    *,
+    dbt_vars: Mapping[str, Any] | None = None,
+    work_dir: Path | None = None,
+    raise_on_failure: bool = True,
+) -> DbtRunResult:
+    """Run one dbt command (``["build"]``, ``["run", "--select", "x"]``...) against ``target``.
+
+    ``work_dir`` holds dbt's target/ and logs/ (default: the project's). Raises DbtError when dbt cannot
+    start or, with ``raise_on_failure``, when any node fails; the message lists the failing nodes.
+    """
+    from dbt.cli.main import dbtRunner  # heavy: imported only when dbt runs
+
+    work = work_dir or PROJECT_DIR
+    args = [
+        *command,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--target",
+        target.name,
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+        "--no-use-colors",
+        "--quiet",
+    ]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dict(dbt_vars))]
+    started = time.monotonic()
+    with _environment(target.environment()):
+        try:
+            outcome = dbtRunner().invoke(args)
+        finally:
+            if target.name == "duckdb":
+                _release_duckdb()
+    elapsed = time.monotonic() - started
+    if outcome.exception is not None:
+        raise DbtError(f"dbt {' '.join(command)} could not run: {outcome.exception}") from None
+    results = tuple(_node_results(outcome.result))
+    result = DbtRunResult(success=bool(outcome.success), elapsed_seconds=elapsed, results=results)
+    log.info("dbt %s: %s", " ".join(command), result.summary())
+    if raise_on_failure and not result.success:
+        lines = [f"  {r.unique_id}: {r.status}: {r.message}" for r in result.failed[:20]]
+        more = len(result.failed) - len(lines)
+        raise DbtError(
+            f"dbt {' '.join(command)} failed ({result.summary()}):\n"
+            + "\n".join(lines)
+            + (f"\n  ... and {more} more" if more > 0 else "")
+            + f"\nlogs: {work / 'logs' / 'dbt.log'}"
+        )
+    return result
+
+
+def _release_duckdb() -> None:
+    """dbt-duckdb keeps its DuckDB instance open in the process after a run; close it, so the caller (lookml,
+    demo summary, tests) can open the file itself. Uses the adapter's class attribute (no public API)."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # pragma: no cover - dbt-duckdb is a pinned dependency
+        return
+    with DuckDBConnectionManager._LOCK:
+        environment: Any = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+        if environment is not None:
+            try:
+                environment.close()
+            except Exception as exc:  # closing is best effort; the next run reopens anyway
+                log.debug("closing dbt-duckdb's DuckDB environment failed: %s", exc)
+
+
+def _node_results(result: Any) -> Iterator[NodeResult]:
+    for item in getattr(result, "results", None) or ():
+        node = getattr(item, "node", None)
+        yield NodeResult(
+            unique_id=str(getattr(node, "unique_id", "?")),
+            status=str(getattr(item, "status", "?")),
+            message=str(getattr(item, "message", "") or ""),
+            failures=getattr(item, "failures", None),
+        )

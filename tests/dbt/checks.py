@@ -1,0 +1,212 @@
+"""Assertions shared by the DuckDB and PostgreSQL builds: each takes a ``query`` function (SQL -> rows)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from tests.dbt.conftest import Built
+from tests.dbt.worked_example import INVOICE_ID, PAYMENT_ID, US_ORG
+
+Query = Callable[[str], Sequence[tuple[Any, ...]]]
+CENT = Decimal("0.01")
+
+
+def assert_build_green(built: Built) -> None:
+    """`ml-connector build` exits 0, every node passed, and the 11 unit tests ran."""
+    assert built.exit_code == 0, built.output
+    assert "dbt build passed" in built.output
+    results = built.run_results()
+    failed = [f"{r['unique_id']}: {r['message']}" for r in results if r["status"] not in ("success", "pass")]
+    assert failed == []
+    unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
+    assert len(unit_tests) == 11
+    data_tests = [r for r in results if r["unique_id"].startswith("test.")]
+    assert len(data_tests) > 150
+
+
+def assert_reconciles_to_the_cent(built: Built, query: Query) -> None:
+    """Per organization, account and month, the derived ledger equals the sandbox's own ledger exactly."""
+    deleted_org, deleted_id = built.deleted_invoice
+    expected: dict[tuple[str, str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for org_id, books in built.dataset.orgs.items():
+        for row in books.account_transactions:
+            if (org_id, row["transaction_id"]) == (deleted_org, deleted_id):
+                continue
+            totals = expected[(org_id, row["account_id"], row["transaction_date"][:7])]
+            totals[0] += row["debit_amount"]
+            totals[1] += row["credit_amount"]
+    derived = {
+        (org, account, str(month)[:7]): [Decimal(debit), Decimal(credit)]
+        for org, account, month, debit, credit in query(
+            "select organization_id, account_id, cast(date_trunc('month', posting_date) as date),"
+            " sum(debit_base), sum(credit_base) from zoho_books.fct_general_ledger group by 1, 2, 3"
+        )
+    }
+    assert len(expected) > 300
+    assert derived == dict(expected)
+    rows = query("select count(*), max(abs(net_difference_base)) from zoho_books.rpt_gl_reconciliation")
+    assert rows[0][0] == len(expected)
+    assert Decimal(rows[0][1]) == 0
+
+
+def assert_entries_match_zoho_rows(built: Built, query: Query) -> None:
+    """Row by row: gl_entry_id is org-document-piece, the same pieces as Zoho's categorized_transaction_id."""
+    expected = {
+        f"{org_id}-{row['transaction_id']}-{row['categorized_transaction_id'][-3:]}": (
+            row["account_id"],
+            row["debit_amount"],
+            row["credit_amount"],
+        )
+        for org_id, books in built.dataset.orgs.items()
+        for row in books.account_transactions
+        if (org_id, row["transaction_id"]) != built.deleted_invoice
+    }
+    derived = {
+        entry_id: (account, Decimal(debit), Decimal(credit))
+        for entry_id, account, debit, credit in query(
+            "select gl_entry_id, account_id, debit_base, credit_base from zoho_books.fct_general_ledger"
+        )
+    }
+    assert derived == expected
+
+
+def assert_worked_example(query: Query) -> None:
+    """docs/ledger-posting-rules.md: EUR invoice at 1.085230, paid at 1.102400 with €10 charges, USD org."""
+    rows = query(
+        "select source_number, account_name, debit_base, credit_base, net_transaction, reporting_rate,"
+        f" net_reporting from zoho_books.fct_general_ledger where organization_id = '{US_ORG}'"
+        f" and source_id in ('{INVOICE_ID}', '{PAYMENT_ID}') order by gl_entry_id"
+    )
+    got = [
+        (r[0], r[1], Decimal(r[2]), Decimal(r[3]), Decimal(r[4]), Decimal(r[5]), Decimal(r[6])) for r in rows
+    ]
+    d = Decimal
+    one = d("1")
+    assert got == [
+        ("INV-WORKED", "Sales", d("0.00"), d("868.18"), d("-800.00"), one, d("-868.18")),
+        ("INV-WORKED", "Tax Payable", d("0.00"), d("62.95"), d("-58.00"), one, d("-62.95")),
+        ("INV-WORKED", "Shipping Charge", d("0.00"), d("27.13"), d("-25.00"), one, d("-27.13")),
+        ("INV-WORKED", "Discount", d("43.41"), d("0.00"), d("40.00"), one, d("43.41")),
+        ("INV-WORKED", "Accounts Receivable", d("914.85"), d("0.00"), d("843.00"), one, d("914.85")),
+        ("PMT-WORKED", "Business Checking", d("918.30"), d("0.00"), d("833.00"), one, d("918.30")),
+        ("PMT-WORKED", "Bank Fees and Charges", d("11.02"), d("0.00"), d("10.00"), one, d("11.02")),
+        ("PMT-WORKED", "Accounts Receivable", d("0.00"), d("914.85"), d("-843.00"), one, d("-914.85")),
+        ("PMT-WORKED", "Exchange Gain or Loss", d("0.00"), d("14.47"), d("0.00"), one, d("-14.47")),
+    ]
+    # The receivable is cleared exactly; the realized gain is 929.32 - 914.85.
+    ar = query(
+        "select sum(net_base) from zoho_books.fct_general_ledger where account_name = 'Accounts Receivable'"
+        f" and source_id in ('{INVOICE_ID}', '{PAYMENT_ID}')"
+    )
+    assert Decimal(ar[0][0]) == 0
+    invoice = query(
+        "select total_transaction, total_base, total_reporting from zoho_books.fct_invoices"
+        f" where invoice_id = '{INVOICE_ID}'"
+    )
+    assert [tuple(Decimal(v) for v in invoice[0])] == [(d("843.00"), d("914.85"), d("914.85"))]
+
+
+def assert_reporting_inverts_org_history(built: Built, query: Query) -> None:
+    """EUR and INR organizations report in USD: base × (1 / the org's USD quote on the posting date)."""
+    checked = 0
+    for org_id in ("20088321", "60012345"):
+        books = built.dataset.orgs[org_id]
+        history = sorted(
+            (r["effective_date"], r["rate"])
+            for rows in books.exchange_rates.values()
+            for r in rows
+            if r["currency_code"] == "USD"
+        )
+        for posting_date, net_base, reporting_rate, net_reporting in query(
+            "select posting_date, net_base, reporting_rate, net_reporting from zoho_books.fct_general_ledger"
+            f" where organization_id = '{org_id}'"
+        ):
+            quote = [rate for effective, rate in history if effective <= str(posting_date)][-1]
+            rate = (Decimal(1) / quote).quantize(Decimal("1e-10"), rounding=ROUND_HALF_UP)
+            assert Decimal(reporting_rate) == rate
+            assert Decimal(net_reporting) == (Decimal(net_base) * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+            checked += 1
+    assert checked > 500
+
+
+def assert_drafts_voids_and_deleted_post_nothing(built: Built, query: Query) -> None:
+    silent = {
+        (org_id, document_id)
+        for org_id, books in built.dataset.orgs.items()
+        for entity in ("invoices", "bills", "journals", "creditnotes", "vendorcredits", "expenses")
+        for document_id, record in books.records.get(entity, {}).items()
+        if record.get("status") in ("draft", "void")
+    }
+    assert len(silent) >= 5
+    posted = set(query("select distinct organization_id, source_id from zoho_books.fct_general_ledger"))
+    assert not silent & posted
+    assert built.deleted_invoice not in posted
+    invoice_id = built.deleted_invoice[1]
+    assert query(f"select count(*) from zoho_books.fct_invoices where invoice_id = '{invoice_id}'")[0][0] == 0
+    drafts = query("select count(*) from zoho_books.fct_invoices where not is_posting")
+    assert drafts[0][0] >= 1
+
+
+def assert_trial_balance_matches_zoho_balances(built: Built, query: Query) -> None:
+    """Each account's last closing balance equals Zoho's current_balance (sign by account type)."""
+    debit_normal = {
+        "bank",
+        "cash",
+        "accounts_receivable",
+        "other_current_asset",
+        "fixed_asset",
+        "stock",
+        "other_asset",
+        "payment_clearing",
+        "expense",
+        "cost_of_goods_sold",
+        "other_expense",
+    }
+    closing = {
+        (org, account): Decimal(balance)
+        for org, account, balance in query(
+            "select tb.organization_id, tb.account_id, tb.closing_base from zoho_books.rpt_trial_balance tb"
+            " where tb.period_month = (select max(period_month) from zoho_books.rpt_trial_balance"
+            " where organization_id = tb.organization_id)"
+        )
+    }
+    deleted_org, deleted_id = built.deleted_invoice
+    compared = 0
+    for org_id, books in built.dataset.orgs.items():
+        for account in books.records["chartofaccounts"].values():
+            expected = account["current_balance"]
+            if org_id == deleted_org:  # the sandbox still counts the invoice loaded as deleted
+                for row in books.account_transactions:
+                    if row["transaction_id"] == deleted_id and row["account_id"] == account["account_id"]:
+                        net = row["debit_amount"] - row["credit_amount"]
+                        expected -= net if account["account_type"] in debit_normal else -net
+            signed = expected if account["account_type"] in debit_normal else -expected
+            assert closing.get((org_id, account["account_id"]), Decimal(0)) == signed, account["account_name"]
+            compared += 1
+    assert compared == 108
+
+
+def assert_ar_aging_matches_open_balances(built: Built, query: Query) -> None:
+    """As of today every settlement in the data set has happened: outstanding = Zoho's invoice balance."""
+    expected = {
+        (org_id, invoice_id): invoice["balance"]
+        for org_id, books in built.dataset.orgs.items()
+        for invoice_id, invoice in books.records["invoices"].items()
+        if invoice["status"] not in ("draft", "void")
+        and invoice["balance"] != 0
+        and (org_id, invoice_id) != built.deleted_invoice
+    }
+    aging = {
+        (org, invoice_id): Decimal(outstanding)
+        for org, invoice_id, outstanding in query(
+            "select organization_id, invoice_id, outstanding_transaction from zoho_books.rpt_ar_aging"
+        )
+    }
+    assert len(expected) > 10
+    assert aging == expected
+    buckets = {b for (b,) in query("select distinct aging_bucket from zoho_books.rpt_ar_aging")}
+    assert buckets <= {"current", "1-30", "31-60", "61-90", "over_90"}
+    assert "over_90" in buckets

@@ -1,0 +1,127 @@
+"""Build the dbt project once per warehouse and session on a generated sandbox data set.
+
+Path: sandbox generator → tests/dbt/raw_loader.py (dlt, in-process) → zoho_books_raw → `ml-connector build`
+(loader.cli.main → loader.dbt_runner → dbtRunner). The worked example of docs/ledger-posting-rules.md is added
+to the data set first, and one open invoice is loaded as deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dlt
+import psycopg2
+import pytest
+
+from loader.cli import main
+from loader.dbt_runner import DbtTarget
+from tests.dbt.raw_loader import load_dataset
+from tests.dbt.worked_example import US_ORG, add_eur_invoice_paid_later
+from zoho_sandbox.dataset import Dataset
+from zoho_sandbox.generator import generate_dataset
+
+SEED = 11
+INVOICES_PER_ORG = 40
+
+
+@dataclass
+class Built:
+    dataset: Dataset
+    deleted_invoice: tuple[str, str]  # (organization id, invoice id) loaded with _is_deleted
+    exit_code: int  # of `ml-connector build`
+    output: str
+    work_dir: Path  # config file, .ml-connector/dbt/{target,logs}
+    target: DbtTarget
+
+    def run_results(self) -> list[dict[str, Any]]:
+        path = self.work_dir / ".ml-connector" / "dbt" / "target" / "run_results.json"
+        results: list[dict[str, Any]] = json.loads(path.read_text())["results"]
+        return results
+
+
+def cli_build(work: Path, warehouse_toml: str) -> tuple[int, str]:
+    """`ml-connector --config work/ml-connector.toml build`, as a user runs it."""
+    config = work / "ml-connector.toml"
+    config.write_text(warehouse_toml + '\n[reporting]\ncurrency = "USD"\n', encoding="utf-8")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(["--config", str(config), "build"])
+    return code, stdout.getvalue() + stderr.getvalue()
+
+
+def sandbox_dataset() -> tuple[Dataset, tuple[str, str]]:
+    dataset = generate_dataset(seed=SEED, invoices_per_org=INVOICES_PER_ORG)
+    add_eur_invoice_paid_later(dataset)
+    # An open invoice nothing was applied to: the kind Zoho lets a user delete.
+    settled = {
+        row["invoice_id"]
+        for payment in dataset.orgs[US_ORG].records["customerpayments"].values()
+        for row in payment["invoices"]
+    }
+    open_invoice = next(
+        invoice_id
+        for invoice_id, invoice in dataset.orgs[US_ORG].records["invoices"].items()
+        if invoice["status"] in ("sent", "overdue") and invoice_id not in settled
+    )
+    return dataset, (US_ORG, open_invoice)
+
+
+@pytest.fixture(scope="session")
+def duckdb_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    work = tmp_path_factory.mktemp("dbt_duckdb")
+    dataset, deleted = sandbox_dataset()
+    database = work / "warehouse.duckdb"
+    load_dataset(
+        dataset,
+        destination=dlt.destinations.duckdb(str(database)),
+        pipelines_dir=work / "pipelines",
+        deleted=frozenset({deleted}),
+    )
+    code, output = cli_build(work, f'[warehouse]\ndestination = "duckdb"\npath = "{database}"')
+    return Built(dataset, deleted, code, output, work, DbtTarget("duckdb", duckdb_path=database))
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_server: str) -> Iterator[str]:
+    """A database of its own (the project's schema names are fixed), dropped afterwards."""
+    name = f"ml_connector_dbt_{uuid.uuid4().hex[:10]}"
+    admin = psycopg2.connect(postgres_server)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'create database "{name}"')
+    try:
+        yield name
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f'drop database if exists "{name}" with (force)')
+        admin.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_built(tmp_path_factory: pytest.TempPathFactory, postgres_database: str) -> Built:
+    work = tmp_path_factory.mktemp("dbt_postgres")
+    dataset, deleted = sandbox_dataset()
+    load_dataset(
+        dataset,
+        destination=dlt.destinations.postgres(f"postgresql://postgres:@127.0.0.1:5432/{postgres_database}"),
+        pipelines_dir=work / "pipelines",
+        deleted=frozenset({deleted}),
+    )
+    code, output = cli_build(
+        work,
+        f'[warehouse]\ndestination = "postgres"\nhost = "127.0.0.1"\nport = 5432\n'
+        f'database = "{postgres_database}"\nuser = "postgres"',
+    )
+    return Built(dataset, deleted, code, output, work, DbtTarget("postgres", database=postgres_database))
+
+
+def warehouse_path(built: Built) -> Path:
+    assert built.target.duckdb_path is not None
+    return built.target.duckdb_path
