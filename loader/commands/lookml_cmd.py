@@ -1,0 +1,183 @@
+"""``ml-connector lookml``: LookML from the dbt manifest, checked against the warehouse, into the Looker repo.
+
+Where the files go: ``--out DIR``; else the ``[looker] repo`` checkout, on ``[looker] branch``, committed
+(and pushed with ``--push``); else ``looker/`` beside the config file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from loader.commands import BadUsage, CommandContext, CommandFailed, Subparsers, add_command
+from loader.config import Config
+
+if TYPE_CHECKING:
+    from lookml.warehouse import SqlRunner
+
+DEFAULT_OUT = "looker"
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(
+        subparsers,
+        "lookml",
+        help="write LookML from the dbt manifest",
+        description="Write LookML views, explores, a model, a datagroup and dashboards from dbt's "
+        "manifest.json. Without --out, writes into the [looker] repo checkout on its branch and commits; "
+        "--push pushes.",
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="write the Looker project files here (no git)"
+    )
+    parser.add_argument(
+        "--manifest",
+        type=Path,
+        metavar="PATH",
+        help="dbt manifest.json (default: the one `ml-connector build` wrote under .ml-connector/dbt/)",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="run every field's and join's SQL against the warehouse"
+    )
+    parser.add_argument("--lint", action="store_true", help="apply the LAMS rules; errors fail the run")
+    parser.add_argument("--push", action="store_true", help="push the commit to the Looker repo's remote")
+    parser.set_defaults(handler=run)
+
+
+def _manifest_path(ctx: CommandContext, config: Config) -> Path:
+    if ctx.args.manifest is not None:
+        return Path(ctx.args.manifest).absolute()
+    from loader.job import manifest_path
+
+    return manifest_path(config)
+
+
+def open_runner(ctx: CommandContext, config: Config) -> SqlRunner:
+    """A read-only connection to the configured warehouse for ``--check``."""
+    from loader.dbt_runner import WAREHOUSE_PASSWORD_RECORD
+    from lookml.warehouse import DuckDBRunner, PostgresRunner, SqlError
+
+    warehouse = config.warehouse
+    try:
+        if warehouse.destination == "duckdb" and warehouse.path is not None:
+            return DuckDBRunner(warehouse.path)
+        if warehouse.destination == "postgres" and warehouse.postgres is not None:
+            pg = warehouse.postgres
+            dsn = f"host={pg.host} port={pg.port} dbname={pg.database} user={pg.user}"
+            record = ctx.vault(config).get(WAREHOUSE_PASSWORD_RECORD) or {}
+            password = record.get("password")
+            return PostgresRunner(dsn, password.reveal() if password else None)
+    except SqlError as exc:
+        raise CommandFailed(f"--check cannot reach the warehouse: {exc}") from None
+    raise BadUsage(f"--check runs on duckdb or postgres warehouses, not {warehouse.destination!r}")
+
+
+def run(ctx: CommandContext) -> int:
+    from lookml.check import check_lookml
+    from lookml.dialects import UnsupportedDialect
+    from lookml.generate import generate_lookml
+    from lookml.git_publish import GitError, commit_message, publish
+    from lookml.lint import lint_lookml
+    from lookml.manifest import ManifestError
+
+    config = ctx.load_config()
+    looker = config.looker
+    model = looker.model if looker else "zoho_books"
+    connection = looker.connection if looker else "warehouse"
+    datagroup = looker.datagroup if looker else "zoho_books_sync"
+    repo = looker.repo if looker else None
+    if ctx.args.out is not None:
+        out_dir, use_git = Path(ctx.args.out).absolute(), False
+    elif repo is not None:
+        out_dir, use_git = repo, True
+    else:
+        out_dir, use_git = config.path.parent / DEFAULT_OUT, False
+    if ctx.args.push and not use_git:
+        raise BadUsage("--push needs [looker] repo in the config (and no --out): it pushes that checkout")
+    manifest = _manifest_path(ctx, config)
+
+    def generate(directory: Path) -> list[str]:
+        result = generate_lookml(
+            manifest,
+            directory,
+            dialect=config.warehouse.destination,
+            connection=connection,
+            model=model,
+            datagroup=datagroup,
+            reporting_currency=config.reporting.currency,
+        )
+        for warning in result.warnings:
+            ctx.say(f"warning: {warning}", style="yellow")
+        ctx.say(
+            f"LookML: {len(result.views)} views, {len(result.explores)} explores, {len(result.dashboards)} "
+            f"dashboards in {directory} (schema {result.schema}, dialect {result.dialect})"
+        )
+        return list(result.files)
+
+    try:
+        if use_git and looker is not None and repo is not None:
+            from lookml.manifest import read_manifest
+
+            project = read_manifest(manifest)
+            sync = _sync_marker(ctx, config, project.schema)
+            message = commit_message(
+                manifest,
+                project.project_name,
+                project.invocation_id,
+                project.generated_at,
+                sync,
+                f"{len(project.marts)} marts",
+            )
+            published = publish(repo, looker.branch, generate, message, push=ctx.args.push)
+            state = (
+                f"committed {published.commit[:12]}" if published.commit else "unchanged, nothing to commit"
+            )
+            ctx.say(
+                f"Looker repo {repo} branch {published.branch}: {state}"
+                + (", pushed" if published.pushed else "")
+            )
+        else:
+            generate(out_dir)
+    except (ManifestError, GitError) as exc:
+        raise CommandFailed(str(exc)) from None
+    except UnsupportedDialect as exc:
+        raise BadUsage(str(exc)) from None
+
+    failed = False
+    if ctx.args.lint:
+        findings = lint_lookml(out_dir)
+        for finding in findings:
+            ctx.say(str(finding), style="red" if finding.severity == "error" else "yellow")
+        errors = [f for f in findings if f.severity == "error"]
+        ctx.say(f"lint: {len(errors)} errors, {len(findings) - len(errors)} warnings")
+        failed = failed or bool(errors)
+    if ctx.args.check:
+        runner = open_runner(ctx, config)
+        try:
+            checked = check_lookml(out_dir, runner)
+        finally:
+            runner.close()
+        for failure in checked.failures:
+            ctx.say(str(failure), style="red")
+        ctx.say(f"check: {checked.checked} statements, {len(checked.failures)} failing")
+        failed = failed or not checked.ok
+    if failed:
+        raise CommandFailed("the generated LookML has problems (listed above by file and line)")
+    return 0
+
+
+def _sync_marker(ctx: CommandContext, config: Config, schema: str) -> str:
+    """The latest sync in the ledger, for the commit message ('sync unknown' without a warehouse)."""
+    try:
+        runner = open_runner(ctx, config)
+    except (CommandFailed, BadUsage):
+        return "sync unknown"
+    from lookml.warehouse import SqlError
+
+    try:
+        value = runner.scalar(f"SELECT MAX(_synced_at) FROM {schema}.fct_general_ledger")  # noqa: S608
+    except SqlError:
+        return "sync unknown"
+    finally:
+        runner.close()
+    return f"sync of {value}" if value is not None else "no sync yet"

@@ -1,0 +1,194 @@
+"""Explores from the dbt relationships: every fact and report is an explore, joined to what it references.
+
+- ``many_to_one`` joins follow relationships tests and foreign keys outward from the base, breadth first,
+  so each view is joined once, by its shortest path (an organization reached from the ledger directly is
+  not joined again through the account).
+- A foreign key named after a role (``customer_id`` to ``dim_contacts.contact_id``) joins the dimension
+  under the role's name (``join: customer { from: dim_contacts }``), so a fact can join one dimension in
+  two roles.
+- Line tables join their header one-to-many in the header's explore: ``fct_invoice_lines`` references
+  ``fct_invoices`` and is named after it (``invoice_`` + ``lines``), the dbt header/line naming convention.
+- A join whose columns are not the whole key of the "one" side is written ``many_to_many`` and reported.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from lookml.manifest import Mart, Relationship
+from lookml.views import View
+
+EXPLORE_PREFIXES: Final = ("fct_", "rpt_")
+_PREFIXES: Final = ("dim_", "fct_", "rpt_")
+MAX_DEPTH: Final = 3
+
+
+@dataclass(frozen=True)
+class Explore:
+    name: str
+    data: dict[str, Any]
+    warnings: tuple[str, ...]
+
+
+def title(name: str) -> str:
+    stem = next((name[len(p) :] for p in _PREFIXES if name.startswith(p)), name)
+    return " ".join(word.capitalize() for word in stem.split("_") if word)
+
+
+def _stem(name: str) -> str:
+    return next((name[len(p) :] for p in _PREFIXES if name.startswith(p)), name)
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def is_explore(mart: Mart) -> bool:
+    looker = mart.meta.get("looker")
+    if isinstance(looker, dict) and "explore" in looker:
+        return bool(looker["explore"])
+    return mart.name.startswith(EXPLORE_PREFIXES)
+
+
+def is_line_table(child: str, header: str) -> bool:
+    """``fct_invoice_lines`` is the line table of ``fct_invoices``: named header-singular + ``_`` + more."""
+    return _stem(child).startswith(_singular(_stem(header)) + "_") and child.startswith(EXPLORE_PREFIXES)
+
+
+def _role(relationship: Relationship, parent: str) -> str | None:
+    """``customer`` for ``customer_id`` -> ``contact_id``; None when the key names the parent itself."""
+    if len(relationship.columns) != 1:
+        return None
+    column, parent_column = relationship.columns[0], relationship.parent_columns[0]
+    if column == parent_column:
+        return None
+    role = column[: -len("_id")] if column.endswith("_id") else column
+    return role if role and role != _singular(_stem(parent)) else None
+
+
+def build_explores(
+    marts: tuple[Mart, ...], relationships: tuple[Relationship, ...], views: Mapping[str, View]
+) -> list[Explore]:
+    explores = []
+    for mart in marts:
+        if is_explore(mart) and mart.name in views:
+            explores.append(_build(mart, relationships, views))
+    return explores
+
+
+def _sql_on(
+    left_alias: str,
+    left: View,
+    columns: tuple[str, ...],
+    right_alias: str,
+    right: View,
+    right_columns: tuple[str, ...],
+) -> str:
+    return " AND ".join(
+        f"${{{left_alias}.{left.column_fields[a]}}} = ${{{right_alias}.{right.column_fields[b]}}}"
+        for a, b in zip(columns, right_columns, strict=True)
+    )
+
+
+def _covers_key(view: View, columns: tuple[str, ...]) -> bool:
+    return bool(view.primary_key_columns) and set(view.primary_key_columns) <= set(columns)
+
+
+def _build(base: Mart, relationships: tuple[Relationship, ...], views: Mapping[str, View]) -> Explore:
+    warnings: list[str] = []
+    joins: list[dict[str, Any]] = []
+    joined: dict[str, str] = {base.name: base.name}  # alias -> view
+    queue: deque[tuple[str, int]] = deque([(base.name, 0)])
+
+    def usable(relationship: Relationship) -> bool:
+        child, parent = views.get(relationship.child), views.get(relationship.parent)
+        return (
+            child is not None
+            and parent is not None
+            and all(c in child.column_fields for c in relationship.columns)
+            and all(c in parent.column_fields for c in relationship.parent_columns)
+        )
+
+    # Line tables of the base, one-to-many, first: their own parents are then reached through them.
+    for relationship in relationships:
+        if relationship.parent != base.name or not is_line_table(relationship.child, base.name):
+            continue
+        if not usable(relationship) or relationship.child in joined:
+            continue
+        child, parent = views[relationship.child], views[base.name]
+        relation = "one_to_many" if _covers_key(parent, relationship.parent_columns) else "many_to_many"
+        if relation == "many_to_many":
+            warnings.append(
+                f"explore {base.name}: {relationship.child} joins on columns that are not the key of "
+                f"{base.name}"
+            )
+        joins.append(
+            {
+                "name": relationship.child,
+                "type": "left_outer",
+                "relationship": relation,
+                "sql_on": _sql_on(
+                    base.name,
+                    parent,
+                    relationship.parent_columns,
+                    relationship.child,
+                    child,
+                    relationship.columns,
+                ),
+            }
+        )
+        joined[relationship.child] = relationship.child
+        queue.append((relationship.child, 1))
+
+    while queue:
+        alias, depth = queue.popleft()
+        if depth >= MAX_DEPTH:
+            continue
+        view_name = joined[alias]
+        for relationship in relationships:
+            if relationship.child != view_name or not usable(relationship):
+                continue
+            parent_name = relationship.parent
+            role = _role(relationship, parent_name)
+            target_alias = role if role and role not in views else parent_name
+            if target_alias in joined or (parent_name == base.name and target_alias == base.name):
+                continue
+            child, parent = views[view_name], views[parent_name]
+            relation = "many_to_one" if _covers_key(parent, relationship.parent_columns) else "many_to_many"
+            if relation == "many_to_many":
+                warnings.append(
+                    f"explore {base.name}: {alias} joins {parent_name} on "
+                    f"{', '.join(relationship.parent_columns)}, not its whole key "
+                    f"({', '.join(parent.primary_key_columns) or 'none declared'})"
+                )
+            join: dict[str, Any] = {"name": target_alias}
+            if target_alias != parent_name:
+                join["from"] = parent_name
+                join["view_label"] = " ".join(w.capitalize() for w in target_alias.split("_"))
+            join.update(
+                type="left_outer",
+                relationship=relation,
+                sql_on=_sql_on(
+                    alias, child, relationship.columns, target_alias, parent, relationship.parent_columns
+                ),
+            )
+            joins.append(join)
+            joined[target_alias] = parent_name
+            queue.append((target_alias, depth + 1))
+
+    data: dict[str, Any] = {"name": base.name}
+    looker = base.meta.get("looker")
+    label = looker.get("label") if isinstance(looker, dict) else None
+    data["label"] = str(label or title(base.name))
+    if base.description:
+        data["description"] = " ".join(base.description.split())
+    if joins:
+        data["joins"] = joins
+    return Explore(base.name, data, tuple(warnings))

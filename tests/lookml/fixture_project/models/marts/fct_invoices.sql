@@ -1,0 +1,15 @@
+select
+    cast('inv1' as varchar(32)) as invoice_id,
+    cast('org1' as varchar(32)) as organization_id,
+    cast('c1' as varchar(32)) as customer_id,
+    cast('INV-0001' as varchar(40)) as invoice_number,
+    cast('2024-01-31' as date) as invoice_date,
+    cast('2024-02-29' as date) as due_date,
+    cast('EUR' as varchar(3)) as currency_code,
+    cast(100.00 as numeric(18, 2)) as total_transaction,
+    cast(108.00 as numeric(18, 2)) as total_base,
+    cast('sent' as varchar(20)) as status,
+    cast('2024-02-01 10:00:00' as timestamp) as _synced_at,
+    cast('org1' as varchar(32)) as _zoho_organization_id,
+    cast('inv1' as varchar(32)) as _zoho_source_id,
+    cast('load-1' as varchar(64)) as _load_id
