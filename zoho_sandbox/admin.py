@@ -73,11 +73,15 @@ async def _json_body(request: Request) -> dict[str, Any]:
 
 def admin_routes(sandbox: Sandbox) -> list[Route]:
     async def stats(request: Request) -> dict[str, Any]:
-        return sandbox.stats.snapshot(sandbox.limiter.max_in_flight())
+        return {
+            **sandbox.stats.snapshot(sandbox.limiter.max_in_flight()),
+            "webhooks": sandbox.webhooks.stats(),
+        }
 
     async def reset_stats(request: Request) -> dict[str, Any]:
         sandbox.stats.reset()
         sandbox.limiter.reset_max_in_flight()
+        sandbox.webhooks.reset_stats()
         return {"ok": True}
 
     async def get_config(request: Request) -> dict[str, Any]:
@@ -160,4 +164,6 @@ def _mutate(sandbox: Sandbox, action: str, org_id: str, entity_name: str, record
                 result = mutations.create_document(books, entity, now, sandbox.rng)
         except mutations.MutationError as error:
             raise AdminError(409, str(error)) from None
+        # Queued under the lock so deliveries keep the order of the mutations; the sending is elsewhere.
+        sandbox.webhooks.mutated(org_id, entity.name, action, result)
         return copy.deepcopy(result)  # encoded after the lock is released

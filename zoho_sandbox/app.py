@@ -39,6 +39,7 @@ from zoho_sandbox.limits import OrgLimiter, TokenLimiter, ZohoClock
 from zoho_sandbox.reads import ORGANIZATIONS, get_organization, list_organizations, read, resolve
 from zoho_sandbox.stats import SandboxStats
 from zoho_sandbox.tokens import AccessGrant, TokenStore
+from zoho_sandbox.webhooks import WebhookSender, webhook_routes
 
 REGIONS = ("us", "eu", "in", "au", "jp", "ca", "cn", "sa")
 AUTH_SCHEME = "Zoho-oauthtoken"
@@ -64,6 +65,7 @@ class Sandbox:
         self.faults = FaultPlan()
         self.stats = SandboxStats()
         self.rng = random.Random(self.config.faults.seed)  # drives the data side's edits and creations
+        self.webhooks = WebhookSender()  # signed webhooks after admin mutations, off until configured
 
     def now(self) -> datetime:
         """The sandbox's wall clock: the real time of day, on ``config.today`` when that is set."""
@@ -89,6 +91,7 @@ def create_app(dataset: Dataset, config: SandboxConfig | None = None) -> Starlet
     api_methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
     routes = [
         *admin_routes(sandbox),
+        *webhook_routes(sandbox.webhooks),
         Route("/{region}/oauth/v2/token", _token_endpoint(sandbox), methods=["POST"]),
         Route("/{region}/books/v3/{rest:path}", _api_endpoint(sandbox), methods=api_methods),
         Route("/{rest:path}", _unknown_path, methods=api_methods),

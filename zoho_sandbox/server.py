@@ -161,6 +161,16 @@ class SandboxServer:
         result: dict[str, Any] = self._admin("POST", "/config", partial)
         return result
 
+    def configure_webhooks(self, **partial: Any) -> dict[str, Any]:
+        """Where and how mutations send signed webhooks, e.g. ``configure_webhooks(url=..., secret=...,
+        body_format="alternate", response_format="alternate")`` (see ``zoho_sandbox.webhooks``)."""
+        result: dict[str, Any] = self._admin("POST", "/webhooks", partial)
+        return result
+
+    def webhook_stats(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._admin("GET", "/webhooks")["stats"]
+        return result
+
     def next_day(self) -> None:
         self._admin("POST", "/clock/next-day")
 

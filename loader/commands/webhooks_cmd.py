@@ -1,0 +1,158 @@
+"""``ml-connector webhooks history | replay``: the received webhook events and their status.
+
+While ``ml-connector serve`` runs it holds the warehouse (DuckDB allows one writing process), so these
+commands ask it over loopback (``serve.json`` in the state directory); otherwise they open the store directly.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+
+from loader.commands import BadUsage, CommandContext, CommandFailed, Subparsers, add_command
+from loader.config import Config
+
+if TYPE_CHECKING:
+    from loader.webhooks.store import EventStore
+
+
+def register(subparsers: Subparsers) -> None:
+    webhooks = add_command(subparsers, "webhooks", help="list or replay received Zoho webhook events")
+    actions = webhooks.add_subparsers(dest="action", required=True, metavar="{history,replay}")
+
+    history = add_command(
+        actions,
+        "history",
+        help="received webhook events by date range, with their status",
+        description="Events first received from --since to --until (UTC; a date includes its whole day), "
+        "oldest first, with status pending, applied or failed.",
+    )
+    history.add_argument("--since", required=True, metavar="D", help="YYYY-MM-DD or an ISO 8601 instant")
+    history.add_argument("--until", required=True, metavar="D", help="YYYY-MM-DD (inclusive) or an instant")
+    history.add_argument("--connection", metavar="NAME", help="only this connection's events")
+    history.set_defaults(handler=run_history)
+
+    replay = add_command(
+        actions,
+        "replay",
+        help="apply a webhook event again",
+        description="Queue the event again (whatever its status). With `serve` running it is applied there "
+        "after the debounce; otherwise it is applied now by this command.",
+    )
+    replay.add_argument("event_id", type=int, metavar="EVENT_ID")
+    replay.set_defaults(handler=run_replay)
+
+
+def _bound(text: str, *, end: bool) -> datetime:
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day + timedelta(days=1) if end else day, time(), UTC)
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadUsage(f"{text!r} is not a date (YYYY-MM-DD) or an ISO 8601 instant") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def run_history(ctx: CommandContext) -> int:
+    from loader.webhooks.service import running_service
+
+    args = ctx.args
+    since, until = _bound(args.since, end=False), _bound(args.until, end=True)
+    if until <= since:
+        raise BadUsage("--until must not be before --since")
+    config = ctx.load_config()
+    if args.connection is not None:
+        config.connection(args.connection)  # an unknown name is a usage error, not an empty list
+    service = running_service(config)
+    if service is not None:
+        params = {"since": since.isoformat(), "until": until.isoformat()}
+        if args.connection:
+            params["connection"] = args.connection
+        response = service.request("GET", "/admin/events", params=params)
+        if response.status_code != 200:
+            raise CommandFailed(f"`serve` at {service.url} answered {response.status_code}: {response.text}")
+        events: list[dict[str, Any]] = response.json()["events"]
+    else:
+        store = _open_store(ctx, config)
+        try:
+            events = [e.to_json() for e in store.history(since, until, args.connection)]
+        finally:
+            store.close()
+    table = Table(title=f"Webhook events received {since.isoformat()} to {until.isoformat()}")
+    for column in ("event", "received (UTC)", "connection", "entity", "document", "action", "status"):
+        table.add_column(column)
+    table.add_column("attempts", justify="right")
+    table.add_column("deliveries", justify="right")
+    table.add_column("last error")
+    for event in events:
+        table.add_row(
+            str(event["event_id"]),
+            event["received_at"][:19],
+            event["connection"],
+            event["entity"],
+            event["document_id"],
+            event["action"],
+            event["status"],
+            str(event["attempts"]),
+            str(event["deliveries"]),
+            event["last_error"] or "",
+        )
+    ctx.out.print(table)
+    counts: dict[str, int] = {}
+    for event in events:
+        counts[event["status"]] = counts.get(event["status"], 0) + 1
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("applied", "pending", "failed"))
+    ctx.say(f"{len(events)} event(s): {summary}.")
+    return 0
+
+
+def run_replay(ctx: CommandContext) -> int:
+    from loader.webhooks.applier import WarehouseApplier, coalesce
+    from loader.webhooks.service import running_service
+
+    event_id: int = ctx.args.event_id
+    config = ctx.load_config()
+    service = running_service(config)
+    if service is not None:
+        response = service.request("POST", f"/admin/events/{event_id}/replay")
+        if response.status_code == 404:
+            raise CommandFailed(f"there is no webhook event {event_id}: see `ml-connector webhooks history`")
+        if response.status_code != 200:
+            raise CommandFailed(f"`serve` at {service.url} answered {response.status_code}: {response.text}")
+        ctx.say(f"Event {event_id} queued again; `serve` at {service.url} applies it after the debounce.")
+        return 0
+    vault = ctx.vault(config)
+    store = _open_store(ctx, config)
+    try:
+        now = datetime.now(UTC)
+        event = store.replay(event_id, now)
+        if event is None:
+            raise CommandFailed(f"there is no webhook event {event_id}: see `ml-connector webhooks history`")
+        (batch,) = coalesce([event])
+        try:
+            WarehouseApplier(config, vault).apply(batch)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            store.mark_failed([event_id], error, now, now)
+            raise CommandFailed(
+                f"event {event_id} could not be applied: {error}. It stays pending; `ml-connector serve` "
+                "retries it, or run this command again"
+            ) from None
+        store.mark_applied([event_id], datetime.now(UTC))
+    finally:
+        store.close()
+    ctx.say(f"Event {event_id} applied ({event.entity} {event.document_id}, {event.action}).")
+    return 0
+
+
+def _open_store(ctx: CommandContext, config: Config) -> EventStore:
+    from loader.webhooks.service import open_event_store
+    from loader.webhooks.store import StoreError
+
+    try:
+        return open_event_store(config, ctx.vault(config))
+    except StoreError as exc:
+        raise CommandFailed(str(exc)) from None
