@@ -29,6 +29,13 @@ COMMAND_MODULES: Final = (
     "loader.commands.auth_cmd",
     "loader.commands.demo_cmd",
     "loader.commands.status_cmd",
+    "loader.commands.sync_cmd",
+    "loader.commands.lookml_cmd",
+    "loader.commands.build_cmd",
+    "loader.commands.looker_cmd",
+    "loader.commands.serve_cmd",
+    "loader.commands.webhooks_cmd",
+    "loader.commands.run_cmd",
 )
 
 EXIT_OK: Final = 0

@@ -1,116 +1,209 @@
-"""``ml-connector demo``: the job on the embedded default, with no credentials and no network.
+"""``ml-connector demo``: the whole job on the embedded default, with no credentials and no network.
 
-Starts the bundled Zoho Books sandbox on loopback with a generated multi-org, multi-currency data set
-and reads it through the real client (OAuth, pacing, paging) exactly as it would read Zoho. At this
-stage it lists the organizations and counts their documents; later stages sync, build and write LookML.
+Starts the bundled Zoho Books sandbox and the fake Looker on loopback, writes an ordinary configuration and
+vault for them into the demo directory, and runs the product's own job (``loader.job.run_job``): the dlt
+sync into DuckDB, dbt build, LookML written to a local Looker project repository and checked against the
+warehouse, validated by the fake Looker, deployed, and the datagroup reset. Then it prints a short finance
+summary from the marts.
+
+The sandbox runs its clock ``DEMO_TIME_SCALE`` times faster than real time (a Zoho-minute lasts one real
+second) and the connections pace at Zoho's 100 calls per Zoho-minute: the same limits, in seconds.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from rich.console import Console
-from rich.progress import Progress
-from rich.table import Table
 
-from loader.secret import Secret
-from loader.state import StateStore
+from loader.config import load_config
+from loader.job import JobResult, run_job
+from loader.looker import LookerClient
+from loader.vault import Vault
 from loader.zoho.auth import ZohoCredentials
-from loader.zoho.client import ZohoBooksClient
-from loader.zoho.endpoints import ENDPOINTS
+from looker_fake import FakeLooker, FakeLookerServer, Look, Warehouse
+from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset
 from zoho_sandbox.generator import generate_dataset
 from zoho_sandbox.server import SandboxServer
 
-DEMO_SEED = 42
+DEMO_SEED: Final = 42
+DEMO_TIME_SCALE: Final = 60.0
+ZOHO_CALLS_PER_MINUTE: Final = 100
+CONFIG_NAME: Final = "ml-connector.toml"
+WAREHOUSE_NAME: Final = "warehouse.duckdb"
+LOOKER_REMOTE: Final = "looker-remote.git"  # what the fake Looker pulls from and deploys
+LOOKER_CHECKOUT: Final = "looker-project"  # the connector's clone: [looker] repo
+LOOKER_PROJECT: Final = "zoho_books"
+LOOKER_MODEL: Final = "zoho_books"
+LOOKER_CONNECTION: Final = "warehouse"
+LOOKER_CLIENT_ID: Final = "demo-looker-client"
+# Everything the demo writes, removed when it starts again (the vault and its key stay: nothing else).
+DEMO_OWNED: Final = (
+    CONFIG_NAME,
+    WAREHOUSE_NAME,
+    f"{WAREHOUSE_NAME}.wal",
+    ".ml-connector/dlt",
+    ".ml-connector/dbt",
+    ".ml-connector/state.db",
+    LOOKER_REMOTE,
+    LOOKER_CHECKOUT,
+)
 
 
 @dataclass(frozen=True)
-class SandboxConnection:
-    """A connection pointed at the sandbox's data center for one organization."""
-
-    name: str
-    region: str
-    organization_id: str
-    accounts_url: str
-    api_base_url: str | None = None
-    requests_per_minute: int = 100
-    max_in_flight: int = 5
-
-
-@dataclass
-class OrgSummary:
-    organization_id: str
-    name: str
-    region: str
-    base_currency: str
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class DemoSummary:
-    organizations: list[OrgSummary]
-    api_calls: int
-    tokens_minted: int
+class DemoResult:
+    job: JobResult
+    directory: Path
+    warehouse: Path
+    organizations: int
     seconds: float
 
 
 def sandbox_credentials(dataset: Dataset, region: str) -> ZohoCredentials:
+    from loader.secret import Secret
+
     refresh = next(token for token, (_, reg) in dataset.refresh_tokens.items() if reg == region)
     client_id = dataset.refresh_tokens[refresh][0]
     secret = next(c.client_secret for c in dataset.oauth_clients if c.client_id == client_id)
     return ZohoCredentials(client_id, Secret(secret), Secret(refresh))
 
 
-def run_demo(directory: Path, *, invoices_per_org: int = 60, console: Console | None = None) -> DemoSummary:
+def _clear(directory: Path) -> None:
+    for name in DEMO_OWNED:
+        path = directory / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+        ["git", "-c", "init.defaultBranch=main", *args],  # noqa: S607 (git from PATH, as lookml.git_publish)
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+def _looker_repository(directory: Path) -> tuple[Path, Path]:
+    """A bare repository standing for the Looker project's remote, with an initial production commit, and
+    the connector's clone of it."""
+    remote, checkout = directory / LOOKER_REMOTE, directory / LOOKER_CHECKOUT
+    _git(directory, "init", "--quiet", "--bare", str(remote))
+    _git(directory, "clone", "--quiet", str(remote), str(checkout))
+    (checkout / "README.md").write_text(
+        "Looker project for Zoho Books (ml-connector demo)\n", encoding="utf-8"
+    )
+    identity = ("-c", "user.name=ml-connector demo", "-c", "user.email=demo@ml-connector.invalid")
+    _git(checkout, "add", "README.md")
+    _git(checkout, *identity, "commit", "--quiet", "-m", "Looker project")
+    _git(checkout, "push", "--quiet", "origin", "main")
+    return remote, checkout
+
+
+def _write_config(directory: Path, dataset: Dataset, sandbox: SandboxServer, looker_url: str) -> Path:
+    connections = []
+    for org_id, books in sorted(dataset.orgs.items()):
+        connections.append(
+            "[[zoho.connections]]\n"
+            f'name = "sandbox-{books.region}"\n'
+            f'region = "{books.region}"\n'
+            f'organization_id = "{org_id}"\n'
+            f'accounts_url = "{sandbox.accounts_url(books.region)}"\n'
+            f'api_base_url = "{sandbox.api_base_url(books.region)}"\n'
+            # Zoho's 100 calls per minute, on the sandbox's faster clock.
+            f"requests_per_minute = {int(ZOHO_CALLS_PER_MINUTE * DEMO_TIME_SCALE)}\n"
+        )
+    text = (
+        "# Written by `ml-connector demo` for its sandbox and fake Looker (their ports change every run).\n"
+        f'[warehouse]\ndestination = "duckdb"\npath = "{WAREHOUSE_NAME}"\n\n'
+        '[reporting]\ncurrency = "USD"\n\n' + "\n".join(connections) + "\n[looker]\n"
+        f'base_url = "{looker_url}"\n'
+        f'project = "{LOOKER_PROJECT}"\nmodel = "{LOOKER_MODEL}"\nconnection = "{LOOKER_CONNECTION}"\n'
+        f'repo = "{LOOKER_CHECKOUT}"\n'
+    )
+    path = directory / CONFIG_NAME
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _fill_vault(vault: Vault, dataset: Dataset, looker_secret: str) -> None:
+    for books in dataset.orgs.values():
+        credentials = sandbox_credentials(dataset, books.region)
+        vault.put(
+            f"zoho/sandbox-{books.region}",
+            {
+                "client_id": credentials.client_id,
+                "client_secret": credentials.client_secret.reveal(),
+                "refresh_token": credentials.refresh_token.reveal(),
+            },
+        )
+    vault.put("looker", {"client_id": LOOKER_CLIENT_ID, "client_secret": looker_secret})
+
+
+def run_demo(directory: Path, *, invoices_per_org: int = 60, console: Console | None = None) -> DemoResult:
+    import secrets
+
+    from loader.demo_summary import print_finance_summary
+
     console = console or Console()
     began = time.perf_counter()
+    directory = directory.absolute()
     directory.mkdir(parents=True, exist_ok=True)
-    state = StateStore(directory / ".ml-connector" / "state.db")
+    _clear(directory)
     dataset = generate_dataset(seed=DEMO_SEED, invoices_per_org=invoices_per_org)
     console.print(
         f"[bold]Zoho Books sandbox[/]: {len(dataset.orgs)} organizations, {invoices_per_org} invoices each, "
-        f"seed {DEMO_SEED}"
+        f"seed {DEMO_SEED}, clock ×{DEMO_TIME_SCALE:g}; [bold]fake Looker[/] on loopback; "
+        f"everything goes to {directory}",
+        highlight=False,
     )
-    summaries: list[OrgSummary] = []
-    calls = tokens = 0
-    with SandboxServer(dataset) as sandbox, Progress(console=console, transient=True) as progress:
-        for org_id, books in sorted(dataset.orgs.items()):
-            connection = SandboxConnection(
-                f"sandbox-{books.region}", books.region, org_id, sandbox.accounts_url(books.region)
-            )
-            with ZohoBooksClient(
-                connection, sandbox_credentials(dataset, books.region), usage=state
-            ) as client:
-                listed = {o["organization_id"]: o for o in client.list_organizations()}
-                org = listed[org_id]
-                org_summary = OrgSummary(org_id, str(org["name"]), books.region, str(org["currency_code"]))
-                task = progress.add_task(org_summary.name, total=len(ENDPOINTS))
-                for endpoint in ENDPOINTS:
-                    rows = client.iter_records(
-                        endpoint.path, endpoint.list_root, endpoint.id_field, endpoint.list_params
-                    )
-                    org_summary.counts[endpoint.name] = sum(1 for _ in rows)
-                    progress.advance(task)
-                summaries.append(org_summary)
-                calls += client.calls_made
-                tokens += client.auth.tokens_minted
-    summary = DemoSummary(summaries, calls, tokens, time.perf_counter() - began)
-    print_summary(summary, console)
-    return summary
+    remote, _ = _looker_repository(directory)
+    warehouse = directory / WAREHOUSE_NAME
+    looker_secret = secrets.token_urlsafe(24)  # minted per run: the demo's Looker accepts only this one
+    looker = FakeLooker()
+    looker.add_api_user(LOOKER_CLIENT_ID, looker_secret, name="ml-connector demo")
+    looker.add_connection(Warehouse(LOOKER_CONNECTION, duckdb_path=warehouse))
+    looker.add_project(LOOKER_PROJECT, remote)
+    looker.add_look(
+        Look(
+            "1",
+            "Revenue by month (reporting currency)",
+            LOOKER_MODEL,
+            "fct_invoices",
+            ["fct_invoices.invoice_month", "fct_invoices.sum_total_reporting"],
+            folder="Finance",
+        )
+    )
+    with (
+        SandboxServer(dataset, SandboxConfig(time_scale=DEMO_TIME_SCALE)) as sandbox,
+        FakeLookerServer(looker) as looker_server,
+    ):
+        config = load_config(_write_config(directory, dataset, sandbox, looker_server.base_url), env={})
+        vault = Vault.beside(config.path, env={})
+        _fill_vault(vault, dataset, looker_secret)
+        record = vault.get("looker") or {}
 
+        def open_looker() -> LookerClient:
+            return LookerClient.from_vault_record(looker_server.base_url, record)
 
-def print_summary(summary: DemoSummary, console: Console) -> None:
-    table = Table(title="Documents in the sandbox, read through the Zoho client")
-    table.add_column("entity")
-    for org in summary.organizations:
-        table.add_column(f"{org.name}\n{org.region} · {org.base_currency}", justify="right")
-    for endpoint in ENDPOINTS:
-        table.add_row(endpoint.name, *(f"{org.counts[endpoint.name]:,}" for org in summary.organizations))
-    console.print(table)
+        job = run_job(config, vault, console=console, looker_client=open_looker)
+    print_finance_summary(warehouse, config.reporting.currency, console)
+    result = DemoResult(job, directory, warehouse, len(dataset.orgs), time.perf_counter() - began)
+    sync = job.sync
     console.print(
-        f"{summary.api_calls} API calls, {summary.tokens_minted} access tokens, {summary.seconds:.1f} s. "
-        "Next stages of the demo (sync, build, LookML) come with the pipeline."
+        f"Demo done in {result.seconds:.1f} s: "
+        + (f"{sync.rows:,} rows in {sync.api_calls:,} API calls; " if sync else "")
+        + f"warehouse {warehouse.name}, LookML in {LOOKER_CHECKOUT}/, config {CONFIG_NAME} "
+        f"(try `ml-connector --config {directory / CONFIG_NAME} status`).",
+        highlight=False,
     )
+    return result

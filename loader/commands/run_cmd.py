@@ -1,0 +1,64 @@
+"""``ml-connector run``: the whole job for the configured connections (what the schedule runs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from loader.commands import CommandContext, CommandFailed, Subparsers, add_command
+
+if TYPE_CHECKING:
+    from loader.looker import LookerClient
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(
+        subparsers,
+        "run",
+        help="sync, build, write and check LookML; with Looker configured validate, deploy and refresh",
+        description="Sync every connection, run dbt build, write the LookML and check it against the "
+        "warehouse. With [looker] configured (and `ml-connector auth looker` done), commit and push the "
+        "LookML to the Looker project's branch, validate it in Looker's dev mode, deploy it when the "
+        "validation passes, and reset the datagroup so Looker's cache refreshes. A failed validation "
+        "stops before deploy.",
+    )
+    parser.add_argument(
+        "--no-deploy",
+        action="store_true",
+        help="validate on Looker and refresh its cache, but leave production's LookML as it is",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(ctx: CommandContext) -> int:
+    from loader.job import LOOKER_RECORD, JobFailed, run_job
+
+    config = ctx.load_config()
+    vault = ctx.vault(config)
+    opener: Callable[[], LookerClient] | None = None
+    if config.looker is not None:
+        if vault.get(LOOKER_RECORD) is None:
+            ctx.say(
+                "[looker] is configured but the vault has no Looker API credentials: the Looker stages are "
+                "skipped (run `ml-connector auth looker`)",
+                style="yellow",
+            )
+        else:
+            from loader.commands.looker_cmd import open_looker_client
+
+            def opener_for_config() -> LookerClient:
+                return open_looker_client(ctx, config)
+
+            opener = opener_for_config
+    try:
+        result = run_job(
+            config,
+            vault,
+            console=ctx.out,
+            looker_client=opener,
+            deploy=not ctx.args.no_deploy,
+        )
+    except JobFailed as exc:
+        raise CommandFailed(str(exc)) from None
+    ctx.say(f"Run complete: {' → '.join(result.stages)}", style="green")
+    return 0

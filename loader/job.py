@@ -1,0 +1,242 @@
+"""The whole job, stage by stage: sync → dbt build → LookML (written and checked) → Looker.
+
+With ``[looker]`` configured and its API credentials in the vault, the LookML is committed on the
+configured branch of the Looker project's checkout and pushed, validated by Looker in dev mode, deployed
+only when the validation passed, and the datagroup is reset to the sync's time so Looker's cache refreshes.
+Without Looker the LookML is written beside the config (``looker/``) and checked against the warehouse.
+
+Each stage raises ``JobFailed`` naming the stage; what earlier stages did stays done (a sync is complete
+when loaded, a build replaces marts atomically, a failed validation deploys nothing).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from rich.console import Console
+
+from loader.config import Config
+from loader.vault import Vault
+
+if TYPE_CHECKING:
+    from loader.dbt_runner import DbtRunResult
+    from loader.looker import DatagroupReset, DeployResult, LookerClient, ValidationReport
+    from loader.pipeline import SyncResult
+    from lookml import CheckResult, GenerationResult
+    from lookml.warehouse import SqlRunner
+
+log = logging.getLogger(__name__)
+
+LOOKML_DIR: Final = "looker"  # beside the config, when no Looker repository is configured
+WAREHOUSE_PASSWORD_RECORD: Final = "warehouse/postgres"  # noqa: S105 (a vault record name)
+LOOKER_RECORD: Final = "looker"
+
+
+class JobFailed(Exception):
+    """A stage of the job failed; ``stage`` names it and the message says what to do."""
+
+    def __init__(self, stage: str, message: str) -> None:
+        super().__init__(f"{stage}: {message}")
+        self.stage = stage
+
+
+@dataclass
+class JobResult:
+    sync: SyncResult | None = None
+    build: DbtRunResult | None = None
+    lookml: GenerationResult | None = None
+    lookml_dir: Path | None = None
+    commit: str | None = None  # the Looker repository commit, when one was made
+    check: CheckResult | None = None
+    validation: ValidationReport | None = None
+    deployed: DeployResult | None = None
+    refreshed: DatagroupReset | None = None
+    stages: list[str] = field(default_factory=list)  # what ran, in order
+
+
+def manifest_path(config: Config) -> Path:
+    """Where the build leaves dbt's manifest (``ml-connector build`` and ``lookml`` agree on it)."""
+    return config.state_dir / "dbt" / "target" / "manifest.json"
+
+
+def warehouse_runner(config: Config, vault: Vault) -> SqlRunner:
+    """A connection to the configured warehouse for the offline LookML check."""
+    from lookml.warehouse import DuckDBRunner, PostgresRunner
+
+    warehouse = config.warehouse
+    if warehouse.destination == "duckdb" and warehouse.path is not None:
+        return DuckDBRunner(warehouse.path)
+    if warehouse.destination == "postgres" and warehouse.postgres is not None:
+        pg = warehouse.postgres
+        record = vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
+        password = record.get("password")
+        return PostgresRunner(
+            f"host={pg.host} port={pg.port} dbname={pg.database} user={pg.user}",
+            password.reveal() if password else None,
+        )
+    raise JobFailed("lookml check", f"runs on duckdb or postgres warehouses, not {warehouse.destination!r}")
+
+
+def run_job(
+    config: Config,
+    vault: Vault,
+    *,
+    console: Console | None = None,
+    looker_client: Callable[[], LookerClient] | None = None,
+    deploy: bool = True,
+) -> JobResult:
+    """Run every stage; ``looker_client`` opens the Looker API client (None: Looker stages skipped)."""
+    result = JobResult()
+    _sync(config, vault, console, result)
+    _build(config, vault, console, result)
+    _lookml(config, vault, console, result, push=looker_client is not None)
+    if looker_client is not None:
+        _looker(config, looker_client, console, result, deploy=deploy)
+    return result
+
+
+def _say(console: Console | None, message: str) -> None:
+    log.info("%s", message)
+    if console is not None:
+        console.print(message, highlight=False, markup=False)
+
+
+def _sync(config: Config, vault: Vault, console: Console | None, result: JobResult) -> None:
+    from loader.pipeline import run_sync
+    from loader.zoho.errors import ZohoError
+
+    try:
+        result.sync = run_sync(config, vault, console=console)
+    except ZohoError as exc:
+        raise JobFailed("sync", f"{exc} (the warehouse holds what earlier runs loaded)") from None
+    result.stages.append("sync")
+    if not result.sync.complete:
+        _say(
+            console,
+            "The sync stopped at Zoho's daily cap: the build goes on with what is loaded; the next run "
+            "continues where this one stopped.",
+        )
+
+
+def _build(config: Config, vault: Vault, console: Console | None, result: JobResult) -> None:
+    from loader.dbt_runner import DbtError, run_dbt, target_from_config, vars_from_config
+
+    record = vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
+    try:
+        target = target_from_config(config, record.get("password"))
+        result.build = run_dbt(
+            ["build"], target, dbt_vars=vars_from_config(config), work_dir=config.state_dir / "dbt"
+        )
+    except DbtError as exc:
+        raise JobFailed("build", str(exc)) from None
+    result.stages.append("build")
+    _say(console, f"dbt build passed: {result.build.summary()}")
+
+
+def _lookml(config: Config, vault: Vault, console: Console | None, result: JobResult, *, push: bool) -> None:
+    from lookml.check import check_lookml
+    from lookml.dialects import UnsupportedDialect
+    from lookml.generate import generate_lookml
+    from lookml.git_publish import GitError, commit_message, publish
+    from lookml.manifest import ManifestError, read_manifest
+
+    looker = config.looker
+    manifest = manifest_path(config)
+
+    def generate(directory: Path) -> list[str]:
+        result.lookml = generate_lookml(
+            manifest,
+            directory,
+            dialect=config.warehouse.destination,
+            connection=looker.connection if looker else "warehouse",
+            model=looker.model if looker else "zoho_books",
+            datagroup=looker.datagroup if looker else "zoho_books_sync",
+            reporting_currency=config.reporting.currency,
+        )
+        return list(result.lookml.files)
+
+    try:
+        if looker is not None and looker.repo is not None:
+            project = read_manifest(manifest)
+            synced = result.sync.synced_at if result.sync else None
+            message = commit_message(
+                manifest,
+                project.project_name,
+                project.invocation_id,
+                project.generated_at,
+                f"sync of {synced.isoformat()}" if synced else "sync unknown",
+                f"{len(project.marts)} marts",
+            )
+            published = publish(looker.repo, looker.branch, generate, message, push=push)
+            result.lookml_dir, result.commit = looker.repo, published.commit
+        else:
+            result.lookml_dir = config.path.parent / LOOKML_DIR
+            generate(result.lookml_dir)
+    except (ManifestError, GitError, UnsupportedDialect) as exc:
+        raise JobFailed("lookml", str(exc)) from None
+    assert result.lookml is not None
+    result.stages.append("lookml")
+    _say(
+        console,
+        f"LookML: {len(result.lookml.views)} views, {len(result.lookml.explores)} explores, "
+        f"{len(result.lookml.dashboards)} dashboards in {result.lookml_dir}"
+        + (f" (commit {result.commit[:12]})" if result.commit else ""),
+    )
+    runner = warehouse_runner(config, vault)
+    try:
+        result.check = check_lookml(result.lookml_dir, runner)
+    finally:
+        runner.close()
+    result.stages.append("lookml check")
+    if not result.check.ok:
+        listed = "\n".join(f"  {failure}" for failure in result.check.failures[:20])
+        raise JobFailed("lookml check", f"fields whose SQL the warehouse refused:\n{listed}")
+    _say(console, f"LookML check: {result.check.checked} statements ran on the warehouse, none failed")
+
+
+def _looker(
+    config: Config,
+    open_client: Callable[[], LookerClient],
+    console: Console | None,
+    result: JobResult,
+    *,
+    deploy: bool,
+) -> None:
+    from loader.looker import LookerError, refresh_datagroup, validate
+    from loader.looker import deploy as deploy_branch
+
+    looker = config.looker
+    assert looker is not None
+    try:
+        with open_client() as client:
+            result.validation = validate(client, looker)
+            result.stages.append("validate")
+            for line in result.validation.lines():
+                _say(console, line)
+            if not result.validation.ok:
+                raise JobFailed(
+                    "validate",
+                    f"Looker did not accept branch {looker.branch}: nothing was deployed and the cache was "
+                    "not refreshed (see the lines above)",
+                )
+            _say(console, f"Looker validation passed on branch {looker.branch}")
+            if deploy:
+                result.deployed = deploy_branch(client, looker.project, looker.branch)
+                result.stages.append("deploy")
+                _say(console, f"Deployed branch {looker.branch} of {looker.project} to production")
+            # The marts changed whether or not the LookML did: production's cache must let go of them.
+            synced_at = (result.sync.synced_at if result.sync else None) or datetime.now(UTC)
+            result.refreshed = refresh_datagroup(client, looker.model, looker.datagroup, synced_at)
+            result.stages.append("refresh")
+            _say(
+                console,
+                f"Datagroup {looker.model}/{looker.datagroup} reset to the sync of "
+                f"{synced_at.isoformat(timespec='seconds')}: Looker serves the new numbers",
+            )
+    except LookerError as exc:
+        raise JobFailed("looker", str(exc)) from None
