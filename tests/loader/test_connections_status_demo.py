@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from rich.console import Console
 
@@ -14,7 +15,6 @@ from loader.config import load_config
 from loader.connections import open_state, open_zoho_client
 from loader.demo import DEMO_SEED, run_demo
 from loader.vault import Vault, VaultError
-from loader.zoho.endpoints import ENDPOINTS
 from zoho_sandbox.dataset import Dataset
 from zoho_sandbox.generator import generate_dataset
 from zoho_sandbox.server import SandboxServer
@@ -115,17 +115,46 @@ def test_a_client_without_stored_credentials_says_which_command_to_run(config_pa
         open_zoho_client(config, Vault.beside(config_path, env={}), "us")
 
 
-def test_demo_reads_every_document_the_sandbox_holds(tmp_path: Path) -> None:
+def test_demo_runs_the_whole_job_on_the_sandbox_and_the_fake_looker(tmp_path: Path) -> None:
     out = io.StringIO()
-    summary = run_demo(tmp_path / "demo", invoices_per_org=25, console=Console(file=out, width=200))
-    expected = generate_dataset(seed=DEMO_SEED, invoices_per_org=25)
-    assert sorted(o.organization_id for o in summary.organizations) == sorted(expected.orgs)
-    for org in summary.organizations:
-        held = expected.orgs[org.organization_id].records
-        assert org.counts == {e.name: len(held[e.path.split("/")[-1]]) for e in ENDPOINTS}
-        assert org.name in out.getvalue()
-    assert summary.tokens_minted == 3  # one per organization's region, not one per call
-    assert summary.api_calls >= 3 * len(ENDPOINTS)
+    result = run_demo(tmp_path / "demo", invoices_per_org=5, console=Console(file=out, width=200))
+    printed = out.getvalue()
+    expected = generate_dataset(seed=DEMO_SEED, invoices_per_org=5)
+    job = result.job
+    assert job.stages == ["sync", "build", "lookml", "lookml check", "validate", "deploy", "refresh"]
+    assert job.sync is not None
+    assert job.sync.complete
+    assert sorted(o.organization_id for o in job.sync.organizations) == sorted(expected.orgs)
+    con = duckdb.connect(str(result.warehouse), read_only=True)
+    try:
+        invoices = dict(
+            con.execute("select organization_id, count(*) from zoho_books.fct_invoices group by 1").fetchall()
+        )
+        (differences,) = con.execute(
+            "select count(*) from zoho_books.rpt_gl_reconciliation where abs(net_difference_base) > 0.005"
+        ).fetchone() or (None,)
+    finally:
+        con.close()
+    assert invoices == {org: len(books.records["invoices"]) for org, books in expected.orgs.items()}
+    assert differences == 0
+    # The LookML was checked on the warehouse, committed, pushed, accepted by Looker and deployed.
+    assert job.check is not None
+    assert job.check.ok
+    assert job.check.checked > 100
+    assert job.validation is not None
+    assert job.validation.ok
+    assert job.validation.broken_content == []  # the stored Look uses fields the generator wrote
+    assert job.commit is not None
+    assert job.deployed is not None
+    assert job.deployed.production_ref == job.commit
+    assert job.refreshed is not None
+    assert job.sync.synced_at is not None
+    assert job.refreshed.triggered_at == int(job.sync.synced_at.timestamp())
+    assert (result.directory / "looker-project" / "generated" / "views" / "fct_invoices.view.lkml").is_file()
+    assert "debits equal credits in every organization" in printed
+    assert "0 differences over 0.005" in printed
+    assert "Accounts receivable aging (USD)" in printed
+    assert "Revenue by month (USD)" in printed
 
 
 def test_demo_command_rejects_a_file_as_its_directory(
