@@ -13,7 +13,7 @@ And two response formats (the webhook's ``is_new_response_format``), in either b
   "data": {"invoice": {...}}}``.
 
 Zoho's documentation does not pin the new format down; the envelope above is the shape of Zoho's sibling
-products' events, and what the sandbox sends (DECISIONLOG D-webhook-formats). The event type comes from the
+products' events, and what the sandbox sends (DECISIONLOG D36). The event type comes from the
 envelope, else from an ``event_type`` (or ``event``) query/form pair that the webhook's URL or parameters
 can carry; without one the event is ``created_or_edited``, which is applied like an edit (fetch the document
 by id, and a 404 then means it was deleted).

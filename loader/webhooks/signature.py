@@ -5,7 +5,7 @@ total), each written as the key immediately followed by its decoded value, then 
 form-encoded body is already represented by its pairs, so only a non-form body (JSON) is appended; signing
 the form bytes twice would make the scheme depend on how the sender encoded them. The digest is lowercase
 hex, compared in constant time. The scheme is documented for Zoho Billing and unverified for Books
-(DECISIONLOG D-webhook-signature); sender and receiver here share this one module's definition.
+(DECISIONLOG D33); sender and receiver here share this one module's definition.
 """
 
 from __future__ import annotations
