@@ -15,13 +15,15 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from rich.console import Console
 
-from loader.config import load_config
+from loader.config import Config, load_config
 from loader.job import JobResult, run_job
 from loader.looker import LookerClient
 from loader.vault import Vault
@@ -149,29 +151,44 @@ def _fill_vault(vault: Vault, dataset: Dataset, looker_secret: str) -> None:
     vault.put("looker", {"client_id": LOOKER_CLIENT_ID, "client_secret": looker_secret})
 
 
-def run_demo(directory: Path, *, invoices_per_org: int = 60, console: Console | None = None) -> DemoResult:
+@dataclass(frozen=True)
+class DemoWorld:
+    """The sandbox and the fake Looker running, and a configuration and vault that point at them."""
+
+    config: Config
+    vault: Vault
+    dataset: Dataset
+    sandbox: SandboxServer
+    looker: FakeLooker
+    looker_url: str
+
+    def open_looker(self) -> LookerClient:
+        return LookerClient.from_vault_record(self.looker_url, self.vault.get("looker") or {})
+
+
+@contextmanager
+def demo_world(
+    directory: Path, *, invoices_per_org: int, console: Console | None = None
+) -> Iterator[DemoWorld]:
+    """Start the stand-ins and write the demo's config, vault and Looker repository into ``directory``
+    (clearing what an earlier demo wrote there); stop the stand-ins on exit."""
     import secrets
 
-    from loader.demo_summary import print_finance_summary
-
-    console = console or Console()
-    began = time.perf_counter()
-    directory = directory.absolute()
     directory.mkdir(parents=True, exist_ok=True)
     _clear(directory)
     dataset = generate_dataset(seed=DEMO_SEED, invoices_per_org=invoices_per_org)
-    console.print(
-        f"[bold]Zoho Books sandbox[/]: {len(dataset.orgs)} organizations, {invoices_per_org} invoices each, "
-        f"seed {DEMO_SEED}, clock ×{DEMO_TIME_SCALE:g}; [bold]fake Looker[/] on loopback; "
-        f"everything goes to {directory}",
-        highlight=False,
-    )
+    if console is not None:
+        console.print(
+            f"[bold]Zoho Books sandbox[/]: {len(dataset.orgs)} organizations, {invoices_per_org} invoices "
+            f"each, seed {DEMO_SEED}, clock ×{DEMO_TIME_SCALE:g}; [bold]fake Looker[/] on loopback; "
+            f"everything goes to {directory}",
+            highlight=False,
+        )
     remote, _ = _looker_repository(directory)
-    warehouse = directory / WAREHOUSE_NAME
     looker_secret = secrets.token_urlsafe(24)  # minted per run: the demo's Looker accepts only this one
     looker = FakeLooker()
     looker.add_api_user(LOOKER_CLIENT_ID, looker_secret, name="ml-connector demo")
-    looker.add_connection(Warehouse(LOOKER_CONNECTION, duckdb_path=warehouse))
+    looker.add_connection(Warehouse(LOOKER_CONNECTION, duckdb_path=directory / WAREHOUSE_NAME))
     looker.add_project(LOOKER_PROJECT, remote)
     looker.add_look(
         Look(
@@ -190,14 +207,20 @@ def run_demo(directory: Path, *, invoices_per_org: int = 60, console: Console | 
         config = load_config(_write_config(directory, dataset, sandbox, looker_server.base_url), env={})
         vault = Vault.beside(config.path, env={})
         _fill_vault(vault, dataset, looker_secret)
-        record = vault.get("looker") or {}
+        yield DemoWorld(config, vault, dataset, sandbox, looker, looker_server.base_url)
 
-        def open_looker() -> LookerClient:
-            return LookerClient.from_vault_record(looker_server.base_url, record)
 
-        job = run_job(config, vault, console=console, looker_client=open_looker)
-    print_finance_summary(warehouse, config.reporting.currency, console)
-    result = DemoResult(job, directory, warehouse, len(dataset.orgs), time.perf_counter() - began)
+def run_demo(directory: Path, *, invoices_per_org: int = 60, console: Console | None = None) -> DemoResult:
+    from loader.demo_summary import print_finance_summary
+
+    console = console or Console()
+    began = time.perf_counter()
+    directory = directory.absolute()
+    with demo_world(directory, invoices_per_org=invoices_per_org, console=console) as world:
+        job = run_job(world.config, world.vault, console=console, looker_client=world.open_looker)
+    warehouse = directory / WAREHOUSE_NAME
+    print_finance_summary(warehouse, world.config.reporting.currency, console)
+    result = DemoResult(job, directory, warehouse, len(world.dataset.orgs), time.perf_counter() - began)
     sync = job.sync
     console.print(
         f"Demo done in {result.seconds:.1f} s: "

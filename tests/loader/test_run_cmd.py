@@ -1,0 +1,77 @@
+"""``ml-connector run`` against the sandbox and the fake Looker: the whole job, and the stop before deploy."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import lkml
+import pytest
+
+from loader.cli import main
+from loader.demo import LOOKER_PROJECT, LOOKER_REMOTE, demo_world
+from loader.looker import deploy
+from looker_fake import Look
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ML_CONNECTOR_KEY", "ML_CONNECTOR_CONFIG", "ML_CONNECTOR_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def git(cwd: Path, *args: str) -> str:
+    identity = ["-c", "user.name=analyst", "-c", "user.email=analyst@example.com"]
+    done = subprocess.run(["git", *identity, *args], cwd=cwd, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def hotfix_in_production(directory: Path, tmp_path: Path) -> str:
+    """An analyst adds a dimension to the invoices view on a branch of their own (not the connector's)."""
+    clone = tmp_path / "analyst"
+    git(tmp_path, "clone", "--quiet", str(directory / LOOKER_REMOTE), str(clone))
+    git(clone, "checkout", "--quiet", "-b", "hotfix", "origin/ml-connector")
+    view_path = clone / "generated" / "views" / "fct_invoices.view.lkml"
+    parsed = lkml.load(view_path.read_text(encoding="utf-8"))
+    parsed["views"][0]["dimensions"].append(
+        {"name": "is_large", "type": "yesno", "sql": "${TABLE}.total_reporting > 1000"}
+    )
+    view_path.write_text(lkml.dump(parsed) or "", encoding="utf-8")
+    git(clone, "commit", "--quiet", "-am", "is_large for the sales dashboard")
+    git(clone, "push", "--quiet", "origin", "hotfix")
+    return git(clone, "rev-parse", "HEAD")
+
+
+def test_run_deploys_a_valid_change_and_stops_before_deploy_when_a_look_would_break(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = tmp_path / "world"
+    with demo_world(directory, invoices_per_org=3) as world:
+        config = str(world.config.path)
+        assert main(["--config", config, "run"]) == 0
+        out = capsys.readouterr().out
+        assert "Run complete: sync → build → lookml → lookml check → validate → deploy → refresh" in out
+        project = world.looker.projects[LOOKER_PROJECT]
+        first = project.production_ref
+        assert first == git(directory / "looker-project", "rev-parse", "ml-connector")
+        resets = len(world.looker.calls_to("PATCH", "/datagroups/"))
+        assert resets == 1
+
+        # Production moves to the analyst's branch, and a saved Look starts using the new field.
+        hotfix = hotfix_in_production(directory, tmp_path)
+        with world.open_looker() as client:
+            deploy(client, LOOKER_PROJECT, "hotfix")
+        world.looker.add_look(
+            Look("2", "Large invoices", "zoho_books", "fct_invoices", ["fct_invoices.is_large"])
+        )
+
+        # The connector's branch does not have it: the run stops before deploy and before the reset.
+        assert main(["--config", config, "run"]) == 1
+        captured = capsys.readouterr()
+        assert "Large invoices" in captured.out
+        assert "nothing was deployed" in captured.err
+        assert project.production_ref == hotfix
+        assert len(world.looker.calls_to("PATCH", "/datagroups/")) == resets
+        secret = (world.vault.get("looker") or {})["client_secret"].reveal()
+        assert secret not in captured.out + captured.err
