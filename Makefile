@@ -17,15 +17,20 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/ml-connector demo
 
+# sqlfluff renders the models with dbt's templater (DuckDB profile; the file is only a scratch target).
+SQLFLUFF := ML_CONNECTOR_DBT_DUCKDB_PATH=$(VENV)/sqlfluff.duckdb $(BIN)/sqlfluff
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(SQLFLUFF) lint dbt_project/ --disable-progress-bar
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(SQLFLUFF) lint dbt_project/ --disable-progress-bar
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

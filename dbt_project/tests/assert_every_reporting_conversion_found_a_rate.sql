@@ -6,6 +6,6 @@
     ('fct_vendor_payments', 'payment_key'), ('fct_expenses', 'expense_key')
 ] %}
 {% for model, key in facts %}
-select '{{ model }}' as model_name, {{ key }} as row_key from {{ ref(model) }} where reporting_rate is null
-{% if not loop.last %}union all{% endif %}
+    select '{{ model }}' as model_name, {{ key }} as row_key from {{ ref(model) }} where reporting_rate is null
+    {% if not loop.last %}union all{% endif %}
 {%- endfor %}

@@ -34,10 +34,11 @@ expense_pieces as (
         expenses.sub_total,
         expenses.cost_center
     from expenses
-    where not exists (
-        select 1 from lines
-        where lines.organization_id = expenses.organization_id and lines.expense_id = expenses.expense_id
-    )
+    where
+        not exists (
+            select 1 from lines
+            where lines.organization_id = expenses.organization_id and lines.expense_id = expenses.expense_id
+        )
     union all
     select
         expenses.organization_id,
@@ -67,8 +68,9 @@ pieces as (
         expenses.exchange_rate
     from expense_pieces
     inner join expenses
-        on expense_pieces.organization_id = expenses.organization_id
-        and expense_pieces.document_id = expenses.expense_id
+        on
+            expense_pieces.organization_id = expenses.organization_id
+            and expense_pieces.document_id = expenses.expense_id
 ),
 
 based as (
@@ -76,7 +78,8 @@ based as (
 ),
 
 all_entries as (
-    select organization_id, document_id, piece_index, account_id, cost_center,
+    select
+        organization_id, document_id, piece_index, account_id, cost_center,
         base_amount as net_base, amount as net_transaction
     from based
     union all
@@ -92,8 +95,9 @@ all_entries as (
     left join (
         select organization_id, document_id, count(*) as pieces from pieces group by organization_id, document_id
     ) as piece_counts
-        on expenses.organization_id = piece_counts.organization_id
-        and expenses.expense_id = piece_counts.document_id
+        on
+            expenses.organization_id = piece_counts.organization_id
+            and expenses.expense_id = piece_counts.document_id
 ),
 
 entries as (
@@ -110,8 +114,9 @@ entries as (
         expenses._load_id
     from all_entries
     inner join expenses
-        on all_entries.organization_id = expenses.organization_id
-        and all_entries.document_id = expenses.expense_id
+        on
+            all_entries.organization_id = expenses.organization_id
+            and all_entries.document_id = expenses.expense_id
     where all_entries.net_base <> 0
 ),
 

@@ -5,6 +5,6 @@
     'int_gl_entries__expenses', 'int_gl_entries__journals'
 ] %}
 {% for model in models %}
-select * from {{ ref(model) }}
-{% if not loop.last %}union all{% endif %}
+    select * from {{ ref(model) }}
+    {% if not loop.last %}union all{% endif %}
 {%- endfor %}

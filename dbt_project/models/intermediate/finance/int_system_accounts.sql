@@ -15,10 +15,11 @@ by_type as (
 by_name as (
     select organization_id, account_name as role, min(account_id) as account_id
     from accounts
-    where account_name in (
-        'Shipping Charge', 'Other Charges', 'Discount', 'Freight Inward', 'Other Expenses',
-        'Purchase Discounts', 'Bank Fees and Charges', 'Exchange Gain or Loss'
-    )
+    where
+        account_name in (
+            'Shipping Charge', 'Other Charges', 'Discount', 'Freight Inward', 'Other Expenses',
+            'Purchase Discounts', 'Bank Fees and Charges', 'Exchange Gain or Loss'
+        )
     group by organization_id, account_name
 ),
 

@@ -7,14 +7,16 @@ with organizations as (
 ),
 
 history as (
-    select organization_id, currency_code, effective_date, rate, 1 as priority, 'history' as rate_source,
+    select
+        organization_id, currency_code, effective_date, rate, 1 as priority, 'history' as rate_source,
         _synced_at, _zoho_organization_id, _zoho_source_id, _load_id
     from {{ ref('stg_zoho_books__exchange_rates') }}
     where not is_deleted
 ),
 
 snapshots as (
-    select organization_id, currency_code, coalesce(effective_date, synced_on) as effective_date,
+    select
+        organization_id, currency_code, coalesce(effective_date, synced_on) as effective_date,
         exchange_rate as rate, 2 as priority, 'snapshot' as rate_source,
         _synced_at, _zoho_organization_id, _zoho_source_id, _load_id
     from {{ ref('stg_zoho_books__currencies') }}
@@ -42,7 +44,8 @@ base_currency as (
         organizations._load_id
     from organizations
     inner join quoted on organizations.organization_id = quoted.organization_id
-    group by organizations.organization_id, organizations.base_currency_code,
+    group by
+        organizations.organization_id, organizations.base_currency_code,
         organizations._zoho_organization_id, organizations._zoho_source_id, organizations._load_id
 ),
 
@@ -67,7 +70,7 @@ horizon as (
         {%- if var('rates_end_date', none) %}
         cast('{{ var("rates_end_date") }}' as date) as end_date
         {%- else %}
-        greatest(current_date, max(effective_date)) as end_date
+            greatest(current_date, max(effective_date)) as end_date
         {%- endif %}
     from points
 ),

@@ -48,8 +48,9 @@ final as (
     from expenses
     left join organizations on expenses.organization_id = organizations.organization_id
     left join reporting_rates
-        on expenses.organization_id = reporting_rates.organization_id
-        and expenses.expense_date = reporting_rates.rate_date
+        on
+            expenses.organization_id = reporting_rates.organization_id
+            and expenses.expense_date = reporting_rates.rate_date
 )
 
 select * from final

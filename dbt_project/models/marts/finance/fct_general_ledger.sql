@@ -17,7 +17,7 @@ reporting_rates as (
 final as (
     select
         entries.organization_id || '-' || entries.source_id || '-'
-            || lpad(cast(entries.piece_index as varchar), 3, '0') as gl_entry_id,
+        || lpad(cast(entries.piece_index as varchar), 3, '0') as gl_entry_id,
         entries.organization_id,
         entries.posting_date,
         entries.account_id,
@@ -49,8 +49,9 @@ final as (
         on entries.organization_id = accounts.organization_id and entries.account_id = accounts.account_id
     left join organizations on entries.organization_id = organizations.organization_id
     left join reporting_rates
-        on entries.organization_id = reporting_rates.organization_id
-        and entries.posting_date = reporting_rates.rate_date
+        on
+            entries.organization_id = reporting_rates.organization_id
+            and entries.posting_date = reporting_rates.rate_date
 )
 
 select * from final

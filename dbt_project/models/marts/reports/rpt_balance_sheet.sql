@@ -48,17 +48,20 @@ translated as (
         {{ to_reporting('balance_lines.net_balance_base') }} as net_balance_reporting
     from balance_lines
     left join reporting_rates
-        on balance_lines.organization_id = reporting_rates.organization_id
-        and least(cast(balance_lines.period_month + interval '1 month' - interval '1 day' as date), current_date)
+        on
+            balance_lines.organization_id = reporting_rates.organization_id
+            and least(cast(balance_lines.period_month + interval '1 month' - interval '1 day' as date), current_date)
             = reporting_rates.rate_date
 ),
 
 with_translation as (
-    select organization_id, period_month, balance_date, line_type, account_id, account_code, account_name,
+    select
+        organization_id, period_month, balance_date, line_type, account_id, account_code, account_name,
         account_class, net_balance_base, net_balance_reporting
     from translated
     union all
-    select organization_id, period_month, balance_date, 'translation_rounding', cast(null as varchar),
+    select
+        organization_id, period_month, balance_date, 'translation_rounding', cast(null as varchar),
         cast(null as varchar), 'Translation rounding (reporting currency)', 'equity', {{ money(0) }},
         -sum(net_balance_reporting)
     from translated
@@ -68,7 +71,7 @@ with_translation as (
 final as (
     select
         with_translation.organization_id || '-' || cast(with_translation.period_month as varchar) || '-'
-            || with_translation.line_type || '-' || coalesce(with_translation.account_id, '') as balance_sheet_key,
+        || with_translation.line_type || '-' || coalesce(with_translation.account_id, '') as balance_sheet_key,
         with_translation.organization_id,
         with_translation.period_month,
         with_translation.balance_date,
@@ -79,10 +82,16 @@ final as (
         with_translation.account_class,
         organizations.base_currency_code as base_currency,
         {{ money('with_translation.net_balance_base') }} as net_balance_base,
-        {{ money('case when with_translation.account_class = \'asset\' then with_translation.net_balance_base else -with_translation.net_balance_base end') }} as balance_base,
+        {{ money(
+            'case when with_translation.account_class = \'asset\' then with_translation.net_balance_base'
+            ~ ' else -with_translation.net_balance_base end'
+        ) }} as balance_base,
         cast('{{ var("reporting_currency") }}' as varchar) as reporting_currency,
         {{ money('with_translation.net_balance_reporting') }} as net_balance_reporting,
-        {{ money('case when with_translation.account_class = \'asset\' then with_translation.net_balance_reporting else -with_translation.net_balance_reporting end') }} as balance_reporting
+        {{ money(
+            'case when with_translation.account_class = \'asset\' then with_translation.net_balance_reporting'
+            ~ ' else -with_translation.net_balance_reporting end'
+        ) }} as balance_reporting
     from with_translation
     left join organizations on with_translation.organization_id = organizations.organization_id
 )

@@ -27,8 +27,8 @@ zoho as (
 final as (
     select
         coalesce(derived.organization_id, zoho.organization_id) || '-'
-            || coalesce(derived.account_id, zoho.account_id) || '-'
-            || cast(coalesce(derived.period_month, zoho.period_month) as varchar) as reconciliation_key,
+        || coalesce(derived.account_id, zoho.account_id) || '-'
+        || cast(coalesce(derived.period_month, zoho.period_month) as varchar) as reconciliation_key,
         coalesce(derived.organization_id, zoho.organization_id) as organization_id,
         coalesce(derived.account_id, zoho.account_id) as account_id,
         coalesce(derived.period_month, zoho.period_month) as period_month,
@@ -38,14 +38,18 @@ final as (
         coalesce(zoho.credit_base, 0) as zoho_credit_base,
         coalesce(derived.entry_count, 0) as derived_entry_count,
         coalesce(zoho.entry_count, 0) as zoho_entry_count,
-        {{ money('(coalesce(derived.debit_base, 0) - coalesce(derived.credit_base, 0)) - (coalesce(zoho.debit_base, 0) - coalesce(zoho.credit_base, 0))') }} as net_difference_base,
+        {{ money(
+            '(coalesce(derived.debit_base, 0) - coalesce(derived.credit_base, 0))'
+            ~ ' - (coalesce(zoho.debit_base, 0) - coalesce(zoho.credit_base, 0))'
+        ) }} as net_difference_base,
         {{ money('coalesce(derived.debit_base, 0) - coalesce(zoho.debit_base, 0)') }} as debit_difference_base,
         {{ money('coalesce(derived.credit_base, 0) - coalesce(zoho.credit_base, 0)') }} as credit_difference_base
     from derived
     full outer join zoho
-        on derived.organization_id = zoho.organization_id
-        and derived.account_id = zoho.account_id
-        and derived.period_month = zoho.period_month
+        on
+            derived.organization_id = zoho.organization_id
+            and derived.account_id = zoho.account_id
+            and derived.period_month = zoho.period_month
 )
 
 select * from final

@@ -7,7 +7,8 @@ with ledger as (
 
 final as (
     select
-        organization_id || '-' || account_id || '-' || cast(cast(date_trunc('month', posting_date) as date) as varchar) as pnl_key,
+        organization_id || '-' || account_id || '-'
+        || cast(cast(date_trunc('month', posting_date) as date) as varchar) as pnl_key,
         organization_id,
         cast(date_trunc('month', posting_date) as date) as period_month,
         account_id,
@@ -19,10 +20,13 @@ final as (
         {{ money('sum(case when account_class = \'income\' then -net_base else net_base end)') }} as amount_base,
         {{ money('sum(-net_base)') }} as profit_base,
         reporting_currency,
-        {{ money('sum(case when account_class = \'income\' then -net_reporting else net_reporting end)') }} as amount_reporting,
+        {{ money(
+            'sum(case when account_class = \'income\' then -net_reporting else net_reporting end)'
+        ) }} as amount_reporting,
         {{ money('sum(-net_reporting)') }} as profit_reporting
     from ledger
-    group by organization_id, cast(date_trunc('month', posting_date) as date), account_id, account_code,
+    group by
+        organization_id, cast(date_trunc('month', posting_date) as date), account_id, account_code,
         account_name, account_type, account_class, base_currency, reporting_currency
 )
 

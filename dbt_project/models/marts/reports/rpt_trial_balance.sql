@@ -18,7 +18,15 @@ monthly as (
         sum(credit_base) as credits_base,
         sum(net_reporting) as net_reporting
     from ledger
-    group by 1, 2, 3
+    group by organization_id, account_id, cast(date_trunc('month', posting_date) as date)
+),
+
+last_months as (
+    select
+        organization_id,
+        max(period_month) as last_month
+    from monthly
+    group by organization_id
 ),
 
 account_spans as (
@@ -28,9 +36,7 @@ account_spans as (
         min(monthly.period_month) as first_month,
         max(last_months.last_month) as last_month
     from monthly
-    inner join (
-        select organization_id, max(period_month) as last_month from monthly group by organization_id
-    ) as last_months on monthly.organization_id = last_months.organization_id
+    inner join last_months on monthly.organization_id = last_months.organization_id
     group by monthly.organization_id, monthly.account_id
 ),
 
@@ -52,9 +58,10 @@ filled as (
         coalesce(monthly.net_reporting, {{ money(0) }}) as net_reporting
     from account_months
     left join monthly
-        on account_months.organization_id = monthly.organization_id
-        and account_months.account_id = monthly.account_id
-        and account_months.period_month = monthly.period_month
+        on
+            account_months.organization_id = monthly.organization_id
+            and account_months.account_id = monthly.account_id
+            and account_months.period_month = monthly.period_month
 ),
 
 running as (
@@ -73,7 +80,8 @@ running as (
 
 final as (
     select
-        running.organization_id || '-' || running.account_id || '-' || cast(running.period_month as varchar) as trial_balance_key,
+        running.organization_id || '-' || running.account_id || '-'
+        || cast(running.period_month as varchar) as trial_balance_key,
         running.organization_id,
         running.account_id,
         accounts.account_code,

@@ -1,8 +1,9 @@
 -- Invoices a credit note was applied to (credit_notes__invoices_credited).
 {%- if not raw_table_exists('credit_notes__invoices_credited') %}
-select cast(null as varchar) as creditnote_id, cast(null as varchar) as organization_id,
-    cast(null as varchar) as invoice_id, cast(null as date) as applied_date, {{ money('null') }} as amount_applied
-where 1 = 0
+    select
+        cast(null as varchar) as creditnote_id, cast(null as varchar) as organization_id,
+        cast(null as varchar) as invoice_id, cast(null as date) as applied_date, {{ money('null') }} as amount_applied
+    where 1 = 0
 {%- else %}
 with source as (
     select * from {{ source('zoho_books_raw', 'credit_notes__invoices_credited') }}

@@ -1,10 +1,11 @@
 -- Lines of itemized expenses (an expense without lines has none).
 {%- if not raw_table_exists('expenses__line_items') %}
-select cast(null as varchar) as line_item_id, cast(null as varchar) as expense_id,
-    cast(null as varchar) as organization_id, cast(null as varchar) as account_id,
-    cast(null as integer) as line_index, cast(null as varchar) as description, cast(null as varchar) as cost_center,
-    {{ money('null') }} as amount, {{ money('null') }} as bcy_amount
-where 1 = 0
+    select
+        cast(null as varchar) as line_item_id, cast(null as varchar) as expense_id,
+        cast(null as varchar) as organization_id, cast(null as varchar) as account_id,
+        cast(null as integer) as line_index, cast(null as varchar) as description, cast(null as varchar) as cost_center,
+        {{ money('null') }} as amount, {{ money('null') }} as bcy_amount
+    where 1 = 0
 {%- else %}
 with source as (
     select * from {{ source('zoho_books_raw', 'expenses__line_items') }}
