@@ -1,4 +1,4 @@
-"""``ml-connector auth zoho | looker | webhook``: store credentials encrypted in the vault.
+"""``ml-connector auth zoho | looker | webhook | warehouse``: store credentials encrypted in the vault.
 
 Each secret can come from its flag, from stdin (flag value ``-``; a hidden prompt on a terminal) or from an
 environment variable, so scripts never need to put one on a command line where shell history and ``ps``
@@ -15,6 +15,7 @@ from typing import Final
 from loader.commands import BadUsage, CommandContext, CommandFailed, Subparsers, add_command
 from loader.config import Config
 from loader.secret import Secret
+from loader.sync_status import WAREHOUSE_PASSWORD_FIELD, WAREHOUSE_PASSWORD_RECORD
 from loader.vault import KEY_ENV, Vault
 
 STDIN: Final = "-"
@@ -26,12 +27,12 @@ def register(subparsers: Subparsers) -> None:
     auth = add_command(
         subparsers,
         "auth",
-        help="store Zoho, Looker or webhook credentials encrypted in the vault",
+        help="store Zoho, Looker, webhook or warehouse credentials encrypted in the vault",
         description="Store credentials encrypted in the vault beside the config file. A secret given as '-' "
         "is read from stdin (one per line, in the order the options are listed), or from the environment "
         "variable named in the option's help.",
     )
-    targets = auth.add_subparsers(dest="target", required=True, metavar="{zoho,looker,webhook}")
+    targets = auth.add_subparsers(dest="target", required=True, metavar="{zoho,looker,webhook,warehouse}")
 
     zoho = add_command(
         targets,
@@ -58,6 +59,16 @@ def register(subparsers: Subparsers) -> None:
     webhook.add_argument("--connection", required=True, metavar="NAME", help="a [[zoho.connections]] name")
     webhook.add_argument("--secret", metavar="S", help="'-' reads stdin; default $ZOHO_WEBHOOK_SECRET")
     webhook.set_defaults(handler=auth_webhook)
+
+    warehouse = add_command(
+        targets,
+        "warehouse",
+        help="the PostgreSQL warehouse password",
+        description="Store the password of the PostgreSQL warehouse's user ([warehouse] user); sync, build, "
+        "lookml, serve and status read it from the vault. Host, port, database and user stay in the TOML.",
+    )
+    warehouse.add_argument("--password", metavar="P", help="'-' reads stdin; default $PGPASSWORD")
+    warehouse.set_defaults(handler=auth_warehouse)
 
 
 # --- handlers ----------------------------------------------------------------------------------------------
@@ -138,6 +149,24 @@ def auth_webhook(ctx: CommandContext) -> int:
     vault = _writable_vault(ctx, config)
     vault.put(f"webhook/{connection.name}", {"secret": secret})
     ctx.say(f"Stored the webhook secret of connection {connection.name!r} in {vault.vault_path}.")
+    _report_new_key(ctx, vault)
+    return 0
+
+
+def auth_warehouse(ctx: CommandContext) -> int:
+    config = ctx.load_config()
+    password = _secret(ctx, ctx.args.password, "--password", "PGPASSWORD", "warehouse password")
+    vault = _writable_vault(ctx, config)
+    vault.put(WAREHOUSE_PASSWORD_RECORD, {WAREHOUSE_PASSWORD_FIELD: password})
+    pg = config.warehouse.postgres
+    user = f" of user {pg.user!r} on {pg.host}:{pg.port}/{pg.database}" if pg is not None else ""
+    ctx.say(f"Stored the PostgreSQL warehouse password{user} in {vault.vault_path}.")
+    if pg is None:
+        ctx.say(
+            f'Note: {config.path} has destination = "{config.warehouse.destination}"; the password is used '
+            'only with destination = "postgres" (and host, database and user in [warehouse]).',
+            style="yellow",
+        )
     _report_new_key(ctx, vault)
     return 0
 

@@ -1,26 +1,52 @@
-"""``ml-connector status``: per connection, whether it can run, what it has used of today's API budget, and
-what is left half-done (crawl checkpoints a daily cap left behind)."""
+"""``ml-connector status``: per connection, whether it can run, when it last synced, what it has used of
+today's API budget and when the schedule runs next; per connection and entity, the rows the warehouse holds
+and when the entity last synced; and what is left half-done (crawl checkpoints a daily cap left behind).
+
+Nothing here writes: the warehouse is opened read-only (see ``loader.sync_status``). A warehouse that is not
+there yet, busy or unreachable is said in one line and the rest is still reported (exit 0).
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rich.table import Table
+from rich.text import Text
 
 from loader.commands import CommandContext, Subparsers, add_command
 from loader.config import Config
 from loader.connections import open_state, vault_record_name
+from loader.secret import Secret
 from loader.state import DailyUsage
+from loader.sync_status import (
+    ENTITIES,
+    WAREHOUSE_PASSWORD_FIELD,
+    WAREHOUSE_PASSWORD_RECORD,
+    WarehouseStatus,
+    WarehouseUnavailable,
+    read_warehouse_status,
+)
 from loader.vault import VaultError
+
+NEVER = "never"
+UNKNOWN = "unknown"
 
 
 def register(subparsers: Subparsers) -> None:
     parser = add_command(
         subparsers,
         "status",
-        help="show connections, API calls used today and unfinished syncs",
-        description="Per connection: credentials stored, Zoho API calls used today (UTC) and what is left of "
-        "the daily quota, and crawls waiting to resume after a daily cap.",
+        help="show connections, rows and last sync per entity, API calls used today and the next run",
+        description="Per connection: credentials stored, last sync, Zoho API calls used today (UTC), what is "
+        "left of the daily quota and the next scheduled run. Per connection and entity: rows in the "
+        "warehouse's raw tables (deleted ones not counted) and the last sync. Then crawls waiting to resume "
+        "after a daily cap. Reads the warehouse read-only.",
     )
     parser.set_defaults(handler=run)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 def run(ctx: CommandContext) -> int:
@@ -28,9 +54,20 @@ def run(ctx: CommandContext) -> int:
     state = open_state(config)
     stored = _stored_credentials(ctx, config)
     usage = {(u.connection, u.organization_id): u for u in state.usage()}
+    warehouse, warehouse_note = _warehouse(ctx, config, stored)
+    next_run, schedule_line = _next_run(config.schedule.cron)
 
     table = Table(title=f"Connections in {config.path}")
-    for column in ("connection", "region", "organization", "credentials", "API calls today", "quota left"):
+    for column in (
+        "connection",
+        "region",
+        "organization",
+        "credentials",
+        "last sync",
+        "API calls today",
+        "quota left",
+        "next run",
+    ):
         table.add_column(column, justify="right" if column.startswith(("API", "quota")) else "left")
     for connection in config.zoho_connections:
         today = usage.get((connection.name, connection.organization_id))
@@ -39,10 +76,21 @@ def run(ctx: CommandContext) -> int:
             connection.region,
             connection.organization_id,
             _credentials_label(stored, connection.name),
+            _last_sync_label(warehouse, connection.organization_id, known=warehouse_note is None),
             _calls_label(today),
             _quota_label(today, connection.daily_call_limit),
+            next_run,
         )
     ctx.out.print(table)
+
+    if warehouse is not None:
+        ctx.out.print(_entities_table(config, warehouse))
+        loaded = f"; last load completed {_when(warehouse.last_load_at)}" if warehouse.last_load_at else ""
+        ctx.say(f"Warehouse: {warehouse.where}{loaded}.")
+    elif warehouse_note is not None:
+        ctx.err.print(Text(f"warehouse not read: {warehouse_note}", style="yellow"))
+    else:
+        ctx.say(f"Warehouse: {_where(config)} holds no synced data yet: run `ml-connector sync`.")
 
     pending = state.checkpoints()
     if pending:
@@ -52,8 +100,95 @@ def run(ctx: CommandContext) -> int:
         for connection_name, organization_id, stream, next_page in pending:
             resume.add_row(connection_name, organization_id, stream, str(next_page))
         ctx.out.print(resume)
-    ctx.say(f"Schedule: {config.schedule.cron} (cron, UTC).")
+    ctx.say(schedule_line)
     return 0
+
+
+# --- the warehouse ------------------------------------------------------------------------------------------
+
+
+def _warehouse(
+    ctx: CommandContext, config: Config, stored: set[str] | None
+) -> tuple[WarehouseStatus | None, str | None]:
+    """What the warehouse holds (None: nothing synced yet), or why it could not be read."""
+    password: Secret | None = None
+    if config.warehouse.destination == "postgres" and stored and WAREHOUSE_PASSWORD_RECORD in stored:
+        try:
+            record = ctx.vault(config).get(WAREHOUSE_PASSWORD_RECORD) or {}
+        except VaultError as exc:
+            return None, str(exc)
+        password = record.get(WAREHOUSE_PASSWORD_FIELD)
+    try:
+        return read_warehouse_status(config, password), None
+    except WarehouseUnavailable as exc:
+        return None, str(exc)
+
+
+def _entities_table(config: Config, warehouse: WarehouseStatus) -> Table:
+    table = Table(title=f"Rows in {warehouse.where} (raw tables; deleted records not counted)")
+    for column in ("connection", "organization", "entity", "rows", "last sync"):
+        table.add_column(column, justify="right" if column == "rows" else "left")
+    configured = set()
+    for connection in config.zoho_connections:
+        configured.add(connection.organization_id)
+        held = warehouse.of(connection.organization_id)
+        for entity in ENTITIES:
+            found = held.get(entity)
+            table.add_row(
+                connection.name,
+                connection.organization_id,
+                entity,
+                f"{found.rows:,}" if found else "0",
+                _when(found.last_synced_at) if found else NEVER,
+            )
+    # Organizations still in the warehouse whose connection was removed from the config.
+    for organization_id in warehouse.organizations():
+        if organization_id in configured:
+            continue
+        for entity, found in warehouse.of(organization_id).items():
+            table.add_row(
+                "(not configured)", organization_id, entity, f"{found.rows:,}", _when(found.last_synced_at)
+            )
+    return table
+
+
+def _where(config: Config) -> str:
+    warehouse = config.warehouse
+    if warehouse.path is not None:
+        return str(warehouse.path)
+    if warehouse.postgres is not None:
+        pg = warehouse.postgres
+        return f"postgresql://{pg.user}@{pg.host}:{pg.port}/{pg.database}"
+    return warehouse.destination
+
+
+def _last_sync_label(warehouse: WarehouseStatus | None, organization_id: str, *, known: bool) -> str:
+    if not known:
+        return UNKNOWN
+    last = warehouse.last_synced_at(organization_id) if warehouse is not None else None
+    return _when(last) if last is not None else NEVER
+
+
+def _when(instant: datetime | None) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if instant is not None else NEVER
+
+
+# --- the schedule -------------------------------------------------------------------------------------------
+
+
+def _next_run(cron: str) -> tuple[str, str]:
+    """The next firing time as the table shows it, and the schedule line under the tables."""
+    from loader.schedule import CronError, CronSchedule  # croniter: only status and serve need it
+
+    try:
+        upcoming = CronSchedule(cron).next_after(_utcnow())
+    except CronError as exc:
+        return "invalid schedule", f"Schedule: not usable: {exc}; fix [schedule] cron."
+    label = upcoming.strftime("%Y-%m-%d %H:%M UTC")
+    return label, f"Schedule: {cron} (cron, UTC), next run {label} (while `ml-connector serve` runs)."
+
+
+# --- credentials and API budget -----------------------------------------------------------------------------
 
 
 def _stored_credentials(ctx: CommandContext, config: Config) -> set[str] | None:
@@ -67,7 +202,7 @@ def _stored_credentials(ctx: CommandContext, config: Config) -> set[str] | None:
 
 def _credentials_label(stored: set[str] | None, connection_name: str) -> str:
     if stored is None:
-        return "unknown"
+        return UNKNOWN
     return "stored" if vault_record_name(connection_name) in stored else "missing"
 
 
@@ -86,4 +221,4 @@ def _quota_label(today: DailyUsage | None, configured_limit: int | None) -> str:
     if configured_limit is not None:
         used = today.calls if today else 0
         return f"{max(configured_limit - used, 0):,} of {configured_limit:,}"
-    return "unknown"
+    return UNKNOWN
