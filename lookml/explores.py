@@ -5,7 +5,11 @@
   not joined again through the account).
 - A foreign key named after a role (``customer_id`` to ``dim_contacts.contact_id``) joins the dimension
   under the role's name (``join: customer { from: dim_contacts }``), so a fact can join one dimension in
-  two roles.
+  two roles. In a compound key the role is the one column named unlike its parent column
+  (``organization_id, customer_id`` to ``organization_id, contact_id``).
+- Several relationships from one view to the same join (a ``relationships`` test on ``account_id`` and a
+  ``foreign_key`` constraint on ``organization_id, account_id``) give one join, on the one that covers the
+  parent's whole key: where an id is unique only within its organization, the id alone would fan out.
 - Line tables join their header one-to-many in the header's explore: ``fct_invoice_lines`` references
   ``fct_invoices`` and is named after it (``invoice_`` + ``lines``), the dbt header/line naming convention.
 - A join whose columns are not the whole key of the "one" side is written ``many_to_many`` and reported.
@@ -14,7 +18,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -63,12 +67,19 @@ def is_line_table(child: str, header: str) -> bool:
 
 
 def _role(relationship: Relationship, parent: str) -> str | None:
-    """``customer`` for ``customer_id`` -> ``contact_id``; None when the key names the parent itself."""
-    if len(relationship.columns) != 1:
+    """``customer`` for ``customer_id`` -> ``contact_id``; None when the key names the parent itself.
+
+    In a compound key the columns named as in the parent (``organization_id``) scope the key; the role comes
+    from the one column that is named otherwise, and there is none when several are.
+    """
+    renamed = [
+        column
+        for column, parent_column in zip(relationship.columns, relationship.parent_columns, strict=True)
+        if column != parent_column
+    ]
+    if len(renamed) != 1:
         return None
-    column, parent_column = relationship.columns[0], relationship.parent_columns[0]
-    if column == parent_column:
-        return None
+    column = renamed[0]
     role = column[: -len("_id")] if column.endswith("_id") else column
     return role if role and role != _singular(_stem(parent)) else None
 
@@ -99,6 +110,24 @@ def _sql_on(
 
 def _covers_key(view: View, columns: tuple[str, ...]) -> bool:
     return bool(view.primary_key_columns) and set(view.primary_key_columns) <= set(columns)
+
+
+def _one_per_alias(
+    candidates: list[Relationship], alias_of: Callable[[Relationship], str], views: Mapping[str, View]
+) -> list[Relationship]:
+    """One relationship per join alias, in the given order: the first that covers the parent's whole key,
+    else the first."""
+    chosen: dict[str, Relationship] = {}
+    for relationship in candidates:
+        alias = alias_of(relationship)
+        current = chosen.get(alias)
+        if current is None or (
+            not _covers_key(views[current.parent], current.parent_columns)
+            and _covers_key(views[relationship.parent], relationship.parent_columns)
+        ):
+            chosen[alias] = relationship
+    kept = set(chosen.values())
+    return [r for r in candidates if r in kept]
 
 
 def _build(base: Mart, relationships: tuple[Relationship, ...], views: Mapping[str, View]) -> Explore:
@@ -147,17 +176,19 @@ def _build(base: Mart, relationships: tuple[Relationship, ...], views: Mapping[s
         joined[relationship.child] = relationship.child
         queue.append((relationship.child, 1))
 
+    def alias_of(relationship: Relationship) -> str:
+        role = _role(relationship, relationship.parent)
+        return role if role and role not in views else relationship.parent
+
     while queue:
         alias, depth = queue.popleft()
         if depth >= MAX_DEPTH:
             continue
         view_name = joined[alias]
-        for relationship in relationships:
-            if relationship.child != view_name or not usable(relationship):
-                continue
+        candidates = [r for r in relationships if r.child == view_name and usable(r)]
+        for relationship in _one_per_alias(candidates, alias_of, views):
             parent_name = relationship.parent
-            role = _role(relationship, parent_name)
-            target_alias = role if role and role not in views else parent_name
+            target_alias = alias_of(relationship)
             if target_alias in joined or (parent_name == base.name and target_alias == base.name):
                 continue
             child, parent = views[view_name], views[parent_name]

@@ -8,28 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import lkml
 import psycopg2
 import pytest
 
 from lookml.check import check_lookml
 from lookml.generate import generate_lookml
 from lookml.warehouse import DuckDBRunner, PostgresRunner
-
-
-def _statements(out: Path) -> int:
-    """What the check must run: every field of every view, every join, the datagroup."""
-    total = 1
-    for path in out.rglob("*.lkml"):
-        parsed = lkml.load(path.read_text())
-        for view in parsed.get("views", []):
-            total += sum(len(view.get(k, [])) for k in ("dimensions", "dimension_groups", "measures"))
-        total += sum(len(e.get("joins", [])) for e in parsed.get("explores", []))
-    return total
-
-
-def _line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if needle in line)
+from tests.lookml.conftest import count_statements, line_of
 
 
 def test_every_field_join_and_datagroup_runs_on_duckdb(fixture_build: Any, tmp_path: Path) -> None:
@@ -37,7 +22,7 @@ def test_every_field_join_and_datagroup_runs_on_duckdb(fixture_build: Any, tmp_p
     with DuckDBRunner(fixture_build.duckdb) as runner:
         result = check_lookml(tmp_path, runner)
     assert [str(f) for f in result.failures] == []
-    assert result.checked == _statements(tmp_path) > 100
+    assert result.checked == count_statements(tmp_path) > 100
 
 
 def test_a_broken_column_is_reported_by_file_and_line_on_duckdb(fixture_build: Any, tmp_path: Path) -> None:
@@ -56,20 +41,20 @@ def test_a_broken_column_is_reported_by_file_and_line_on_duckdb(fixture_build: A
     failing = {(f.file, f.line, f.what, f.name) for f in result.failures}
     assert (
         "generated/views/fct_general_ledger.view.lkml",
-        _line_of(ledger, "dimension: net_base {"),
+        line_of(ledger, "dimension: net_base {"),
         "dimension",
         "fct_general_ledger.net_base",
     ) in failing
     assert (
         "generated/views/fct_general_ledger.view.lkml",
-        _line_of(ledger, "measure: total_net_base {"),
+        line_of(ledger, "measure: total_net_base {"),
         "measure",
         "fct_general_ledger.total_net_base",
     ) in failing
     explore = out / "generated/explores/fct_general_ledger.explore.lkml"
     assert (
         "generated/explores/fct_general_ledger.explore.lkml",
-        _line_of(explore, "join: dim_contacts {"),
+        line_of(explore, "join: dim_contacts {"),
         "join",
         "fct_general_ledger.dim_contacts",
     ) in failing
@@ -103,7 +88,7 @@ def test_every_field_runs_on_postgres_and_a_broken_column_is_caught(
     with PostgresRunner(postgres_build.postgres_dsn) as runner:
         checked = check_lookml(tmp_path, runner)
     assert [str(f) for f in checked.failures] == []
-    assert checked.checked == _statements(tmp_path) > 100
+    assert checked.checked == count_statements(tmp_path) > 100
     con = psycopg2.connect(postgres_build.postgres_dsn)
     con.autocommit = True
     with con.cursor() as cursor:
@@ -116,7 +101,7 @@ def test_every_field_runs_on_postgres_and_a_broken_column_is_caught(
         checked = check_lookml(tmp_path, runner)
     view = tmp_path / "generated/views/fct_invoices.view.lkml"
     assert {(f.line, f.name) for f in checked.failures} == {
-        (_line_of(view, "dimension: total_base {"), "fct_invoices.total_base"),
-        (_line_of(view, "measure: sum_total_base {"), "fct_invoices.sum_total_base"),
+        (line_of(view, "dimension: total_base {"), "fct_invoices.total_base"),
+        (line_of(view, "measure: sum_total_base {"), "fct_invoices.sum_total_base"),
     }
     assert all("column fct_invoices.total_base does not exist" in f.error for f in checked.failures)

@@ -7,8 +7,6 @@ with ``LOOKML_UPDATE_GOLDEN=1 .venv/bin/pytest tests/lookml/test_generate.py`` a
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +16,9 @@ import yaml
 
 from lookml.dialects import UnsupportedDialect, dialect_for
 from lookml.generate import generate_lookml
+from tests.lookml.conftest import GOLDEN_ROOT, assert_matches_golden
 
-GOLDEN = Path(__file__).parent / "golden" / "fixture"
+GOLDEN = GOLDEN_ROOT / "fixture"
 
 
 def _generate(manifest: Path, out: Path, **options: Any) -> Any:
@@ -48,16 +47,7 @@ def generated(fixture_build: Any, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 def test_generated_files_match_the_golden_files_byte_for_byte(generated: Path) -> None:
-    produced = sorted(p.relative_to(generated).as_posix() for p in generated.rglob("*") if p.is_file())
-    if os.environ.get("LOOKML_UPDATE_GOLDEN"):
-        shutil.rmtree(GOLDEN, ignore_errors=True)
-        for relative in produced:
-            (GOLDEN / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(generated / relative, GOLDEN / relative)
-    golden = sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file())
-    assert produced == golden
-    for relative in produced:
-        assert (generated / relative).read_bytes() == (GOLDEN / relative).read_bytes(), relative
+    assert_matches_golden(generated, GOLDEN)
 
 
 def test_same_manifest_gives_the_same_bytes_even_from_another_dbt_run(
