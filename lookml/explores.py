@@ -11,7 +11,8 @@
   ``foreign_key`` constraint on ``organization_id, account_id``) give one join, on the one that covers the
   parent's whole key: where an id is unique only within its organization, the id alone would fan out.
 - Line tables join their header one-to-many in the header's explore: ``fct_invoice_lines`` references
-  ``fct_invoices`` and is named after it (``invoice_`` + ``lines``), the dbt header/line naming convention.
+  ``fct_invoices`` and is named after it (``invoice_`` + ``lines``), the dbt header/line naming convention;
+  as above, on the relationship that covers the header's whole key when there are several.
 - A join whose columns are not the whole key of the "one" side is written ``many_to_many`` and reported.
 """
 
@@ -145,11 +146,13 @@ def _build(base: Mart, relationships: tuple[Relationship, ...], views: Mapping[s
             and all(c in parent.column_fields for c in relationship.parent_columns)
         )
 
-    # Line tables of the base, one-to-many, first: their own parents are then reached through them.
-    for relationship in relationships:
-        if relationship.parent != base.name or not is_line_table(relationship.child, base.name):
-            continue
-        if not usable(relationship) or relationship.child in joined:
+    # Line tables of the base, one-to-many, first: their own parents are then reached through them. A line
+    # table referencing its header twice (an id test and a compound foreign key) joins on the whole key.
+    lines = [
+        r for r in relationships if r.parent == base.name and is_line_table(r.child, base.name) and usable(r)
+    ]
+    for relationship in _one_per_alias(lines, lambda r: r.child, views):
+        if relationship.child in joined:
             continue
         child, parent = views[relationship.child], views[base.name]
         relation = "one_to_many" if _covers_key(parent, relationship.parent_columns) else "many_to_many"

@@ -13,6 +13,7 @@ diff (tests/lookml/golden/README.md).
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -71,28 +72,124 @@ def test_the_marts_generate_without_warnings_and_lint_clean(generated: Generated
     assert [str(f) for f in lint_lookml(out)] == []
 
 
+def _on(*pairs: tuple[str, str]) -> str:
+    return " AND ".join(f"${{{left}}} = ${{{right}}}" for left, right in pairs)
+
+
+def _join(
+    name: str, sql_on: str, relationship: str = "many_to_one", view: str | None = None
+) -> dict[str, str]:
+    join = {"name": name}
+    if view is not None:
+        join.update({"from": view, "view_label": name.capitalize()})
+    join.update(type="left_outer", relationship=relationship, sql_on=sql_on)
+    return join
+
+
+def _organization(base: str) -> dict[str, str]:
+    return _join("dim_organizations", _on((f"{base}.organization_id", "dim_organizations.organization_id")))
+
+
+def _by_org(left: str, right: str, left_id: str, right_id: str) -> str:
+    return _on(
+        (f"{left}.organization_id", f"{right}.organization_id"), (f"{left}.{left_id}", f"{right}.{right_id}")
+    )
+
+
+def _account(left: str) -> dict[str, str]:
+    return _join("dim_accounts", _by_org(left, "dim_accounts", "account_id", "account_id"))
+
+
+def _contact(left: str, role: str) -> dict[str, str]:
+    return _join(role, _by_org(left, role, f"{role}_id", "contact_id"), view="dim_contacts")
+
+
+# Every explore's joins, in order: the "one" sides met on their whole key, many_to_one; a header's lines
+# one_to_many in the header's explore, and the line explore reaching the header's customer or vendor.
+EXPECTED_JOINS: dict[str, list[dict[str, str]]] = {
+    "fct_general_ledger": [
+        _organization("fct_general_ledger"),
+        _account("fct_general_ledger"),
+        _join("dim_contacts", _by_org("fct_general_ledger", "dim_contacts", "contact_id", "contact_id")),
+        _join(
+            "fct_exchange_rates_daily",
+            _on(
+                ("fct_general_ledger.organization_id", "fct_exchange_rates_daily.organization_id"),
+                ("fct_general_ledger.transaction_currency", "fct_exchange_rates_daily.currency_code"),
+                ("fct_general_ledger.posting_raw", "fct_exchange_rates_daily.rate_date_raw"),
+            ),
+        ),
+    ],
+    "fct_invoices": [
+        _join(
+            "fct_invoice_lines",
+            _by_org("fct_invoices", "fct_invoice_lines", "invoice_id", "invoice_id"),
+            relationship="one_to_many",
+        ),
+        _organization("fct_invoices"),
+        _contact("fct_invoices", "customer"),
+        _account("fct_invoice_lines"),
+    ],
+    "fct_invoice_lines": [
+        _organization("fct_invoice_lines"),
+        _account("fct_invoice_lines"),
+        _join("fct_invoices", _by_org("fct_invoice_lines", "fct_invoices", "invoice_id", "invoice_id")),
+        _contact("fct_invoices", "customer"),
+    ],
+    "fct_bills": [
+        _join(
+            "fct_bill_lines",
+            _by_org("fct_bills", "fct_bill_lines", "bill_id", "bill_id"),
+            relationship="one_to_many",
+        ),
+        _organization("fct_bills"),
+        _contact("fct_bills", "vendor"),
+        _account("fct_bill_lines"),
+    ],
+    "fct_bill_lines": [
+        _organization("fct_bill_lines"),
+        _account("fct_bill_lines"),
+        _join("fct_bills", _by_org("fct_bill_lines", "fct_bills", "bill_id", "bill_id")),
+        _contact("fct_bills", "vendor"),
+    ],
+    "fct_credit_notes": [_organization("fct_credit_notes"), _contact("fct_credit_notes", "customer")],
+    "fct_customer_payments": [
+        _organization("fct_customer_payments"),
+        _contact("fct_customer_payments", "customer"),
+    ],
+    "fct_vendor_payments": [_organization("fct_vendor_payments"), _contact("fct_vendor_payments", "vendor")],
+    "fct_purchase_orders": [_organization("fct_purchase_orders"), _contact("fct_purchase_orders", "vendor")],
+    "fct_expenses": [
+        _organization("fct_expenses"),
+        _account("fct_expenses"),
+        _contact("fct_expenses", "customer"),
+        _contact("fct_expenses", "vendor"),
+    ],
+    "fct_exchange_rates_daily": [_organization("fct_exchange_rates_daily")],
+    "rpt_ar_aging": [_organization("rpt_ar_aging"), _contact("rpt_ar_aging", "customer")],
+    "rpt_ap_aging": [_organization("rpt_ap_aging"), _contact("rpt_ap_aging", "vendor")],
+    "rpt_balance_sheet": [_organization("rpt_balance_sheet"), _account("rpt_balance_sheet")],
+    "rpt_gl_reconciliation": [_organization("rpt_gl_reconciliation"), _account("rpt_gl_reconciliation")],
+    "rpt_profit_and_loss": [_organization("rpt_profit_and_loss"), _account("rpt_profit_and_loss")],
+    "rpt_trial_balance": [_organization("rpt_trial_balance"), _account("rpt_trial_balance")],
+}
+# The "one" sides keyed within an organization (ids, and a rate per currency and day), and their key.
+ORGANIZATION_SCOPED_KEYS = {
+    "dim_accounts": "organization_id, account_id",
+    "dim_contacts": "organization_id, contact_id",
+    "fct_invoices": "organization_id, invoice_id",
+    "fct_bills": "organization_id, bill_id",
+    "fct_exchange_rates_daily": "organization_id, currency_code, rate_date",
+}
+LINES = {"fct_invoices": ("fct_invoice_lines", "invoice_id"), "fct_bills": ("fct_bill_lines", "bill_id")}
+
+
 def test_facts_join_dimensions_on_their_whole_key_many_to_one(generated: Generated) -> None:
     _, out = generated
-    assert _explore(out, "fct_general_ledger")["joins"] == [
-        {
-            "name": "dim_accounts",
-            "type": "left_outer",
-            "relationship": "many_to_one",
-            "sql_on": "${fct_general_ledger.organization_id} = ${dim_accounts.organization_id} AND "
-            "${fct_general_ledger.account_id} = ${dim_accounts.account_id}",
-        }
-    ]
-    assert _explore(out, "fct_invoices")["joins"] == [
-        {
-            "name": "customer",
-            "from": "dim_contacts",
-            "view_label": "Customer",
-            "type": "left_outer",
-            "relationship": "many_to_one",
-            "sql_on": "${fct_invoices.organization_id} = ${customer.organization_id} AND "
-            "${fct_invoices.customer_id} = ${customer.contact_id}",
-        }
-    ]
+    explores = sorted(p.name.removesuffix(".explore.lkml") for p in (out / "generated/explores").iterdir())
+    assert explores == sorted(EXPECTED_JOINS)
+    for name, joins in EXPECTED_JOINS.items():
+        assert _explore(out, name)["joins"] == joins, name
     # The "one" sides' keys: the (organization, Zoho id) pair, and the organization id itself.
     accounts_key = _first_dimension(out, "dim_accounts")
     assert (accounts_key["name"], accounts_key["primary_key"], accounts_key["hidden"]) == (
@@ -104,17 +201,22 @@ def test_facts_join_dimensions_on_their_whole_key_many_to_one(generated: Generat
         "COALESCE(CAST(${TABLE}.organization_id AS VARCHAR), '') || '|' || "
         "COALESCE(CAST(${TABLE}.account_id AS VARCHAR), '')"
     )
+    for view, key in ORGANIZATION_SCOPED_KEYS.items():
+        first = _first_dimension(out, view)
+        assert (first["name"], first["primary_key"], first["hidden"]) == ("primary_key", "yes", "yes"), view
+        assert first["description"] == f"Key of the row: {key} (the dbt primary key).", view
     organizations_key = _first_dimension(out, "dim_organizations")
     assert organizations_key["name"] == "organization_id"
     assert (organizations_key["primary_key"], organizations_key["hidden"]) == ("yes", "yes")
 
 
-def test_the_whole_key_join_keeps_one_row_per_fact_row_when_ids_repeat_across_organizations(
+def test_the_whole_key_joins_keep_one_row_per_fact_row_when_ids_repeat_across_organizations(
     sandbox_duckdb_build: BuiltProject, generated: Generated, tmp_path: Path
 ) -> None:
-    """Zoho ids are unique only within an organization. Give another organization an account and a contact
-    with the same ids as existing ones: the generated joins still meet one row, a join on the id alone
-    would not."""
+    """Zoho ids are unique only within an organization, and so are the rates. Copy every row of each "one"
+    side keyed within an organization into another organization, under the same ids: each explore's joins,
+    run cumulatively in order, keep one row per base row (one per line after a header's one_to_many join to
+    its lines), where the same join without its organization_id condition fans out."""
     _, out = generated
     assert sandbox_duckdb_build.duckdb is not None
     with duckdb.connect(str(sandbox_duckdb_build.duckdb)) as con:
@@ -123,37 +225,81 @@ def test_the_whole_key_join_keeps_one_row_per_fact_row_when_ids_repeat_across_or
     shutil.copyfile(sandbox_duckdb_build.duckdb, copy)
     project = load_project(out)
     with duckdb.connect(str(copy)) as con:
-        for dim, key, fact, fact_column in (
-            ("dim_accounts", "account_id", "fct_general_ledger", "account_id"),
-            ("dim_contacts", "contact_id", "fct_invoices", "customer_id"),
-        ):
+        for table in ORGANIZATION_SCOPED_KEYS:
+            rows = _count(con, f"select count(*) from zoho_books.{table}")
             con.execute(
-                f"create temp table twins as select * from zoho_books.{dim} where {key} in "
-                f"(select {fact_column} from zoho_books.{fact})"
+                f"insert into zoho_books.{table} "
+                f"select * replace ('another-organization' as organization_id) from zoho_books.{table}"
             )
-            con.execute("update twins set organization_id = 'another-organization'")
-            assert _count(con, "select count(*) from twins") > 0
-            con.execute(f"insert into zoho_books.{dim} select * from twins")
-            con.execute("drop table twins")
-        for explore_name in ("fct_general_ledger", "fct_invoices"):
-            explore = project.explores[explore_name]
-            (join,) = explore.joins
-            expander = Expander(project, {explore_name: explore_name, join.name: join.view})
-            on = expander.sql(str(join.data["sql_on"]), join.name)
-            facts = _count(con, f"select count(*) from zoho_books.{explore_name}")
-            joined = _count(
-                con,
-                f"select count(*) from zoho_books.{explore_name} as {explore_name} "
-                f"left join zoho_books.{join.view} as {join.name} on {on}",
+            assert _count(con, f"select count(*) from zoho_books.{table}") == 2 * rows > 0, table
+        checked = 0
+        for explore_name, explore in sorted(project.explores.items()):
+            expander = Expander(
+                project, {explore_name: explore_name} | {j.name: j.view for j in explore.joins}
             )
-            assert joined == facts > 0, explore_name
-        # What the join on account_id alone (the relationships test's column) would have done.
-        fanned = _count(
-            con,
-            "select count(*) from zoho_books.fct_general_ledger as l "
-            "left join zoho_books.dim_accounts as a on l.account_id = a.account_id",
-        )
-        assert fanned > _count(con, "select count(*) from zoho_books.fct_general_ledger")
+            query = f"select count(*) from zoho_books.{explore_name} as {explore_name}"
+            rows = _count(con, query)
+            assert rows > 0, explore_name
+            for join in explore.joins:
+                relation = f" left join zoho_books.{join.view} as {join.name} on "
+                sql_on = str(join.data["sql_on"])
+                joined = _count(con, query + relation + expander.sql(sql_on, join.name))
+                if join.data["relationship"] == "one_to_many":
+                    lines, key = LINES[explore_name]
+                    # One row per line, and the headers without lines once (their copies have none).
+                    assert (
+                        joined
+                        == _count(
+                            con,
+                            f"select (select count(*) from zoho_books.{lines}) + count(*) "
+                            f"from zoho_books.{explore_name} as h where not exists (select 1 from "
+                            f"zoho_books.{lines} as l where l.organization_id = h.organization_id "
+                            f"and l.{key} = h.{key})",
+                        )
+                        > rows
+                    ), (explore_name, join.name)
+                else:
+                    assert join.data["relationship"] == "many_to_one"
+                    assert joined == rows, (explore_name, join.name)
+                # The same join on its ids alone (nothing left of a join on the organization itself).
+                ids_alone = [c for c in sql_on.split(" AND ") if ".organization_id}" not in c]
+                if ids_alone:
+                    fanned = _count(con, query + relation + expander.sql(" AND ".join(ids_alone), join.name))
+                    assert fanned > joined, (explore_name, join.name)
+                query += relation + expander.sql(sql_on, join.name)
+                rows = joined
+                checked += 1
+        assert checked == sum(len(joins) for joins in EXPECTED_JOINS.values()) == 45
+
+
+def test_every_ledger_row_meets_its_days_rate_and_the_base_currency_is_1(
+    sandbox_duckdb_build: BuiltProject, generated: Generated
+) -> None:
+    """The rate table has rows for the base currency too (rate_source base, rate 1, from the organization's
+    first quoted day), so through the generated join every sandbox ledger row finds its day's rate."""
+    _, out = generated
+    project = load_project(out)
+    (join,) = (
+        j for j in project.explores["fct_general_ledger"].joins if j.name == "fct_exchange_rates_daily"
+    )
+    expander = Expander(project, {"fct_general_ledger": "fct_general_ledger", join.name: join.view})
+    on = expander.sql(str(join.data["sql_on"]), join.name)
+    assert sandbox_duckdb_build.duckdb is not None
+    with duckdb.connect(str(sandbox_duckdb_build.duckdb), read_only=True) as con:
+        rows = con.execute(
+            "select in_base_currency, base_rate, count(*), count(rate), min(rate), max(rate) from ("
+            "select fct_general_ledger.transaction_currency = fct_general_ledger.base_currency"
+            " as in_base_currency, fct_exchange_rates_daily.rate_source = 'base' as base_rate,"
+            " fct_exchange_rates_daily.rate from zoho_books.fct_general_ledger as fct_general_ledger"
+            f" left join zoho_books.fct_exchange_rates_daily as fct_exchange_rates_daily on {on}"
+            ") group by 1, 2 order by 1, 2"
+        ).fetchall()
+    (foreign, foreign_is_base, foreign_rows, foreign_rates, _, _), (base, base_is_base, *base_rest) = rows
+    assert (foreign, foreign_is_base, base, base_is_base) == (False, False, True, True)
+    assert foreign_rows == foreign_rates > 0
+    base_rows, base_rates, lowest, highest = base_rest
+    assert base_rows == base_rates > 0
+    assert lowest == highest == Decimal(1)
 
 
 def test_generated_files_match_the_golden_files_byte_for_byte(generated: Generated) -> None:
@@ -199,15 +345,25 @@ def test_check_names_the_file_and_line_of_a_broken_column_on_duckdb(
     assert sandbox_duckdb_build.duckdb is not None
     with DuckDBRunner(sandbox_duckdb_build.duckdb) as runner:
         result = check_lookml(broken, runner)
-    explore = broken / "generated/explores/fct_invoices.explore.lkml"
+    # Every join to dim_contacts (a customer, a vendor, the ledger's contact) fails, by its own line.
+    contact_joins = [
+        (name, join["name"])
+        for name, joins in sorted(EXPECTED_JOINS.items())
+        for join in joins
+        if "dim_contacts" in (join["name"], join.get("from"))
+    ]
+    assert len(contact_joins) == 13
     assert [(f.file, f.line, f.what, f.name) for f in result.failures] == [
-        ("generated/explores/fct_invoices.explore.lkml", line_of(explore, "join: customer {"), "join",
-         "fct_invoices.customer"),
+        *(
+            (file, line_of(broken / file, f"join: {join} {{"), "join", f"{name}.{join}")
+            for name, join in contact_joins
+            for file in [f"generated/explores/{name}.explore.lkml"]
+        ),
         ("generated/views/dim_contacts.view.lkml", line_of(view, "dimension: contact_id {"), "dimension",
          "dim_contacts.contact_id"),
     ]  # fmt: skip
     assert all("contact_number" in f.error for f in result.failures)
-    assert str(result.failures[1]).startswith(
+    assert str(result.failures[-1]).startswith(
         f"generated/views/dim_contacts.view.lkml:{line_of(view, 'dimension: contact_id {')}: dimension "
     )
 

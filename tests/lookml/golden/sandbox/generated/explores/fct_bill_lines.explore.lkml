@@ -4,4 +4,30 @@
 explore: fct_bill_lines {
   label: "Bill Lines"
   description: "Bill lines; line base amounts are cumulative-rounding pieces that add up to bcy_sub_total."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_bill_lines.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: dim_accounts {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_bill_lines.organization_id} = ${dim_accounts.organization_id} AND ${fct_bill_lines.account_id} = ${dim_accounts.account_id} ;;
+  }
+
+  join: fct_bills {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_bill_lines.organization_id} = ${fct_bills.organization_id} AND ${fct_bill_lines.bill_id} = ${fct_bills.bill_id} ;;
+  }
+
+  join: vendor {
+    from: dim_contacts
+    view_label: "Vendor"
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_bills.organization_id} = ${vendor.organization_id} AND ${fct_bills.vendor_id} = ${vendor.contact_id} ;;
+  }
 }

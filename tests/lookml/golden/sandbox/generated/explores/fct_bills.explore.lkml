@@ -4,4 +4,30 @@
 explore: fct_bills {
   label: "Bills"
   description: "Bills (all non-deleted; is_posting false for drafts and voids) in transaction, base and reporting currency."
+
+  join: fct_bill_lines {
+    type: left_outer
+    relationship: one_to_many
+    sql_on: ${fct_bills.organization_id} = ${fct_bill_lines.organization_id} AND ${fct_bills.bill_id} = ${fct_bill_lines.bill_id} ;;
+  }
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_bills.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: vendor {
+    from: dim_contacts
+    view_label: "Vendor"
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_bills.organization_id} = ${vendor.organization_id} AND ${fct_bills.vendor_id} = ${vendor.contact_id} ;;
+  }
+
+  join: dim_accounts {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_bill_lines.organization_id} = ${dim_accounts.organization_id} AND ${fct_bill_lines.account_id} = ${dim_accounts.account_id} ;;
+  }
 }

@@ -4,4 +4,18 @@
 explore: fct_credit_notes {
   label: "Credit Notes"
   description: "Credit notes in transaction, base and reporting currency."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_credit_notes.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: customer {
+    from: dim_contacts
+    view_label: "Customer"
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_credit_notes.organization_id} = ${customer.organization_id} AND ${fct_credit_notes.customer_id} = ${customer.contact_id} ;;
+  }
 }

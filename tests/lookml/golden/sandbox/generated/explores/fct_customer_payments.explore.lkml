@@ -4,4 +4,18 @@
 explore: fct_customer_payments {
   label: "Customer Payments"
   description: "Customer payments in payment, base and reporting currency."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_customer_payments.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: customer {
+    from: dim_contacts
+    view_label: "Customer"
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_customer_payments.organization_id} = ${customer.organization_id} AND ${fct_customer_payments.customer_id} = ${customer.contact_id} ;;
+  }
 }

@@ -4,4 +4,10 @@
 explore: fct_exchange_rates_daily {
   label: "Exchange Rates Daily"
   description: "One row per organization, currency and calendar day, forward-filled from Zoho's rate history and the rate snapshots of each sync."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_exchange_rates_daily.organization_id} = ${dim_organizations.organization_id} ;;
+  }
 }

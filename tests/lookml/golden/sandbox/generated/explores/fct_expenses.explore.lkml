@@ -4,4 +4,32 @@
 explore: fct_expenses {
   label: "Expenses"
   description: "Expenses in transaction, base and reporting currency."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_expenses.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: dim_accounts {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_expenses.organization_id} = ${dim_accounts.organization_id} AND ${fct_expenses.account_id} = ${dim_accounts.account_id} ;;
+  }
+
+  join: customer {
+    from: dim_contacts
+    view_label: "Customer"
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_expenses.organization_id} = ${customer.organization_id} AND ${fct_expenses.customer_id} = ${customer.contact_id} ;;
+  }
+
+  join: vendor {
+    from: dim_contacts
+    view_label: "Vendor"
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_expenses.organization_id} = ${vendor.organization_id} AND ${fct_expenses.vendor_id} = ${vendor.contact_id} ;;
+  }
 }

@@ -5,9 +5,27 @@ explore: fct_general_ledger {
   label: "General Ledger"
   description: "The general ledger derived from the documents, one row per posting line (docs/ledger-posting-rules.md). For every organization and day sum(net_base) = 0."
 
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_general_ledger.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
   join: dim_accounts {
     type: left_outer
     relationship: many_to_one
     sql_on: ${fct_general_ledger.organization_id} = ${dim_accounts.organization_id} AND ${fct_general_ledger.account_id} = ${dim_accounts.account_id} ;;
+  }
+
+  join: dim_contacts {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_general_ledger.organization_id} = ${dim_contacts.organization_id} AND ${fct_general_ledger.contact_id} = ${dim_contacts.contact_id} ;;
+  }
+
+  join: fct_exchange_rates_daily {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_general_ledger.organization_id} = ${fct_exchange_rates_daily.organization_id} AND ${fct_general_ledger.transaction_currency} = ${fct_exchange_rates_daily.currency_code} AND ${fct_general_ledger.posting_raw} = ${fct_exchange_rates_daily.rate_date_raw} ;;
   }
 }

@@ -4,4 +4,30 @@
 explore: fct_invoice_lines {
   label: "Invoice Lines"
   description: "Invoice lines; line base amounts are cumulative-rounding pieces that add up to bcy_sub_total."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_invoice_lines.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: dim_accounts {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_invoice_lines.organization_id} = ${dim_accounts.organization_id} AND ${fct_invoice_lines.account_id} = ${dim_accounts.account_id} ;;
+  }
+
+  join: fct_invoices {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_invoice_lines.organization_id} = ${fct_invoices.organization_id} AND ${fct_invoice_lines.invoice_id} = ${fct_invoices.invoice_id} ;;
+  }
+
+  join: customer {
+    from: dim_contacts
+    view_label: "Customer"
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_invoices.organization_id} = ${customer.organization_id} AND ${fct_invoices.customer_id} = ${customer.contact_id} ;;
+  }
 }

@@ -5,11 +5,29 @@ explore: fct_invoices {
   label: "Invoices"
   description: "Invoices (all non-deleted; is_posting false for drafts and voids) in transaction, base and reporting currency."
 
+  join: fct_invoice_lines {
+    type: left_outer
+    relationship: one_to_many
+    sql_on: ${fct_invoices.organization_id} = ${fct_invoice_lines.organization_id} AND ${fct_invoices.invoice_id} = ${fct_invoice_lines.invoice_id} ;;
+  }
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_invoices.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
   join: customer {
     from: dim_contacts
     view_label: "Customer"
     type: left_outer
     relationship: many_to_one
     sql_on: ${fct_invoices.organization_id} = ${customer.organization_id} AND ${fct_invoices.customer_id} = ${customer.contact_id} ;;
+  }
+
+  join: dim_accounts {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_invoice_lines.organization_id} = ${dim_accounts.organization_id} AND ${fct_invoice_lines.account_id} = ${dim_accounts.account_id} ;;
   }
 }

@@ -4,4 +4,18 @@
 explore: fct_purchase_orders {
   label: "Purchase Orders"
   description: "Purchase orders (never post to the ledger) in transaction, base and reporting currency."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_purchase_orders.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: vendor {
+    from: dim_contacts
+    view_label: "Vendor"
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_purchase_orders.organization_id} = ${vendor.organization_id} AND ${fct_purchase_orders.vendor_id} = ${vendor.contact_id} ;;
+  }
 }

@@ -4,4 +4,18 @@
 explore: fct_vendor_payments {
   label: "Vendor Payments"
   description: "Vendor payments in payment, base and reporting currency."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_vendor_payments.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: vendor {
+    from: dim_contacts
+    view_label: "Vendor"
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_vendor_payments.organization_id} = ${vendor.organization_id} AND ${fct_vendor_payments.vendor_id} = ${vendor.contact_id} ;;
+  }
 }

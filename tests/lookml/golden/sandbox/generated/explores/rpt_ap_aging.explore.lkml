@@ -4,4 +4,18 @@
 explore: rpt_ap_aging {
   label: "Ap Aging"
   description: "Open bills on the as-of date (var as_of_date, default today) by days past due: current, 1-30, 31-60, 61-90, over_90."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${rpt_ap_aging.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: vendor {
+    from: dim_contacts
+    view_label: "Vendor"
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${rpt_ap_aging.organization_id} = ${vendor.organization_id} AND ${rpt_ap_aging.vendor_id} = ${vendor.contact_id} ;;
+  }
 }

@@ -4,4 +4,18 @@
 explore: rpt_ar_aging {
   label: "Ar Aging"
   description: "Open invoices on the as-of date (var as_of_date, default today) by days past due: current, 1-30, 31-60, 61-90, over_90."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${rpt_ar_aging.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: customer {
+    from: dim_contacts
+    view_label: "Customer"
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${rpt_ar_aging.organization_id} = ${customer.organization_id} AND ${rpt_ar_aging.customer_id} = ${customer.contact_id} ;;
+  }
 }

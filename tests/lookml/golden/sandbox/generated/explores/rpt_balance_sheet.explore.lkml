@@ -4,4 +4,16 @@
 explore: rpt_balance_sheet {
   label: "Balance Sheet"
   description: "Balance sheet per organization and month end; retained earnings rolled from the P&L so it balances."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${rpt_balance_sheet.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: dim_accounts {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${rpt_balance_sheet.organization_id} = ${dim_accounts.organization_id} AND ${rpt_balance_sheet.account_id} = ${dim_accounts.account_id} ;;
+  }
 }

@@ -4,4 +4,16 @@
 explore: rpt_gl_reconciliation {
   label: "Gl Reconciliation"
   description: "The derived ledger against Zoho's own account transactions per organization, account and month; a test fails on any difference over 0.005."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${rpt_gl_reconciliation.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: dim_accounts {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${rpt_gl_reconciliation.organization_id} = ${dim_accounts.organization_id} AND ${rpt_gl_reconciliation.account_id} = ${dim_accounts.account_id} ;;
+  }
 }

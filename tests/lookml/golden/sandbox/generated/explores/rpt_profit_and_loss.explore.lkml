@@ -4,4 +4,16 @@
 explore: rpt_profit_and_loss {
   label: "Profit And Loss"
   description: "Income and expense per organization, account and month."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${rpt_profit_and_loss.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: dim_accounts {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${rpt_profit_and_loss.organization_id} = ${dim_accounts.organization_id} AND ${rpt_profit_and_loss.account_id} = ${dim_accounts.account_id} ;;
+  }
 }

@@ -4,4 +4,16 @@
 explore: rpt_trial_balance {
   label: "Trial Balance"
   description: "Trial balance per organization, account and month: opening, debits, credits, closing (base currency, debit-positive)."
+
+  join: dim_organizations {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${rpt_trial_balance.organization_id} = ${dim_organizations.organization_id} ;;
+  }
+
+  join: dim_accounts {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${rpt_trial_balance.organization_id} = ${dim_accounts.organization_id} AND ${rpt_trial_balance.account_id} = ${dim_accounts.account_id} ;;
+  }
 }

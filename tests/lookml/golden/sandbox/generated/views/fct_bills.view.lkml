@@ -4,9 +4,15 @@
 view: fct_bills {
   sql_table_name: @{schema}.fct_bills ;;
 
-  dimension: bill_key {
+  dimension: primary_key {
     primary_key: yes
     hidden: yes
+    type: string
+    sql: COALESCE(CAST(${TABLE}.organization_id AS VARCHAR), '') || '|' || COALESCE(CAST(${TABLE}.bill_id AS VARCHAR), '') ;;
+    description: "Key of the row: organization_id, bill_id (the dbt primary key)."
+  }
+
+  dimension: bill_key {
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
     sql: ${TABLE}.bill_key ;;

@@ -4,9 +4,15 @@
 view: fct_exchange_rates_daily {
   sql_table_name: @{schema}.fct_exchange_rates_daily ;;
 
-  dimension: rate_key {
+  dimension: primary_key {
     primary_key: yes
     hidden: yes
+    type: string
+    sql: COALESCE(CAST(${TABLE}.organization_id AS VARCHAR), '') || '|' || COALESCE(CAST(${TABLE}.currency_code AS VARCHAR), '') || '|' || COALESCE(CAST(${TABLE}.rate_date AS VARCHAR), '') ;;
+    description: "Key of the row: organization_id, currency_code, rate_date (the dbt primary key)."
+  }
+
+  dimension: rate_key {
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
     sql: ${TABLE}.rate_key ;;

@@ -4,9 +4,15 @@
 view: fct_invoices {
   sql_table_name: @{schema}.fct_invoices ;;
 
-  dimension: invoice_key {
+  dimension: primary_key {
     primary_key: yes
     hidden: yes
+    type: string
+    sql: COALESCE(CAST(${TABLE}.organization_id AS VARCHAR), '') || '|' || COALESCE(CAST(${TABLE}.invoice_id AS VARCHAR), '') ;;
+    description: "Key of the row: organization_id, invoice_id (the dbt primary key)."
+  }
+
+  dimension: invoice_key {
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
     sql: ${TABLE}.invoice_key ;;
