@@ -15,8 +15,9 @@ renamed as (
         cast(source.account_id as varchar) as account_id,
         cast(source.paid_through_account_id as varchar) as paid_through_account_id,
         cast(source.tax_id as varchar) as tax_id,
-        cast(source.vendor_id as varchar) as vendor_id,
-        cast(source.customer_id as varchar) as customer_id,
+        -- Zoho sends '' for an expense without a vendor or customer: null, so joins and tests see "none".
+        cast(nullif(cast(source.vendor_id as varchar), '') as varchar) as vendor_id,
+        cast(nullif(cast(source.customer_id as varchar), '') as varchar) as customer_id,
         cast(source.status as varchar) as status,
         coalesce(source.status, '') not in ('draft', 'void') as is_posting,
         cast(source.description as varchar) as description,

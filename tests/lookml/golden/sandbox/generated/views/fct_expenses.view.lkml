@@ -44,13 +44,13 @@ view: fct_expenses {
 
   dimension: vendor_id {
     type: string
-    description: "Zoho contact id of the vendor."
+    description: "Zoho contact id of the vendor (null when the expense has none)."
     sql: ${TABLE}.vendor_id ;;
   }
 
   dimension: customer_id {
     type: string
-    description: "Zoho contact id of the customer."
+    description: "Zoho contact id of the customer (null when the expense has none)."
     sql: ${TABLE}.customer_id ;;
   }
 
