@@ -1,0 +1,156 @@
+"""``ml-connector sync`` end to end: a real config and vault, the sandbox over loopback, a DuckDB file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from loader.cli import main
+from loader.vault import Vault
+from zoho_sandbox.config import SandboxConfig
+from zoho_sandbox.dataset import Dataset
+from zoho_sandbox.generator import generate_dataset
+from zoho_sandbox.server import SandboxServer
+
+ORGS = {"us": "10234695", "eu": "20088321"}
+RAW = "zoho_books_raw"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ML_CONNECTOR_KEY", "ML_CONNECTOR_CONFIG", "ML_CONNECTOR_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "200")  # rich wraps the summary table at the terminal width
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return generate_dataset(seed=11, invoices_per_org=4)
+
+
+@pytest.fixture(scope="module")
+def sandbox(dataset: Dataset) -> Iterator[SandboxServer]:
+    with SandboxServer(dataset, SandboxConfig(time_scale=60.0)) as server:
+        yield server
+
+
+@pytest.fixture
+def config_path(tmp_path: Path, sandbox: SandboxServer, dataset: Dataset) -> Path:
+    """A config with two connections and their credentials in the vault beside it."""
+    # At time scale 60 a Zoho-minute lasts a real second: 100 calls per Zoho-minute is 6000 per real one.
+    connections = "".join(
+        f'[[zoho.connections]]\nname = "{region}"\nregion = "{region}"\norganization_id = "{org}"\n'
+        f'accounts_url = "{sandbox.accounts_url(region)}"\napi_base_url = "{sandbox.api_base_url(region)}"\n'
+        "requests_per_minute = 6000\n\n"
+        for region, org in ORGS.items()
+    )
+    path = tmp_path / "ml-connector.toml"
+    path.write_text(
+        f'[warehouse]\ndestination = "duckdb"\npath = "{tmp_path / "warehouse.duckdb"}"\n\n{connections}',
+        encoding="utf-8",
+    )
+    vault = Vault.beside(path, env={})
+    for region in ORGS:
+        refresh = next(t for t, (_, r) in dataset.refresh_tokens.items() if r == region)
+        client_id = dataset.refresh_tokens[refresh][0]
+        secret = next(c.client_secret for c in dataset.oauth_clients if c.client_id == client_id)
+        vault.put(
+            f"zoho/{region}", {"client_id": client_id, "client_secret": secret, "refresh_token": refresh}
+        )
+    sandbox.reset_stats()
+    return path
+
+
+def warehouse(config_path: Path, sql: str) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(config_path.parent / "warehouse.duckdb"), read_only=True)
+    try:
+        return [tuple(r) for r in con.execute(sql).fetchall()]
+    finally:
+        con.close()
+
+
+def raw_tables(config_path: Path) -> set[str]:
+    rows = warehouse(
+        config_path,
+        f"select table_name from information_schema.tables where table_schema = '{RAW}' "
+        "and table_name not like '\\_dlt%' escape '\\'",
+    )
+    return {str(r[0]) for r in rows}
+
+
+def summary_row(out: str, entity: str) -> list[str]:
+    """The cells of one entity's row in the summary table (one per organization)."""
+    line = next(line for line in out.splitlines() if line.strip("│ ").startswith(f"{entity} "))
+    return [cell.strip() for cell in line.strip().strip("│").split("│")[1:]]
+
+
+def test_sync_loads_everything_then_a_second_run_loads_no_invoice(
+    config_path: Path, dataset: Dataset, sandbox: SandboxServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(config_path), "sync"]) == 0
+    out = capsys.readouterr().out
+    assert "Sync summary: rows loaded" in out
+    invoices = {org: len(dataset.orgs[org].records["invoices"]) for org in ORGS.values()}
+    assert summary_row(out, "invoices") == [str(invoices[org]) for org in ORGS.values()]
+    # The sandbox counts org-scoped calls; GET /organizations (one per organization) is not one of them.
+    assert summary_row(out, "API calls") == [
+        f"{sum(sandbox.stats()['calls'][org].values()) + 1:,}" for org in ORGS.values()
+    ]
+    assert "rows," in out
+    assert "API calls," in out
+    stored = {
+        str(org): count
+        for org, count in warehouse(
+            config_path, f"select _zoho_organization_id, count(*) from {RAW}.invoices group by 1"
+        )
+    }
+    assert stored == invoices
+
+    sandbox.reset_stats()
+    assert main(["--config", str(config_path), "sync"]) == 0
+    out = capsys.readouterr().out
+    assert summary_row(out, "invoices") == ["0", "0"]
+    for org in ORGS.values():
+        assert "/invoices/{invoice_id}" not in sandbox.stats()["calls"][org]  # no detail fetched again
+    (loads,) = warehouse(config_path, f"select count(distinct _dlt_load_id) from {RAW}.invoices")[0]
+    assert loads == 1  # every invoice row is still the one the first run loaded
+
+
+def test_entities_limits_the_sync_to_those_entities(
+    config_path: Path, dataset: Dataset, sandbox: SandboxServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(config_path), "sync", "--entities", "invoices,bills"]) == 0
+    out = capsys.readouterr().out
+    assert {t.split("__")[0] for t in raw_tables(config_path)} == {"invoices", "bills"}
+    routes = {route for org in ORGS.values() for route in sandbox.stats()["calls"][org]}
+    assert routes == {"/invoices", "/invoices/{invoice_id}", "/bills", "/bills/{bill_id}"}
+    assert summary_row(out, "bills") == [
+        str(len(dataset.orgs[org].records["bills"])) for org in ORGS.values()
+    ]
+    # Entities not asked for are not in the summary either.
+    assert not [line for line in out.splitlines() if line.strip("│ ").startswith("contacts ")]
+
+
+def test_an_unknown_entity_is_a_usage_error(
+    config_path: Path, sandbox: SandboxServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(config_path), "sync", "--entities", "invoices,widgets"]) == 2
+    err = capsys.readouterr().err
+    assert "--entities: unknown entity widgets; choose from" in err
+    assert "invoices" in err.split("choose from", 1)[1]  # the valid names are listed
+    assert "Traceback" not in err
+    assert sandbox.stats()["calls_total"] == 0  # refused before any call
+    assert not (config_path.parent / "warehouse.duckdb").exists()
+
+
+def test_an_unknown_connection_is_a_usage_error(
+    config_path: Path, sandbox: SandboxServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(config_path), "sync", "--connection", "apac"]) == 2
+    err = capsys.readouterr().err
+    assert "no Zoho connection named 'apac' (configured: us, eu)" in err
+    assert sandbox.stats()["calls_total"] == 0
+    assert not (config_path.parent / "warehouse.duckdb").exists()
