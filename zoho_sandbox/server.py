@@ -11,21 +11,17 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
-import threading
-import time
 from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
 import httpx
-import uvicorn
 
+from loader.loopback import ThreadedServer
 from zoho_sandbox.app import Sandbox, create_app
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset, Record
 
-_STARTUP_TIMEOUT = 10.0
 _ADMIN_TIMEOUT = 30.0
 
 
@@ -62,55 +58,16 @@ class SandboxServer:
         self.config = config or SandboxConfig()
         self.app = create_app(dataset, self.config)
         self.sandbox: Sandbox = self.app.state.sandbox
-        self._host = host
-        self._port = port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
+        self._http = ThreadedServer(self.app, host=host, port=port, name="zoho-sandbox")
 
     # --- lifecycle -------------------------------------------------------------------------------------
 
     def start(self) -> SandboxServer:
-        if self._thread is not None:
-            raise RuntimeError("the sandbox server is already running")
-        # Bind first so port 0 resolves to a real port before any client needs base_url.
-        family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
-        # proto IPPROTO_TCP, not the default 0: asyncio sets TCP_NODELAY on accepted sockets only when the
-        # protocol says TCP, and without it every keep-alive response waits ~40 ms on Nagle + delayed ACK.
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self._host, self._port))
-        self._port = sock.getsockname()[1]
-        self._socket = sock
-        config = uvicorn.Config(
-            self.app,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            ws="none",
-            timeout_graceful_shutdown=2,
-        )
-        server = self._server = uvicorn.Server(config)
-        thread = self._thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="zoho-sandbox", daemon=True
-        )
-        thread.start()
-        deadline = time.monotonic() + _STARTUP_TIMEOUT
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the sandbox server did not start")
-            time.sleep(0.01)
+        self._http.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=_STARTUP_TIMEOUT)
-        if self._socket is not None:
-            self._socket.close()
-        self._server = self._thread = self._socket = None
+        self._http.stop()
 
     def __enter__(self) -> SandboxServer:
         return self.start()
@@ -124,12 +81,11 @@ class SandboxServer:
 
     @property
     def port(self) -> int:
-        return self._port
+        return self._http.port
 
     @property
     def base_url(self) -> str:
-        host = f"[{self._host}]" if ":" in self._host else self._host
-        return f"http://{host}:{self._port}"
+        return self._http.base_url
 
     def accounts_url(self, region: str) -> str:
         """The region's accounts server (token endpoint: ``accounts_url(region) + "/oauth/v2/token"``)."""
