@@ -25,7 +25,6 @@ from loader.secret import Secret
 log = logging.getLogger(__name__)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # dbt_project.yml and profiles.yml live here
-WAREHOUSE_PASSWORD_RECORD = "warehouse/postgres"  # noqa: S105 (a record name, not a secret); vault record of the PostgreSQL warehouse password
 
 _ENV_LOCK = threading.Lock()  # dbt reads os.environ; one invocation at a time per process
 

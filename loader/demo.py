@@ -26,7 +26,7 @@ from rich.console import Console
 from loader.config import Config, load_config
 from loader.job import JobResult, run_job
 from loader.looker import LookerClient
-from loader.vault import Vault
+from loader.vault import LOOKER_RECORD, Vault
 from loader.zoho.auth import ZohoCredentials
 from looker_fake import FakeLooker, FakeLookerServer, Look, Warehouse
 from zoho_sandbox.config import SandboxConfig
@@ -148,7 +148,7 @@ def _fill_vault(vault: Vault, dataset: Dataset, looker_secret: str) -> None:
                 "refresh_token": credentials.refresh_token.reveal(),
             },
         )
-    vault.put("looker", {"client_id": LOOKER_CLIENT_ID, "client_secret": looker_secret})
+    vault.put(LOOKER_RECORD, {"client_id": LOOKER_CLIENT_ID, "client_secret": looker_secret})
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ class DemoWorld:
     looker_url: str
 
     def open_looker(self) -> LookerClient:
-        return LookerClient.from_vault_record(self.looker_url, self.vault.get("looker") or {})
+        return LookerClient.from_vault_record(self.looker_url, self.vault.get(LOOKER_RECORD) or {})
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Final
 from rich.console import Console
 
 from loader.config import Config
-from loader.vault import Vault
+from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault
 
 if TYPE_CHECKING:
     from loader.dbt_runner import DbtRunResult
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOOKML_DIR: Final = "looker"  # beside the config, when no Looker repository is configured
-WAREHOUSE_PASSWORD_RECORD: Final = "warehouse/postgres"  # noqa: S105 (a vault record name)
-LOOKER_RECORD: Final = "looker"
 
 
 class JobFailed(Exception):

@@ -29,7 +29,6 @@ SYNCED_AT_COLUMN: Final = "_synced_at"
 IS_DELETED_COLUMN: Final = "_is_deleted"
 LOADS_TABLE: Final = "_dlt_loads"  # dlt's record of completed loads (status 0)
 
-WAREHOUSE_PASSWORD_RECORD: Final = "warehouse/postgres"  # noqa: S105 (a vault record name, as dbt_runner)
 WAREHOUSE_PASSWORD_FIELD: Final = "password"  # noqa: S105 (a field name)
 
 # The raw tables, one per entity, in the order the sync walks them.

@@ -59,6 +59,11 @@ MAKE_KEY_HINT: Final = (
 Records = dict[str, dict[str, str]]
 
 
+# Record names shared by the commands that write and the stages that read them.
+WAREHOUSE_PASSWORD_RECORD: Final = "warehouse/postgres"  # noqa: S105 (a record name): field "password"
+LOOKER_RECORD: Final = "looker"  # fields client_id, client_secret
+
+
 class VaultError(Exception):
     """The vault or its key cannot be used. The message names the file and what to do, never a secret."""
 

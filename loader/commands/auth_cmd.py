@@ -15,8 +15,8 @@ from typing import Final
 from loader.commands import BadUsage, CommandContext, CommandFailed, Subparsers, add_command
 from loader.config import Config
 from loader.secret import Secret
-from loader.sync_status import WAREHOUSE_PASSWORD_FIELD, WAREHOUSE_PASSWORD_RECORD
-from loader.vault import KEY_ENV, Vault
+from loader.sync_status import WAREHOUSE_PASSWORD_FIELD
+from loader.vault import KEY_ENV, LOOKER_RECORD, WAREHOUSE_PASSWORD_RECORD, Vault
 
 STDIN: Final = "-"
 # Zoho's webhook secret: 12 to 50 letters and digits.
@@ -128,7 +128,7 @@ def auth_looker(ctx: CommandContext) -> int:
         ctx, ctx.args.client_secret, "--client-secret", "LOOKER_CLIENT_SECRET", "client secret"
     )
     vault = _writable_vault(ctx, config)
-    vault.put("looker", {"client_id": client_id, "client_secret": client_secret})
+    vault.put(LOOKER_RECORD, {"client_id": client_id, "client_secret": client_secret})
     ctx.say(f"Stored Looker API credentials (client id {client_id}) in {vault.vault_path}.")
     if config.looker is None:
         ctx.say(f"Note: {config.path} has no [looker] table yet; add one to use them.", style="yellow")

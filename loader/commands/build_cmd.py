@@ -26,12 +26,12 @@ def register(subparsers: Subparsers) -> None:
 
 def run(ctx: CommandContext) -> int:
     from loader.dbt_runner import (
-        WAREHOUSE_PASSWORD_RECORD,
         DbtError,
         run_dbt,
         target_from_config,
         vars_from_config,
     )
+    from loader.vault import WAREHOUSE_PASSWORD_RECORD
 
     config = ctx.load_config()
     password: Secret | None = None

@@ -18,8 +18,7 @@ from loader.looker import (
     refresh_datagroup,
     validate,
 )
-
-VAULT_RECORD = "looker"
+from loader.vault import LOOKER_RECORD
 
 
 def register(subparsers: Subparsers) -> None:
@@ -58,7 +57,7 @@ def looker_config(config: Config) -> LookerConfig:
 
 def open_looker_client(ctx: CommandContext, config: Config) -> LookerClient:
     settings = looker_config(config)
-    record = ctx.vault(config).get(VAULT_RECORD)
+    record = ctx.vault(config).get(LOOKER_RECORD)
     if record is None:
         raise ConfigError(
             "no Looker API credentials in the vault: run `ml-connector auth looker --client-id ID "

@@ -54,7 +54,7 @@ def _manifest_path(ctx: CommandContext, config: Config) -> Path:
 
 def open_runner(ctx: CommandContext, config: Config) -> SqlRunner:
     """A read-only connection to the configured warehouse for ``--check``."""
-    from loader.dbt_runner import WAREHOUSE_PASSWORD_RECORD
+    from loader.vault import WAREHOUSE_PASSWORD_RECORD
     from lookml.warehouse import DuckDBRunner, PostgresRunner, SqlError
 
     warehouse = config.warehouse

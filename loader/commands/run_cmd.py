@@ -31,7 +31,8 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(ctx: CommandContext) -> int:
-    from loader.job import LOOKER_RECORD, JobFailed, run_job
+    from loader.job import JobFailed, run_job
+    from loader.vault import LOOKER_RECORD
 
     config = ctx.load_config()
     vault = ctx.vault(config)

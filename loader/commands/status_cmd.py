@@ -21,12 +21,11 @@ from loader.state import DailyUsage
 from loader.sync_status import (
     ENTITIES,
     WAREHOUSE_PASSWORD_FIELD,
-    WAREHOUSE_PASSWORD_RECORD,
     WarehouseStatus,
     WarehouseUnavailable,
     read_warehouse_status,
 )
-from loader.vault import VaultError
+from loader.vault import WAREHOUSE_PASSWORD_RECORD, VaultError
 
 NEVER = "never"
 UNKNOWN = "unknown"

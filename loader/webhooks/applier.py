@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from loader.vault import LOOKER_RECORD, WAREHOUSE_PASSWORD_RECORD
 from loader.webhooks.payload import Action
 from loader.webhooks.store import StoredEvent
 
@@ -118,7 +119,7 @@ class WarehouseApplier:
         """dbt build of the models downstream of ``entities``."""
         from loader.dbt_runner import run_dbt, target_from_config, vars_from_config
 
-        record = self._vault.get(_POSTGRES_PASSWORD_RECORD) or {}
+        record = self._vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
         target = target_from_config(self._config, record.get("password"))
         selection = dbt_selection(entities)
         command = ["build", "--select", *selection] if selection else ["build"]
@@ -131,7 +132,7 @@ class WarehouseApplier:
 
     def _looker_opener(self) -> Callable[[], LookerClient] | None:
         looker = self._config.looker
-        record = self._vault.get(_LOOKER_RECORD)
+        record = self._vault.get(LOOKER_RECORD)
         if looker is None or record is None:
             return None
         from loader.looker import LookerClient
@@ -165,8 +166,6 @@ def dbt_selection(entities: frozenset[str]) -> list[str]:
 
 
 RAW_SOURCE: Final = "zoho_books_raw"  # the dbt source over the raw schema (models/staging/zoho_books)
-_POSTGRES_PASSWORD_RECORD: Final = "warehouse/postgres"  # noqa: S105 (a vault record name, as dbt_runner)
-_LOOKER_RECORD: Final = "looker"
 
 
 class JournalApplier:

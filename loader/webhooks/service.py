@@ -33,7 +33,7 @@ import uvicorn
 from loader.config import Config
 from loader.schedule import CronSchedule, Scheduler
 from loader.secret import Secret
-from loader.vault import Vault
+from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault
 from loader.webhooks.applier import EventApplier
 from loader.webhooks.receiver import (
     DEFAULT_MAX_AGE,
@@ -47,7 +47,6 @@ from loader.webhooks.worker import EventWorker, RetryPolicy
 log = logging.getLogger(__name__)
 
 SERVE_FILE: Final = "serve.json"
-WAREHOUSE_RECORD: Final = "warehouse/postgres"  # vault record of the PostgreSQL password (as dbt_runner)
 _SECRET_TTL_SECONDS: Final = 30.0
 
 
@@ -73,7 +72,7 @@ def open_event_store(config: Config, vault: Vault) -> EventStore:
     if warehouse.destination == "postgres" and warehouse.postgres is not None:
         pg = warehouse.postgres
         dsn = f"host={pg.host} port={pg.port} dbname={pg.database} user={pg.user}"
-        record = vault.get(WAREHOUSE_RECORD) or {}
+        record = vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
         password = record.get("password")
         return EventStore.postgres(dsn, password=password.reveal() if password else None)
     raise StoreError(
