@@ -65,6 +65,9 @@ class OrgSync:
     entities: dict[str, EntityProgress] = field(default_factory=dict)
     stopped: str | None = None  # the daily-cap message, once Zoho said the quota is spent
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # One batch of detail calls at a time: the limiter admits max_in_flight anyway, and more waiting
+    # threads only wake each other (and slow the calls' arrivals) on every release.
+    fetching: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def organization_id(self) -> str:
@@ -102,13 +105,18 @@ class LiveIds:
 
     def __init__(self, query: Callable[[str, str, str], list[tuple[Any, ...]]]) -> None:
         self._query = query  # (table, extra column or "", organization id) -> rows
+        self._lock = threading.Lock()  # asked from dlt's extract threads: one query at a time
+
+    def _rows(self, table: str, column: str, organization_id: str) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._query(table, column, organization_id)
 
     def ids(self, table: str, organization_id: str) -> set[str]:
-        return {str(row[0]) for row in self._query(table, "", organization_id)}
+        return {str(row[0]) for row in self._rows(table, "", organization_id)}
 
     def ids_by(self, table: str, column: str, organization_id: str) -> dict[str, set[str]]:
         grouped: dict[str, set[str]] = {}
-        for record_id, key in self._query(table, column, organization_id):
+        for record_id, key in self._rows(table, column, organization_id):
             grouped.setdefault(str(key), set()).add(str(record_id))
         return grouped
 
@@ -135,6 +143,17 @@ def _quiet(org: OrgSync, entity: str) -> None:
 
 def _no_columns(table: str) -> frozenset[str]:
     return frozenset()
+
+
+def _serialized(report: Reporter) -> Reporter:
+    """``report`` under the organization's lock: its resources run on dlt's extract threads, and a report
+    reads ``org.entities`` while another of the organization's resources may be adding to it."""
+
+    def locked(org: OrgSync, entity: str) -> None:
+        with org.lock:
+            report(org, entity)
+
+    return locked
 
 
 # --- state ----------------------------------------------------------------------------------------------
@@ -183,7 +202,14 @@ def zoho_books(
     targets: Targets | None = None,
     stored_columns: StoredColumns = _no_columns,
 ) -> Iterator[DltResource]:
-    """The resources of one phase (``documents``, ``by_id``, ``ledger`` or ``deletions``) for ``orgs``."""
+    """The resources of one phase (``documents``, ``by_id``, ``ledger`` or ``deletions``) for ``orgs``.
+
+    Rate limits are per organization, so the resources that call Zoho page by page (list walks with their
+    details, ledgers) are ``parallelized``: dlt advances each of them on its extract threads, one step at a
+    time per resource, so one organization's paced calls do not hold the others up. dlt's context (and so
+    the source state) is available on those threads; each resource writes only its own organization's
+    state, and what several resources share (pending deletions, reports) is only added to or locked."""
+    report = _serialized(report)
     if phase == "by_id":
         named = targets or Targets()
         for endpoint in ALL_ENDPOINTS:
@@ -213,16 +239,21 @@ def zoho_books(
             continue
         for org in orgs:
             if phase == "ledger" and endpoint.kind == "per_account":
-                yield _resource(endpoint, org, _ledger(org, endpoint, options, live_ids, report))
+                yield _resource(
+                    endpoint, org, _ledger(org, endpoint, options, live_ids, report), parallelized=True
+                )
             elif phase == "documents":
                 yield from _document_resources(endpoint, org, options, live_ids, report)
 
 
-def _resource(endpoint: Endpoint, org: OrgSync, data: Any, *, name: str | None = None) -> DltResource:
+def _resource(
+    endpoint: Endpoint, org: OrgSync, data: Any, *, name: str | None = None, parallelized: bool = False
+) -> DltResource:
     snapshot = endpoint.kind == "snapshot"
     resource: DltResource = dlt.resource(  # type: ignore[call-overload]
         data,
         name=name or f"{endpoint.name}_{org.organization_id}",
+        parallelized=parallelized,
         table_name=endpoint.name,
         write_disposition="append" if snapshot else "merge",
         primary_key=None if snapshot else primary_key(endpoint),
@@ -252,19 +283,7 @@ def _document_resources(
                 columns=table_columns(rates),
             )
     elif endpoint.kind == "list":
-        walk = dlt.resource(
-            _walk(org, endpoint, options), name=f"{endpoint.name}_{org.organization_id}_list", selected=False
-        )
-        yield dlt.transformer(  # type: ignore[call-overload]
-            _documents(org, endpoint, options, live_ids, report),
-            data_from=walk,
-            name=f"{endpoint.name}_{org.organization_id}",
-            table_name=endpoint.name,
-            write_disposition="merge",
-            primary_key=primary_key(endpoint),
-            columns=table_columns(endpoint),
-            nested_hints=nested_hints(endpoint),
-        )
+        yield _resource(endpoint, org, _walked(org, endpoint, options, live_ids, report), parallelized=True)
 
 
 # --- organizations, currencies, rates -------------------------------------------------------------------
@@ -410,6 +429,24 @@ def _walk(org: OrgSync, endpoint: Endpoint, options: SyncOptions) -> Callable[[]
     return items
 
 
+def _walked(
+    org: OrgSync, endpoint: Endpoint, options: SyncOptions, live_ids: LiveIds, report: Reporter
+) -> Callable[[], Iterator[list[JsonObject]]]:
+    """The walk's items through the documents step, in order, in one generator: dlt runs a parallelized
+    generator one step at a time, so a page's details are taken (and a journal walk stops) before the walk
+    reads on, and the walk's end (the state) comes after every page, as with a transformer on one thread."""
+    walk = _walk(org, endpoint, options)
+    step = _documents(org, endpoint, options, live_ids, report)
+
+    def records() -> Iterator[list[JsonObject]]:
+        for item in walk():
+            out = step(item)
+            if out:
+                yield out
+
+    return records
+
+
 def _fetch_details(org: OrgSync, endpoint: Endpoint, ids: Sequence[str]) -> list[JsonObject | None]:
     """Detail records for ``ids`` (None where the record is gone), fetched with the connection's
     concurrency; raises ZohoDailyLimitError after the fetches that did succeed were kept by the caller."""
@@ -427,7 +464,10 @@ def _fetch_details(org: OrgSync, endpoint: Endpoint, ids: Sequence[str]) -> list
             capped.append(exc)
 
     workers = max(1, min(len(ids), org.client.connection.max_in_flight))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"zoho-{endpoint.name}") as pool:
+    with (
+        org.fetching,
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"zoho-{endpoint.name}") as pool,
+    ):
         list(pool.map(one, range(len(ids))))
     progress = org.progress(endpoint.name)
     progress.detail_calls += len(ids)
