@@ -116,19 +116,22 @@ class WarehouseApplier:
         run_job(self._config, self._vault, looker_client=self._looker_opener())
 
     def _build(self, entities: frozenset[str]) -> None:
-        """dbt build of the models downstream of ``entities``."""
+        """dbt run, then dbt test, of the models downstream of ``entities``.
+
+        Models first, tests after: the marts show the change as soon as they are rebuilt, not after every
+        test in the DAG; a failing test still fails the apply, so its events stay pending and are retried.
+        dbt's unit tests check the SQL against fixed inputs, not the data: they run with full builds only."""
         from loader.dbt_runner import run_dbt, target_from_config, vars_from_config
 
         record = self._vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
         target = target_from_config(self._config, record.get("password"))
         selection = dbt_selection(entities)
-        command = ["build", "--select", *selection] if selection else ["build"]
-        # dbt's unit tests check the SQL against fixed inputs, not the data: they ran with the last full build
-        # and would only add seconds to every webhook.
-        command += ["--exclude-resource-type", "unit_test"]
-        run_dbt(
-            command, target, dbt_vars=vars_from_config(self._config), work_dir=self._config.state_dir / "dbt"
-        )
+        select = ["--select", *selection] if selection else []
+        dbt_vars = vars_from_config(self._config)
+        work_dir = self._config.state_dir / "dbt"
+        run_dbt(["run", *select], target, dbt_vars=dbt_vars, work_dir=work_dir)
+        test = ["test", *select, "--exclude-resource-type", "unit_test"]
+        run_dbt(test, target, dbt_vars=dbt_vars, work_dir=work_dir)
 
     def _looker_opener(self) -> Callable[[], LookerClient] | None:
         looker = self._config.looker
