@@ -53,23 +53,18 @@ def _manifest_path(ctx: CommandContext, config: Config) -> Path:
 
 
 def open_runner(ctx: CommandContext, config: Config) -> SqlRunner:
-    """A read-only connection to the configured warehouse for ``--check``."""
-    from loader.vault import WAREHOUSE_PASSWORD_RECORD
-    from lookml.warehouse import DuckDBRunner, PostgresRunner, SqlError
+    """A connection to the configured warehouse for ``--check`` (the one ``run`` checks with)."""
+    from loader.job import JobFailed, warehouse_runner
+    from lookml.warehouse import SqlError
 
-    warehouse = config.warehouse
     try:
-        if warehouse.destination == "duckdb" and warehouse.path is not None:
-            return DuckDBRunner(warehouse.path)
-        if warehouse.destination == "postgres" and warehouse.postgres is not None:
-            pg = warehouse.postgres
-            dsn = f"host={pg.host} port={pg.port} dbname={pg.database} user={pg.user}"
-            record = ctx.vault(config).get(WAREHOUSE_PASSWORD_RECORD) or {}
-            password = record.get("password")
-            return PostgresRunner(dsn, password.reveal() if password else None)
+        return warehouse_runner(config, ctx.vault(config))
     except SqlError as exc:
         raise CommandFailed(f"--check cannot reach the warehouse: {exc}") from None
-    raise BadUsage(f"--check runs on duckdb or postgres warehouses, not {warehouse.destination!r}")
+    except JobFailed:
+        raise BadUsage(
+            f"--check runs on duckdb or postgres warehouses, not {config.warehouse.destination!r}"
+        ) from None
 
 
 def run(ctx: CommandContext) -> int:

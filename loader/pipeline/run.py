@@ -42,7 +42,7 @@ from loader.pipeline.source import (
     Targets,
     zoho_books,
 )
-from loader.vault import Vault
+from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS
 
@@ -414,7 +414,7 @@ def destination_from_config(config: Config, vault: Vault) -> Any:
         return dlt.destinations.duckdb(str(warehouse.path))
     if warehouse.destination == "postgres" and warehouse.postgres is not None:
         pg = warehouse.postgres
-        record = vault.get("warehouse/postgres") or {}
+        record = vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
         password = record.get("password")
         from dlt.common.configuration.specs import ConnectionStringCredentials
 

@@ -9,7 +9,6 @@ again after the restart, which changes nothing.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -26,8 +25,6 @@ if TYPE_CHECKING:
     from loader.config import Config
     from loader.looker import LookerClient
     from loader.vault import Vault
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ import psycopg2
 import pytest
 from dlt.pipeline.pipeline import Pipeline
 
+from loader.demo import sandbox_credentials as credentials_for
 from loader.pipeline.run import make_pipeline
-from loader.secret import Secret
-from loader.zoho.auth import MemoryTokenCache, TokenCache, ZohoCredentials
+from loader.zoho.auth import MemoryTokenCache, TokenCache
 from loader.zoho.client import RetryPolicy, ZohoBooksClient
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
 from zoho_sandbox.config import SandboxConfig
@@ -60,13 +60,6 @@ class Conn:
     requests_per_minute: int = 100
     max_in_flight: int = 5
     daily_call_limit: int | None = None
-
-
-def credentials_for(dataset: Dataset, region: str) -> ZohoCredentials:
-    refresh = next(tok for tok, (_, reg) in dataset.refresh_tokens.items() if reg == region)
-    client_id = dataset.refresh_tokens[refresh][0]
-    client = next(c for c in dataset.oauth_clients if c.client_id == client_id)
-    return ZohoCredentials(client.client_id, Secret(client.client_secret), Secret(refresh))
 
 
 @pytest.fixture(scope="module")
