@@ -232,6 +232,9 @@ async def _org_call(sandbox: Sandbox, request: Request, books: OrgBooks, route: 
     """An org-scoped call: limits, faults, the answer, and the rate-limit headers on all of them."""
     config = sandbox.config
     org_id = books.organization_id
+    if sandbox.faults.arrives_late(config.faults):
+        sandbox.stats.fault("late")
+        await asyncio.sleep(config.faults.late_seconds)
     daily_limit = config.daily_limit_for(org_id, books.daily_limit)
     admission = sandbox.limiter.admit(org_id, daily_limit, config.per_minute_limit, config.in_flight_limit)
     headers = {

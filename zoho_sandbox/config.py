@@ -2,8 +2,8 @@
 
 Durations are in Zoho-seconds: the sandbox's clock runs ``time_scale`` times faster than the real one, so
 with ``time_scale=60`` a Zoho-minute (a rate window) lasts one real second and a Zoho-hour (a token's life)
-one real minute. ``FaultConfig.slow_seconds`` is the exception: real seconds, as it simulates a slow
-network.
+one real minute. ``FaultConfig.slow_seconds`` and ``late_seconds`` are the exception: real seconds, as they
+simulate a slow network.
 """
 
 from __future__ import annotations
@@ -33,6 +33,10 @@ class FaultConfig:
     slow_rate: float = 0.0  # share of calls delayed by slow_seconds before being answered
     slow_seconds: float = 0.0  # real seconds
     drop_rate: float = 0.0  # share of calls whose connection is cut mid-body
+    # share of calls held late_seconds on the way in, before Zoho counts them against its limits: the
+    # network delay between a client's send and Zoho's gateway, which a client cannot see
+    late_rate: float = 0.0
+    late_seconds: float = 0.0  # real seconds
     seed: int = 0
 
 

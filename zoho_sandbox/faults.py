@@ -8,6 +8,9 @@ that number, so the same calls in the same order meet the same faults, whatever 
 * slow: the answer waits ``slow_seconds`` (real seconds) while the call still holds its in-flight slot.
 * drop: headers with a Content-Length go out, then half the body, then the connection is closed: the client
   sees a protocol error (incomplete body), as when a proxy resets a connection.
+* late: the call waits ``late_seconds`` (real seconds) *before* Zoho counts it against the limits, as a call
+  delayed on the network arrives after calls sent later. Drawn from its own sequence (every call that
+  reaches the gateway, admitted or not), so it leaves the other faults' draws as they were.
 """
 
 from __future__ import annotations
@@ -42,6 +45,15 @@ class FaultPlan:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._sequence = 0
+        self._arrivals = 0
+
+    def arrives_late(self, config: FaultConfig) -> bool:
+        if config.late_rate <= 0:
+            return False
+        with self._lock:
+            self._arrivals += 1
+            arrival = self._arrivals
+        return random.Random(f"{config.seed}:late:{arrival}").random() < config.late_rate
 
     def draw(self, config: FaultConfig) -> Fault:
         with self._lock:

@@ -21,7 +21,7 @@ class SandboxStats:
             self._calls: defaultdict[str, Counter[str]] = defaultdict(Counter)
             self._tokens_issued = 0
             self._throttled: Counter[str] = Counter({"44": 0, "45": 0, "1070": 0})
-            self._faults: Counter[str] = Counter({"5xx": 0, "slow": 0, "drop": 0})
+            self._faults: Counter[str] = Counter({"5xx": 0, "slow": 0, "drop": 0, "late": 0})
 
     def call(self, org_id: str, route: str) -> None:
         with self._lock:

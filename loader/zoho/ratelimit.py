@@ -5,8 +5,13 @@ Zoho allows 100 requests per minute per organization (429, code 44 past it) and 
 calls (429, code 1070). Staying under both costs nothing, while every 429 costs a wasted call and a
 back-off, so the limiter is the first line and the retry logic only the safety net.
 
-Request *starts* are counted here; Zoho counts *arrivals*, which trail starts by a variable network
-delay. A small safety margin on the window keeps that jitter from tipping a full window over.
+Zoho counts a call when it *arrives*, somewhere between our send and our receipt of the answer, after a
+network delay we cannot see. Counting starts and adding a margin for that delay fails whenever one call
+is delayed by more than the margin (seen: 429s on a loaded machine with a 180 ms margin). So a call holds
+its place in the window from its start until one window after its answer came back: whatever the delay,
+Zoho's window at any arrival then holds fewer calls than ours did when the last of them started (the
+argument is in DECISIONLOG D41). The cost is one round trip per window, ~1 % at Zoho's 60 s window.
+The remaining margin covers only the two clocks running at slightly different rates.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ class RateLimits:
     requests_per_window: int = 100
     window_seconds: float = 60.0
     max_in_flight: int = 5
-    safety_margin: float = 0.03  # fraction of the window added to it
+    safety_margin: float = 0.005  # fraction of the window added to it (clock rates, not network delay)
 
     def __post_init__(self) -> None:
         if self.requests_per_window < 1 or self.max_in_flight < 1 or self.window_seconds <= 0:
@@ -43,19 +48,23 @@ class OrgRateLimiter:
         self.limits = limits
         self._clock = clock
         self._window = limits.window_seconds * (1 + limits.safety_margin)
-        self._starts: deque[float] = deque()
+        # When each finished call's answer came back, in order (releases read the clock under the lock).
+        self._answered: deque[float] = deque()
         self._in_flight = 0
         self._paused_until = 0.0
         self._cond = threading.Condition()
         self.waited_seconds = 0.0
 
-    def _wait_needed(self, now: float) -> float:
-        """Seconds until the next start is allowed by the window and any pause (0 = now)."""
-        while self._starts and self._starts[0] <= now - self._window:
-            self._starts.popleft()
+    def _wait_needed(self, now: float) -> float | None:
+        """Seconds until the next start is allowed by the window and any pause (0 = now; None = only
+        when a call in flight finishes)."""
+        while self._answered and self._answered[0] <= now - self._window:
+            self._answered.popleft()
         wait = max(0.0, self._paused_until - now)
-        if len(self._starts) >= self.limits.requests_per_window:
-            wait = max(wait, self._starts[0] + self._window - now)
+        if self._in_flight + len(self._answered) >= self.limits.requests_per_window:
+            if not self._answered:  # the window is all calls in flight: wait for an answer
+                return None
+            wait = max(wait, self._answered[0] + self._window - now)
         return wait
 
     def acquire(self) -> None:
@@ -64,10 +73,11 @@ class OrgRateLimiter:
                 if self._in_flight >= self.limits.max_in_flight:
                     self._cond.wait()
                     continue
-                now = self._clock()
-                wait = self._wait_needed(now)
+                wait = self._wait_needed(self._clock())
+                if wait is None:
+                    self._cond.wait()
+                    continue
                 if wait <= 0:
-                    self._starts.append(now)
                     self._in_flight += 1
                     return
                 self.waited_seconds += wait
@@ -76,8 +86,10 @@ class OrgRateLimiter:
                 self._cond.wait(timeout=wait)
 
     def release(self) -> None:
+        """The call's answer is in (or it failed): Zoho has counted it by now, if it ever will."""
         with self._cond:
             self._in_flight -= 1
+            self._answered.append(self._clock())
             self._cond.notify_all()
 
     @contextmanager

@@ -33,7 +33,7 @@ def test_stats_count_calls_per_org_and_route_template(
     assert stats["calls_total"] == 5
     assert stats["tokens_issued"] == 2
     assert stats["throttled"] == {"44": 0, "45": 0, "1070": 0}
-    assert stats["faults"] == {"5xx": 0, "slow": 0, "drop": 0}
+    assert stats["faults"] == {"5xx": 0, "slow": 0, "drop": 0, "late": 0}
     assert stats["max_in_flight"] == {US_ORG: 1, EU_ORG: 1}
     sandbox.reset_stats()
     assert sandbox.stats()["calls_total"] == 0

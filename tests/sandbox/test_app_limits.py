@@ -83,3 +83,26 @@ def test_rate_limit_headers_describe_the_daily_quota_in_real_seconds(
     )
     assert 55 <= int(first.headers["X-Rate-Limit-Reset"]) <= 60
     assert "X-Rate-Limit-Limit" not in api.get("/organizations", org=None).headers
+
+
+def test_a_late_call_is_counted_when_it_arrives_not_when_it_was_sent(
+    http: httpx.Client, start_sandbox: SandboxFactory
+) -> None:
+    # Five calls spend 0.5 s on the way in, so they fill the Zoho-minute (one real second at ×60) from
+    # their arrival: a sixth sent, undelayed, 1.05 s after them (a full minute after the sends) is refused.
+    sandbox = start_sandbox(time_scale=60, per_minute_limit=5, faults={"late_rate": 1.0, "late_seconds": 0.5})
+    api = Api(http, sandbox)
+    began = time.monotonic()
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        first = list(pool.map(lambda _: api.get("/invoices", per_page=1).status_code, range(5)))
+    assert first == [200] * 5
+    assert time.monotonic() - began >= 0.5
+    sandbox.configure(faults={"late_rate": 0.0})
+    time.sleep(max(0.0, began + 1.05 - time.monotonic()))
+    refused = api.get("/invoices", per_page=1)
+    assert (refused.status_code, refused.json()["code"]) == (429, 44)
+    time.sleep(0.5)  # a Zoho-minute after the late arrivals
+    assert api.get("/invoices", per_page=1).status_code == 200
+    stats = sandbox.stats()
+    assert stats["faults"]["late"] == 5
+    assert stats["throttled"]["44"] == 1

@@ -6,6 +6,25 @@ import time
 from loader.zoho.ratelimit import LimiterRegistry, OrgRateLimiter, RateLimits
 
 
+def test_a_window_of_calls_all_in_flight_waits_for_an_answer() -> None:
+    limiter = OrgRateLimiter(RateLimits(requests_per_window=2, window_seconds=0.05, max_in_flight=5))
+    limiter.acquire()
+    limiter.acquire()
+    started = threading.Event()
+
+    def third() -> None:
+        with limiter.slot():
+            started.set()
+
+    thread = threading.Thread(target=third)
+    thread.start()
+    assert not started.wait(0.2)  # four windows pass: both places are still held by calls in flight
+    limiter.release()
+    assert started.wait(1.0)  # one window after that answer
+    thread.join()
+    limiter.release()
+
+
 def test_no_window_ever_holds_more_starts_than_the_limit() -> None:
     limiter = OrgRateLimiter(RateLimits(requests_per_window=5, window_seconds=0.2, max_in_flight=3))
     starts: list[float] = []
@@ -28,6 +47,22 @@ def test_no_window_ever_holds_more_starts_than_the_limit() -> None:
         assert starts[i + 5] - starts[i] >= 0.2
     # 20 starts at 5 per 0.2 s need at least three full windows
     assert starts[-1] - starts[0] >= 0.6
+
+
+def test_a_call_holds_its_place_until_a_window_after_its_answer() -> None:
+    # Zoho may count a call at any moment until its answer is back: a place frees one window after the
+    # answer, not after the start, so a slow call keeps the window full for longer.
+    limiter = OrgRateLimiter(RateLimits(requests_per_window=2, window_seconds=0.2, max_in_flight=2))
+    began = time.monotonic()
+    with limiter.slot():
+        time.sleep(0.15)  # a slow call: answered 0.15 s after it started
+    first_answered = time.monotonic()
+    with limiter.slot():
+        pass
+    with limiter.slot():
+        third_started = time.monotonic()
+    assert third_started - first_answered >= 0.2
+    assert third_started - began >= 0.35  # counting starts would have let it go at 0.2
 
 
 def test_in_flight_cap_holds() -> None:

@@ -119,7 +119,14 @@ def _fresh_sandbox_limits(sandbox: SandboxServer) -> Iterator[None]:
         per_minute_limit=100,
         in_flight_limit=10,
         tokens_per_window=10,
-        faults={"error_rate": 0.0, "slow_rate": 0.0, "slow_seconds": 0.0, "drop_rate": 0.0},
+        faults={
+            "error_rate": 0.0,
+            "slow_rate": 0.0,
+            "slow_seconds": 0.0,
+            "drop_rate": 0.0,
+            "late_rate": 0.0,
+            "late_seconds": 0.0,
+        },
         daily_limits={US_ORG: 10_000, EU_ORG: 10_000},
     )
     sandbox.next_day()
