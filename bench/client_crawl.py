@@ -19,8 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from rich.console import Console
 from rich.table import Table
 
-from loader.secret import Secret
-from loader.zoho.auth import ZohoCredentials
+from loader.config import ZohoConnectionConfig
+from loader.demo import sandbox_credentials
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
 from zoho_sandbox.config import SandboxConfig
@@ -29,18 +29,6 @@ from zoho_sandbox.generator import generate_dataset
 from zoho_sandbox.server import SandboxServer
 
 US_ORG = "10234695"
-
-
-class Conn:
-    name = "bench"
-    region = "us"
-    organization_id = US_ORG
-    api_base_url = None
-    requests_per_minute = 100
-    max_in_flight = 5
-
-    def __init__(self, accounts_url: str) -> None:
-        self.accounts_url = accounts_url
 
 
 def main() -> None:
@@ -58,15 +46,12 @@ def main() -> None:
     console.print(
         f"generated {args.invoices_per_org} invoices per org in {time.perf_counter() - began:.1f} s"
     )
-    refresh = next(t for t, (_, region) in dataset.refresh_tokens.items() if region == "us")
-    client_id = dataset.refresh_tokens[refresh][0]
-    secret = next(c.client_secret for c in dataset.oauth_clients if c.client_id == client_id)
     window = 60.0 / args.time_scale
 
     with SandboxServer(dataset, SandboxConfig(time_scale=args.time_scale)) as sandbox:
         client = ZohoBooksClient(
-            Conn(sandbox.accounts_url("us")),
-            ZohoCredentials(client_id, Secret(secret), Secret(refresh)),
+            ZohoConnectionConfig("bench", "us", US_ORG, accounts_url=sandbox.accounts_url("us")),
+            sandbox_credentials(dataset, "us"),
             limiters=LimiterRegistry(),
             limits=RateLimits(requests_per_window=100, window_seconds=window, max_in_flight=5),
         )

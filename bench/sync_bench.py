@@ -50,11 +50,11 @@ from dlt.pipeline.pipeline import Pipeline
 from rich.console import Console
 from rich.table import Table
 
+from loader.config import ZohoConnectionConfig
+from loader.demo import sandbox_credentials
 from loader.pipeline.hints import nested_hints, primary_key, table_columns, typed_record
 from loader.pipeline.run import make_pipeline, sync_organizations
 from loader.pipeline.source import ledger_row_id
-from loader.secret import Secret
-from loader.zoho.auth import ZohoCredentials
 from loader.zoho.client import MAX_PER_PAGE, ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
@@ -68,17 +68,6 @@ from zoho_sandbox.server import SandboxServer
 LEDGER_ROUTE = "/chartofaccounts/transactions"
 ZOHO_PER_MINUTE = 100
 SANDBOX_ENTITY = {e.path: e for e in ENTITIES}  # the loader's endpoint path -> the sandbox's entity
-
-
-@dataclass(frozen=True)
-class Conn:
-    name: str
-    region: str
-    organization_id: str
-    accounts_url: str
-    api_base_url: str | None = None
-    requests_per_minute: int = ZOHO_PER_MINUTE
-    max_in_flight: int = 5
 
 
 class RecordingTransport(httpx.HTTPTransport):
@@ -325,18 +314,15 @@ def sync_figures(
     with SandboxServer(dataset, config) as sandbox:
         clients = []
         for books in chosen:
-            refresh = next(t for t, (_, region) in dataset.refresh_tokens.items() if region == books.region)
-            client_id = dataset.refresh_tokens[refresh][0]
-            secret = next(c.client_secret for c in dataset.oauth_clients if c.client_id == client_id)
             clients.append(
                 ZohoBooksClient(
-                    Conn(
+                    ZohoConnectionConfig(
                         f"bench-{books.region}",
                         books.region,
                         books.organization_id,
-                        sandbox.accounts_url(books.region),
+                        accounts_url=sandbox.accounts_url(books.region),
                     ),
-                    ZohoCredentials(client_id, Secret(secret), Secret(refresh)),
+                    sandbox_credentials(dataset, books.region),
                     limiters=LimiterRegistry(),
                     limits=RateLimits(
                         requests_per_window=ZOHO_PER_MINUTE, window_seconds=window, max_in_flight=5

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,11 +14,13 @@ import psycopg2
 import pytest
 from dlt.pipeline.pipeline import Pipeline
 
+from loader.config import ZohoConnectionConfig
 from loader.demo import sandbox_credentials as credentials_for
 from loader.pipeline.run import make_pipeline
 from loader.zoho.auth import MemoryTokenCache, TokenCache
-from loader.zoho.client import RetryPolicy, ZohoBooksClient
+from loader.zoho.client import ZohoBooksClient
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
+from tests.loader.fast_retry import FAST_RETRY
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset
 from zoho_sandbox.generator import generate_dataset
@@ -28,9 +29,6 @@ from zoho_sandbox.server import SandboxServer
 US_ORG = "10234695"
 EU_ORG = "20088321"
 ORGS = {US_ORG: "us", EU_ORG: "eu"}
-FAST_RETRY = RetryPolicy(
-    max_attempts=8, base_delay=0.02, throttle_delay=0.05, concurrency_delay=0.02, max_delay=0.5
-)
 
 # sandbox entity name -> raw table
 TABLES = {
@@ -48,18 +46,6 @@ TABLES = {
     "expenses": "expenses",
     "journals": "journals",
 }
-
-
-@dataclass(frozen=True)
-class Conn:
-    name: str
-    region: str
-    organization_id: str
-    accounts_url: str | None = None
-    api_base_url: str | None = None
-    requests_per_minute: int = 100
-    max_in_flight: int = 5
-    daily_call_limit: int | None = None
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +76,8 @@ def make_clients(
     def factory() -> list[ZohoBooksClient]:
         clients = []
         for org, region in ORGS.items():
-            conn = Conn(f"test-{region}", region, org, accounts_url=sandbox.accounts_url(region))
+            accounts = sandbox.accounts_url(region)
+            conn = ZohoConnectionConfig(f"test-{region}", region, org, accounts_url=accounts)
             clients.append(
                 ZohoBooksClient(
                     conn,

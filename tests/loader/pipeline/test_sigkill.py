@@ -39,12 +39,14 @@ import psycopg2
 import pytest
 from dlt.pipeline.pipeline import Pipeline
 
+from loader.config import ZohoConnectionConfig
 from loader.pipeline.run import PIPELINE_NAME, make_pipeline, sync_organizations
 from loader.secret import Secret
 from loader.zoho.auth import ZohoCredentials
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
-from tests.loader.pipeline.conftest import FAST_RETRY, ORGS, Conn, credentials_for, query
+from tests.loader.fast_retry import FAST_RETRY
+from tests.loader.pipeline.conftest import ORGS, credentials_for, query
 from zoho_sandbox.dataset import Dataset
 from zoho_sandbox.server import SandboxServer
 
@@ -84,7 +86,9 @@ def clients_from(spec: list[dict[str, str]]) -> list[ZohoBooksClient]:
     # A Zoho-minute lasts one real second at the sandbox's time scale 60: pace the clients the same way.
     return [
         ZohoBooksClient(
-            Conn(c["name"], c["region"], c["organization_id"], accounts_url=c["accounts_url"]),
+            ZohoConnectionConfig(
+                c["name"], c["region"], c["organization_id"], accounts_url=c["accounts_url"]
+            ),
             ZohoCredentials(c["client_id"], Secret(c["client_secret"]), Secret(c["refresh_token"])),
             limiters=LimiterRegistry(),
             limits=RateLimits(requests_per_window=100, window_seconds=1.0, max_in_flight=5),

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import pytest
 
+from loader.config import ZohoConnectionConfig
 from loader.secret import Secret
 from loader.zoho.auth import MemoryTokenCache, TokenCache, ZohoCredentials
 from loader.zoho.client import RetryPolicy, ZohoBooksClient
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
+from tests.loader.fast_retry import FAST_RETRY
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset
 from zoho_sandbox.generator import generate_dataset
@@ -18,24 +19,6 @@ from zoho_sandbox.server import SandboxServer
 
 US_ORG = "10234695"
 EU_ORG = "20088321"
-
-# Fast retries: the sandbox's faults are instant, and tests must run in seconds.
-FAST_RETRY = RetryPolicy(
-    max_attempts=8, base_delay=0.02, throttle_delay=0.05, concurrency_delay=0.02, max_delay=0.5
-)
-
-
-@dataclass(frozen=True)
-class Conn:
-    """A connection's settings, shaped like loader.config.ZohoConnectionConfig."""
-
-    name: str
-    region: str
-    organization_id: str
-    accounts_url: str | None = None
-    api_base_url: str | None = None
-    requests_per_minute: int = 100
-    max_in_flight: int = 5
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +68,7 @@ def make_client(
         token_cache: TokenCache | None = None,
         **kwargs: object,
     ) -> ZohoBooksClient:
-        conn = Conn(
+        conn = ZohoConnectionConfig(
             name=f"test-{region}",
             region=region,
             organization_id=organization_id,
