@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from lookml.warehouse import SqlRunner
 
 log = logging.getLogger(__name__)
-
-LOOKML_DIR: Final = "looker"  # beside the config, when no Looker repository is configured
 
 
 class JobFailed(Exception):
@@ -137,47 +135,24 @@ def _build(config: Config, vault: Vault, console: Console | None, result: JobRes
 
 
 def _lookml(config: Config, vault: Vault, console: Console | None, result: JobResult, *, push: bool) -> None:
+    from loader.lookml_writer import write_lookml
     from lookml.check import check_lookml
     from lookml.dialects import UnsupportedDialect
-    from lookml.generate import generate_lookml
-    from lookml.git_publish import GitError, commit_message, publish
-    from lookml.manifest import ManifestError, read_manifest
+    from lookml.git_publish import GitError
+    from lookml.manifest import ManifestError
 
-    looker = config.looker
-    manifest = manifest_path(config)
-
-    def generate(directory: Path) -> list[str]:
-        result.lookml = generate_lookml(
-            manifest,
-            directory,
-            dialect=config.warehouse.destination,
-            connection=looker.connection if looker else "warehouse",
-            model=looker.model if looker else "zoho_books",
-            datagroup=looker.datagroup if looker else "zoho_books_sync",
-            reporting_currency=config.reporting.currency,
-        )
-        return list(result.lookml.files)
-
+    synced = result.sync.synced_at if result.sync else None
     try:
-        if looker is not None and looker.repo is not None:
-            project = read_manifest(manifest)
-            synced = result.sync.synced_at if result.sync else None
-            message = commit_message(
-                manifest,
-                project.project_name,
-                project.invocation_id,
-                project.generated_at,
-                f"sync of {synced.isoformat()}" if synced else "sync unknown",
-                f"{len(project.marts)} marts",
-            )
-            published = publish(looker.repo, looker.branch, generate, message, push=push)
-            result.lookml_dir, result.commit = looker.repo, published.commit
-        else:
-            result.lookml_dir = config.path.parent / LOOKML_DIR
-            generate(result.lookml_dir)
+        written = write_lookml(
+            config,
+            manifest_path(config),
+            sync_label=lambda _schema: f"sync of {synced.isoformat()}" if synced else "sync unknown",
+            push=push,
+        )
     except (ManifestError, GitError, UnsupportedDialect) as exc:
         raise JobFailed("lookml", str(exc)) from None
-    assert result.lookml is not None
+    result.lookml, result.lookml_dir = written.generation, written.directory
+    result.commit = written.published.commit if written.published else None
     result.stages.append("lookml")
     _say(
         console,

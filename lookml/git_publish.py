@@ -99,14 +99,18 @@ def publish(
     repo: Path,
     branch: str,
     write: Callable[[Path], Sequence[str]],
-    message: str,
+    message: str | Callable[[], str],
     *,
     push: bool = False,
     remote: str = "origin",
 ) -> PublishResult:
-    """Switch ``repo`` to ``branch``, ``write(repo)`` (returns the paths written), commit; push if asked."""
+    """Switch ``repo`` to ``branch``, ``write(repo)`` (returns the paths written), commit; push if asked.
+
+    ``message`` may be a function, called after ``write``: a message that describes what was written."""
     switch_branch(repo, branch, remote)
     paths = sorted(set(write(repo)))
+    if callable(message):
+        message = message()
     roots = sorted({p.split("/", 1)[0] for p in paths} | {GENERATED_DIR})
     # -A on the generator's own paths: picks up removed views too, never a user's other files.
     _git(repo, "add", "-A", "--", *[r for r in roots if (repo / r).exists()])

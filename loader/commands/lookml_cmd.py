@@ -1,7 +1,7 @@
 """``ml-connector lookml``: LookML from the dbt manifest, checked against the warehouse, into the Looker repo.
 
 Where the files go: ``--out DIR``; else the ``[looker] repo`` checkout, on ``[looker] branch``, committed
-(and pushed with ``--push``); else ``looker/`` beside the config file.
+(and pushed with ``--push``); else ``looker/`` beside the config file (see ``loader.lookml_writer``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from loader.config import Config
 
 if TYPE_CHECKING:
     from lookml.warehouse import SqlRunner
-
-DEFAULT_OUT = "looker"
 
 
 def register(subparsers: Subparsers) -> None:
@@ -68,75 +66,45 @@ def open_runner(ctx: CommandContext, config: Config) -> SqlRunner:
 
 
 def run(ctx: CommandContext) -> int:
+    from loader.lookml_writer import write_lookml
     from lookml.check import check_lookml
     from lookml.dialects import UnsupportedDialect
-    from lookml.generate import generate_lookml
-    from lookml.git_publish import GitError, commit_message, publish
+    from lookml.git_publish import GitError
     from lookml.lint import lint_lookml
     from lookml.manifest import ManifestError
 
     config = ctx.load_config()
-    looker = config.looker
-    model = looker.model if looker else "zoho_books"
-    connection = looker.connection if looker else "warehouse"
-    datagroup = looker.datagroup if looker else "zoho_books_sync"
-    repo = looker.repo if looker else None
-    if ctx.args.out is not None:
-        out_dir, use_git = Path(ctx.args.out).absolute(), False
-    elif repo is not None:
-        out_dir, use_git = repo, True
-    else:
-        out_dir, use_git = config.path.parent / DEFAULT_OUT, False
+    out_dir = Path(ctx.args.out).absolute() if ctx.args.out is not None else None
+    use_git = out_dir is None and config.looker is not None and config.looker.repo is not None
     if ctx.args.push and not use_git:
         raise BadUsage("--push needs [looker] repo in the config (and no --out): it pushes that checkout")
-    manifest = _manifest_path(ctx, config)
-
-    def generate(directory: Path) -> list[str]:
-        result = generate_lookml(
-            manifest,
-            directory,
-            dialect=config.warehouse.destination,
-            connection=connection,
-            model=model,
-            datagroup=datagroup,
-            reporting_currency=config.reporting.currency,
-        )
-        for warning in result.warnings:
-            ctx.say(f"warning: {warning}", style="yellow")
-        ctx.say(
-            f"LookML: {len(result.views)} views, {len(result.explores)} explores, {len(result.dashboards)} "
-            f"dashboards in {directory} (schema {result.schema}, dialect {result.dialect})"
-        )
-        return list(result.files)
-
     try:
-        if use_git and looker is not None and repo is not None:
-            from lookml.manifest import read_manifest
-
-            project = read_manifest(manifest)
-            sync = _sync_marker(ctx, config, project.schema)
-            message = commit_message(
-                manifest,
-                project.project_name,
-                project.invocation_id,
-                project.generated_at,
-                sync,
-                f"{len(project.marts)} marts",
-            )
-            published = publish(repo, looker.branch, generate, message, push=ctx.args.push)
-            state = (
-                f"committed {published.commit[:12]}" if published.commit else "unchanged, nothing to commit"
-            )
-            ctx.say(
-                f"Looker repo {repo} branch {published.branch}: {state}"
-                + (", pushed" if published.pushed else "")
-            )
-        else:
-            generate(out_dir)
+        written = write_lookml(
+            config,
+            _manifest_path(ctx, config),
+            sync_label=lambda schema: _sync_marker(ctx, config, schema),
+            out_dir=out_dir,
+            push=ctx.args.push,
+        )
     except (ManifestError, GitError) as exc:
         raise CommandFailed(str(exc)) from None
     except UnsupportedDialect as exc:
         raise BadUsage(str(exc)) from None
+    generation, out_dir = written.generation, written.directory
+    for warning in generation.warnings:
+        ctx.say(f"warning: {warning}", style="yellow")
+    ctx.say(
+        f"LookML: {len(generation.views)} views, {len(generation.explores)} explores, "
+        f"{len(generation.dashboards)} dashboards in {out_dir} (schema {generation.schema}, "
+        f"dialect {generation.dialect})"
+    )
+    if written.published is not None:
+        published = written.published
+        state = f"committed {published.commit[:12]}" if published.commit else "unchanged, nothing to commit"
+        ctx.say(
+            f"Looker repo {out_dir} branch {published.branch}: {state}"
+            + (", pushed" if published.pushed else "")
+        )
 
     failed = False
     if ctx.args.lint:
