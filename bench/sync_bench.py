@@ -16,14 +16,16 @@
     burst of 100 calls; '÷ allowed' divides by what the window admits in the same spans instead, which
     keeps short phases from reading above 1. The whole-sync figure (wall time) is printed beside them.
 (c) Local load throughput: dlt's normalize + load (parquet into DuckDB, merge dispositions and hints as the
-    sync gives them) of the records a sync extracts, in rows/s (root and nested rows), against DuckDB's
-    own read_json of the same records written as JSON lines, with every list unnested into its own table
-    (the near-physical limit). Reported as DuckDB's rows/s ÷ dlt's (goal ≤ 3×), median of --repeat runs.
+    sync gives them, normalize processes as the sync chooses them) of the records a sync extracts, in
+    rows/s (root and nested rows), against DuckDB's own read_json of the same records written as JSON
+    lines, with every list unnested into its own table (the near-physical limit). Reported as DuckDB's
+    rows/s ÷ dlt's (goal ≤ 3×), median of --repeat runs.
     Neither side's time includes producing the input (dlt's extract, writing the JSON files).
 
 Figures move with the machine: on a busy 2-core machine expect noise of ±10 % or more.
 
     .venv/bin/python bench/sync_bench.py --invoices-per-org 2000 --orgs 2 --time-scale 10
+    .venv/bin/python bench/sync_bench.py --invoices-per-org 2000 --load-only   # (c) alone, in seconds
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from loader.demo import sandbox_credentials
 from loader.pipeline.hints import nested_hints, primary_key, table_columns, typed_record
 from loader.pipeline.run import make_pipeline, sync_organizations
 from loader.pipeline.source import ledger_row_id
+from loader.pipeline.workers import extracted_records, normalize_workers
 from loader.zoho.client import MAX_PER_PAGE, ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
@@ -211,19 +214,28 @@ def warehouse_rows(pipeline: Pipeline) -> int:
     return total
 
 
-def time_dlt(records: dict[str, tuple[Endpoint, list[dict[str, Any]]]], directory: Path) -> tuple[int, float]:
+@dataclass(frozen=True)
+class DltLoad:
+    rows: int
+    seconds: float
+    records: int  # as extracted: a document with its lines is one
+    workers: int  # normalize processes, as the sync chooses them for this package
+
+
+def time_dlt(records: dict[str, tuple[Endpoint, list[dict[str, Any]]]], directory: Path) -> DltLoad:
     pipeline = make_pipeline(dlt.destinations.duckdb(str(directory / "dlt.duckdb")), directory / "dlt")
 
     @dlt.source(name="zoho_books", max_table_nesting=3)
     def source() -> Iterator[DltResource]:
         yield from dlt_resources(records)
 
-    pipeline.extract(source(), loader_file_format="parquet")
+    records = extracted_records(pipeline.extract(source(), loader_file_format="parquet"))
+    workers = normalize_workers(records)  # as the sync chooses them
     began = time.perf_counter()
-    pipeline.normalize()
+    pipeline.normalize(workers=workers)
     pipeline.load().raise_on_failed_jobs()
     seconds = time.perf_counter() - began
-    return warehouse_rows(pipeline), seconds
+    return DltLoad(warehouse_rows(pipeline), seconds, records, workers)
 
 
 def write_json_lines(
@@ -288,6 +300,9 @@ def main() -> None:
     parser.add_argument("--time-scale", type=float, default=10.0, help="Zoho-seconds per real second")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the load comparison (median)")
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument(
+        "--load-only", action="store_true", help="only (c): skip the sync through the sandbox's API"
+    )
     args = parser.parse_args()
     console = Console(highlight=False)
 
@@ -300,7 +315,8 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="sync-bench-") as tmp:
         directory = Path(tmp)
-        sync_figures(console, dataset, chosen, args.time_scale, directory)
+        if not args.load_only:
+            sync_figures(console, dataset, chosen, args.time_scale, directory)
         load_figures(console, chosen, args.repeat, directory)
 
 
@@ -438,15 +454,17 @@ def load_figures(console: Console, chosen: Sequence[OrgBooks], repeat: int, dire
         run_dir.mkdir()
         dlt_runs.append(time_dlt(records, run_dir))
         duck_runs.append(time_duckdb(files, run_dir))
-    dlt_rows, duck_rows = dlt_runs[0][0], duck_runs[0][0]
-    dlt_seconds = statistics.median(s for _, s in dlt_runs)
+    dlt_rows, duck_rows = dlt_runs[0].rows, duck_runs[0][0]
+    dlt_seconds = statistics.median(run.seconds for run in dlt_runs)
     duck_seconds = statistics.median(s for _, s in duck_runs)
     dlt_rate, duck_rate = dlt_rows / dlt_seconds, duck_rows / duck_seconds
     table = Table(title=f"(c) local load throughput, median of {repeat}")
     for column in ("path", "rows", "seconds", "rows/s"):
         table.add_column(column, justify="right" if column != "path" else "left")
+    workers = "/".join(sorted({str(run.workers) for run in dlt_runs}))
     table.add_row(
-        "dlt normalize + load (parquet → DuckDB, merge)",
+        f"dlt normalize ({workers} worker(s) for {dlt_runs[0].records:,} records) + load"
+        " (parquet → DuckDB, merge)",
         f"{dlt_rows:,}",
         f"{dlt_seconds:.2f}",
         f"{dlt_rate:,.0f}",

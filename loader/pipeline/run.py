@@ -42,6 +42,7 @@ from loader.pipeline.source import (
     Targets,
     zoho_books,
 )
+from loader.pipeline.workers import PARALLEL_FROM_RECORDS, extracted_records, normalize_workers
 from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS
@@ -78,6 +79,7 @@ class SyncResult:
     full_refresh: bool = False
     incomplete: list[str] = field(default_factory=list)  # "connection/entity" left for the next run
     synced_at: datetime | None = None  # the _synced_at stamped on this run's rows
+    normalize_workers: list[int] = field(default_factory=list)  # processes dlt normalized with, per phase
 
     @property
     def complete(self) -> bool:
@@ -139,6 +141,13 @@ def _live_ids(pipeline: Pipeline) -> LiveIds:
         return [tuple(r) for r in rows or []]
 
     return LiveIds(query)
+
+
+def _restore_state(pipeline: Pipeline) -> None:
+    """On a machine without local dlt state (a new one, a wiped directory), take the watermarks and the rest
+    of the sync state from the warehouse, where every load stores it. ``run`` without data does only that
+    once nothing is pending; the phases then extract, normalize and load step by step."""
+    pipeline.run()
 
 
 def _finish_pending(pipeline: Pipeline) -> None:
@@ -244,6 +253,7 @@ def sync_organizations(
     full_refresh: bool = False,
     overlap: timedelta = DEFAULT_OVERLAP,
     delete_scan_interval: timedelta = DEFAULT_DELETE_SCAN_INTERVAL,
+    parallel_normalize_from: int = PARALLEL_FROM_RECORDS,
     console: Console | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> SyncResult:
@@ -254,12 +264,14 @@ def sync_organizations(
     began = time.perf_counter()
     selected = frozenset(entities) if entities is not None else ALL_ENTITIES
     _finish_pending(pipeline)
+    _restore_state(pipeline)
     options = SyncOptions(
         synced_at=now(),
         entities=selected,
         full_refresh=full_refresh,
         overlap=overlap,
         delete_scan_interval=delete_scan_interval,
+        parallel_normalize_from=parallel_normalize_from,
     )
     orgs = [OrgSync(client) for client in clients]
     calls_before = {id(o): o.client.calls_made for o in orgs}
@@ -271,8 +283,8 @@ def sync_organizations(
             console.print(line, highlight=False)
     live = _live_ids(pipeline)
     with progress:
-        load_ids = _run_phases(pipeline, orgs, options, live, ("documents", "ledger", "deletions"), progress)
-    return _finish(pipeline, orgs, calls_before, began, load_ids, estimate, options, progress, console)
+        runs = _run_phases(pipeline, orgs, options, live, ("documents", "ledger", "deletions"), progress)
+    return _finish(pipeline, orgs, calls_before, began, runs, estimate, options, progress, console)
 
 
 class IncompleteSync(RuntimeError):
@@ -293,6 +305,7 @@ def sync_targets(
     Raises ``IncompleteSync`` when the daily cap stopped it (what was fetched is loaded; a retry is safe)."""
     began = time.perf_counter()
     _finish_pending(pipeline)
+    _restore_state(pipeline)
     options = SyncOptions(synced_at=now(), entities=targets.entities | {"account_transactions"})
     orgs = [OrgSync(client) for client in clients]
     calls_before = {id(o): o.client.calls_made for o in orgs}
@@ -300,10 +313,8 @@ def sync_targets(
     progress = SyncProgress(console, orgs, options.entities)
     live = _live_ids(pipeline)
     with progress:
-        load_ids = _run_phases(
-            pipeline, orgs, options, live, ("by_id", "ledger", "deletions"), progress, targets
-        )
-    result = _finish(pipeline, orgs, calls_before, began, load_ids, estimate, options, progress, console)
+        runs = _run_phases(pipeline, orgs, options, live, ("by_id", "ledger", "deletions"), progress, targets)
+    result = _finish(pipeline, orgs, calls_before, began, runs, estimate, options, progress, console)
     if not result.complete:
         raise IncompleteSync(
             "the daily API cap stopped the targeted sync; left for the next try: "
@@ -320,9 +331,9 @@ def _run_phases(
     phases: Sequence[str],
     progress: SyncProgress,
     targets: Targets | None = None,
-) -> list[str]:
+) -> PhaseRuns:
     """One dlt run per phase (each a complete load: a failure leaves the warehouse as the last phase did)."""
-    load_ids: list[str] = []
+    runs = PhaseRuns()
     for phase in phases:
         if phase == "ledger" and "account_transactions" not in options.entities:
             continue
@@ -335,10 +346,21 @@ def _run_phases(
             targets=targets,
             stored_columns=_stored_columns(pipeline),
         )
-        info: LoadInfo = pipeline.run(source, loader_file_format=_file_format(pipeline))
+        # pipeline.run's steps one by one, so normalize's workers fit what was extracted.
+        extracted = pipeline.extract(source, loader_file_format=_file_format(pipeline))
+        workers = normalize_workers(extracted_records(extracted), options.parallel_normalize_from)
+        pipeline.normalize(workers=workers)
+        info: LoadInfo = pipeline.load()
         info.raise_on_failed_jobs()
-        load_ids.extend(info.loads_ids)
-    return load_ids
+        runs.load_ids.extend(info.loads_ids)
+        runs.normalize_workers.append(workers)
+    return runs
+
+
+@dataclass
+class PhaseRuns:
+    load_ids: list[str] = field(default_factory=list)
+    normalize_workers: list[int] = field(default_factory=list)
 
 
 def _stored_columns(pipeline: Pipeline) -> Callable[[str], frozenset[str]]:
@@ -356,7 +378,7 @@ def _finish(
     orgs: list[OrgSync],
     calls_before: Mapping[int, int],
     began: float,
-    load_ids: list[str],
+    runs: PhaseRuns,
     estimate: BudgetEstimate,
     options: SyncOptions,
     progress: SyncProgress,
@@ -382,12 +404,13 @@ def _finish(
     result = SyncResult(
         results,
         time.perf_counter() - began,
-        load_ids,
+        runs.load_ids,
         estimate,
         flagged,
         options.full_refresh,
         incomplete,
         options.synced_at,
+        runs.normalize_workers,
     )
     if console is not None:
         progress.print_summary(result)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import dlt
 import pytest
 from dlt.pipeline.pipeline import Pipeline
 
-from loader.pipeline.run import sync_organizations
+from loader.pipeline.run import SyncResult, make_pipeline, sync_organizations
 from tests.loader.pipeline.conftest import (
     EU_ORG,
     ORGS,
@@ -91,8 +94,10 @@ def column_types(pipeline: Pipeline) -> dict[tuple[str, str], str]:
     return {(str(t), str(c)): str(d).lower() for t, c, d in rows or []}
 
 
-def full_sync_checks(pipeline: Pipeline, dataset: Dataset, make_clients: ClientsFactory) -> None:
-    result = sync_organizations(make_clients(), pipeline)
+def full_sync_checks(
+    pipeline: Pipeline, dataset: Dataset, make_clients: ClientsFactory, **options: Any
+) -> SyncResult:
+    result = sync_organizations(make_clients(), pipeline, **options)
     assert result.complete
     assert_matches_sandbox(pipeline, dataset)
     types = column_types(pipeline)
@@ -115,6 +120,7 @@ def full_sync_checks(pipeline: Pipeline, dataset: Dataset, make_clients: Clients
     assert bad == 0
     (currencies,) = query(pipeline, "select count(*) from {ds}.currencies")[0]
     assert currencies == sum(len(dataset.orgs[o].records["currencies"]) for o in ORGS)
+    return result
 
 
 def test_full_sync_then_nothing_new_on_duckdb(
@@ -154,6 +160,52 @@ def test_full_sync_on_postgres(
     assert again.complete
     assert sum(o.entities["invoices"].rows for o in again.organizations) == 0
     assert_matches_sandbox(postgres_pipeline, dataset)
+
+
+def test_a_new_machine_resumes_from_the_state_in_the_warehouse(
+    tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    first = make_pipeline(dlt.destinations.duckdb(str(tmp_path / "db.duckdb")), tmp_path / "machine-a")
+    assert sync_organizations(make_clients(), first).complete
+    # Another machine: the same warehouse, no local dlt state at all.
+    other = make_pipeline(dlt.destinations.duckdb(str(tmp_path / "db.duckdb")), tmp_path / "machine-b")
+    sandbox.reset_stats()
+    again = sync_organizations(make_clients(), other)
+    assert again.complete
+    assert sum(o.entities["invoices"].rows for o in again.organizations) == 0
+    calls = sandbox.stats()["calls"]
+    for org in ORGS:
+        assert "/invoices/{invoice_id}" not in calls[org]  # the watermarks came back: no detail re-read
+        assert "/chartofaccounts/transactions" not in calls[org]
+    assert_matches_sandbox(other, dataset)
+
+
+def test_two_normalize_processes_load_exactly_what_one_does(
+    tmp_path: Path, dataset: Dataset, make_clients: ClientsFactory
+) -> None:
+    # The test data set is small, so the sync normalizes in-process; from one record on, a phase gets
+    # dlt's second process, which splits the package's files between them.
+    one = duckdb_pipeline(tmp_path, "one")
+    single = full_sync_checks(one, dataset, make_clients)
+    assert single.normalize_workers == [1, 1, 1]
+    two = duckdb_pipeline(tmp_path, "two")
+    parallel = full_sync_checks(two, dataset, make_clients, parallel_normalize_from=1)
+    assert parallel.normalize_workers[:2] == [min(2, os.cpu_count() or 1)] * 2  # documents, ledger
+    assert column_types(two) == column_types(one)
+    lines = (
+        "select i._zoho_organization_id, i.invoice_id, l.line_item_id, l.quantity, l.item_total "
+        "from {ds}.invoices__line_items l join {ds}.invoices i on l._dlt_parent_id = i._dlt_id "
+        "order by 1, 2, 3"
+    )
+    assert query(two, lines) == query(one, lines)
+    ledger = (
+        "select _zoho_organization_id, categorized_transaction_id, debit_amount, credit_amount "
+        "from {ds}.account_transactions order by 1, 2"
+    )
+    assert query(two, ledger) == query(one, ledger)
+    again = sync_organizations(make_clients(), two, parallel_normalize_from=1)
+    assert again.complete
+    assert_matches_sandbox(two, dataset)  # merged, not duplicated
 
 
 def _deletable_invoice(dataset: Dataset, org: str) -> str:
