@@ -100,6 +100,14 @@ class OrgRateLimiter:
         finally:
             self.release()
 
+    def adopt(self, limits: RateLimits) -> None:
+        """New settings (a changed configuration, another client of the organization); calls in flight
+        and in the window keep counting against them."""
+        with self._cond:
+            self.limits = limits
+            self._window = limits.window_seconds * (1 + limits.safety_margin)
+            self._cond.notify_all()
+
     def pause(self, seconds: float) -> None:
         """Hold every caller for ``seconds`` (after a 429: Zoho counted more than we did)."""
         with self._cond:
@@ -116,10 +124,14 @@ class LimiterRegistry:
         self._lock = threading.Lock()
 
     def for_organization(self, organization_id: str, limits: RateLimits) -> OrgRateLimiter:
+        """The organization's limiter, set to ``limits``: the latest client's settings apply to every
+        client of the organization (they describe one Zoho plan), and the calls already made still count."""
         with self._lock:
             limiter = self._limiters.get(organization_id)
             if limiter is None:
                 limiter = self._limiters[organization_id] = OrgRateLimiter(limits)
+            elif limiter.limits != limits:
+                limiter.adopt(limits)
             return limiter
 
 

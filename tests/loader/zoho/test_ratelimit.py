@@ -103,3 +103,17 @@ def test_registry_shares_one_limiter_per_organization() -> None:
     limits = RateLimits()
     assert registry.for_organization("1", limits) is registry.for_organization("1", limits)
     assert registry.for_organization("1", limits) is not registry.for_organization("2", limits)
+
+
+def test_the_latest_settings_for_an_organization_apply_to_its_shared_limiter() -> None:
+    registry = LimiterRegistry()
+    slow = registry.for_organization("1", RateLimits(requests_per_window=1, window_seconds=30))
+    with slow.slot():
+        pass  # the window is full for 30 s under the first settings
+    fast = registry.for_organization("1", RateLimits(requests_per_window=1, window_seconds=0.05))
+    assert fast is slow
+    began = time.monotonic()
+    with fast.slot():
+        pass
+    assert time.monotonic() - began < 5  # paced by the new 0.05 s window, not the old 30 s one
+    assert fast.limits.window_seconds == 0.05
