@@ -109,6 +109,10 @@ def parse_entities(text: str | None) -> frozenset[str]:
 
 
 def make_pipeline(destination: Any, pipelines_dir: Path, *, dataset_name: str = RAW_DATASET) -> Pipeline:
+    # Arrow batches (loader.pipeline.arrow_batches) get the row id and load id dlt's row path gives every
+    # row: merges, the replay clean-up (D39) and the models' audit columns rely on them.
+    dlt.config["normalize.parquet_normalizer.add_dlt_id"] = True
+    dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
     pipeline: Pipeline = dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
         destination=destination,
@@ -363,12 +367,12 @@ class PhaseRuns:
     normalize_workers: list[int] = field(default_factory=list)
 
 
-def _stored_columns(pipeline: Pipeline) -> Callable[[str], frozenset[str]]:
-    def columns(table: str) -> frozenset[str]:
+def _stored_columns(pipeline: Pipeline) -> Callable[[str], Mapping[str, str]]:
+    def columns(table: str) -> Mapping[str, str]:
         if not pipeline.schema_names:
-            return frozenset()
+            return {}
         found = pipeline.default_schema.tables.get(table, {}).get("columns", {})
-        return frozenset(found)
+        return {name: str(column.get("data_type", "")) for name, column in found.items()}
 
     return columns
 

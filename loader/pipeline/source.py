@@ -27,8 +27,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import dlt
+import pyarrow as pa
 from dlt.extract.resource import DltResource
 
+from loader.pipeline.arrow_batches import arrow_batch
 from loader.pipeline.hints import (
     nested_hints,
     primary_key,
@@ -137,15 +139,16 @@ class Targets:
 
 
 Reporter = Callable[[OrgSync, str], None]
-StoredColumns = Callable[[str], frozenset[str]]  # raw table -> its column names (empty if none yet)
+# raw table -> its stored columns and their dlt data types (empty if none yet)
+StoredColumns = Callable[[str], Mapping[str, str]]
 
 
 def _quiet(org: OrgSync, entity: str) -> None:
     return None
 
 
-def _no_columns(table: str) -> frozenset[str]:
-    return frozenset()
+def _no_columns(table: str) -> Mapping[str, str]:
+    return {}
 
 
 def _serialized(report: Reporter) -> Reporter:
@@ -242,9 +245,8 @@ def zoho_books(
             continue
         for org in orgs:
             if phase == "ledger" and endpoint.kind == "per_account":
-                yield _resource(
-                    endpoint, org, _ledger(org, endpoint, options, live_ids, report), parallelized=True
-                )
+                rows = _ledger(org, endpoint, options, live_ids, stored_columns, report)
+                yield _resource(endpoint, org, rows, parallelized=True)
             elif phase == "documents":
                 yield from _document_resources(endpoint, org, options, live_ids, report)
 
@@ -611,7 +613,7 @@ def _by_id(
             records = _fetch_details(org, endpoint, ids)
             # Where the walk stores list rows, keep the detail's fields the list rows gave the table:
             # a detail-only field (nested contact persons, addresses) would start tables no list fills.
-            keep = frozenset() if endpoint.needs_detail else stored_columns(endpoint.name)
+            keep = frozenset() if endpoint.needs_detail else frozenset(stored_columns(endpoint.name))
             # The next incremental walk meets these versions inside its window: remembering them here
             # spares their detail calls then (Walk.classify says UNCHANGED).
             recent: dict[str, str] = _entity_state(org.organization_id, endpoint.name).setdefault(
@@ -665,9 +667,16 @@ def ledger_row_id(row: JsonObject) -> str:
 
 
 def _ledger(
-    org: OrgSync, endpoint: Endpoint, options: SyncOptions, live_ids: LiveIds, report: Reporter
-) -> Callable[[], Iterator[list[JsonObject]]]:
-    def rows() -> Iterator[list[JsonObject]]:
+    org: OrgSync,
+    endpoint: Endpoint,
+    options: SyncOptions,
+    live_ids: LiveIds,
+    stored_columns: StoredColumns,
+    report: Reporter,
+) -> Callable[[], Iterator[list[JsonObject] | pa.Table]]:
+    """Each account's postings, as one Arrow table where they fit exactly (D43), else as records."""
+
+    def rows() -> Iterator[list[JsonObject] | pa.Table]:
         state = _org_state(org.organization_id)
         progress = org.progress(endpoint.name)
         if not (options.full_refresh or state.get("ledger_dirty", True)):
@@ -676,6 +685,7 @@ def _ledger(
             progress.complete = False
             return
         done: set[str] = set(state.get("ledger_done") or [])
+        columns, warehouse_types = table_columns(endpoint), stored_columns(endpoint.name)
         stored: dict[str, set[str]] | None = None
         for account_id in state.get("account_ids") or []:
             if account_id in done:
@@ -716,7 +726,8 @@ def _ledger(
             progress.rows += len(typed)
             report(org, endpoint.name)
             if typed:
-                yield typed
+                batch = arrow_batch(typed, columns, warehouse_types)
+                yield batch if batch is not None else typed
         state["ledger_dirty"] = False
         state["ledger_done"] = []
 
