@@ -1241,68 +1241,82 @@ def _invoices_and_payments(ctx: Context, plan: _Plan) -> None:
         apply_payment(ctx, payment, invoices, "invoice_id", "invoices")
 
 
+# credit entity -> (settled document id field, its number field, its contact field, the applied list)
+CREDITS_APPLIED = {
+    "creditnotes": ("invoice_id", "invoice_number", "customer_id", "invoices_credited"),
+    "vendorcredits": ("bill_id", "bill_number", "vendor_id", "bills_credited"),
+}
+
+
+def _credit_applied_to(ctx: Context, plan: _Plan, entity: str, document: Record, number: str) -> Record:
+    """A one-line credit for part of ``document``'s balance, applied to it in full (Zoho's "apply to
+    invoice/bill"): the credit closes, the document's balance and status follow."""
+    rng = ctx.rng
+    id_field, number_field, contact_field, applied_key = CREDITS_APPLIED[entity]
+    contact = ctx.books.records["contacts"][document[contact_field]]
+    day = min(date.fromisoformat(document["date"]) + timedelta(days=rng.randint(1, 20)), plan.period_end)
+    # Credited at the document's rate, so the receivable or payable nets out in base currency too.
+    credit = build_line_document(
+        ctx,
+        entity,
+        contact,
+        day,
+        number,
+        currency_code=document["currency_code"],
+        exchange_rate=document["exchange_rate"],
+        line_count=1,
+    )
+    line = credit["line_items"][0]
+    line.update(
+        rate=cents(document["balance"] * Decimal(rng.randint(10, 50)) / 100),
+        quantity=Decimal(1),
+        discount=Decimal(0),
+        tax_id="",
+        tax_name="",
+        tax_percentage=Decimal(0),
+    )
+    credit.update(shipping_charge=ZERO, adjustment=ZERO, discount_total=ZERO)
+    recompute_line_document(credit, ctx.books.records["taxes"])
+    if entity == "creditnotes":  # a credit note's list row describes its single line
+        credit.update(
+            item_price=line["rate"],
+            item_total=line["item_total"],
+            item_total_price=line["item_total"],
+            item_total_without_tax=line["item_total"],
+            item_quantity=line["quantity"],
+        )
+    applied = credit["total"]
+    credit.update(balance=ZERO, status="closed", current_sub_status="closed")
+    credit[applied_key] = [
+        {
+            id_field: document[id_field],
+            number_field: document[number_field],
+            "date": credit["date"],
+            "amount_applied": applied,
+        }
+    ]
+    document["balance"] -= applied
+    document["status"] = receivable_status(document, ctx.today)
+    document["current_sub_status"] = document["status"]
+    document["last_modified_time"] = credit["created_time"]
+    return credit
+
+
+def _open_documents(records: dict[str, Record]) -> list[Record]:
+    return [r for r in records.values() if r["status"] not in ("draft", "void", "paid")]
+
+
 def _credit_notes(ctx: Context, plan: _Plan) -> None:
     rng = ctx.rng
-    invoices = ctx.books.records["invoices"]
     notes: dict[str, Record] = {}
     ctx.books.records["creditnotes"] = notes
-    open_invoices = [i for i in invoices.values() if i["status"] not in ("draft", "void", "paid")]
+    open_invoices = _open_documents(ctx.books.records["invoices"])
     for seq in range(1, plan.scaled(0.05) + 1):
         number = f"CN-{seq:05d}"
         if open_invoices and rng.random() < 0.4:
             invoice = open_invoices.pop(rng.randrange(len(open_invoices)))
-            customer = ctx.books.records["contacts"][invoice["customer_id"]]
-            day = min(
-                date.fromisoformat(invoice["date"]) + timedelta(days=rng.randint(1, 20)), plan.period_end
-            )
-            # Credited at the invoice's rate, so the receivable nets out in base currency too.
-            note = build_line_document(
-                ctx,
-                "creditnotes",
-                customer,
-                day,
-                number,
-                currency_code=invoice["currency_code"],
-                exchange_rate=invoice["exchange_rate"],
-                line_count=1,
-            )
-            line = note["line_items"][0]
-            line.update(
-                rate=cents(invoice["balance"] * Decimal(rng.randint(10, 50)) / 100),
-                quantity=Decimal(1),
-                discount=Decimal(0),
-                tax_id="",
-                tax_name="",
-                tax_percentage=Decimal(0),
-            )
-            note.update(shipping_charge=ZERO, adjustment=ZERO, discount_total=ZERO)
-            recompute_line_document(note, ctx.books.records["taxes"])
-            note.update(
-                item_price=line["rate"],
-                item_total=line["item_total"],
-                item_total_price=line["item_total"],
-                item_total_without_tax=line["item_total"],
-                item_quantity=line["quantity"],
-            )
-            applied = note["total"]
-            note.update(
-                balance=ZERO,
-                status="closed",
-                current_sub_status="closed",
-                applied_invoices=invoice["invoice_number"],
-                invoices_credited=[
-                    {
-                        "invoice_id": invoice["invoice_id"],
-                        "invoice_number": invoice["invoice_number"],
-                        "date": note["date"],
-                        "amount_applied": applied,
-                    }
-                ],
-            )
-            invoice["balance"] -= applied
-            invoice["status"] = receivable_status(invoice, ctx.today)
-            invoice["current_sub_status"] = invoice["status"]
-            invoice["last_modified_time"] = note["created_time"]
+            note = _credit_applied_to(ctx, plan, "creditnotes", invoice, number)
+            note["applied_invoices"] = invoice["invoice_number"]
         else:
             note = build_line_document(
                 ctx, "creditnotes", rng.choice(ctx.customers), plan.random_day(rng), number
@@ -1351,10 +1365,15 @@ def _other_purchase_documents(ctx: Context, plan: _Plan) -> None:
     credits: dict[str, Record] = {}
     orders: dict[str, Record] = {}
     ctx.books.records["vendorcredits"], ctx.books.records["purchaseorders"] = credits, orders
+    open_bills = _open_documents(ctx.books.records["bills"])
     for seq, day in enumerate(plan.sorted_days(rng, plan.scaled(0.02)), 1):
-        credit = build_line_document(ctx, "vendorcredits", rng.choice(ctx.vendors), day, f"VC-{seq:05d}")
-        credit["status"] = rng.choices(("open", "draft"), (9, 1))[0]
-        credit["current_sub_status"] = credit["status"]
+        if open_bills and rng.random() < 0.4:
+            bill = open_bills.pop(rng.randrange(len(open_bills)))
+            credit = _credit_applied_to(ctx, plan, "vendorcredits", bill, f"VC-{seq:05d}")
+        else:
+            credit = build_line_document(ctx, "vendorcredits", rng.choice(ctx.vendors), day, f"VC-{seq:05d}")
+            credit["status"] = rng.choices(("open", "draft"), (9, 1))[0]
+            credit["current_sub_status"] = credit["status"]
         credits[credit["vendor_credit_id"]] = credit
     for seq, day in enumerate(plan.sorted_days(rng, plan.scaled(0.2)), 1):
         order = build_line_document(ctx, "purchaseorders", rng.choice(ctx.vendors), day, f"PO-{seq:05d}")

@@ -154,3 +154,38 @@ renamed as (
 select * from renamed
 {%- endif -%}
 {%- endmacro %}
+
+{#- The documents a credit was applied to (a dlt child table of credit notes or vendor credits): one row per
+    application, on its own date (the credit's date when Zoho leaves it out), in the credit's currency. -#}
+{% macro stg_credit_applications(credits_table, applied_table, credit_id, document_id) -%}
+{%- if not raw_table_exists(applied_table) %}
+    select
+        cast(null as varchar) as {{ credit_id }}, cast(null as varchar) as organization_id,
+        cast(null as varchar) as {{ document_id }}, cast(null as date) as applied_date, {{ money('null') }} as amount_applied
+    where 1 = 0
+{%- else %}
+with source as (
+    select * from {{ source('zoho_books_raw', applied_table) }}
+),
+
+parent as (
+    select _dlt_id, {{ credit_id }}, _zoho_organization_id, date from {{ source('zoho_books_raw', credits_table) }}
+),
+
+renamed as (
+    select
+        -- ids
+        cast(parent.{{ credit_id }} as varchar) as {{ credit_id }},
+        cast(parent._zoho_organization_id as varchar) as organization_id,
+        cast(source.{{ document_id }} as varchar) as {{ document_id }},
+        -- dates
+        cast(coalesce(source.date, parent.date) as date) as applied_date,
+        -- amounts, credit currency
+        {{ money('source.amount_applied') }} as amount_applied
+    from source
+    inner join parent on source._dlt_parent_id = parent._dlt_id
+)
+
+select * from renamed
+{%- endif %}
+{%- endmacro %}

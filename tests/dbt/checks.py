@@ -15,14 +15,14 @@ CENT = Decimal("0.01")
 
 
 def assert_build_green(built: Built) -> None:
-    """`ml-connector build` exits 0, every node passed, and the 11 unit tests ran."""
+    """`ml-connector build` exits 0, every node passed, and the 12 unit tests ran."""
     assert built.exit_code == 0, built.output
     assert "dbt build passed" in built.output
     results = built.run_results()
     failed = [f"{r['unique_id']}: {r['message']}" for r in results if r["status"] not in ("success", "pass")]
     assert failed == []
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
-    assert len(unit_tests) == 11
+    assert len(unit_tests) == 12
     data_tests = [r for r in results if r["unique_id"].startswith("test.")]
     assert len(data_tests) > 150
 
@@ -187,6 +187,31 @@ def assert_trial_balance_matches_zoho_balances(built: Built, query: Query) -> No
             assert closing.get((org_id, account["account_id"]), Decimal(0)) == signed, account["account_name"]
             compared += 1
     assert compared == 108
+
+
+def assert_ap_aging_matches_open_balances(built: Built, query: Query) -> None:
+    """Vendor payments and vendor credits applied to bills: outstanding = Zoho's bill balance as of today."""
+    credited = [
+        credit
+        for books in built.dataset.orgs.values()
+        for credit in books.records["vendorcredits"].values()
+        if credit.get("bills_credited")
+    ]
+    assert credited  # the data set applies vendor credits, or this check proves nothing about them
+    expected = {
+        (org_id, bill_id): bill["balance"]
+        for org_id, books in built.dataset.orgs.items()
+        for bill_id, bill in books.records["bills"].items()
+        if bill["status"] not in ("draft", "void") and bill["balance"] != 0
+    }
+    aging = {
+        (org, bill_id): Decimal(outstanding)
+        for org, bill_id, outstanding in query(
+            "select organization_id, bill_id, outstanding_transaction from zoho_books.rpt_ap_aging"
+        )
+    }
+    assert len(expected) > 10
+    assert aging == expected
 
 
 def assert_ar_aging_matches_open_balances(built: Built, query: Query) -> None:

@@ -91,3 +91,7 @@ def test_every_mart_column_is_documented_with_type(duckdb_built: Built) -> None:
     assert (
         "meta" not in ledger["columns"]["reporting_rate"] or not ledger["columns"]["reporting_rate"]["meta"]
     )
+
+
+def test_ap_aging_replays_payments_and_vendor_credits(duckdb_built: Built, query: checks.Query) -> None:
+    checks.assert_ap_aging_matches_open_balances(duckdb_built, query)

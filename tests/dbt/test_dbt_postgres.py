@@ -51,3 +51,7 @@ def test_reporting_currency_inverts_the_orgs_own_history(postgres_built: Built, 
 
 def test_trial_balance_closes_at_zohos_account_balances(postgres_built: Built, query: checks.Query) -> None:
     checks.assert_trial_balance_matches_zoho_balances(postgres_built, query)
+
+
+def test_ap_aging_replays_payments_and_vendor_credits(postgres_built: Built, query: checks.Query) -> None:
+    checks.assert_ap_aging_matches_open_balances(postgres_built, query)

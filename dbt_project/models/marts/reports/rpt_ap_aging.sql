@@ -1,5 +1,3 @@
-{#- Vendor credits applied to bills are not yet in the raw agreement (vendor_credits__bills_credited): only
-    vendor payments settle bills here. -#}
 {%- set settlements %}
     select applied.organization_id, applied.bill_id as document_id, payments.payment_date as settled_on,
         applied.amount_applied as amount
@@ -7,5 +5,12 @@
     inner join {{ ref('stg_zoho_books__vendor_payments') }} as payments
         on applied.organization_id = payments.organization_id and applied.payment_id = payments.payment_id
     where payments.is_posting and not payments.is_deleted
+    union all
+    select credits.organization_id, credits.bill_id, credits.applied_date, credits.amount_applied
+    from {{ ref('stg_zoho_books__vendor_credit_bills') }} as credits
+    inner join {{ ref('stg_zoho_books__vendor_credits') }} as vendor_credits
+        on credits.organization_id = vendor_credits.organization_id
+        and credits.vendor_credit_id = vendor_credits.vendor_credit_id
+    where vendor_credits.is_posting and not vendor_credits.is_deleted
 {%- endset %}
 {{ aging_report('stg_zoho_books__bills', 'bill_id', 'bill_number', 'vendor_id', settlements) }}
