@@ -100,6 +100,10 @@ def _account(left: str) -> dict[str, str]:
     return _join("dim_accounts", _by_org(left, "dim_accounts", "account_id", "account_id"))
 
 
+def _item(left: str) -> dict[str, str]:
+    return _join("dim_items", _by_org(left, "dim_items", "item_id", "item_id"))
+
+
 def _contact(left: str, role: str) -> dict[str, str]:
     return _join(role, _by_org(left, role, f"{role}_id", "contact_id"), view="dim_contacts")
 
@@ -129,11 +133,13 @@ EXPECTED_JOINS: dict[str, list[dict[str, str]]] = {
         _organization("fct_invoices"),
         _contact("fct_invoices", "customer"),
         _account("fct_invoice_lines"),
+        _item("fct_invoice_lines"),
     ],
     "fct_invoice_lines": [
         _organization("fct_invoice_lines"),
         _account("fct_invoice_lines"),
         _join("fct_invoices", _by_org("fct_invoice_lines", "fct_invoices", "invoice_id", "invoice_id")),
+        _item("fct_invoice_lines"),
         _contact("fct_invoices", "customer"),
     ],
     "fct_bills": [
@@ -145,11 +151,13 @@ EXPECTED_JOINS: dict[str, list[dict[str, str]]] = {
         _organization("fct_bills"),
         _contact("fct_bills", "vendor"),
         _account("fct_bill_lines"),
+        _item("fct_bill_lines"),
     ],
     "fct_bill_lines": [
         _organization("fct_bill_lines"),
         _account("fct_bill_lines"),
         _join("fct_bills", _by_org("fct_bill_lines", "fct_bills", "bill_id", "bill_id")),
+        _item("fct_bill_lines"),
         _contact("fct_bills", "vendor"),
     ],
     "fct_credit_notes": [_organization("fct_credit_notes"), _contact("fct_credit_notes", "customer")],
@@ -177,6 +185,7 @@ EXPECTED_JOINS: dict[str, list[dict[str, str]]] = {
 ORGANIZATION_SCOPED_KEYS = {
     "dim_accounts": "organization_id, account_id",
     "dim_contacts": "organization_id, contact_id",
+    "dim_items": "organization_id, item_id",
     "fct_invoices": "organization_id, invoice_id",
     "fct_bills": "organization_id, bill_id",
     "fct_exchange_rates_daily": "organization_id, currency_code, rate_date",
@@ -269,7 +278,7 @@ def test_the_whole_key_joins_keep_one_row_per_fact_row_when_ids_repeat_across_or
                 query += relation + expander.sql(sql_on, join.name)
                 rows = joined
                 checked += 1
-        assert checked == sum(len(joins) for joins in EXPECTED_JOINS.values()) == 45
+        assert checked == sum(len(joins) for joins in EXPECTED_JOINS.values()) == 49
 
 
 def test_every_ledger_row_meets_its_days_rate_and_the_base_currency_is_1(

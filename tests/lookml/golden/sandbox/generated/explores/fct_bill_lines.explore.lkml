@@ -23,6 +23,12 @@ explore: fct_bill_lines {
     sql_on: ${fct_bill_lines.organization_id} = ${fct_bills.organization_id} AND ${fct_bill_lines.bill_id} = ${fct_bills.bill_id} ;;
   }
 
+  join: dim_items {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_bill_lines.organization_id} = ${dim_items.organization_id} AND ${fct_bill_lines.item_id} = ${dim_items.item_id} ;;
+  }
+
   join: vendor {
     from: dim_contacts
     view_label: "Vendor"

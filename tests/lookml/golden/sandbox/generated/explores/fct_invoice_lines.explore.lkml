@@ -23,6 +23,12 @@ explore: fct_invoice_lines {
     sql_on: ${fct_invoice_lines.organization_id} = ${fct_invoices.organization_id} AND ${fct_invoice_lines.invoice_id} = ${fct_invoices.invoice_id} ;;
   }
 
+  join: dim_items {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_invoice_lines.organization_id} = ${dim_items.organization_id} AND ${fct_invoice_lines.item_id} = ${dim_items.item_id} ;;
+  }
+
   join: customer {
     from: dim_contacts
     view_label: "Customer"

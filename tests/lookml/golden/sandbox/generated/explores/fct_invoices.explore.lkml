@@ -30,4 +30,10 @@ explore: fct_invoices {
     relationship: many_to_one
     sql_on: ${fct_invoice_lines.organization_id} = ${dim_accounts.organization_id} AND ${fct_invoice_lines.account_id} = ${dim_accounts.account_id} ;;
   }
+
+  join: dim_items {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${fct_invoice_lines.organization_id} = ${dim_items.organization_id} AND ${fct_invoice_lines.item_id} = ${dim_items.item_id} ;;
+  }
 }

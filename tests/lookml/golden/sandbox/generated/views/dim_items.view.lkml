@@ -4,9 +4,15 @@
 view: dim_items {
   sql_table_name: @{schema}.dim_items ;;
 
-  dimension: item_key {
+  dimension: primary_key {
     primary_key: yes
     hidden: yes
+    type: string
+    sql: COALESCE(CAST(${TABLE}.organization_id AS VARCHAR), '') || '|' || COALESCE(CAST(${TABLE}.item_id AS VARCHAR), '') ;;
+    description: "Key of the row: organization_id, item_id (the dbt primary key)."
+  }
+
+  dimension: item_key {
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
     sql: ${TABLE}.item_key ;;
