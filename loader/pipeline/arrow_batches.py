@@ -50,10 +50,8 @@ def arrow_batch(
     for name in names:
         values = [record.get(name) for record in records]
         hint = columns.get(name)
-        if all(value is None for value in values):
-            if hint is not None and not hint.get("nullable", True):
-                return None  # dlt's row path decides what a NOT NULL column without values means
-            continue
+        if all(value is None for value in values) and (hint is None or hint.get("nullable", True)):
+            continue  # no value, no column (a NOT NULL one goes on, to fail the null check below)
         if hint is not None:
             kind = _hinted_type(hint)
             if kind is None:
@@ -67,12 +65,11 @@ def arrow_batch(
             return None
         fields.append(pa.field(name, kind, nullable=nullable))
     try:
-        # Exact or nothing: a decimal that would need rounding, a string in a date column, a missing value in
-        # a NOT NULL column all raise here.
+        # Exact or nothing: a decimal that would need rounding or a string in a date column raise here.
         table = pa.Table.from_pylist(list(records), schema=pa.schema(fields))
-        table.validate(full=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
         return None
+    # Arrow builds a NOT NULL column holding nulls without complaint: dlt's row path would refuse the row.
     if any(not f.nullable and table.column(f.name).null_count for f in table.schema):
         return None
     return table

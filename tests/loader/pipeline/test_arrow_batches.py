@@ -74,3 +74,9 @@ def test_a_text_field_the_warehouse_holds_as_another_type_leaves_the_batch_as_re
     stored = {"payee": "bigint", "currency_code": "text"}
     assert arrow_batch([ledger_row(payee="17")], table_columns(LEDGER), stored) is None
     assert arrow_batch([ledger_row()], table_columns(LEDGER), stored) is not None
+
+
+def test_a_missing_value_in_a_not_null_column_leaves_the_batch_as_records() -> None:
+    columns = table_columns(LEDGER)
+    assert arrow_batch([ledger_row(), dict(ledger_row(), _zoho_organization_id=None)], columns) is None
+    assert arrow_batch([dict(ledger_row(), _zoho_organization_id=None)], columns) is None
