@@ -275,7 +275,6 @@ def sync_organizations(
         full_refresh=full_refresh,
         overlap=overlap,
         delete_scan_interval=delete_scan_interval,
-        parallel_normalize_from=parallel_normalize_from,
     )
     orgs = [OrgSync(client) for client in clients]
     calls_before = {id(o): o.client.calls_made for o in orgs}
@@ -287,7 +286,10 @@ def sync_organizations(
             console.print(line, highlight=False)
     live = _live_ids(pipeline)
     with progress:
-        runs = _run_phases(pipeline, orgs, options, live, ("documents", "ledger", "deletions"), progress)
+        phases = ("documents", "ledger", "deletions")
+        runs = _run_phases(
+            pipeline, orgs, options, live, phases, progress, parallel_normalize_from=parallel_normalize_from
+        )
     return _finish(pipeline, orgs, calls_before, began, runs, estimate, options, progress, console)
 
 
@@ -335,6 +337,7 @@ def _run_phases(
     phases: Sequence[str],
     progress: SyncProgress,
     targets: Targets | None = None,
+    parallel_normalize_from: int = PARALLEL_FROM_RECORDS,
 ) -> PhaseRuns:
     """One dlt run per phase (each a complete load: a failure leaves the warehouse as the last phase did)."""
     runs = PhaseRuns()
@@ -352,7 +355,7 @@ def _run_phases(
         )
         # pipeline.run's steps one by one, so normalize's workers fit what was extracted.
         extracted = pipeline.extract(source, loader_file_format=_file_format(pipeline))
-        workers = normalize_workers(extracted_records(extracted), options.parallel_normalize_from)
+        workers = normalize_workers(extracted_records(extracted), parallel_normalize_from)
         pipeline.normalize(workers=workers)
         info: LoadInfo = pipeline.load()
         info.raise_on_failed_jobs()

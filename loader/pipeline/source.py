@@ -38,7 +38,6 @@ from loader.pipeline.hints import (
     typed_record,
 )
 from loader.pipeline.watermark import Verdict, Walk, Watermark, cursor_key
-from loader.pipeline.workers import PARALLEL_FROM_RECORDS
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
 from loader.zoho.errors import ZohoDailyLimitError, ZohoNotFoundError
@@ -101,8 +100,6 @@ class SyncOptions:
     full_refresh: bool = False
     overlap: timedelta = timedelta(minutes=10)
     delete_scan_interval: timedelta = timedelta(days=7)
-    # a phase that extracted this many records is normalized by two processes (loader.pipeline.workers)
-    parallel_normalize_from: int = PARALLEL_FROM_RECORDS
 
 
 class LiveIds:
