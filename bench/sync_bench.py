@@ -55,9 +55,9 @@ from rich.table import Table
 from loader.config import ZohoConnectionConfig
 from loader.demo import sandbox_credentials
 from loader.pipeline.arrow_batches import arrow_batch
-from loader.pipeline.hints import nested_hints, primary_key, table_columns, typed_record
+from loader.pipeline.hints import table_columns, typed_record
 from loader.pipeline.run import make_pipeline, sync_organizations
-from loader.pipeline.source import ledger_row_id
+from loader.pipeline.source import endpoint_resource, ledger_row_id
 from loader.pipeline.workers import extracted_records, normalize_workers
 from loader.zoho.client import MAX_PER_PAGE, ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
@@ -201,20 +201,10 @@ def as_the_source_yields(endpoint: Endpoint, rows: list[dict[str, Any]]) -> Iter
 
 
 def dlt_resources(records: dict[str, tuple[Endpoint, list[dict[str, Any]]]]) -> list[DltResource]:
-    resources = []
-    for name, (endpoint, rows) in records.items():
-        snapshot = endpoint.kind == "snapshot"
-        resource: DltResource = dlt.resource(  # type: ignore[call-overload]
-            as_the_source_yields(endpoint, rows),
-            name=name,
-            table_name=endpoint.name,
-            write_disposition="append" if snapshot else "merge",
-            primary_key=None if snapshot else primary_key(endpoint),
-            columns=table_columns(endpoint),
-            nested_hints=nested_hints(endpoint),
-        )
-        resources.append(resource)
-    return resources
+    return [
+        endpoint_resource(endpoint, as_the_source_yields(endpoint, rows), name)
+        for name, (endpoint, rows) in records.items()
+    ]
 
 
 def warehouse_rows(pipeline: Pipeline) -> int:

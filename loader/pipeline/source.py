@@ -248,13 +248,13 @@ def zoho_books(
                 yield from _document_resources(endpoint, org, options, live_ids, report)
 
 
-def _resource(
-    endpoint: Endpoint, org: OrgSync, data: Any, *, name: str | None = None, parallelized: bool = False
-) -> DltResource:
+def endpoint_resource(endpoint: Endpoint, data: Any, name: str, *, parallelized: bool = False) -> DltResource:
+    """A resource of ``endpoint``'s raw table with its write disposition, key and column hints (the bench
+    loads through it too, so it measures what the sync loads)."""
     snapshot = endpoint.kind == "snapshot"
     resource: DltResource = dlt.resource(  # type: ignore[call-overload]
         data,
-        name=name or f"{endpoint.name}_{org.organization_id}",
+        name=name,
         parallelized=parallelized,
         table_name=endpoint.name,
         write_disposition="append" if snapshot else "merge",
@@ -263,6 +263,11 @@ def _resource(
         nested_hints=nested_hints(endpoint),
     )
     return resource
+
+
+def _resource(endpoint: Endpoint, org: OrgSync, data: Any, *, parallelized: bool = False) -> DltResource:
+    name = f"{endpoint.name}_{org.organization_id}"
+    return endpoint_resource(endpoint, data, name, parallelized=parallelized)
 
 
 def _document_resources(
