@@ -189,6 +189,33 @@ def assert_trial_balance_matches_zoho_balances(built: Built, query: Query) -> No
     assert compared == 108
 
 
+def _assert_aging_is_zohos_balances(
+    query: Query, report: str, id_column: str, expected: dict[tuple[str, str], Decimal]
+) -> None:
+    """As of today every settlement in the data set has happened: outstanding = Zoho's document balance."""
+    aging = {
+        (org, document_id): Decimal(outstanding)
+        for org, document_id, outstanding in query(
+            f"select organization_id, {id_column}, outstanding_transaction from zoho_books.{report}"
+        )
+    }
+    assert len(expected) > 10
+    assert aging == expected
+
+
+def _open_balances(
+    built: Built, entity: str, left_out: tuple[str, str] | None = None
+) -> dict[tuple[str, str], Decimal]:
+    return {
+        (org_id, document_id): document["balance"]
+        for org_id, books in built.dataset.orgs.items()
+        for document_id, document in books.records[entity].items()
+        if document["status"] not in ("draft", "void")
+        and document["balance"] != 0
+        and (org_id, document_id) != left_out
+    }
+
+
 def assert_ap_aging_matches_open_balances(built: Built, query: Query) -> None:
     """Vendor payments and vendor credits applied to bills: outstanding = Zoho's bill balance as of today."""
     credited = [
@@ -198,40 +225,13 @@ def assert_ap_aging_matches_open_balances(built: Built, query: Query) -> None:
         if credit.get("bills_credited")
     ]
     assert credited  # the data set applies vendor credits, or this check proves nothing about them
-    expected = {
-        (org_id, bill_id): bill["balance"]
-        for org_id, books in built.dataset.orgs.items()
-        for bill_id, bill in books.records["bills"].items()
-        if bill["status"] not in ("draft", "void") and bill["balance"] != 0
-    }
-    aging = {
-        (org, bill_id): Decimal(outstanding)
-        for org, bill_id, outstanding in query(
-            "select organization_id, bill_id, outstanding_transaction from zoho_books.rpt_ap_aging"
-        )
-    }
-    assert len(expected) > 10
-    assert aging == expected
+    _assert_aging_is_zohos_balances(query, "rpt_ap_aging", "bill_id", _open_balances(built, "bills"))
 
 
 def assert_ar_aging_matches_open_balances(built: Built, query: Query) -> None:
-    """As of today every settlement in the data set has happened: outstanding = Zoho's invoice balance."""
-    expected = {
-        (org_id, invoice_id): invoice["balance"]
-        for org_id, books in built.dataset.orgs.items()
-        for invoice_id, invoice in books.records["invoices"].items()
-        if invoice["status"] not in ("draft", "void")
-        and invoice["balance"] != 0
-        and (org_id, invoice_id) != built.deleted_invoice
-    }
-    aging = {
-        (org, invoice_id): Decimal(outstanding)
-        for org, invoice_id, outstanding in query(
-            "select organization_id, invoice_id, outstanding_transaction from zoho_books.rpt_ar_aging"
-        )
-    }
-    assert len(expected) > 10
-    assert aging == expected
+    """Customer payments and credit notes applied to invoices (the deleted invoice left out)."""
+    expected = _open_balances(built, "invoices", built.deleted_invoice)
+    _assert_aging_is_zohos_balances(query, "rpt_ar_aging", "invoice_id", expected)
     buckets = {b for (b,) in query("select distinct aging_bucket from zoho_books.rpt_ar_aging")}
     assert buckets <= {"current", "1-30", "31-60", "61-90", "over_90"}
     assert "over_90" in buckets

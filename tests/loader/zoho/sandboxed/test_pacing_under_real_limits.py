@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from loader.zoho.client import ZohoBooksClient
 from loader.zoho.ratelimit import RateLimits
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset
@@ -34,19 +35,31 @@ def sandbox(dataset: Dataset) -> Iterator[SandboxServer]:
         yield server
 
 
+WINDOW = 60.0 / TIME_SCALE  # a Zoho-minute in real seconds
+
+
+def paced_client(make_client: ClientFactory) -> ZohoBooksClient:
+    """100 calls per Zoho-minute, 5 in flight, with its token already (outside the burst)."""
+    client = make_client(limits=RateLimits(requests_per_window=100, window_seconds=WINDOW, max_in_flight=5))
+    client.get("settings/taxes")
+    return client
+
+
+def three_hundred_details(client: ZohoBooksClient, dataset: Dataset) -> int:
+    """300 invoice detail calls from 8 threads asking at once; returns how many answered."""
+    ids = list(dataset.orgs[US_ORG].records["invoices"])[:150] * 2
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return len(list(pool.map(lambda i: client.get_record("invoices", i, "invoice"), ids)))
+
+
 def test_300_calls_under_the_real_limits_draw_no_429(
     make_client: ClientFactory, sandbox: SandboxServer, dataset: Dataset
 ) -> None:
-    # 100 calls per Zoho-minute (60 / TIME_SCALE real seconds), 5 in flight, 8 threads asking at once.
-    window = 60.0 / TIME_SCALE
-    client = make_client(limits=RateLimits(requests_per_window=100, window_seconds=window, max_in_flight=5))
-    client.get("settings/taxes")  # the token first, outside the burst
+    client = paced_client(make_client)
     sandbox.reset_stats()
-    ids = list(dataset.orgs[US_ORG].records["invoices"])[:150] * 2
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        details = list(pool.map(lambda i: client.get_record("invoices", i, "invoice"), ids))
+    answered = three_hundred_details(client, dataset)
     stats = sandbox.stats()
-    assert len(details) == 300
+    assert answered == 300
     assert stats["throttled"] == {"44": 0, "45": 0, "1070": 0}
     assert sum(stats["calls"][US_ORG].values()) == 300
     assert client.throttled == 0
@@ -58,17 +71,13 @@ def test_calls_that_arrive_late_draw_no_429(
     # One call in five spends 0.6 s on the network before Zoho counts it: 15 % of a Zoho-minute here,
     # far more than any margin on the window could cover. A limiter that counted starts would see the
     # late calls land in the next window on top of its full quota.
-    window = 60.0 / TIME_SCALE
-    client = make_client(limits=RateLimits(requests_per_window=100, window_seconds=window, max_in_flight=5))
-    client.get("settings/taxes")
+    client = paced_client(make_client)
     sandbox.configure(faults={"late_rate": 0.2, "late_seconds": 0.6, "seed": 4})
-    time.sleep(window)  # the module's other calls leave Zoho's window: this client knows nothing of them
+    time.sleep(WINDOW)  # the module's other calls leave Zoho's window: this client knows nothing of them
     sandbox.reset_stats()
-    ids = list(dataset.orgs[US_ORG].records["invoices"])[:150] * 2
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        details = list(pool.map(lambda i: client.get_record("invoices", i, "invoice"), ids))
+    answered = three_hundred_details(client, dataset)
     stats = sandbox.stats()
-    assert len(details) == 300
+    assert answered == 300
     assert stats["faults"]["late"] > 30
     assert stats["throttled"] == {"44": 0, "45": 0, "1070": 0}
     assert client.throttled == 0
