@@ -19,6 +19,13 @@ from lookml.git_publish import PublishResult, commit_message, publish
 LOOKML_DIR: Final = "looker"  # beside the config, when no Looker repository is configured
 
 
+def looker_repo(config: Config, out_dir: Path | None) -> Path | None:
+    """The Looker repository checkout the LookML is committed to, or None when it goes to a directory."""
+    if out_dir is None and config.looker is not None:
+        return config.looker.repo
+    return None
+
+
 @dataclass(frozen=True)
 class WrittenLookml:
     directory: Path
@@ -65,9 +72,10 @@ def write_lookml(
             f"{len(project.marts)} marts",
         )
 
-    if out_dir is None and looker is not None and looker.repo is not None:
-        published = publish(looker.repo, looker.branch, generate, message, push=push)
-        return WrittenLookml(looker.repo, generated[-1], published)
+    repo = looker_repo(config, out_dir)
+    if repo is not None and looker is not None:
+        published = publish(repo, looker.branch, generate, message, push=push)
+        return WrittenLookml(repo, generated[-1], published)
     directory = out_dir if out_dir is not None else config.path.parent / LOOKML_DIR
     generate(directory)
     return WrittenLookml(directory, generated[-1], None)

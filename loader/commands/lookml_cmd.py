@@ -66,7 +66,7 @@ def open_runner(ctx: CommandContext, config: Config) -> SqlRunner:
 
 
 def run(ctx: CommandContext) -> int:
-    from loader.lookml_writer import write_lookml
+    from loader.lookml_writer import looker_repo, write_lookml
     from lookml.check import check_lookml
     from lookml.dialects import UnsupportedDialect
     from lookml.git_publish import GitError
@@ -75,8 +75,7 @@ def run(ctx: CommandContext) -> int:
 
     config = ctx.load_config()
     out_dir = Path(ctx.args.out).absolute() if ctx.args.out is not None else None
-    use_git = out_dir is None and config.looker is not None and config.looker.repo is not None
-    if ctx.args.push and not use_git:
+    if ctx.args.push and looker_repo(config, out_dir) is None:
         raise BadUsage("--push needs [looker] repo in the config (and no --out): it pushes that checkout")
     try:
         written = write_lookml(
