@@ -16,11 +16,8 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-SPEC_PATH = Path("/work/shared/specs/looker-api-4.0.oas.json")
-_CANDIDATES = (
-    SPEC_PATH,
-    Path(__file__).resolve().parents[3] / "shared" / "specs" / "looker-api-4.0.oas.json",
-)
+# Vendored with its source noted in tests/reference/README.md.
+SPEC_PATH = Path(__file__).resolve().parents[1] / "reference" / "looker-api-4.0.oas.json"
 _URI = "urn:looker-api-4.0"
 
 
@@ -50,8 +47,7 @@ def _convert(node: Any) -> Any:
 
 @functools.cache
 def spec() -> dict[str, Any]:
-    path = next((p for p in _CANDIDATES if p.exists()), SPEC_PATH)
-    document: dict[str, Any] = json.loads(path.read_text())
+    document: dict[str, Any] = json.loads(SPEC_PATH.read_text())
     return document
 
 
