@@ -111,3 +111,23 @@ def undocumented(record: Any, documented: Members | None, where: str = "") -> It
             yield path
         elif isinstance(value, (Mapping, list)):
             yield from undocumented(value, documented[name], path)
+
+
+def unlisted(record: Any, documented: Members | None, where: str = "") -> Iterator[str]:
+    """Like ``undocumented``, but also every path below an undocumented member (each needs its own
+    evidence). A member documented as a scalar or an untyped list is not looked into."""
+    if isinstance(record, list):
+        for item in record:
+            yield from unlisted(item, documented, where + "[]")
+        return
+    if not isinstance(record, Mapping) or documented is None:
+        return
+    for name, value in record.items():
+        path = f"{where}.{name}" if where else name
+        if name in documented:
+            if isinstance(value, (Mapping, list)):
+                yield from unlisted(value, documented[name], path)
+            continue
+        yield path
+        if isinstance(value, (Mapping, list)):
+            yield from unlisted(value, {}, path)

@@ -165,5 +165,5 @@ def _mutate(sandbox: Sandbox, action: str, org_id: str, entity_name: str, record
         except mutations.MutationError as error:
             raise AdminError(409, str(error)) from None
         # Queued under the lock so deliveries keep the order of the mutations; the sending is elsewhere.
-        sandbox.webhooks.mutated(org_id, entity.name, action, result)
+        sandbox.webhooks.mutated(org_id, entity.name, action, result, books=books)
         return copy.deepcopy(result)  # encoded after the lock is released

@@ -16,7 +16,8 @@ class Entity:
     list_root: str
     detail_root: str
     id_field: str
-    # Fields present on detail records only; list rows are the detail record minus these.
+    # Internal fields that belong to details only (the generator's tests use it; the answers' members are
+    # wire.py's).
     detail_only: tuple[str, ...] = ()
     # Document date field (journals use journal_date).
     date_field: str | None = "date"

@@ -2,8 +2,8 @@
 
 ``generate_dataset(seed, ...)`` always returns byte-identical records for the same arguments: every random
 choice comes from ``random.Random`` seeded per organization, and no value depends on the wall clock.
-Records are *detail* records (what ``GET /<entity>/{id}`` returns); the HTTP app derives list rows by
-dropping ``Entity.detail_only`` keys. Money is ``Decimal``; document arithmetic and postings live in
+Records are the sandbox's internal records, richer than Zoho's answers (base-currency twins, applications
+in one shape) because its ledger needs them; ``wire.py`` turns them into Zoho's list rows and details. Money is ``Decimal``; document arithmetic and postings live in
 ``ledger.py``, and the document builders here are reused by ``mutations.py`` to create new documents.
 """
 
@@ -76,19 +76,20 @@ class OrgProfile:
     taxes: tuple[tuple[str, Decimal], ...]
 
 
+# fiscal_year_start_month is 0-based as in Zoho's answers (January = 0, April = 3; zoho-real-shapes.md).
 ORG_PROFILES = (
     OrgProfile(
-        "10234695", "us", "Northwind Analytics Inc.", "USD", "America/Los_Angeles", "Premium", 10_000, 1,
+        "10234695", "us", "Northwind Analytics Inc.", "USD", "America/Los_Angeles", "Premium", 10_000, 0,
         "U.S.A", "US", "California", "en",
         (("CA Sales Tax", Decimal("7.25")), ("NY Sales Tax", Decimal("8.875"))),
     ),
     OrgProfile(
-        "20088321", "eu", "Müller Datenwerk GmbH", "EUR", "Europe/Berlin", "Professional", 5_000, 1,
+        "20088321", "eu", "Müller Datenwerk GmbH", "EUR", "Europe/Berlin", "Professional", 5_000, 0,
         "Germany", "DE", "Berlin", "de",
         (("MwSt 19%", Decimal(19)), ("MwSt 7%", Decimal(7))),
     ),
     OrgProfile(
-        "60012345", "in", "Sahyadri Software Pvt Ltd", "INR", "Asia/Kolkata", "Standard", 2_000, 4,
+        "60012345", "in", "Sahyadri Software Pvt Ltd", "INR", "Asia/Kolkata", "Standard", 2_000, 3,
         "India", "IN", "Maharashtra", "en",
         (("GST 18%", Decimal(18)), ("GST 12%", Decimal(12)), ("GST 5%", Decimal(5))),
     ),
@@ -315,7 +316,6 @@ def _organization_row(profile: OrgProfile, period_start: date) -> Record:
         "time_zone_formatted": profile.time_zone,
         "is_org_active": True,
         "isOrgActive": True,
-        "is_org_not_supported": False,
         "isOrgNotSupported": False,
         "currency_id": f"{profile.organization_id}0000001",  # matches the base currency record
         "currency_code": profile.currency_code,
@@ -747,6 +747,13 @@ def build_line_document(
     if sales and rng.random() < 0.15:
         # An after-tax discount of a few percent of the lines: never more than the document is worth.
         record["discount_total"] = cents(record["sub_total"] * Decimal(rng.choice((2, 5, 10))) / 100)
+        recompute_line_document(record, ctx.books.records["taxes"])
+    if entity == "creditnotes" and (
+        record["shipping_charge"] or record["adjustment"] or record["discount_total"]
+    ):
+        # Zoho's credit-note detail documents no shipping charge, adjustment or discount: a credit note here
+        # credits lines and their taxes only (the draws above stay, so the random stream does not move).
+        record.update(shipping_charge=ZERO, adjustment=ZERO, discount_total=ZERO)
         recompute_line_document(record, ctx.books.records["taxes"])
     record["balance"] = record["total"]
     _entity_fields(ctx, entity, record, contact, day, terms)

@@ -136,9 +136,14 @@ def recompute_line_document(record: Record, taxes: Mapping[str, Record]) -> None
         line["bcy_rate"] = cents(line["rate"] * rate)
         line_totals.append(item_total)
         tax_id = line["tax_id"]
+        line["tax_type"] = "tax" if tax_id else ""
+        line["line_item_taxes"] = []
         if tax_id:
             line_tax = cents(item_total * line["tax_percentage"] / HUNDRED)
             tax_amounts[tax_id] = tax_amounts.get(tax_id, ZERO) + line_tax
+            line["line_item_taxes"] = [
+                {"tax_id": tax_id, "tax_name": taxes[tax_id]["tax_name"], "tax_amount": line_tax}
+            ]
     record["taxes"] = [
         {"tax_id": tax_id, "tax_name": taxes[tax_id]["tax_name"], "tax_amount": amount}
         for tax_id, amount in tax_amounts.items()
@@ -368,13 +373,11 @@ def _pieces(books: OrgBooks, accounts: ControlAccounts, entity: str, record: Rec
 def _rows(entity: str, record: Record, pieces: Iterable[Piece]) -> list[Record]:
     document_id = str(record[ID_FIELDS[entity]])
     customer_id = record.get("customer_id") or ""
-    vendor_id = record.get("vendor_id") or ""
     rows = []
     for index, piece in enumerate(pieces):
         if not piece.net_base:
             continue  # a piece worth nothing in base currency posts nothing (e.g. no shipping charge)
         debit = piece.net_base > 0
-        fcy = abs(piece.net_fcy)
         rows.append(
             {
                 "categorized_transaction_id": f"{document_id}{index:03d}",
@@ -385,12 +388,10 @@ def _rows(entity: str, record: Record, pieces: Iterable[Piece]) -> list[Record]:
                 "entry_number": record.get(NUMBER_FIELDS[entity]) or "",
                 "reference_number": record.get("reference_number") or "",
                 "customer_id": customer_id,
-                "vendor_id": vendor_id,
                 "debit_or_credit": "debit" if debit else "credit",
                 "debit_amount": piece.net_base if debit else ZERO,
                 "credit_amount": ZERO if debit else -piece.net_base,
-                "fcy_debit_amount": fcy if debit else ZERO,
-                "fcy_credit_amount": ZERO if debit else fcy,
+                "currency_id": record.get("currency_id") or "",
                 "currency_code": record["currency_code"],
             }
         )

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from zoho_sandbox import wire
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import OrgBooks, Record
 from zoho_sandbox.entities import BY_PATH, ENTITIES, Entity
@@ -95,7 +96,7 @@ def get_record(books: OrgBooks, entity: Entity, record_id: str) -> dict[str, Any
     record = books.records.get(entity.name, {}).get(record_id)
     if record is None:
         raise not_found()
-    return success(**{entity.detail_root: record})
+    return success(**{entity.detail_root: wire.detail_record(books, entity.name, record)})
 
 
 def _sort_columns(entity: Entity) -> tuple[str, ...]:
@@ -106,12 +107,13 @@ def _sort_columns(entity: Entity) -> tuple[str, ...]:
 
 
 def _list_row(entity: Entity, record: Record, show_balance: bool) -> Record:
-    hidden = set(entity.detail_only)
+    row = wire.list_row(entity.name, record)
+    hidden = set()
     if not entity.list_has_last_modified:
         hidden.add("last_modified_time")
     if entity.name == "chartofaccounts" and not show_balance:
         hidden.add("current_balance")
-    return {k: v for k, v in record.items() if k not in hidden}
+    return {k: v for k, v in row.items() if k not in hidden}
 
 
 def _filter_rows(

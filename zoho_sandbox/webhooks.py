@@ -40,8 +40,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from zoho_sandbox import jsonenc
-from zoho_sandbox.dataset import Record
+from zoho_sandbox import jsonenc, wire
+from zoho_sandbox.dataset import OrgBooks, Record
 from zoho_sandbox.entities import BY_NAME
 from zoho_sandbox.envelope import json_response
 
@@ -178,14 +178,19 @@ class WebhookSender:
 
     # --- events --------------------------------------------------------------------------------------
 
-    def mutated(self, org_id: str, entity_name: str, action: str, record: Record) -> None:
-        """Queue the webhook of one admin mutation (a no-op when webhooks are off or the module has none)."""
+    def mutated(
+        self, org_id: str, entity_name: str, action: str, record: Record, books: OrgBooks | None = None
+    ) -> None:
+        """Queue the webhook of one admin mutation (a no-op when webhooks are off or the module has none).
+        The payload is the record as ``GET /<entity>/{id}`` answers it; ``books`` (the organization's)
+        gives the members derived from other records, such as a currency's symbol."""
         with self._lock:
             config = self.config
         if config.url is None or config.secret is None or entity_name not in config.entities:
             return
         entity = BY_NAME[entity_name]
         record_id = str(record.get(entity.id_field, ""))
+        record = wire.detail_record(books or OrgBooks({}, "", 0), entity_name, record)
         event_type = f"{entity.detail_root}_{_EVENT_WORDS[action]}"
         delivery = self._build(config, org_id, entity_name, entity.detail_root, record_id, event_type, record)
         try:
