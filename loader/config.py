@@ -20,7 +20,7 @@ CONFIG_ENV: Final = "ML_CONNECTOR_CONFIG"
 DEFAULT_CONFIG_FILE: Final = "ml-connector.toml"
 STATE_DIR_NAME: Final = ".ml-connector"
 
-REGIONS: Final = ("us", "eu", "in", "au", "jp", "ca", "cn", "sa")
+REGIONS: Final = ("us", "eu", "in", "au", "jp", "ca", "cn", "sa", "uk", "ae")
 
 # Exact names and name endings that only a secret would have.
 _SECRET_KEYS: Final = frozenset(

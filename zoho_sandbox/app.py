@@ -50,6 +50,11 @@ _TOKEN_LIMIT_ERROR = {
     "error_description": "You have made too many requests continuously. Please try again after some time.",
     "status": "failure",
 }
+_TOKEN_LIMIT_ERROR_LOCALIZED = {
+    "error": "拒绝访问",
+    "error_description": "您连续发出了太多请求。请稍后再试。",
+    "status": "failure",
+}
 
 
 class Sandbox:
@@ -121,7 +126,9 @@ def _token_endpoint(sandbox: Sandbox) -> Endpoint:
         form = dict(request.query_params)
         form.update({k: v for k, v in (await request.form()).items() if isinstance(v, str)})
         api_domain = f"{str(request.base_url).rstrip('/')}/{region}"
-        return json_response(_grant(sandbox, region, form, api_domain))
+        body = _grant(sandbox, region, form, api_domain)
+        limited = body.get("status") == "failure"
+        return json_response(body, status=sandbox.config.token_limit_status if limited else 200)
 
     return token
 
@@ -158,7 +165,7 @@ def _grant(sandbox: Sandbox, region: str, form: dict[str, str], api_domain: str)
     if not sandbox.token_limiter.try_issue(
         refresh_token, config.tokens_per_window, config.token_window_seconds
     ):
-        return dict(_TOKEN_LIMIT_ERROR)
+        return dict(_TOKEN_LIMIT_ERROR_LOCALIZED if config.token_limit_localized else _TOKEN_LIMIT_ERROR)
     access_token = sandbox.tokens.issue(client_id, region, refresh_token, config.token_lifetime_seconds)
     sandbox.stats.token_issued()
     body: dict[str, Any] = {
@@ -214,11 +221,23 @@ def _api_endpoint(sandbox: Sandbox) -> Endpoint:
             if not route.needs_org:
                 return _organizations_answer(sandbox, route.template, route.record_id, region)
             books = _organization(sandbox, request.query_params.get("organization_id"), region)
+            _refuse_module(sandbox.config, request.path_params["rest"].strip("/"))
         except ApiError as error:
             return _error(error)
         return await _org_call(sandbox, request, books, route)
 
     return api
+
+
+def _refuse_module(config: SandboxConfig, rest: str) -> None:
+    """The configured refusals: a module the token's scopes or the user's role do not cover (code 57, with
+    401 or 400), or a list the organization's plan lacks (404)."""
+    for path, status in config.forbidden.items():
+        if rest == path or rest.startswith(path + "/"):
+            raise ApiError(status, 57, "You are not authorized to perform this operation")
+    for path in config.unavailable:
+        if rest == path or rest.startswith(path + "/"):
+            raise invalid_url()
 
 
 def _organizations_answer(sandbox: Sandbox, template: str, org_id: str | None, region: str) -> Response:
@@ -244,7 +263,10 @@ async def _org_call(sandbox: Sandbox, request: Request, books: OrgBooks, route: 
     }
     if not admission.admitted:
         sandbox.stats.throttled(admission.refused_code or 0)
-        return _error(_throttle_error(admission.refused_code or 0), headers)
+        refusal = _throttle_error(admission.refused_code or 0)
+        if refusal.code == 1070:
+            refusal = ApiError(config.in_flight_status, refusal.code, refusal.message)
+        return _error(refusal, headers)
     try:
         sandbox.stats.call(org_id, route.template)
         fault = sandbox.faults.draw(config.faults)

@@ -52,12 +52,25 @@ class SandboxConfig:
     token_window_seconds: float = 600.0
     token_lifetime_seconds: float = 3600.0
     grant_code_lifetime_seconds: float = 120.0
+    # Zoho's "too many requests" token answer: recorded with HTTP 400 (the default here stays 200, the older
+    # reading), and localized in some accounts ("error": "拒绝访问").
+    token_limit_status: int = 200
+    token_limit_localized: bool = False
     # The sandbox's "today" (journals' current-month default); None means the real current date.
     today: date | None = None
     # Zoho quirks, on by default because the connector must survive them.
     duplicate_invoice_rows_across_pages: bool = True
     hide_transaction_id_per_mille: int = 10  # share of ledger rows served without transaction_id (1%)
     faults: FaultConfig = field(default_factory=FaultConfig)
+    # Modules the connection may not read, API path (prefix) → HTTP status of the refusal: every call under
+    # it answers ``{"code": 57, "message": "You are not authorized to perform this operation"}`` with that
+    # status (401 as recorded, 400 seen too): a refresh token without the module's scope, or a role without
+    # access. "settings/currencies" covers the currencies and their rates.
+    forbidden: dict[str, int] = field(default_factory=dict)
+    # Lists the organization's plan lacks: the list path answers 404 code 5, its records too.
+    unavailable: list[str] = field(default_factory=list)
+    # The HTTP status of code 1070 (too many calls in flight): 429 as documented; seen with others.
+    in_flight_status: int = 429
 
     def daily_limit_for(self, org_id: str, plan_limit: int) -> int:
         if org_id in self.daily_limits:
@@ -71,7 +84,11 @@ class SandboxConfig:
         object, ``daily_limits`` (or ``daily_limit`` given an object) merged per org, ``today`` as
         ``YYYY-MM-DD``. Validates everything before changing anything."""
         staged = dataclasses.replace(
-            self, faults=dataclasses.replace(self.faults), daily_limits=dict(self.daily_limits)
+            self,
+            faults=dataclasses.replace(self.faults),
+            daily_limits=dict(self.daily_limits),
+            forbidden=dict(self.forbidden),
+            unavailable=list(self.unavailable),
         )
         for key, value in partial.items():
             if key == "faults":
@@ -83,6 +100,17 @@ class SandboxConfig:
                 if not all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
                     raise ConfigError("daily_limits must map organization ids to integers")
                 staged.daily_limits.update({str(k): v for k, v in value.items()})
+            elif key == "forbidden":
+                # Replaced, not merged: {} lifts every refusal.
+                if not isinstance(value, dict) or not all(
+                    isinstance(v, int) and not isinstance(v, bool) and 400 <= v < 500 for v in value.values()
+                ):
+                    raise ConfigError("forbidden must map API paths to 4xx HTTP statuses")
+                staged.forbidden = {str(k).strip("/"): v for k, v in value.items()}
+            elif key == "unavailable":
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise ConfigError("unavailable must be a list of API paths")
+                staged.unavailable = [v.strip("/") for v in value]
             elif key == "today":
                 try:
                     staged.today = None if value is None else date.fromisoformat(str(value))
@@ -104,7 +132,7 @@ class SandboxConfig:
 def _set_checked(target: object, key: str, value: Any) -> None:
     """Set one scalar setting, accepting an int where a float is declared (JSON has one number type)."""
     names = {f.name: f for f in dataclasses.fields(target)}  # type: ignore[arg-type]
-    if key not in names or key in ("faults", "daily_limits", "today"):
+    if key not in names or key in ("faults", "daily_limits", "today", "forbidden", "unavailable"):
         raise ConfigError(f"unknown setting {key!r}")
     current = getattr(target, key)
     declared = str(names[key].type)

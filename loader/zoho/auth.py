@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Generator
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 
 TOKEN_PATH = "/oauth/v2/token"  # noqa: S105 - a URL path, not a password
 DEFAULT_REFRESH_MARGIN = 300.0  # seconds before expiry at which the token is renewed
+# After Zoho's "too many requests" on the token endpoint: wait this long (Zoho seconds) before each new try.
+# Zoho counts tokens over ten minutes; three waits that add up to seven give an older token time to age out.
+TOKEN_LIMIT_WAITS: tuple[float, ...] = (60.0, 120.0, 240.0)
+_OAUTH_ERROR_CODE = re.compile(r"[a-z_]+")
 
 # What Zoho's token endpoint says, in words a user can act on.
 _TOKEN_ERROR_ADVICE = {
@@ -77,6 +82,23 @@ class MemoryTokenCache:
         self._token = token
 
 
+def _is_token_limit(status: int, body: dict[str, object]) -> bool:
+    """Zoho's "too many requests" answer: HTTP 400 (seen with 200 too) ``{"error": "Access Denied",
+    "error_description": "You have made too many requests continuously...", "status": "failure"}``. The
+    ``error`` and description may be localized ("拒绝访问"), so the shape decides: OAuth's own errors are
+    snake_case codes (``invalid_code``), this one is words with ``"status": "failure"``."""
+    error = str(body.get("error") or "")
+    description = str(body.get("error_description") or "")
+    if error.lower() == "access denied" or "too many requests" in description.lower():
+        return True
+    return (
+        status in (200, 400)
+        and body.get("status") == "failure"
+        and bool(error)
+        and not _OAUTH_ERROR_CODE.fullmatch(error)
+    )
+
+
 def parse_token_response(response: httpx.Response) -> TokenGrant:
     """Turn the token endpoint's answer into a grant, or a ``ZohoAuthError`` saying what to do.
 
@@ -93,8 +115,7 @@ def parse_token_response(response: httpx.Response) -> TokenGrant:
         raise ZohoAuthError("Zoho's token endpoint answered with an unexpected body")
     error = body.get("error")
     if error:
-        description = str(body.get("error_description") or "")
-        if str(error).lower() == "access denied" or "too many requests" in description.lower():
+        if _is_token_limit(response.status_code, body):
             raise ZohoTokenLimitError(
                 "Zoho refused a new access token: too many were requested in the last ten minutes. "
                 "Wait ten minutes and retry; if it recurs, another process is refreshing the same token."
@@ -166,15 +187,23 @@ class ZohoOAuth(httpx.Auth):
         cache: TokenCache | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+        limit_waits: tuple[float, ...] = TOKEN_LIMIT_WAITS,
     ) -> None:
         self._token_url = token_url(accounts_url)
         self._credentials = credentials
         self._cache = cache or MemoryTokenCache()
         self._clock = clock
         self._margin = refresh_margin
+        self._sleep = sleep
+        self._limit_waits = limit_waits
         self._lock = threading.RLock()
         self._token: AccessToken | None = self._cache.load()
+        # A token minted on a 401 whose retry got a 401 too: the refusals are about modules (code 57, a
+        # scope or a role), not the token, so further 401s with it do not mint more (Zoho allows ~10 per
+        # 10 minutes, and one unreadable module per entity would spend them).
+        self._refused_after_renewal: AccessToken | None = None
         self.tokens_minted = 0
 
     def __repr__(self) -> str:
@@ -196,6 +225,17 @@ class ZohoOAuth(httpx.Auth):
             "refresh_token": creds.refresh_token.reveal(),
         }
         return httpx.Request("POST", self._token_url, data=form)
+
+    def _minted(self, send: Callable[[httpx.Request], httpx.Response]) -> AccessToken:
+        """A new token, each request of ``_mint_in_flow`` sent with ``send``."""
+        flow = self._mint_in_flow()
+        request = next(flow)
+        while True:
+            try:
+                request = flow.send(send(request))
+            except StopIteration as done:
+                token: AccessToken = done.value
+                return token
 
     def accept_token_response(self, response: httpx.Response) -> AccessToken:
         # A response yielded back into an auth flow arrives unread (httpx streams it); reading here is a
@@ -220,12 +260,33 @@ class ZohoOAuth(httpx.Auth):
             if self._is_fresh(self._token):
                 assert self._token is not None
                 return self._token
-            return self.accept_token_response(http.send(self.token_request(), auth=None))
+            return self._minted(lambda request: http.send(request, auth=None))
+
+    def _mint_in_flow(self) -> Generator[httpx.Request, httpx.Response, AccessToken]:
+        """A new token: yields the token request (httpx sends it, or ``_minted`` does) and, while Zoho says
+        too many were requested, waits and asks again a bounded number of times."""
+        for wait in (*self._limit_waits, None):
+            try:
+                return self.accept_token_response((yield self.token_request()))
+            except ZohoTokenLimitError:
+                if wait is None:
+                    raise ZohoTokenLimitError(
+                        "Zoho refused a new access token: too many were requested in the last ten minutes "
+                        f"(tried {len(self._limit_waits) + 1} times over {sum(self._limit_waits):.0f} s). "
+                        "Wait ten minutes and retry; if it recurs, another process is refreshing the same "
+                        "token."
+                    ) from None
+                log.warning(
+                    "zoho token endpoint: too many tokens requested, waiting %.1f s before trying again",
+                    wait,
+                )
+                self._sleep(wait)
+        raise AssertionError("unreachable")
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         with self._lock:
             if not self._is_fresh(self._token):
-                self.accept_token_response((yield self.token_request()))
+                yield from self._mint_in_flow()
             used = self._token
         assert used is not None
         request.headers["Authorization"] = f"Zoho-oauthtoken {used.value.reveal()}"
@@ -236,12 +297,17 @@ class ZohoOAuth(httpx.Auth):
         # unless another thread already did, and retry once. A second 401 is the caller's to report.
         with self._lock:
             if self._token is used:
+                if used is self._refused_after_renewal:
+                    return  # a module this token may not read: the caller reports it
                 log.info("zoho answered 401: renewing the access token once")
-                self.accept_token_response((yield self.token_request()))
+                yield from self._mint_in_flow()
             current = self._token
         assert current is not None
         request.headers["Authorization"] = f"Zoho-oauthtoken {current.value.reveal()}"
-        yield request
+        retried = yield request
+        if retried.status_code == 401 and current is not used:
+            with self._lock:
+                self._refused_after_renewal = current
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         raise RuntimeError("ZohoOAuth is for the synchronous httpx.Client")

@@ -19,19 +19,22 @@ from typing import Any, Protocol
 
 import httpx
 
-from loader.zoho.auth import TokenCache, ZohoCredentials, ZohoOAuth
+from loader.zoho.auth import TOKEN_LIMIT_WAITS, TokenCache, ZohoCredentials, ZohoOAuth
 from loader.zoho.errors import (
     ZohoApiError,
     ZohoAuthError,
     ZohoDailyLimitError,
+    ZohoForbiddenError,
     ZohoMalformedResponseError,
     ZohoNotFoundError,
     ZohoOrganizationError,
     ZohoRateLimitError,
     ZohoTransientError,
+    ZohoUnavailableError,
 )
-from loader.zoho.ratelimit import DEFAULT_LIMITERS, LimiterRegistry, RateLimits
+from loader.zoho.ratelimit import DEFAULT_LIMITERS, LimiterRegistry, RateLimits, zoho_time_scale
 from loader.zoho.regions import accounts_url_for, api_base_url_for
+from loader.zoho.scopes import read_scope
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,8 @@ CODE_RATE_LIMIT = 44
 CODE_DAILY_LIMIT = 45
 CODE_CONCURRENCY = 1070
 CODE_NOT_FOUND = 1002
+CODE_NOT_AUTHORIZED = 57
+CODE_INVALID_URL = 5
 CODE_INVALID_VALUE = 2
 CODE_NOT_IN_ORGANIZATION = 6041
 _USAGE_FLUSH_EVERY = 25
@@ -93,6 +98,18 @@ class RetryPolicy:
         # "Full jitter": spreads the retries of parallel callers instead of stampeding in step.
         return rng.uniform(base / 2, min(self.max_delay, base * 2 ** (attempt - 1)))
 
+    def on_zoho_clock(self, scale: float) -> RetryPolicy:
+        """The same policy for a Zoho whose clock runs ``scale`` times faster (the demo's sandbox)."""
+        if scale == 1.0:
+            return self
+        return RetryPolicy(
+            self.max_attempts,
+            self.base_delay / scale,
+            self.throttle_delay / scale,
+            self.concurrency_delay / scale,
+            self.max_delay / scale,
+        )
+
 
 @dataclass(frozen=True)
 class Page:
@@ -128,16 +145,29 @@ class ZohoBooksClient:
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
         seed: int | None = None,
+        token_limit_waits: tuple[float, ...] | None = None,
     ) -> None:
         self.connection = connection
         self.organization_id = connection.organization_id
         self._stored_api_domain = api_domain
-        self.auth = ZohoOAuth(accounts_url_for(connection), credentials, token_cache, clock=clock)
+        # Zoho's minute and back-offs, on the clock of the Zoho this process talks to (1x, except the demo's
+        # time-scaled sandbox: see ratelimit.zoho_time_scale).
+        scale = zoho_time_scale()
+        self.auth = ZohoOAuth(
+            accounts_url_for(connection),
+            credentials,
+            token_cache,
+            clock=clock,
+            sleep=sleep,
+            limit_waits=token_limit_waits
+            if token_limit_waits is not None
+            else tuple(w / scale for w in TOKEN_LIMIT_WAITS),
+        )
         self.limiter = limiters.for_organization(
             connection.organization_id,
-            limits or RateLimits(connection.requests_per_minute, 60.0, connection.max_in_flight),
+            limits or RateLimits(connection.requests_per_minute, 60.0 / scale, connection.max_in_flight),
         )
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or RetryPolicy().on_zoho_clock(scale)
         self._usage = usage
         self._sleep = sleep
         self._rng = random.Random(seed)
@@ -263,8 +293,11 @@ class ZohoBooksClient:
         return self._check_envelope(path, response)
 
     def _send(self, path: str, url: str, query: dict[str, Any]) -> httpx.Response:
+        """One GET with bounded retries. Zoho's body code decides, not the HTTP status alone: codes 44 and
+        1070 have been seen with other statuses than 429, and 45 is a stop whatever the status."""
         policy = self.retry
         last_problem = "no attempt made"
+        throttled = False
         for attempt in range(1, policy.max_attempts + 1):
             if self.daily_remaining == 0 and (self._resets_in() or 0) > 0:
                 # Zoho said the quota is spent; another call would only collect a 45.
@@ -274,33 +307,43 @@ class ZohoBooksClient:
                 try:
                     response = self._http.get(url, params=query)
                 except (httpx.TimeoutException, httpx.TransportError) as exc:
-                    last_problem = f"{type(exc).__name__} talking to Zoho"
+                    last_problem = f"{type(exc).__name__} (no answer)"
                     delay_base = policy.base_delay
                     response = None
             if response is not None:
-                if response.status_code == 429:
-                    code = self._error_code(response)
-                    if code == CODE_DAILY_LIMIT:
-                        self.daily_remaining = 0
-                        raise self._daily_limit_error(path, 429)
-                    if code == CODE_CONCURRENCY:
-                        last_problem = "429 code 1070 (too many concurrent calls)"
-                        delay_base = policy.concurrency_delay
-                    else:
-                        last_problem = f"429 code {code} (rate limit)"
-                        delay_base = policy.throttle_delay
-                        # Zoho counted more than the limiter did: hold every thread of this org.
-                        self.limiter.pause(policy.delay(delay_base, attempt, self._rng))
-                elif response.status_code >= 500:
-                    last_problem = f"HTTP {response.status_code} from Zoho"
+                status = response.status_code
+                code = self._error_code(response) if status >= 400 else None
+                if code == CODE_DAILY_LIMIT:
+                    self.daily_remaining = 0
+                    raise self._daily_limit_error(path, status)
+                if code == CODE_CONCURRENCY:
+                    last_problem = f"HTTP {status} code {code} (too many calls in flight)"
+                    delay_base = policy.concurrency_delay
+                    throttled = True
+                elif status == 429 or code == CODE_RATE_LIMIT:
+                    last_problem = f"HTTP {status} code {code} (over the per-minute limit)"
+                    delay_base = policy.throttle_delay
+                    throttled = True
+                    # Zoho counted more than the limiter did: hold every thread of this org.
+                    self.limiter.pause(policy.delay(delay_base, attempt, self._rng))
+                elif status >= 500:
+                    shown = f"code {code}" if code is not None else "no Zoho code"
+                    last_problem = f"HTTP {status} {shown} (Zoho or its gateway failed)"
                     delay_base = policy.base_delay
                 else:
                     return response
             if attempt < policy.max_attempts:
                 assert delay_base is not None
                 wait = policy.delay(delay_base, attempt, self._rng)
+                # The cause in the message itself: log handlers that drop ``extra`` (the CLI's) still show it.
+                # The path is relative and carries no query, so no token or id of the login reaches the log.
                 log.warning(
-                    "zoho call failed, retrying",
+                    "zoho call failed, retrying: %s on %s (attempt %d of %d, next in %.2f s)",
+                    last_problem,
+                    path,
+                    attempt,
+                    policy.max_attempts,
+                    wait,
                     extra={
                         "path": path,
                         "problem": last_problem,
@@ -309,7 +352,7 @@ class ZohoBooksClient:
                     },
                 )
                 self._sleep(wait)
-        error_type = ZohoRateLimitError if last_problem.startswith("429") else ZohoTransientError
+        error_type = ZohoRateLimitError if throttled else ZohoTransientError
         raise error_type(
             f"Zoho kept failing on {path} for organization {self.organization_id} after "
             f"{policy.max_attempts} attempts ({last_problem}); nothing partial was kept, run the sync again "
@@ -344,6 +387,21 @@ class ZohoBooksClient:
             )
         code = body.get("code")
         message = str(body.get("message", ""))
+        if code == CODE_NOT_AUTHORIZED:
+            # With a token that was just renewed (ZohoOAuth renews on a 401), 57 is about this module:
+            # the token's scopes or the user's role. Zoho sends it with 401 and sometimes with 400.
+            scope = read_scope(path)
+            grant = f"the scope {scope}" if scope else "the module's READ scope"
+            raise ZohoForbiddenError(
+                f"Zoho does not let connection {self.connection.name!r} read {path.split('/')[0]} "
+                f"(HTTP {status}, code {code}: {message}). Grant {grant} to the connection's refresh token "
+                "(then `ml-connector auth zoho` with the new token), or give the Zoho user's role "
+                "access to this module.",
+                status=status,
+                code=code,
+                path=path,
+                scope=scope,
+            )
         if status == 401:
             raise ZohoAuthError(
                 f"Zoho refused the access token for organization {self.organization_id} even after renewing "
@@ -352,11 +410,21 @@ class ZohoBooksClient:
             )
         if code == 0 and status < 400:
             return body
-        if code == CODE_NOT_FOUND or status == 404:
+        if code == CODE_NOT_FOUND:
             raise ZohoNotFoundError(
                 f"Zoho has no such record at {path} (code {code}: {message})",
                 status=status,
                 code=code,
+                path=path,
+            )
+        if status == 404:
+            # Not a missing record (that is code 1002): Zoho does not serve this path to the organization.
+            raise ZohoUnavailableError(
+                f"Zoho does not serve {path} to organization {self.organization_id} (HTTP 404, code {code}: "
+                f"{message}): the organization's plan or edition may lack the module. Upgrade the plan, or "
+                "leave the entity out of the sync (`--entities`).",
+                status=status,
+                code=code if isinstance(code, int) else None,
                 path=path,
             )
         if code == CODE_NOT_IN_ORGANIZATION or (

@@ -33,6 +33,20 @@ class ZohoNotFoundError(ZohoApiError):
     """Code 1002: the record does not exist (deleted, or a wrong id)."""
 
 
+class ZohoUnavailableError(ZohoApiError):
+    """A list Zoho does not serve to this organization (HTTP 404 on the list itself): the plan or the
+    edition lacks the module, or the path is wrong."""
+
+
+class ZohoForbiddenError(ZohoApiError):
+    """Code 57 with a token that works: the refresh token lacks the module's scope, or the user's role
+    has no access to the module. Zoho sends it with HTTP 401, sometimes 400."""
+
+    def __init__(self, message: str, *, status: int, code: int | None, path: str, scope: str | None) -> None:
+        super().__init__(message, status=status, code=code, path=path)
+        self.scope = scope
+
+
 class ZohoOrganizationError(ZohoApiError):
     """Code 2 on organization_id or 6041: the organization id is wrong or not visible to this login."""
 

@@ -115,6 +115,34 @@ class OrgRateLimiter:
             self._cond.notify_all()
 
 
+_time_scale_lock = threading.Lock()
+_time_scale = 1.0
+
+
+def zoho_time_scale() -> float:
+    """How many Zoho seconds pass per real second for the Zoho this process talks to: 1, except inside
+    ``on_zoho_clock`` (the demo and tests run the bundled sandbox's limits on a faster clock)."""
+    with _time_scale_lock:
+        return _time_scale
+
+
+@contextmanager
+def on_zoho_clock(scale: float) -> Iterator[None]:
+    """Clients made inside pace and back off on a Zoho clock ``scale`` times faster than real time: Zoho's
+    minute window lasts ``60 / scale`` real seconds. Raising ``requests_per_minute`` instead would keep a
+    60-second window that admits a whole scaled minute's calls in one burst, which the sandbox refuses."""
+    global _time_scale
+    if scale <= 0:
+        raise ValueError("a Zoho time scale must be positive")
+    with _time_scale_lock:
+        before, _time_scale = _time_scale, scale
+    try:
+        yield
+    finally:
+        with _time_scale_lock:
+            _time_scale = before
+
+
 class LimiterRegistry:
     """One limiter per organization, shared by every client of the process: two connections to the
     same organization share Zoho's budget, so they must share the pacing."""

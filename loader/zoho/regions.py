@@ -29,6 +29,8 @@ REGIONS: dict[str, Region] = {
         Region("ca", "https://accounts.zohocloud.ca", "https://www.zohoapis.ca/books/v3"),
         Region("cn", "https://accounts.zoho.com.cn", "https://www.zohoapis.com.cn/books/v3"),
         Region("sa", "https://accounts.zoho.sa", "https://www.zohoapis.sa/books/v3"),
+        Region("uk", "https://accounts.zoho.uk", "https://www.zohoapis.uk/books/v3"),
+        Region("ae", "https://accounts.zoho.ae", "https://www.zohoapis.ae/books/v3"),
     )
 }
 

@@ -183,10 +183,16 @@ def test_invalid_toml_names_the_file_and_line(tmp_path: Path) -> None:
 
 
 def test_unknown_region_lists_the_regions(tmp_path: Path) -> None:
-    message = config_error(tmp_path, ONE_CONNECTION.replace('region = "us"', 'region = "uk"'))
+    message = config_error(tmp_path, ONE_CONNECTION.replace('region = "us"', 'region = "gb"'))
     assert "zoho.connections[0].region" in message
-    assert "'uk'" in message
-    assert "us, eu, in, au, jp, ca, cn, sa" in message
+    assert "'gb'" in message
+    assert "us, eu, in, au, jp, ca, cn, sa, uk, ae" in message
+
+
+@pytest.mark.parametrize("region", ["uk", "ae"])
+def test_the_uk_and_uae_data_centers_are_accepted(tmp_path: Path, region: str) -> None:
+    path = write(tmp_path, ONE_CONNECTION.replace('region = "us"', f'region = "{region}"'))
+    assert load_config(path, env={}).zoho_connections[0].region == region
 
 
 def test_duplicate_connection_names(tmp_path: Path) -> None:

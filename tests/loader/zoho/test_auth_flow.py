@@ -107,6 +107,23 @@ def test_cached_token_survives_a_new_auth_object() -> None:
             ZohoTokenLimitError,
             "ten minutes",
         ),
+        (
+            400,
+            {
+                "error": "Access Denied",
+                "error_description": "You have made too many requests continuously...",
+                "status": "failure",
+            },
+            ZohoTokenLimitError,
+            "ten minutes",
+        ),
+        # Localized: neither the error nor the description is English; the shape says what it is.
+        (
+            400,
+            {"error": "拒绝访问", "error_description": "您连续发出了太多请求。", "status": "failure"},
+            ZohoTokenLimitError,
+            "ten minutes",
+        ),
         (502, None, ZohoAuthError, "not JSON"),
         (400, {"status": "failure"}, ZohoAuthError, "without an access token"),
     ],
@@ -131,3 +148,52 @@ def test_repr_shows_no_secret() -> None:
     assert "client-secret-value" not in text
     assert "refresh-token-value" not in text
     assert "1000.CLIENT" in text
+
+
+LIMITED = {"error": "拒绝访问", "error_description": "您连续发出了太多请求。", "status": "failure"}
+
+
+def test_too_many_tokens_waits_and_asks_again_then_proceeds() -> None:
+    slept: list[float] = []
+    auth = ZohoOAuth(ACCOUNTS, CREDS, clock=Clock(), sleep=slept.append, limit_waits=(5.0, 10.0))
+    flow = auth.sync_auth_flow(api_request())
+    first = next(flow)
+    second = flow.send(httpx.Response(400, json=LIMITED, request=first))
+    assert second.url.path == "/oauth/v2/token"
+    third = flow.send(httpx.Response(400, json=LIMITED, request=second))
+    assert third.url.path == "/oauth/v2/token"
+    sent = flow.send(token_response(third, "tok-1"))
+    assert sent.headers["Authorization"] == "Zoho-oauthtoken tok-1"
+    assert slept == [5.0, 10.0]
+    assert auth.tokens_minted == 1
+
+
+def test_too_many_tokens_past_the_waits_is_a_clear_error() -> None:
+    slept: list[float] = []
+    auth = ZohoOAuth(ACCOUNTS, CREDS, clock=Clock(), sleep=slept.append, limit_waits=(5.0,))
+    flow = auth.sync_auth_flow(api_request())
+    first = next(flow)
+    second = flow.send(httpx.Response(400, json=LIMITED, request=first))
+    with pytest.raises(ZohoTokenLimitError, match=r"tried 2 times over 5 s\)\. Wait ten minutes") as caught:
+        flow.send(httpx.Response(400, json=LIMITED, request=second))
+    assert slept == [5.0]
+    assert "refresh-token-value" not in str(caught.value)
+
+
+def test_a_token_refused_right_after_a_401_renewal_is_not_renewed_again() -> None:
+    # Code 57 from a module the token's scopes or the user's role do not cover: a fresh token gets it
+    # too, so one renewal settles it and later refusals mint nothing (Zoho allows ~10 per 10 minutes).
+    auth = ZohoOAuth(ACCOUNTS, CREDS, clock=Clock())
+    flow = auth.sync_auth_flow(api_request())
+    first = flow.send(token_response(next(flow), "tok-1"))
+    renewal = flow.send(httpx.Response(401, json={"code": 57}, request=first))
+    retried = flow.send(token_response(renewal, "tok-2"))
+    with pytest.raises(StopIteration):
+        flow.send(httpx.Response(401, json={"code": 57}, request=retried))
+
+    other = auth.sync_auth_flow(api_request())
+    sent = next(other)
+    assert sent.headers["Authorization"] == "Zoho-oauthtoken tok-2"
+    with pytest.raises(StopIteration):  # no renewal: the 401 goes to the caller as it is
+        other.send(httpx.Response(401, json={"code": 57}, request=sent))
+    assert auth.tokens_minted == 2

@@ -25,6 +25,8 @@ class Conn:
         ("ca", "https://accounts.zohocloud.ca", "https://www.zohoapis.ca/books/v3"),
         ("cn", "https://accounts.zoho.com.cn", "https://www.zohoapis.com.cn/books/v3"),
         ("sa", "https://accounts.zoho.sa", "https://www.zohoapis.sa/books/v3"),
+        ("uk", "https://accounts.zoho.uk", "https://www.zohoapis.uk/books/v3"),
+        ("ae", "https://accounts.zoho.ae", "https://www.zohoapis.ae/books/v3"),
     ],
 )
 def test_every_region_routes_to_its_data_center(code: str, accounts: str, api: str) -> None:
@@ -32,8 +34,14 @@ def test_every_region_routes_to_its_data_center(code: str, accounts: str, api: s
     assert api_base_url_for(Conn(code)) == api
 
 
-def test_all_eight_regions_are_known() -> None:
-    assert sorted(REGIONS) == ["au", "ca", "cn", "eu", "in", "jp", "sa", "us"]
+def test_all_ten_regions_are_known() -> None:
+    assert sorted(REGIONS) == ["ae", "au", "ca", "cn", "eu", "in", "jp", "sa", "uk", "us"]
+
+
+def test_the_config_accepts_exactly_the_client_regions() -> None:
+    from loader.config import REGIONS as CONFIG_REGIONS
+
+    assert sorted(CONFIG_REGIONS) == sorted(REGIONS)
 
 
 def test_canada_is_not_accounts_zoho_ca() -> None:
@@ -53,5 +61,5 @@ def test_overrides_beat_everything() -> None:
 
 
 def test_unknown_region_names_the_valid_ones() -> None:
-    with pytest.raises(UnknownRegionError, match="us, eu, in, au, jp, ca, cn, sa"):
-        accounts_url_for(Conn("uk"))
+    with pytest.raises(UnknownRegionError, match="us, eu, in, au, jp, ca, cn, sa, uk, ae"):
+        accounts_url_for(Conn("gb"))

@@ -102,6 +102,9 @@ def _fresh_sandbox_limits(sandbox: SandboxServer) -> Iterator[None]:
         per_minute_limit=100,
         in_flight_limit=10,
         tokens_per_window=10,
+        token_window_seconds=600.0,
+        token_limit_status=200,
+        token_limit_localized=False,
         faults={
             "error_rate": 0.0,
             "slow_rate": 0.0,

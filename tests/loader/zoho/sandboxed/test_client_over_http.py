@@ -127,9 +127,26 @@ def test_token_limit_answered_with_http_200_is_a_clear_error(
     make_client: ClientFactory, sandbox: SandboxServer
 ) -> None:
     sandbox.configure(tokens_per_window=0)
-    client = make_client("us", US_ORG, token_cache=MemoryTokenCache())
-    with pytest.raises(ZohoTokenLimitError, match="too many were requested"):
+    client = make_client("us", US_ORG, token_cache=MemoryTokenCache(), token_limit_waits=(0.01, 0.01))
+    with pytest.raises(ZohoTokenLimitError, match=r"too many were requested .*tried 3 times"):
         client.get("invoices")
+    assert sandbox.stats()["calls_total"] == 0
+
+
+def test_a_localized_http_400_token_limit_is_waited_out(
+    make_client: ClientFactory, sandbox: SandboxServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Recorded: HTTP 400 {"error": "拒绝访问", ..., "status": "failure"}. One token per Zoho-minute (one real
+    # second at 60x): the second client's token request is refused, waits, and gets one.
+    sandbox.configure(
+        tokens_per_window=1, token_window_seconds=60.0, token_limit_status=400, token_limit_localized=True
+    )
+    first = make_client("us", US_ORG, token_cache=MemoryTokenCache())
+    assert first.get("settings/taxes")["code"] == 0
+    second = make_client("us", US_ORG, token_cache=MemoryTokenCache(), token_limit_waits=(1.2, 1.2))
+    assert second.get("settings/taxes")["code"] == 0
+    assert second.auth.tokens_minted == 1
+    assert "too many tokens requested, waiting 1.2 s" in caplog.text
 
 
 # --- paging --------------------------------------------------------------------------------
