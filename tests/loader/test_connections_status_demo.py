@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from rich.console import Console
 from loader.cli import main
 from loader.config import load_config
 from loader.connections import open_state, open_zoho_client
-from loader.demo import DEMO_SEED, run_demo
+from loader.demo import DEMO_SEED, DEMO_TIME_SCALE, demo_world, run_demo
+from loader.pipeline.run import run_sync
 from loader.vault import Vault, VaultError
 from zoho_sandbox.dataset import Dataset
 from zoho_sandbox.generator import generate_dataset
@@ -164,3 +166,22 @@ def test_demo_command_rejects_a_file_as_its_directory(
     target.write_text("not a directory", encoding="utf-8")
     assert main(["demo", "--dir", str(target)]) == 2
     assert "is not a directory" in capsys.readouterr().err
+
+
+def test_a_healthy_time_scaled_sync_retries_nothing(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # The demo's world: Zoho's limits on a 60x clock. The clients pace on the same clock (a Zoho-minute is
+    # one real second), so nothing is throttled and nothing is retried: every call answered is one used.
+    caplog.set_level(logging.WARNING)
+    with demo_world(tmp_path / "demo", invoices_per_org=60) as world:
+        client = open_zoho_client(world.config, world.vault, world.config.zoho_connections[0].name)
+        assert client.limiter.limits.window_seconds == pytest.approx(60.0 / DEMO_TIME_SCALE)
+        assert client.limiter.limits.requests_per_window == 100
+        client.close()
+        world.sandbox.reset_stats()
+        result = run_sync(world.config, world.vault)
+        stats = world.sandbox.stats()
+    assert result.complete
+    assert result.rows > 1000
+    assert [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()] == []
+    assert not any(stats["throttled"].values())
+    assert stats["calls_total"] > 700
