@@ -3,8 +3,9 @@
 ``generate_dataset(seed, ...)`` always returns byte-identical records for the same arguments: every random
 choice comes from ``random.Random`` seeded per organization, and no value depends on the wall clock.
 Records are the sandbox's internal records, richer than Zoho's answers (base-currency twins, applications
-in one shape) because its ledger needs them; ``wire.py`` turns them into Zoho's list rows and details. Money is ``Decimal``; document arithmetic and postings live in
-``ledger.py``, and the document builders here are reused by ``mutations.py`` to create new documents.
+in one shape) because its ledger needs them; ``wire.py`` turns them into Zoho's list rows and details.
+Money is ``Decimal``; document arithmetic and postings live in ``ledger.py``, and the document builders
+here are reused by ``mutations.py`` to create new documents.
 """
 
 from __future__ import annotations
@@ -95,7 +96,18 @@ ORG_PROFILES = (
     ),
 )  # fmt: skip
 
-# name, code, type, parent name
+# Accounts the recurring journals post to (depreciation, payroll, loan interest, tax, revaluation).
+ACCUMULATED_DEPRECIATION = "Accumulated Depreciation"
+INVESTMENTS = "Investments in Securities"
+BANK_LOAN = "Bank Loan"
+FAIR_VALUE_RESERVE = "Fair Value Reserve"
+SALARIES = "Salaries and Employee Wages"
+DEPRECIATION = "Depreciation Expense"
+INTEREST_EXPENSE = "Interest Expense"
+INCOME_TAX = "Income Tax Expense"
+
+# name, code, type, parent name. Types are Zoho's documented account_type values (chart-of-accounts.yml),
+# each used where a real chart would use it: a model must place every one of them in its reports.
 CHART: tuple[tuple[str, str, str, str], ...] = (
     ("Business Checking", "1000", "bank", ""),
     ("Savings Account", "1010", "bank", ""),
@@ -105,31 +117,45 @@ CHART: tuple[tuple[str, str, str, str], ...] = (
     ("Prepaid Expenses", "1350", "other_current_asset", ""),
     ("Inventory Asset", "1400", "stock", ""),
     ("Furniture and Equipment", "1500", "fixed_asset", ""),
+    (ACCUMULATED_DEPRECIATION, "1510", "fixed_asset", ""),
+    ("Software Licences", "1600", "intangible_asset", ""),
+    ("Office Right-of-Use Asset", "1650", "right_to_use_asset", ""),
+    (INVESTMENTS, "1700", "financial_asset", ""),
+    ("Security Deposits", "1800", "other_asset", ""),
     ("Accounts Payable", "2000", "accounts_payable", ""),
     ("Tax Payable", "2100", "other_current_liability", ""),
     ("Employee Reimbursements", "2200", "other_current_liability", ""),
     ("Corporate Credit Card", "2300", "credit_card", ""),
+    ("Customer Advances", "2400", "contract_liability", ""),
+    ("Payroll Liabilities", "2500", "employee_benefit_liability", ""),
+    ("Office Lease Liability", "2600", "lease_liability", ""),
+    (BANK_LOAN, "2700", "loans_and_borrowing", ""),
     ("Owner's Equity", "3000", "equity", ""),
     ("Opening Balance Offset", "3100", "equity", ""),
     ("Retained Earnings", "3200", "equity", ""),
+    (FAIR_VALUE_RESERVE, "3300", "other_comprehensive_income", ""),
     ("Sales", "4000", "income", ""),
     ("Consulting Income", "4010", "income", "Sales"),
     ("Subscription Revenue", "4020", "income", "Sales"),
     (SHIPPING_INCOME, "4800", "income", ""),
     (SALES_ADJUSTMENT, "4810", "other_income", ""),
     (SALES_DISCOUNT, "4900", "income", ""),
-    ("Interest Income", "4500", "other_income", ""),
+    ("Interest Income", "4500", "finance_income", ""),
     ("Cost of Goods Sold", "5000", "cost_of_goods_sold", ""),
     (PURCHASE_SHIPPING, "5010", "cost_of_goods_sold", ""),
     (PURCHASE_DISCOUNT, "5020", "cost_of_goods_sold", ""),
     ("Advertising and Marketing", "6000", "expense", ""),
     ("Office Supplies", "6010", "expense", ""),
-    ("Rent Expense", "6020", "expense", ""),
+    ("Rent Expense", "6020", "lease_expense", ""),
     ("Travel Expense", "6030", "expense", ""),
     ("Meals and Entertainment", "6031", "expense", "Travel Expense"),
     ("IT and Internet Expenses", "6040", "expense", ""),
     ("Contract Labor", "6050", "expense", ""),
     (BANK_CHARGES, "6100", "expense", ""),
+    (SALARIES, "6200", "employee_benefit_expense", ""),
+    (DEPRECIATION, "6300", "depreciation_expense", ""),
+    (INTEREST_EXPENSE, "6400", "finance_expense", ""),
+    (INCOME_TAX, "6500", "tax_expense", ""),
     ("Uncategorized", "6999", "expense", ""),
     (PURCHASE_ADJUSTMENT, "6900", "other_expense", ""),
     (EXCHANGE_GAIN_OR_LOSS, "7000", "other_expense", ""),
@@ -1403,26 +1429,121 @@ def _expenses_and_journals(ctx: Context, plan: _Plan) -> None:
     for day in plan.sorted_days(rng, plan.scaled(0.3)):
         expense = build_expense(ctx, day)
         expenses[expense["expense_id"]] = expense
-    # The opening balances, booked as a journal on the first day of the period.
-    opening_cash = cents(Decimal(250_000) / USD_VALUE[ctx.base_currency])
-    equipment = cents(Decimal(60_000) / USD_VALUE[ctx.base_currency])
-    opening = build_journal(
-        ctx,
-        plan.period_start,
-        "JV-00001",
-        lines=[
-            ("Business Checking", "debit", opening_cash),
-            ("Furniture and Equipment", "debit", equipment),
-            ("Opening Balance Offset", "credit", opening_cash + equipment),
-        ],
-    )
-    opening.update(notes="Opening balances", reference_number="OPENING")
+    opening = _opening_journal(ctx, plan)
     journals[opening["journal_id"]] = opening
+    seq = 1
     for seq, day in enumerate(plan.sorted_days(rng, plan.scaled(0.1)), 2):
         journal = build_journal(ctx, day, f"JV-{seq:05d}")
         if rng.random() < 0.15 or seq == 3:  # at least one draft, whatever the size
             journal["status"] = "draft"
         journals[journal["journal_id"]] = journal
+    for journal in _recurring_journals(ctx, plan, seq + 1):
+        journals[journal["journal_id"]] = journal
+
+
+def _in_base(ctx: Context, usd: int) -> Decimal:
+    return cents(Decimal(usd) / USD_VALUE[ctx.base_currency])
+
+
+def _opening_journal(ctx: Context, plan: _Plan) -> Record:
+    """The opening balances, booked as a journal on the first day of the period: assets, a bank loan, a
+    lease and customer advances against Opening Balance Offset."""
+    cash, loan, equipment = _in_base(ctx, 250_000), _in_base(ctx, 120_000), _in_base(ctx, 60_000)
+    investments, lease, software = _in_base(ctx, 40_000), _in_base(ctx, 36_000), _in_base(ctx, 15_000)
+    deposits, advances = _in_base(ctx, 6_000), _in_base(ctx, 9_000)
+    offset = cash + equipment + investments + software + deposits - advances
+    opening = build_journal(
+        ctx,
+        plan.period_start,
+        "JV-00001",
+        lines=[
+            ("Business Checking", "debit", cash + loan),
+            ("Furniture and Equipment", "debit", equipment),
+            (INVESTMENTS, "debit", investments),
+            ("Office Right-of-Use Asset", "debit", lease),
+            ("Software Licences", "debit", software),
+            ("Security Deposits", "debit", deposits),
+            ("Opening Balance Offset", "credit", offset),
+            (BANK_LOAN, "credit", loan),
+            ("Office Lease Liability", "credit", lease),
+            ("Customer Advances", "credit", advances),
+        ],
+    )
+    opening.update(notes="Opening balances", reference_number="OPENING")
+    return opening
+
+
+def _month_ends(plan: _Plan) -> list[date]:
+    ends = []
+    first = plan.period_start
+    while first <= plan.period_end:
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        ends.append(min(following - timedelta(days=1), plan.period_end))
+        first = following
+    return ends
+
+
+def _recurring_journals(ctx: Context, plan: _Plan, first_seq: int) -> list[Record]:
+    """What a real company books by journal every month or quarter: depreciation, payroll (net pay and
+    withholdings), loan interest, income tax, and a fair-value gain on its investments at the period's end.
+    They post to the accounts of the documented types no document names."""
+    equipment, salaries = _in_base(ctx, 60_000), _in_base(ctx, 38_000)
+    interest, income_tax = _in_base(ctx, 1_800), _in_base(ctx, 12_000)
+    plans: list[tuple[date, str, list[tuple[str, str, Decimal]]]] = []
+    month_ends = _month_ends(plan)
+    for end in month_ends:
+        monthly_pay = cents(salaries * (1 + Decimal(ctx.rng.randint(-30, 30)) / 1000))
+        withheld = cents(monthly_pay * Decimal("0.22"))
+        plans.append(
+            (
+                end,
+                "Depreciation",
+                [
+                    (DEPRECIATION, "debit", cents(equipment / 60)),
+                    (ACCUMULATED_DEPRECIATION, "credit", cents(equipment / 60)),
+                ],
+            )
+        )
+        plans.append(
+            (
+                end,
+                "Payroll",
+                [
+                    (SALARIES, "debit", monthly_pay),
+                    ("Business Checking", "credit", monthly_pay - withheld),
+                    ("Payroll Liabilities", "credit", withheld),
+                ],
+            )
+        )
+        if end.month % 3 == 0:
+            plans.append(
+                (
+                    end,
+                    "Loan interest",
+                    [(INTEREST_EXPENSE, "debit", interest), ("Business Checking", "credit", interest)],
+                )
+            )
+            plans.append(
+                (
+                    end,
+                    "Advance income tax",
+                    [(INCOME_TAX, "debit", income_tax), ("Business Checking", "credit", income_tax)],
+                )
+            )
+    gain = cents(_in_base(ctx, 40_000) * Decimal("0.04"))
+    plans.append(
+        (
+            month_ends[-1],
+            "Fair value of investments",
+            [(INVESTMENTS, "debit", gain), (FAIR_VALUE_RESERVE, "credit", gain)],
+        )
+    )
+    journals = []
+    for seq, (day, notes, lines) in enumerate(plans, first_seq):
+        journal = build_journal(ctx, day, f"JV-{seq:05d}", lines=lines)
+        journal["notes"] = notes
+        journals.append(journal)
+    return journals
 
 
 def refresh_contact_balances(books: OrgBooks, contact_ids: set[str] | None = None) -> None:

@@ -78,10 +78,22 @@ DEBIT_NORMAL_TYPES = frozenset(
         "fixed_asset",
         "stock",
         "other_asset",
+        "intangible_asset",
+        "right_to_use_asset",
+        "financial_asset",
+        "contingent_asset",
+        "contract_asset",
         "payment_clearing",
         "expense",
         "cost_of_goods_sold",
         "other_expense",
+        "manufacturing_expense",
+        "impairment_expense",
+        "depreciation_expense",
+        "employee_benefit_expense",
+        "lease_expense",
+        "finance_expense",
+        "tax_expense",
     }
 )
 
