@@ -50,8 +50,8 @@
     Piece order: lines, taxes[], shipping, adjustment, −discount; then the receivable (payable) at bcy_total. -#}
 {% macro gl_line_document(documents, lines, taxes, id_column, number_column, contact_column, source_type, sales, negate) -%}
 {%- set sign = (-1 if sales else 1) * (-1 if negate else 1) -%}
-{%- set names = ['Shipping Charge', 'Other Charges', 'Discount'] if sales
-    else ['Freight Inward', 'Other Expenses', 'Purchase Discounts'] -%}
+{%- set names = ['shipping_charge', 'sales_adjustment', 'sales_discount'] if sales
+    else ['purchase_shipping', 'purchase_adjustment', 'purchase_discount'] -%}
 with documents as (
     select * from {{ ref(documents) }}
     where is_posting and not is_deleted
@@ -67,7 +67,7 @@ taxes as (
 
 tax_settings as (
     select organization_id, tax_id, {{ 'tax_account_id' if sales else 'purchase_tax_account_id' }} as account_id
-    from {{ ref('stg_zoho_books__taxes') }}
+    from {{ ref('int_tax_accounts') }}
 ),
 
 system_accounts as (
@@ -109,7 +109,8 @@ document_pieces as (
     left join system_accounts
         on documents.organization_id = system_accounts.organization_id and system_accounts.role = '{{ names[1] }}'
     union all
-    select documents.organization_id, documents.{{ id_column }}, 5, 0, system_accounts.account_id,
+    select documents.organization_id, documents.{{ id_column }}, 5, 0,
+        coalesce(documents.discount_account_id, system_accounts.account_id),
         -documents.discount_total, cast(null as varchar)
     from documents
     left join system_accounts
@@ -244,7 +245,7 @@ bank_pieces as (
     from payments
     left join system_accounts
         on payments.organization_id = system_accounts.organization_id
-        and system_accounts.role = 'Bank Fees and Charges'
+        and system_accounts.role = 'bank_charges'
     where payments.bank_charges <> 0
 ),
 
@@ -284,7 +285,7 @@ exchange_difference as (
     from settled_pieces as settled
     left join system_accounts
         on settled.organization_id = system_accounts.organization_id
-        and system_accounts.role = 'Exchange Gain or Loss'
+        and system_accounts.role = 'exchange_gain_loss'
     group by settled.organization_id, settled.document_id, system_accounts.account_id
 ),
 

@@ -29,10 +29,65 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Does a document in this status post to the ledger? Drafts, voids and documents still in Zoho's approval
+    flow (submitted for approval, or approved but not yet sent/open) do not (D46). -#}
+{% macro is_posting_status(status) -%}
+    coalesce({{ status }}, '') not in ('draft', 'void', 'pending_approval', 'approved')
+{%- endmacro %}
+
+{#- A base-currency amount: Zoho's own where it sent one, else the amount at the document's rate. -#}
+{% macro base_or_derived(base_column, amount_column, rate_column='source.exchange_rate') -%}
+    coalesce({{ money(base_column) }}, {{ to_base('coalesce(' ~ amount_column ~ ', 0)', 'coalesce(' ~ rate_column ~ ', 1)') }})
+{%- endmacro %}
+
 {#- Header of an invoice, credit note, bill, vendor credit or purchase order. -#}
 {% macro stg_line_document(table, id_column, number_column, contact_column) -%}
+{%- set lines_table = table ~ '__line_items' -%}
+{%- set taxes_table = table ~ '__taxes' -%}
 with source as (
     select * from {{ source('zoho_books_raw', table) }}
+),
+
+-- Zoho's documents leave sub_total or tax_total out of some records (a credit note documents neither, a
+-- vendor credit no tax_total): the lines and taxes[] they add up from (D47).
+line_sums as (
+    {%- if raw_table_exists(lines_table) %}
+    select _dlt_parent_id, sum(item_total) as sub_total
+    from {{ source('zoho_books_raw', lines_table) }}
+    group by _dlt_parent_id
+    {%- else %}
+    select cast(null as varchar) as _dlt_parent_id, {{ money('null') }} as sub_total where 1 = 0
+    {%- endif %}
+),
+
+tax_sums as (
+    {%- if raw_table_exists(taxes_table) %}
+    select _dlt_parent_id, sum(tax_amount) as tax_total
+    from {{ source('zoho_books_raw', taxes_table) }}
+    group by _dlt_parent_id
+    {%- else %}
+    select cast(null as varchar) as _dlt_parent_id, {{ money('null') }} as tax_total where 1 = 0
+    {%- endif %}
+),
+
+amounts as (
+    select
+        source.*,
+        coalesce(source.sub_total, line_sums.sub_total, 0) as resolved_sub_total,
+        coalesce(source.tax_total, tax_sums.tax_total, 0) as resolved_tax_total,
+        coalesce(source.shipping_charge, 0) as resolved_shipping_charge,
+        coalesce(source.adjustment, 0) as resolved_adjustment,
+        -- the document-level discount: the documents give no discount_total (discount may be a percentage),
+        -- so it is what the documented arithmetic leaves, 0 when discounts are per line (in item_total)
+        coalesce(
+            source.discount_total,
+            coalesce(source.sub_total, line_sums.sub_total, 0) + coalesce(source.tax_total, tax_sums.tax_total, 0)
+            + coalesce(source.shipping_charge, 0) + coalesce(source.adjustment, 0)
+            + coalesce(source.roundoff_value, 0) - source.total
+        ) as resolved_discount_total
+    from source
+    left join line_sums on source._dlt_id = line_sums._dlt_parent_id
+    left join tax_sums on source._dlt_id = tax_sums._dlt_parent_id
 ),
 
 renamed as (
@@ -44,7 +99,9 @@ renamed as (
         cast(source.{{ contact_column }} as varchar) as {{ contact_column }},
         cast(source.reference_number as varchar) as reference_number,
         cast(source.status as varchar) as status,
-        coalesce(source.status, '') not in ('draft', 'void') as is_posting,
+        {{ is_posting_status('source.status') }} as is_posting,
+        -- the discount account a document names (Zoho's discount_account_id), else the organization's
+        cast(nullif(source.discount_account_id, '') as varchar) as discount_account_id,
         -- dates
         cast(source.date as date) as document_date,
         {% if table != 'credit_notes' %}cast(source.{{ 'delivery_date' if table == 'purchase_orders' else 'due_date' }} as date){% else %}cast(null as date){% endif %} as due_date,
@@ -52,25 +109,26 @@ renamed as (
         cast(source.currency_code as varchar) as currency_code,
         {{ fx_rate('source.exchange_rate') }} as exchange_rate,
         -- amounts, document currency
-        {{ money('source.sub_total') }} as sub_total,
-        {{ money('source.tax_total') }} as tax_total,
-        {{ money('source.shipping_charge') }} as shipping_charge,
-        {{ money('source.adjustment') }} as adjustment,
-        {{ money('source.discount_total') }} as discount_total,
+        {{ money('source.resolved_sub_total') }} as sub_total,
+        {{ money('source.resolved_tax_total') }} as tax_total,
+        {{ money('source.resolved_shipping_charge') }} as shipping_charge,
+        {{ money('source.resolved_adjustment') }} as adjustment,
+        {{ money('source.resolved_discount_total') }} as discount_total,
         {{ money('source.total') }} as total,
         {{ money('source.balance') }} as balance,
-        -- amounts, base currency (Zoho's bcy_* fields)
-        {{ money('source.bcy_sub_total') }} as bcy_sub_total,
-        {{ money('source.bcy_tax_total') }} as bcy_tax_total,
-        {{ money('source.bcy_shipping_charge') }} as bcy_shipping_charge,
-        {{ money('source.bcy_adjustment') }} as bcy_adjustment,
-        {{ money('source.bcy_discount_total') }} as bcy_discount_total,
-        {{ money('source.bcy_total') }} as bcy_total,
+        -- amounts, base currency: Zoho's bcy_* members where it sends them, else each amount at the
+        -- document's rate, rounded half up to cents (D45; bills never carry them)
+        {{ base_or_derived('source.bcy_sub_total', 'source.resolved_sub_total') }} as bcy_sub_total,
+        {{ base_or_derived('source.bcy_tax_total', 'source.resolved_tax_total') }} as bcy_tax_total,
+        {{ base_or_derived('source.bcy_shipping_charge', 'source.resolved_shipping_charge') }} as bcy_shipping_charge,
+        {{ base_or_derived('source.bcy_adjustment', 'source.resolved_adjustment') }} as bcy_adjustment,
+        {{ base_or_derived('source.bcy_discount_total', 'source.resolved_discount_total') }} as bcy_discount_total,
+        {{ base_or_derived('source.bcy_total', 'source.total') }} as bcy_total,
         -- dlt
         source._dlt_id,
         -- audit
         {{ audit_columns() }}
-    from source
+    from amounts as source
 )
 
 select * from renamed
@@ -121,8 +179,12 @@ renamed as (
 select * from renamed
 {%- endmacro %}
 
-{#- The taxes[] of a line document, in array order. -#}
+{#- The taxes[] of a line document, in array order. Zoho's rows hold tax_name and tax_amount only (D47): the
+    tax id comes from the document's own lines, by name: a line's line_item_taxes[] first (a tax group's
+    components), then the line's tax_id/tax_name, then the organization's tax of that name. -#}
 {% macro stg_document_taxes(table, parent_table, parent_id_column) -%}
+{%- set lines_table = parent_table ~ '__line_items' -%}
+{%- set line_taxes_table = parent_table ~ '__line_items__line_item_taxes' -%}
 {%- if not raw_table_exists(table) -%}
 select cast(null as varchar) as {{ parent_id_column }}, cast(null as varchar) as organization_id,
     cast(null as varchar) as tax_id, cast(null as integer) as tax_index, cast(null as varchar) as tax_name,
@@ -137,42 +199,97 @@ parent as (
     select _dlt_id, {{ parent_id_column }}, _zoho_organization_id from {{ source('zoho_books_raw', parent_table) }}
 ),
 
+lines as (
+    select _dlt_id, _dlt_parent_id, tax_id, tax_name from {{ source('zoho_books_raw', lines_table) }}
+),
+
+named_by_lines as (
+    {%- if raw_table_exists(line_taxes_table) %}
+    select
+        lines._dlt_parent_id as document_dlt_id,
+        line_taxes.tax_name,
+        min(line_taxes.tax_id) as tax_id,
+        1 as priority
+    from {{ source('zoho_books_raw', line_taxes_table) }} as line_taxes
+    inner join lines on line_taxes._dlt_parent_id = lines._dlt_id
+    where coalesce(line_taxes.tax_id, '') <> ''
+    group by lines._dlt_parent_id, line_taxes.tax_name
+    union all
+    {%- endif %}
+    select
+        lines._dlt_parent_id as document_dlt_id,
+        lines.tax_name,
+        min(lines.tax_id) as tax_id,
+        2 as priority
+    from lines
+    where coalesce(lines.tax_id, '') <> ''
+    group by lines._dlt_parent_id, lines.tax_name
+),
+
+document_tax_ids as (
+    select document_dlt_id, tax_name, tax_id
+    from (
+        select
+            named_by_lines.*,
+            row_number() over (
+                partition by named_by_lines.document_dlt_id, named_by_lines.tax_name
+                order by named_by_lines.priority
+            ) as preference
+        from named_by_lines
+    ) as ranked
+    where preference = 1
+),
+
+organization_tax_ids as (
+    select _zoho_organization_id, tax_name, min(tax_id) as tax_id
+    from {{ source('zoho_books_raw', 'taxes') }}
+    group by _zoho_organization_id, tax_name
+),
+
 renamed as (
     select
         -- ids
         cast(parent.{{ parent_id_column }} as varchar) as {{ parent_id_column }},
         cast(parent._zoho_organization_id as varchar) as organization_id,
-        cast(source.tax_id as varchar) as tax_id,
+        cast(
+            coalesce(nullif(source.tax_id, ''), document_tax_ids.tax_id, organization_tax_ids.tax_id) as varchar
+        ) as tax_id,
         cast(source._dlt_list_idx as integer) as tax_index,
         cast(source.tax_name as varchar) as tax_name,
         -- amounts, document currency
         {{ money('source.tax_amount') }} as tax_amount
     from source
     inner join parent on source._dlt_parent_id = parent._dlt_id
+    left join document_tax_ids
+        on source._dlt_parent_id = document_tax_ids.document_dlt_id and source.tax_name = document_tax_ids.tax_name
+    left join organization_tax_ids
+        on parent._zoho_organization_id = organization_tax_ids._zoho_organization_id
+        and source.tax_name = organization_tax_ids.tax_name
 )
 
 select * from renamed
 {%- endif -%}
 {%- endmacro %}
 
-{#- The documents a credit was applied to (a dlt child table of credit notes or vendor credits): one row per
-    application, on its own date (the credit's date when Zoho leaves it out), in the credit's currency. -#}
-{% macro stg_credit_applications(credits_table, applied_table, credit_id, document_id) -%}
-{%- if not raw_table_exists(applied_table) %}
+{#- The documents a credit was applied to (dlt child tables of credit notes or vendor credits): one row per
+    application, on its own date (the credit's date when Zoho leaves it out), in the credit's currency.
+    applied_tables: every child table Zoho may put them in (credit notes: the documented invoices[], and
+    invoices_credited[] of recorded answers); amount_columns: the member names of the amount, first wins. -#}
+{% macro stg_credit_applications(credits_table, applied_tables, credit_id, document_id, amount_columns) -%}
+{%- set present = [] -%}
+{%- for table in applied_tables if raw_table_exists(table) -%}{%- do present.append(table) -%}{%- endfor -%}
+{%- if not present %}
     select
         cast(null as varchar) as {{ credit_id }}, cast(null as varchar) as organization_id,
         cast(null as varchar) as {{ document_id }}, cast(null as date) as applied_date, {{ money('null') }} as amount_applied
     where 1 = 0
 {%- else %}
-with source as (
-    select * from {{ source('zoho_books_raw', applied_table) }}
-),
-
-parent as (
+with parent as (
     select _dlt_id, {{ credit_id }}, _zoho_organization_id, date from {{ source('zoho_books_raw', credits_table) }}
 ),
 
 renamed as (
+    {%- for table in present %}
     select
         -- ids
         cast(parent.{{ credit_id }} as varchar) as {{ credit_id }},
@@ -180,10 +297,14 @@ renamed as (
         cast(source.{{ document_id }} as varchar) as {{ document_id }},
         -- dates
         cast(coalesce(source.date, parent.date) as date) as applied_date,
-        -- amounts, credit currency
-        {{ money('source.amount_applied') }} as amount_applied
-    from source
+        -- amounts, credit currency (D48)
+        {{ money('coalesce(' ~ amount_columns | join(', ') ~ ')') }} as amount_applied
+    from {{ source('zoho_books_raw', table) }} as source
     inner join parent on source._dlt_parent_id = parent._dlt_id
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 )
 
 select * from renamed

@@ -7,9 +7,12 @@ JSON and never opens a ``__v_<type>`` variant column.
 
 from __future__ import annotations
 
+import json
+import logging
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from dlt.common.schema.typing import TColumnSchema
@@ -43,6 +46,12 @@ def _level_columns(fields: Fields) -> dict[str, TColumnSchema]:
     columns: dict[str, TColumnSchema] = {name: _decimal() for name in fields.decimals}
     for name in fields.dates:
         columns[name] = {"data_type": "date", "nullable": True}
+    for name in fields.texts:
+        columns[name] = {"data_type": "text", "nullable": True}
+    for name in fields.booleans:
+        columns[name] = {"data_type": "bool", "nullable": True}
+    for name in fields.integers:
+        columns[name] = {"data_type": "bigint", "nullable": True}
     return columns
 
 
@@ -57,10 +66,12 @@ def audit_columns() -> dict[str, TColumnSchema]:
 
 
 def table_columns(endpoint: Endpoint) -> dict[str, TColumnSchema]:
-    """Hints of the parent table: decimals, dates, Zoho timestamps, the audit columns and the key."""
+    """Hints of the parent table: decimals, dates, Zoho timestamps, the custom field hash (JSON), the audit
+    columns and the key."""
     columns = _level_columns(endpoint.fields)
     for name in TIMESTAMP_FIELDS:
         columns[name] = {"data_type": "timestamp", "timezone": True, "nullable": True}
+    columns[CUSTOM_FIELD_HASH] = {"data_type": "json", "nullable": True}
     columns[endpoint.id_field] = {"data_type": "text", "nullable": False}
     columns.update(audit_columns())
     return columns
@@ -80,57 +91,218 @@ def nested_hints(endpoint: Endpoint) -> dict[str | tuple[str, ...], TResourceNes
 
 # --- typing records -------------------------------------------------------------------------------------
 
+# Zoho's numbers come as ``1000.000``, ``1``, ``0``, typed strings (``"1250.50"``), ``""`` or ``" "`` for an
+# empty number, and in the documents' examples as ``"70%"``. Every form below becomes an exact Decimal or
+# None; nothing else reaches a decimal column, so it never gets a variant column.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 1,250.50 (never 1.250,50: ambiguous)
+_QUANTUM = Decimal(1).scaleb(-DECIMAL_SCALE)
+_MAX_DECIMAL = Decimal(10) ** (DECIMAL_PRECISION - DECIMAL_SCALE)
+_WIDE = Context(prec=DECIMAL_PRECISION + DECIMAL_SCALE)
+
+# Money and quantity members found where the endpoint table declares nothing (a nested list it does not
+# name, a member only some answers carry): typed Decimal by name, so ``0`` in one record and ``12.5`` in the
+# next do not open a variant column. Only numbers and numeric strings are typed; other text is left alone.
+MONEY_NAMES = frozenset(
+    {
+        "adjustment",
+        "amount",
+        "amount_refunded",
+        "balance",
+        "bank_charges",
+        "credits_applied",
+        "current_balance",
+        "discount_amount",
+        "distance",
+        "exchange_rate",
+        "item_price",
+        "item_quantity",
+        "item_total",
+        "item_total_inclusive_of_tax",
+        "payment_made",
+        "quantity",
+        "rate",
+        "roundoff_value",
+        "shipping_charge",
+        "sub_total",
+        "tax_amount_withheld",
+        "total",
+        "unused_amount",
+    }
+)
+_MONEY_PREFIXES = ("bcy_", "fcy_")
+_MONEY_SUFFIXES = ("_amount", "_applied", "_balance", "_bcy", "_fcy", "_percentage", "_rate", "_total")
+
+# Custom fields: a value's JSON type follows the field's data type (text, number, check box, date...), and
+# one field can be a number in one record and "" in the next. Their values are kept as text (JSON text for
+# numbers and booleans), whatever the type; the hash of them is one JSON column (its keys are the
+# organization's own field names).
+CUSTOM_FIELD_LISTS = ("custom_fields", "item_custom_fields")
+CUSTOM_FIELD_HASH = "custom_field_hash"
+_CUSTOM_FIELD_PREFIX = "cf_"
+
+log = logging.getLogger(__name__)
+
+
+def _problem(column: str, value: Any) -> dict[str, str]:
+    return {"column": column, "value": repr(value)[:40]}
+
+
+def _is_money_name(name: str) -> bool:
+    if name.endswith("_formatted"):
+        return False
+    return name in MONEY_NAMES or name.startswith(_MONEY_PREFIXES) or name.endswith(_MONEY_SUFFIXES)
+
 
 def parse_zoho_timestamp(value: Any) -> datetime | None:
     """``2016-06-11T17:38:06-0700`` → an aware UTC datetime; empty → None. Offsets differ per organization,
     so only parsed instants compare."""
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
         return value.astimezone(UTC)
-    text = str(value)
+    text = str(value).strip()
     try:
         parsed = datetime.strptime(text, _ZOHO_TIMESTAMP)
     except ValueError:
-        parsed = datetime.fromisoformat(text)  # tolerate 2016-06-11T17:38:06-07:00 too
+        parsed = datetime.fromisoformat(text)  # tolerate 2016-06-11T17:38:06-07:00 and a space for the T
     if parsed.tzinfo is None:
         raise ValueError(f"Zoho timestamp without an offset: {text!r}")
     return parsed.astimezone(UTC)
 
 
-def _to_decimal(value: Any) -> Any:
-    if value is None or value == "" or isinstance(value, bool):
-        return None if value == "" else value
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int | str):
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            return value  # not a number after all: dlt stores it as text and the column says so
-    if isinstance(value, float):  # not from our client (it parses fractions as Decimal); be exact anyway
-        return Decimal(repr(value))
-    return value
+def parse_number(value: Any) -> Decimal | None:
+    """A Zoho number in any form it comes in → an exact Decimal; empty → None; not a number → ValueError.
 
-
-def _to_date(value: Any) -> Any:
-    if value is None or value == "":
+    ``1000.000`` stays ``Decimal('1000.000')``; ``"1250.50"``, ``"1,250.50"`` and ``"70%"`` (a percentage
+    member, as the documents' examples write one) are read as numbers. Floats (never from our client, which
+    parses fractions as Decimal) are taken by their shortest repr, not their binary value."""
+    if value is None:
         return None
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    return value
+    if isinstance(value, bool):
+        raise ValueError(f"a boolean is not a number: {value!r}")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if text.endswith("%"):
+            text = text[:-1].rstrip()
+        if _GROUPED_NUMBER.fullmatch(text):
+            text = text.replace(",", "")
+        if not _PLAIN_NUMBER.fullmatch(text):
+            raise ValueError(f"not a number: {value!r}")
+        number = Decimal(text)
+    else:
+        raise ValueError(f"not a number: {value!r}")
+    if not number.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    return number
+
+
+def _to_decimal(value: Any, name: str) -> Decimal | None:
+    """A value for a decimal-hinted column: a Decimal that DECIMAL(38, 10) holds, or None. A value that is
+    not a number (or does not fit) is dropped with a warning instead of opening a variant column."""
+    try:
+        number = parse_number(value)
+    except (ValueError, InvalidOperation):
+        log.warning(
+            "not a number in a decimal column; stored as NULL", extra={"column": name, "value": value}
+        )
+        return None
+    if number is None:
+        return None
+    if abs(number) >= _MAX_DECIMAL:
+        log.warning("number too large for DECIMAL(38,10); stored as NULL", extra={"column": name})
+        return None
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -DECIMAL_SCALE:
+        # Beyond ten places: rounded as the column would round it, so both load paths store the same.
+        number = number.quantize(_QUANTUM, context=_WIDE)
+    return number
+
+
+def _to_loose_decimal(value: Any) -> Any:
+    """A member typed by name only: numbers and numeric text become Decimal, empty becomes None, anything
+    else is left as it came (it may not be a number at all)."""
+    if isinstance(value, bool | dict | list):
+        return value
+    if isinstance(value, str) and not _PLAIN_NUMBER.fullmatch(value.strip()) and value.strip():
+        return value
+    try:
+        return parse_number(value)
+    except (ValueError, InvalidOperation):
+        return value
+
+
+def _to_date(value: Any, name: str) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    try:
+        return datetime.strptime(text, "%d %b %Y").date()  # "19 Jan 2017", as some nested lists write it
+    except ValueError:
+        log.warning("not a date in a date column; stored as NULL", extra=_problem(name, value))
+        return None
+
+
+def _to_integer(value: Any, name: str) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    try:
+        number = parse_number(value)
+    except (ValueError, InvalidOperation):
+        number = None
+    if number is not None and number == number.to_integral_value():
+        return int(number)
+    if number is not None or not (isinstance(value, str) and not value.strip()):
+        log.warning("not an integer in an integer column; stored as NULL", extra=_problem(name, value))
+    return None
+
+
+def _to_bool(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    return True if text == "true" else False if text == "false" else None
+
+
+def _to_text(value: Any) -> Any:
+    """A scalar as text: strings as they are, numbers and booleans as JSON writes them."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, default=str)
 
 
 def _type_level(record: dict[str, Any], fields: Fields) -> None:
     for name in fields.decimals:
         if name in record:
-            record[name] = _to_decimal(record[name])
+            record[name] = _to_decimal(record[name], name)
     for name in fields.dates:
         if name in record:
-            record[name] = _to_date(record[name])
+            record[name] = _to_date(record[name], name)
+    for name in fields.integers:
+        if name in record:
+            record[name] = _to_integer(record[name], name)
+    for name in fields.booleans:
+        if name in record:
+            record[name] = _to_bool(record[name])
+    for name in fields.texts:
+        if name in record:
+            record[name] = _to_text(record[name])
 
 
 def _type_children(node: dict[str, Any], path: list[str], fields: Fields) -> None:
@@ -147,6 +319,31 @@ def _type_children(node: dict[str, Any], path: list[str], fields: Fields) -> Non
             _type_level(child, fields)
 
 
+def _type_undeclared(node: dict[str, Any], *, top: bool) -> None:
+    """What the endpoint table may not declare, everywhere in ``node``, copying nested objects and lists as it
+    goes (the caller's record is never changed): money members by name, custom fields' values as text."""
+    for name, value in node.items():
+        if isinstance(value, dict):
+            if top and name == CUSTOM_FIELD_HASH:
+                node[name] = _deep_copy(value)  # one JSON column (hinted), its values as Zoho sent them
+            else:
+                copied = dict(value)  # flattened into columns by dlt: typed like the record's own members
+                _type_undeclared(copied, top=False)
+                node[name] = copied
+        elif isinstance(value, list):
+            items = [dict(v) if isinstance(v, dict) else _deep_copy(v) for v in value]
+            for item in items:
+                if isinstance(item, dict):
+                    if name in CUSTOM_FIELD_LISTS and "value" in item:
+                        item["value"] = _to_text(item["value"])
+                    _type_undeclared(item, top=False)
+            node[name] = items
+        elif name.startswith(_CUSTOM_FIELD_PREFIX):
+            node[name] = _to_text(value)
+        elif _is_money_name(name):
+            node[name] = _to_loose_decimal(value)
+
+
 def typed_record(
     endpoint: Endpoint,
     record: Mapping[str, Any],
@@ -155,8 +352,12 @@ def typed_record(
     *,
     source_id: str | None = None,
 ) -> dict[str, Any]:
-    """A copy of ``record`` with its exact numbers, dates and timestamps typed, plus the audit columns."""
+    """A copy of ``record`` with its exact numbers, dates and timestamps typed, plus the audit columns.
+
+    First what nobody declared (money by name, custom fields as text), then the endpoint table's typing of
+    the record and its nested lists, which has the last word on the members it names."""
     row = dict(record)
+    _type_undeclared(row, top=True)
     _type_level(row, endpoint.fields)
     for name in TIMESTAMP_FIELDS:
         if name in row:
@@ -165,10 +366,6 @@ def typed_record(
             except ValueError:
                 row[name] = None  # an unreadable timestamp must not stop a sync; the raw column stays typed
     for path, fields in endpoint.children.items():
-        # Nested lists are copied before typing so the caller's record is never changed.
-        head = path.split(".")[0]
-        if isinstance(row.get(head), list):
-            row[head] = [_deep_copy(child) for child in row[head]]
         _type_children(row, path.split("."), fields)
     row[SYNCED_AT_COLUMN] = synced_at
     row[ORGANIZATION_COLUMN] = organization_id

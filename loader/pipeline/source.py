@@ -514,12 +514,23 @@ def _documents(
                 records: list[JsonObject | None] = list(part)
             else:
                 records = _fetch_details(org, endpoint, [str(r.get(endpoint.id_field)) for r in part])
+                _complete_from_list_rows(part, records)
             _take(org, endpoint, options, walk, part, records, out, failed)
         progress.rows += len(out)
         report(org, endpoint.name)
         return out
 
     return step
+
+
+def _complete_from_list_rows(rows: Sequence[JsonObject], records: Sequence[JsonObject | None]) -> None:
+    """Complete each detail record with the members only its list row carries: Zoho documents a payment's
+    ``bcy_amount`` and ``payment_number`` on the list row, not on the detail record (D45)."""
+    for row, record in zip(rows, records, strict=True):
+        if record is None or record.get("__missing__"):
+            continue
+        for name, value in row.items():
+            record.setdefault(name, value)
 
 
 def _chunks(total: int, size: int | None) -> list[tuple[int, int]]:

@@ -22,6 +22,11 @@ class Fields:
 
     decimals: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
+    # Members the dbt models read that Zoho may leave out (an organization that never used a feature sends
+    # no member for it): declared, so the raw column exists as NULL instead of failing a build.
+    texts: tuple[str, ...] = ()
+    booleans: tuple[str, ...] = ()
+    integers: tuple[str, ...] = ()
 
 
 # Zoho timestamps (ISO 8601 with the organization's offset): parsed to aware UTC datetimes.
@@ -43,22 +48,66 @@ _DOCUMENT_DECIMALS = (
     "bcy_total",
     "discount_total",
     "exchange_rate",
+    "roundoff_value",
     "shipping_charge",
     "sub_total",
     "tax_total",
     "total",
 )
-_LINE = Fields(decimals=("bcy_rate", "discount", "item_total", "quantity", "rate", "tax_percentage"))
-_TAXES = Fields(decimals=("tax_amount",))
-_APPLIED = Fields(decimals=("amount_applied", "total"), dates=("date",))
-_JOURNAL_LINE = Fields(decimals=("amount", "bcy_amount"))
+# Declared text members: what the dbt models read, so a member Zoho has not sent yet is a NULL column.
+_DOCUMENT_TEXTS = ("currency_code", "discount_account_id", "reference_number", "status")
+_LINE = Fields(
+    decimals=(
+        "bcy_rate",
+        "discount",
+        "discount_amount",
+        "item_total",
+        "item_total_inclusive_of_tax",
+        "quantity",
+        "rate",
+        "tax_percentage",
+    ),
+    texts=("account_id", "description", "item_id", "line_item_id", "name", "tax_id", "tax_name"),
+)
+# Zoho's taxes[] rows hold tax_name and tax_amount; a tax_id, should one come, is read too.
+_TAXES = Fields(decimals=("tax_amount",), texts=("tax_id", "tax_name"))
+# A line's taxes, a tax group split into its components.
+_LINE_TAXES = Fields(decimals=("tax_amount",), texts=("tax_id", "tax_name"))
+_APPLIED = Fields(
+    decimals=(
+        "amount_applied",
+        "balance",
+        "balance_amount",
+        "invoice_amount",
+        "tax_amount_withheld",
+        "total",
+    ),
+    dates=("date",),
+)
+# Reporting tags (a line's or a document's): the dbt models take the cost center from them.
+_TAGS = Fields(texts=("tag_id", "tag_name", "tag_option_id", "tag_option_name"))
+# Credit applications: vendor credits call the amount `amount`, credit notes `credited_amount` (or `amount`).
+_CREDITED = Fields(
+    decimals=("amount", "amount_applied", "credited_amount"), dates=("date",), texts=("invoice_id",)
+)
+_JOURNAL_LINE = Fields(
+    decimals=("amount", "bcy_amount", "tax_percentage"),
+    texts=("account_id", "customer_id", "debit_or_credit", "description", "line_id"),
+)
 
 
-def _line_document(*decimals: str, dates: tuple[str, ...] = ("date", "due_date")) -> Fields:
-    return Fields(decimals=_DOCUMENT_DECIMALS + decimals, dates=dates)
+def _line_document(
+    *decimals: str, dates: tuple[str, ...] = ("date", "due_date"), texts: tuple[str, ...] = ()
+) -> Fields:
+    return Fields(decimals=_DOCUMENT_DECIMALS + decimals, dates=dates, texts=_DOCUMENT_TEXTS + texts)
 
 
-_LINE_CHILDREN: Mapping[str, Fields] = {"line_items": _LINE, "taxes": _TAXES}
+_LINE_CHILDREN: Mapping[str, Fields] = {
+    "line_items": _LINE,
+    "line_items.line_item_taxes": _LINE_TAXES,
+    "line_items.tags": _TAGS,
+    "taxes": _TAXES,
+}
 
 
 @dataclass(frozen=True)
@@ -76,6 +125,12 @@ class Endpoint:
     cursor: str | None = "last_modified_time"
     # Journal list rows carry no last_modified_time: the cursor is read from the detail record.
     cursor_in_list: bool = True
+    # Ask Zoho for the list newest-modified first (sort_column=cursor), so a walk can stop at the watermark
+    # once the answer bears that order out. Documented for contacts and vendor credits, recorded for invoices,
+    # open elsewhere; journals document other columns only, so they are never asked (and walked whole).
+    sorts_by_cursor: bool = True
+    # Where list rows carry no cursor: the list members that tell a changed version from the stored one.
+    list_version: tuple[str, ...] = ()
     # "list" (the default), or the special shapes: "organization", "snapshot" (appended every sync),
     # "per_currency" (rate history per currency), "per_account" (Zoho's ledger per account).
     kind: str = "list"
@@ -92,6 +147,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "contacts",
         "contact",
         "contact_id",
+        # Zoho's documented "all statuses": deactivated contacts stay listed, not taken for deleted.
+        list_params={"filter_by": "Status.All"},
         fields=Fields(
             decimals=(
                 "outstanding_payable_amount",
@@ -102,7 +159,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 "unused_credits_payable_amount_bcy",
                 "unused_credits_receivable_amount",
                 "unused_credits_receivable_amount_bcy",
-            )
+            ),
+            texts=("company_name", "contact_name", "contact_type", "currency_code", "email", "status"),
+            integers=("payment_terms",),
         ),
     ),
     Endpoint(
@@ -111,6 +170,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "items",
         "item",
         "item_id",
+        list_params={"filter_by": "Status.All"},
         fields=Fields(
             decimals=(
                 "actual_available_stock",
@@ -119,7 +179,18 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 "rate",
                 "stock_on_hand",
                 "tax_percentage",
-            )
+            ),
+            texts=(
+                "account_id",
+                "item_type",
+                "name",
+                "product_type",
+                "purchase_account_id",
+                "sku",
+                "status",
+                "tax_id",
+                "unit",
+            ),
         ),
     ),
     Endpoint(
@@ -131,7 +202,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         list_params={"filter_by": "AccountType.All", "showbalance": "true"},
         # Balances move without last_modified_time moving: the whole (short) list is read every sync.
         cursor=None,
-        fields=Fields(decimals=("current_balance",)),
+        fields=Fields(
+            decimals=("current_balance",),
+            texts=("account_code", "account_name", "account_type", "currency_code", "parent_account_id"),
+            booleans=("is_active",),
+        ),
     ),
     Endpoint(
         "taxes",
@@ -140,7 +215,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "tax",
         "tax_id",
         cursor=None,
-        fields=Fields(decimals=("tax_percentage",), dates=("start_date", "end_date")),
+        fields=Fields(
+            decimals=("tax_percentage",),
+            dates=("start_date", "end_date"),
+            texts=("purchase_tax_account_id", "tax_account_id", "tax_name", "tax_type"),
+        ),
     ),
     Endpoint(
         "currencies",
@@ -150,7 +229,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "currency_id",
         cursor=None,
         kind="snapshot",
-        fields=Fields(decimals=("exchange_rate",), dates=("effective_date",)),
+        fields=Fields(
+            decimals=("exchange_rate",),
+            dates=("effective_date",),
+            texts=("currency_code", "currency_name", "currency_symbol"),
+            booleans=("is_base_currency",),
+        ),
     ),
     Endpoint(
         "invoices",
@@ -161,7 +245,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         needs_detail=True,
         posts=True,
         fields=_line_document(
-            "unprocessed_payment_amount", "write_off_amount", dates=("date", "due_date", "last_payment_date")
+            "credits_applied",
+            "discount",
+            "payment_made",
+            "tax_amount_withheld",
+            "unprocessed_payment_amount",
+            "write_off_amount",
+            dates=("date", "due_date", "last_payment_date"),
+            texts=("customer_id", "invoice_number"),
         ),
         children=_LINE_CHILDREN,
     ),
@@ -174,9 +265,16 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         needs_detail=True,
         posts=True,
         fields=_line_document(
-            "item_price", "item_quantity", "item_total", "item_total_price", "item_total_without_tax"
+            "discount",
+            "item_price",
+            "item_quantity",
+            "item_total",
+            "item_total_price",
+            "item_total_without_tax",
+            texts=("creditnote_number", "customer_id"),
         ),
-        children={**_LINE_CHILDREN, "invoices_credited": _APPLIED},
+        # Applications: the documented invoices[], or invoices_credited[] as recorded answers show them.
+        children={**_LINE_CHILDREN, "invoices": _CREDITED, "invoices_credited": _CREDITED},
     ),
     Endpoint(
         "customer_payments",
@@ -189,6 +287,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         fields=Fields(
             decimals=(
                 "amount",
+                "amount_refunded",
                 "bank_charges",
                 "bcy_amount",
                 "bcy_refunded_amount",
@@ -198,8 +297,21 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 "unused_amount",
             ),
             dates=("date",),
+            texts=(
+                "account_id",
+                "currency_code",
+                "customer_id",
+                "payment_mode",
+                "payment_number",
+                "reference_number",
+            ),
         ),
-        children={"invoices": _APPLIED, "applied_invoices": _APPLIED},
+        children={
+            "invoices": Fields(
+                decimals=_APPLIED.decimals, dates=_APPLIED.dates, texts=("invoice_id", "invoice_number")
+            ),
+            "applied_invoices": _APPLIED,
+        },
     ),
     Endpoint(
         "bills",
@@ -209,7 +321,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "bill_id",
         needs_detail=True,
         posts=True,
-        fields=_line_document("tds_total", "unprocessed_payment_amount"),
+        fields=_line_document(
+            "payment_made",
+            "tds_total",
+            "unprocessed_payment_amount",
+            "vendor_credits_applied",
+            texts=("bill_number", "vendor_id"),
+        ),
         children=_LINE_CHILDREN,
     ),
     Endpoint(
@@ -220,8 +338,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "vendor_credit_id",
         needs_detail=True,
         posts=True,
-        fields=_line_document("tds_total", "unprocessed_payment_amount"),
-        children={**_LINE_CHILDREN, "bills_credited": _APPLIED},
+        fields=_line_document(
+            "tds_total", "unprocessed_payment_amount", texts=("vendor_credit_number", "vendor_id")
+        ),
+        children={
+            **_LINE_CHILDREN,
+            "bills_credited": Fields(
+                decimals=_CREDITED.decimals, dates=_CREDITED.dates, texts=("bill_id", "bill_number")
+            ),
+        },
     ),
     Endpoint(
         "vendor_payments",
@@ -237,13 +362,28 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 "balance",
                 "bank_charges",
                 "bcy_amount",
+                "bcy_balance",
                 "bcy_unused_amount",
                 "exchange_rate",
+                "tax_amount_withheld",
                 "unused_amount",
             ),
             dates=("date",),
+            texts=(
+                "currency_code",
+                "currency_id",
+                "paid_through_account_id",
+                "payment_mode",
+                "payment_number",
+                "reference_number",
+                "vendor_id",
+            ),
         ),
-        children={"bills": _APPLIED},
+        children={
+            "bills": Fields(
+                decimals=_APPLIED.decimals, dates=_APPLIED.dates, texts=("bill_id", "bill_number")
+            )
+        },
     ),
     Endpoint(
         "purchase_orders",
@@ -253,7 +393,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "purchaseorder_id",
         needs_detail=True,
         fields=_line_document(
-            "quantity_marked_as_received", "quantity_yet_to_receive", dates=("date", "delivery_date")
+            "quantity_marked_as_received",
+            "quantity_yet_to_receive",
+            dates=("date", "delivery_date"),
+            texts=("purchaseorder_number", "vendor_id"),
         ),
         children=_LINE_CHILDREN,
     ),
@@ -267,6 +410,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         posts=True,
         fields=Fields(
             decimals=(
+                "acquisition_vat_total",
                 "amount",
                 "bcy_sub_total",
                 "bcy_tax_amount",
@@ -275,6 +419,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 "distance",
                 "exchange_rate",
                 "mileage_rate",
+                "reverse_charge_tax_amount",
+                "reverse_charge_tax_percentage",
+                "reverse_charge_vat_total",
                 "sub_total",
                 "tax_amount",
                 "tax_percentage",
@@ -282,8 +429,26 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 "total_without_tax",
             ),
             dates=("date",),
+            texts=(
+                "account_id",
+                "currency_code",
+                "customer_id",
+                "description",
+                "paid_through_account_id",
+                "reference_number",
+                "status",
+                "tax_id",
+                "vendor_id",
+            ),
         ),
-        children={"line_items": Fields(decimals=("amount", "bcy_amount", "tax_amount", "item_total"))},
+        children={
+            "line_items": Fields(
+                decimals=("amount", "bcy_amount", "tax_amount", "tax_percentage", "item_total"),
+                texts=("account_id", "description", "line_item_id"),
+            ),
+            "line_items.tags": _TAGS,
+            "tags": _TAGS,
+        },
     ),
     # The journals list defaults to the current month: ask for all of them.
     Endpoint(
@@ -295,12 +460,31 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         needs_detail=True,
         list_params={"filter_by": "JournalDate.All"},
         cursor_in_list=False,
+        sorts_by_cursor=False,
+        list_version=(
+            "journal_date",
+            "entry_number",
+            "reference_number",
+            "notes",
+            "journal_type",
+            "total",
+            "bcy_total",
+            "currency_id",
+        ),
         posts=True,
         fields=Fields(
-            decimals=("bcy_total", "bcy_total_credit", "bcy_total_debit", "exchange_rate", "total"),
+            decimals=(
+                "bcy_total",
+                "bcy_total_credit",
+                "bcy_total_debit",
+                "exchange_rate",
+                "line_item_total",
+                "total",
+            ),
             dates=("journal_date",),
+            texts=("currency_code", "entry_number", "journal_type", "notes", "reference_number", "status"),
         ),
-        children={"line_items": _JOURNAL_LINE},
+        children={"line_items": _JOURNAL_LINE, "line_items.tags": _TAGS},
     ),
 )
 
@@ -315,7 +499,11 @@ SPECIAL_ENDPOINTS: tuple[Endpoint, ...] = (
         "organization_id",
         cursor=None,
         kind="organization",
-        fields=Fields(dates=("account_created_date",)),
+        fields=Fields(
+            dates=("account_created_date",),
+            texts=("country", "currency_code", "currency_id", "name", "time_zone"),
+            integers=("fiscal_year_start_month",),
+        ),
     ),
     Endpoint(
         "exchange_rates",
@@ -325,7 +513,7 @@ SPECIAL_ENDPOINTS: tuple[Endpoint, ...] = (
         "exchange_rate_id",
         cursor=None,
         kind="per_currency",
-        fields=Fields(decimals=("rate",), dates=("effective_date",)),
+        fields=Fields(decimals=("rate",), dates=("effective_date",), texts=("currency_code", "currency_id")),
     ),
     # Rows are keyed by categorized_transaction_id (one posting line): transaction_id is the document's id,
     # shared by its lines, and Zoho sometimes leaves it out.
@@ -340,6 +528,7 @@ SPECIAL_ENDPOINTS: tuple[Endpoint, ...] = (
         fields=Fields(
             decimals=("credit_amount", "debit_amount", "fcy_credit_amount", "fcy_debit_amount"),
             dates=("transaction_date",),
+            texts=("account_id", "currency_code", "entry_number", "transaction_id", "transaction_type"),
         ),
     ),
 )
@@ -347,3 +536,8 @@ SPECIAL_ENDPOINTS: tuple[Endpoint, ...] = (
 ALL_ENDPOINTS: tuple[Endpoint, ...] = SPECIAL_ENDPOINTS + ENDPOINTS
 
 BY_NAME: dict[str, Endpoint] = {e.name: e for e in ALL_ENDPOINTS}
+
+
+def raw_tables(endpoint: Endpoint) -> tuple[str, ...]:
+    """The raw tables an endpoint loads: its own and one per nested list (dlt's ``parent__child`` names)."""
+    return (endpoint.name, *(f"{endpoint.name}__{path.replace('.', '__')}" for path in endpoint.children))

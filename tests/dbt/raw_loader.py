@@ -1,97 +1,114 @@
-"""Test support: put a generated sandbox data set into ``zoho_books_raw`` with dlt, shaped as agreed with the
-pipeline (detail records, nested lists as child tables, the audit columns on every parent row).
+"""Test support: put a generated sandbox data set into ``zoho_books_raw`` as the pipeline would, without HTTP.
 
-This is not the product's pipeline (``loader/pipeline``): it reads the sandbox's in-memory books directly, so
-the dbt project can be built and tested without HTTP. Money arrives as ``Decimal`` (dlt makes it DECIMAL);
-date fields are turned into ``date`` objects so they land as DATE, as the agreement says.
+Every table follows the product's endpoint table (``loader.zoho.endpoints.ALL_ENDPOINTS``): the records are
+what the sandbox serves (its own read functions: list rows, detail records, the ledger per account, rate
+histories), typed and hinted by the pipeline's own ``loader.pipeline.hints``, with the members only list rows
+carry kept beside the detail, as the pipeline keeps them. So the dbt project is built on the shapes Zoho
+sends, and a member the endpoint table declares exists as a column even when no record has it.
+
+What it skips from the pipeline: HTTP, paging limits, incremental state, the delete scan (``deleted`` marks
+records as the scan would).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from decimal import Decimal
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import dlt
 
-from zoho_sandbox.dataset import Dataset, Record
+from loader.pipeline.hints import nested_hints, table_columns, typed_record
+from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
+from zoho_sandbox.config import SandboxConfig
+from zoho_sandbox.dataset import Dataset, OrgBooks, Record
+from zoho_sandbox.entities import BY_PATH
+from zoho_sandbox.reads import get_organization, get_record, list_account_transactions, list_records
 
 RAW_SCHEMA = "zoho_books_raw"
-
-# sandbox entity -> (raw table, id field)
-ENTITIES: dict[str, tuple[str, str]] = {
-    "chartofaccounts": ("chart_of_accounts", "account_id"),
-    "taxes": ("taxes", "tax_id"),
-    "contacts": ("contacts", "contact_id"),
-    "items": ("items", "item_id"),
-    "invoices": ("invoices", "invoice_id"),
-    "creditnotes": ("credit_notes", "creditnote_id"),
-    "customerpayments": ("customer_payments", "payment_id"),
-    "bills": ("bills", "bill_id"),
-    "vendorcredits": ("vendor_credits", "vendor_credit_id"),
-    "vendorpayments": ("vendor_payments", "payment_id"),
-    "purchaseorders": ("purchase_orders", "purchaseorder_id"),
-    "expenses": ("expenses", "expense_id"),
-    "journals": ("journals", "journal_id"),
-}
-DATE_FIELDS = frozenset(
-    {
-        "date",
-        "due_date",
-        "journal_date",
-        "effective_date",
-        "transaction_date",
-        "last_payment_date",
-        "delivery_date",
-    }
-)
+_PAGE = 200
+# Nothing hidden: tests compare with every ledger row the sandbox holds.
+_CONFIG = SandboxConfig(hide_transaction_id_per_mille=0)
 
 
-def _typed(value: Any, key: str = "") -> Any:
-    if isinstance(value, dict):
-        return {k: _typed(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_typed(v) for v in value]
-    if key in DATE_FIELDS and isinstance(value, str):
-        return dt.date.fromisoformat(value) if value else None
-    return value
+def _pages(fetch: Any, root: str, params: Mapping[str, str]) -> Iterator[Record]:
+    page = 1
+    while True:
+        answer = fetch({**params, "page": str(page), "per_page": str(_PAGE)})
+        yield from answer[root]
+        if not answer["page_context"]["has_more_page"]:
+            return
+        page += 1
 
 
-def _audit(
-    record: Record, org_id: str, source_id: str, synced_at: dt.datetime, deleted: bool = False
-) -> Record:
-    row = _typed(record)
-    row.update(
-        _synced_at=synced_at,
-        _zoho_organization_id=org_id,
-        _zoho_source_id=source_id,
-        _is_deleted=deleted,
-        _deleted_at=synced_at if deleted else None,
-    )
-    return row
+def _list_rows(books: OrgBooks, endpoint: Endpoint) -> Iterator[Record]:
+    entity = BY_PATH[endpoint.path]
+    params = {k: str(v) for k, v in endpoint.list_params.items()}
+    yield from _pages(lambda p: list_records(books, entity, p, _CONFIG), endpoint.list_root, params)
 
 
-def _rows(
+def _records(books: OrgBooks, endpoint: Endpoint) -> Iterator[Record]:
+    """The records the pipeline would load for one plain-list endpoint of one organization."""
+    entity = BY_PATH[endpoint.path]
+    for row in _list_rows(books, endpoint):
+        if not endpoint.needs_detail:
+            yield row
+            continue
+        record = dict(get_record(books, entity, str(row[endpoint.id_field]))[endpoint.detail_root])
+        for name, value in row.items():
+            record.setdefault(name, value)  # the list row's members the detail lacks, as the pipeline keeps
+        yield record
+
+
+def _ledger(books: OrgBooks) -> Iterator[Record]:
+    accounts = {str(r["account_id"]) for r in books.records.get("chartofaccounts", {}).values()}
+    for account_id in sorted(accounts):
+        fetch = lambda p: list_account_transactions(books, p, _CONFIG)  # noqa: E731
+        yield from _pages(fetch, "transactions", {"account_id": account_id})
+
+
+def _rates(books: OrgBooks) -> Iterator[Record]:
+    for history in books.exchange_rates.values():
+        yield from history
+
+
+def _endpoint_records(books: OrgBooks, endpoint: Endpoint) -> Iterator[Record]:
+    if endpoint.kind == "organization":
+        yield get_organization(books)["organization"]
+    elif endpoint.kind == "per_account":
+        yield from _ledger(books)
+    elif endpoint.kind == "per_currency":
+        yield from _rates(books)
+    else:
+        yield from _records(books, endpoint)
+
+
+def _source_id(endpoint: Endpoint, record: Record) -> str:
+    if endpoint.kind == "per_account":
+        # The pipeline keys a ledger row by its posting line (loader.pipeline.source.ledger_row_id).
+        return str(record["categorized_transaction_id"])
+    return str(record.get(endpoint.id_field, ""))
+
+
+def _tables(
     dataset: Dataset, synced_at: dt.datetime, deleted: frozenset[tuple[str, str]]
-) -> Iterator[tuple[str, Record]]:
+) -> dict[str, list[Record]]:
+    tables: dict[str, list[Record]] = {endpoint.name: [] for endpoint in ALL_ENDPOINTS}
     for org_id, books in dataset.orgs.items():
-        yield "organizations", _audit(books.organization, org_id, org_id, synced_at)
-        for entity, (table, id_field) in ENTITIES.items():
-            for record in books.records.get(entity, {}).values():
-                source_id = str(record[id_field])
-                yield table, _audit(record, org_id, source_id, synced_at, (org_id, source_id) in deleted)
-        for row in books.account_transactions:
-            # Zoho's ledger loses a deleted document's postings too.
-            gone = (org_id, row["transaction_id"]) in deleted
-            yield (
-                "account_transactions",
-                _audit(row, org_id, row["categorized_transaction_id"], synced_at, gone),
-            )
-        for history in books.exchange_rates.values():
-            for rate in history:
-                yield "exchange_rates", _audit(rate, org_id, rate["exchange_rate_id"], synced_at)
+        for endpoint in ALL_ENDPOINTS:
+            for record in _endpoint_records(books, endpoint):
+                source_id = _source_id(endpoint, record)
+                row = typed_record(endpoint, record, org_id, synced_at, source_id=source_id)
+                # The delete scan flags a deleted document; Zoho's ledger loses its postings too.
+                document = (
+                    str(record.get("transaction_id", "")) if endpoint.kind == "per_account" else source_id
+                )
+                if (org_id, document) in deleted:
+                    row["_is_deleted"] = True
+                    row["_deleted_at"] = synced_at
+                tables[endpoint.name].append(row)
+    return tables
 
 
 def load_dataset(
@@ -110,40 +127,26 @@ def load_dataset(
     marks records it found deleted in Zoho.
     """
     synced = synced_at or dt.datetime.now(dt.UTC)
-    tables: dict[str, list[Record]] = {}
-    for table, row in _rows(dataset, synced, deleted):
-        tables.setdefault(table, []).append(row)
-    for books in dataset.orgs.values():
-        for currency in books.records.get("currencies", {}).values():
-            tables.setdefault("currencies", []).append(
-                _audit(currency, books.organization_id, currency["currency_id"], synced)
-            )
+    tables = _tables(dataset, synced, deleted)
     pipeline = dlt.pipeline(
         pipeline_name=pipeline_name,
         destination=destination,
         dataset_name=RAW_SCHEMA,
         pipelines_dir=str(pipelines_dir),
     )
+    by_name = {endpoint.name: endpoint for endpoint in ALL_ENDPOINTS}
     resources = [
-        dlt.resource(rows, name=table, write_disposition="replace", columns=_hints(rows))
+        dlt.resource(
+            rows,
+            name=table,
+            write_disposition="replace",
+            columns=table_columns(by_name[table]),
+            nested_hints=nested_hints(by_name[table]),
+        )
         for table, rows in tables.items()
+        if rows
     ]
     file_format = "parquet" if pipeline.destination.destination_name == "duckdb" else None
     info = pipeline.run(resources, loader_file_format=file_format)
     info.raise_on_failed_jobs()
     return str(info.loads_ids[-1])
-
-
-def _hints(rows: list[Record]) -> dict[str, dict[str, Any]]:
-    """Columns dlt cannot type from the values: audit timestamps and dates (a new dict per column)."""
-    hints: dict[str, dict[str, Any]] = {
-        "_synced_at": {"data_type": "timestamp", "timezone": True},
-        "_deleted_at": {"data_type": "timestamp", "timezone": True, "nullable": True},
-        "_is_deleted": {"data_type": "bool"},
-    }
-    for key in DATE_FIELDS & rows[0].keys():
-        hints[key] = {"data_type": "date", "nullable": True}
-    for key, value in rows[0].items():
-        if isinstance(value, Decimal):
-            hints[key] = {"data_type": "decimal", "precision": 38, "scale": 9, "nullable": True}
-    return hints

@@ -11,7 +11,7 @@ lines as (
 
 tax_settings as (
     select organization_id, tax_id, purchase_tax_account_id as account_id
-    from {{ ref('stg_zoho_books__taxes') }}
+    from {{ ref('int_tax_accounts') }}
 ),
 
 expense_pieces as (

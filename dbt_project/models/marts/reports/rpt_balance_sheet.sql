@@ -25,7 +25,9 @@ balance_lines as (
         account_class,
         closing_base as net_balance_base
     from trial_balance
-    where account_class in ('asset', 'liability', 'equity')
+    -- an account of a type not documented yet (unclassified, D50) stays visible here, debit-positive, so
+    -- the sheet still balances while its warning says it needs a class
+    where account_class in ('asset', 'liability', 'equity', 'unclassified')
     union all
     select
         organization_id,
@@ -83,13 +85,13 @@ final as (
         organizations.base_currency_code as base_currency,
         {{ money('with_translation.net_balance_base') }} as net_balance_base,
         {{ money(
-            'case when with_translation.account_class = \'asset\' then with_translation.net_balance_base'
+            'case when with_translation.account_class in (\'asset\', \'unclassified\') then with_translation.net_balance_base'
             ~ ' else -with_translation.net_balance_base end'
         ) }} as balance_base,
         cast('{{ var("reporting_currency") }}' as varchar) as reporting_currency,
         {{ money('with_translation.net_balance_reporting') }} as net_balance_reporting,
         {{ money(
-            'case when with_translation.account_class = \'asset\' then with_translation.net_balance_reporting'
+            'case when with_translation.account_class in (\'asset\', \'unclassified\') then with_translation.net_balance_reporting'
             ~ ' else -with_translation.net_balance_reporting end'
         ) }} as balance_reporting
     from with_translation

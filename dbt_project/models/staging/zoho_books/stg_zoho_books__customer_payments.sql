@@ -22,9 +22,10 @@ renamed as (
         -- amounts, payment currency
         {{ money('source.amount') }} as amount,
         {{ money('coalesce(source.bank_charges, 0)') }} as bank_charges,
-        {{ money('source.unused_amount') }} as unused_amount,
-        -- amounts, base currency
-        {{ money('source.bcy_amount') }} as bcy_amount,
+        {{ money('coalesce(source.unused_amount, 0)') }} as unused_amount,
+        -- amounts, base currency: bcy_amount is on the list row only (the pipeline keeps it beside the
+        -- detail); a payment fetched by id alone gets the amount at its rate (D45)
+        {{ base_or_derived('source.bcy_amount', 'source.amount') }} as bcy_amount,
         -- dlt
         source._dlt_id,
         -- audit

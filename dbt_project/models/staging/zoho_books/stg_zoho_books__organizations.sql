@@ -12,7 +12,8 @@ renamed as (
         cast(source.currency_id as varchar) as base_currency_id,
         cast(source.time_zone as varchar) as time_zone,
         cast(source.country as varchar) as country,
-        cast(source.fiscal_year_start_month as integer) as fiscal_year_start_month,
+        -- Zoho counts months from 0 (January = 0, D46); the marts use 1-12
+        cast(source.fiscal_year_start_month as integer) + 1 as fiscal_year_start_month,
         -- audit
         {{ audit_columns() }}
     from source

@@ -1,0 +1,162 @@
+-- Which account Zoho posts each role to, learned from Zoho's own ledger (D49). Zoho's default accounts
+-- (shipping, adjustments, discounts, bank charges, exchange gain or loss, each tax) are configurable and
+-- their names localized, and no document names them: the ledger rows of base-currency documents show them.
+-- A candidate is (document, role, base amount); a ledger row of that document with that amount, on an
+-- account the document's own lines or bank do not name and that is not a receivable/payable, votes for
+-- its account. The account with most documents wins per organization and role.
+with accounts as (
+    select organization_id, account_id, account_type
+    from {{ ref('stg_zoho_books__chart_of_accounts') }}
+    where not is_deleted
+),
+
+ledger as (
+    select
+        ledger_rows.organization_id,
+        ledger_rows.transaction_id as document_id,
+        ledger_rows.account_id,
+        abs(ledger_rows.debit_amount - ledger_rows.credit_amount) as amount
+    from {{ ref('stg_zoho_books__account_transactions') }} as ledger_rows
+    where not ledger_rows.is_deleted and ledger_rows.transaction_id is not null
+),
+
+invoices as (
+    select * from {{ ref('stg_zoho_books__invoices') }}
+    where is_posting and not is_deleted and exchange_rate = 1
+),
+
+bills as (
+    select * from {{ ref('stg_zoho_books__bills') }}
+    where is_posting and not is_deleted and exchange_rate = 1
+),
+
+expenses as (
+    select * from {{ ref('stg_zoho_books__expenses') }}
+    where is_posting and not is_deleted and exchange_rate = 1
+),
+
+payments as (
+    select organization_id, payment_id, account_id, bank_charges, 'customer' as side
+    from {{ ref('stg_zoho_books__customer_payments') }}
+    where is_posting and not is_deleted and exchange_rate = 1
+    union all
+    select organization_id, payment_id, account_id, bank_charges, 'vendor' as side
+    from {{ ref('stg_zoho_books__vendor_payments') }}
+    where is_posting and not is_deleted and exchange_rate = 1
+),
+
+candidates as (
+    select organization_id, invoice_id as document_id, 'shipping_charge' as role, shipping_charge as amount
+    from invoices
+    union all
+    select organization_id, invoice_id, 'sales_adjustment', adjustment from invoices
+    union all
+    select organization_id, invoice_id, 'sales_discount', discount_total from invoices
+    union all
+    select organization_id, bill_id, 'purchase_shipping', shipping_charge from bills
+    union all
+    select organization_id, bill_id, 'purchase_adjustment', adjustment from bills
+    union all
+    select organization_id, bill_id, 'purchase_discount', discount_total from bills
+    union all
+    select organization_id, payment_id, 'bank_charges', bank_charges from payments
+    union all
+    select invoices.organization_id, invoices.invoice_id, 'sales_tax:' || taxes.tax_id, taxes.tax_amount
+    from invoices
+    inner join {{ ref('stg_zoho_books__invoice_taxes') }} as taxes
+        on invoices.organization_id = taxes.organization_id and invoices.invoice_id = taxes.invoice_id
+    union all
+    select bills.organization_id, bills.bill_id, 'purchase_tax:' || taxes.tax_id, taxes.tax_amount
+    from bills
+    inner join {{ ref('stg_zoho_books__bill_taxes') }} as taxes
+        on bills.organization_id = taxes.organization_id and bills.bill_id = taxes.bill_id
+    union all
+    select organization_id, expense_id, 'purchase_tax:' || tax_id, tax_amount
+    from expenses
+    where coalesce(tax_id, '') <> ''
+),
+
+-- Accounts a document names itself: its lines' accounts, an expense's accounts, a payment's bank.
+named_accounts as (
+    select organization_id, invoice_id as document_id, account_id
+    from {{ ref('stg_zoho_books__invoice_line_items') }}
+    union all
+    select organization_id, bill_id, account_id from {{ ref('stg_zoho_books__bill_line_items') }}
+    union all
+    select organization_id, expense_id, account_id from {{ ref('stg_zoho_books__expense_line_items') }}
+    union all
+    select organization_id, expense_id, account_id from expenses
+    union all
+    select organization_id, expense_id, paid_through_account_id from expenses
+    union all
+    select organization_id, payment_id, account_id from payments
+),
+
+votes as (
+    select
+        candidates.organization_id,
+        candidates.role,
+        ledger.account_id,
+        count(distinct candidates.document_id) as documents
+    from candidates
+    inner join ledger
+        on
+            candidates.organization_id = ledger.organization_id
+            and candidates.document_id = ledger.document_id
+            and abs(candidates.amount) = ledger.amount
+    inner join accounts
+        on ledger.organization_id = accounts.organization_id and ledger.account_id = accounts.account_id
+    where
+        candidates.amount <> 0
+        and accounts.account_type not in ('accounts_receivable', 'accounts_payable')
+        and not exists (
+            select 1 from named_accounts
+            where
+                named_accounts.organization_id = candidates.organization_id
+                and named_accounts.document_id = candidates.document_id
+                and named_accounts.account_id = ledger.account_id
+        )
+    group by candidates.organization_id, candidates.role, ledger.account_id
+),
+
+-- Exchange gain or loss: the payment rows on an account that is neither the bank, a receivable/payable,
+-- nor the bank-charges amount.
+exchange_votes as (
+    select
+        payments.organization_id,
+        'exchange_gain_loss' as role,
+        ledger.account_id,
+        count(distinct payments.payment_id) as documents
+    from payments
+    inner join ledger
+        on payments.organization_id = ledger.organization_id and payments.payment_id = ledger.document_id
+    inner join accounts
+        on ledger.organization_id = accounts.organization_id and ledger.account_id = accounts.account_id
+    where
+        ledger.account_id <> payments.account_id
+        and ledger.amount <> payments.bank_charges
+        and accounts.account_type not in ('accounts_receivable', 'accounts_payable')
+    group by payments.organization_id, ledger.account_id
+),
+
+ranked as (
+    select
+        all_votes.*,
+        row_number() over (
+            partition by all_votes.organization_id, all_votes.role
+            order by all_votes.documents desc, all_votes.account_id
+        ) as preference
+    from (
+        select * from votes
+        union all
+        select * from exchange_votes
+    ) as all_votes
+),
+
+final as (
+    select organization_id, role, account_id, documents
+    from ranked
+    where preference = 1
+)
+
+select * from final
