@@ -160,6 +160,70 @@ CHART: tuple[tuple[str, str, str, str], ...] = (
     (PURCHASE_ADJUSTMENT, "6900", "other_expense", ""),
     (EXCHANGE_GAIN_OR_LOSS, "7000", "other_expense", ""),
 )
+# Display names where an organization's chart differs from Zoho's English defaults: the EUR organization's
+# chart is in German, the Indian one has renamed a few defaults (Zoho lets both happen). The ledger and the
+# builders find accounts by their CHART key (``chart_key``, internal), never by the name Zoho sends.
+GERMAN_ACCOUNT_NAMES = {
+    "Business Checking": "Geschäftskonto",
+    "Savings Account": "Tagesgeldkonto",
+    "Petty Cash": "Kasse",
+    "Accounts Receivable": "Forderungen aus Lieferungen und Leistungen",
+    "Input Tax Credits": "Vorsteuer",
+    "Prepaid Expenses": "Aktive Rechnungsabgrenzung",
+    "Inventory Asset": "Warenbestand",
+    "Furniture and Equipment": "Betriebs- und Geschäftsausstattung",
+    ACCUMULATED_DEPRECIATION: "Kumulierte Abschreibungen",
+    "Software Licences": "Software-Lizenzen",
+    "Office Right-of-Use Asset": "Nutzungsrecht Büroräume",
+    INVESTMENTS: "Wertpapiere",
+    "Security Deposits": "Mietkautionen",
+    "Accounts Payable": "Verbindlichkeiten aus Lieferungen und Leistungen",
+    "Tax Payable": "Umsatzsteuer",
+    "Employee Reimbursements": "Verbindlichkeiten gegenüber Mitarbeitern",
+    "Corporate Credit Card": "Firmenkreditkarte",
+    "Customer Advances": "Erhaltene Anzahlungen",
+    "Payroll Liabilities": "Verbindlichkeiten aus Lohn und Gehalt",
+    "Office Lease Liability": "Leasingverbindlichkeiten",
+    BANK_LOAN: "Bankdarlehen",
+    "Owner's Equity": "Eigenkapital",
+    "Opening Balance Offset": "Eröffnungsbilanzkonto",
+    "Retained Earnings": "Gewinnvortrag",
+    FAIR_VALUE_RESERVE: "Neubewertungsrücklage",
+    "Sales": "Umsatzerlöse",
+    "Consulting Income": "Beratungserlöse",
+    "Subscription Revenue": "Abonnementerlöse",
+    SHIPPING_INCOME: "Versandkosten",
+    SALES_ADJUSTMENT: "Sonstige Gebühren",
+    SALES_DISCOUNT: "Gewährte Rabatte",
+    "Interest Income": "Zinserträge",
+    "Cost of Goods Sold": "Wareneinsatz",
+    PURCHASE_SHIPPING: "Eingangsfrachten",
+    PURCHASE_DISCOUNT: "Erhaltene Rabatte",
+    "Advertising and Marketing": "Werbung und Marketing",
+    "Office Supplies": "Bürobedarf",
+    "Rent Expense": "Miete",
+    "Travel Expense": "Reisekosten",
+    "Meals and Entertainment": "Bewirtung",
+    "IT and Internet Expenses": "IT- und Internetkosten",
+    "Contract Labor": "Fremdleistungen",
+    BANK_CHARGES: "Bankgebühren",
+    SALARIES: "Löhne und Gehälter",
+    DEPRECIATION: "Abschreibungen",
+    INTEREST_EXPENSE: "Zinsaufwendungen",
+    INCOME_TAX: "Ertragsteuern",
+    "Uncategorized": "Nicht kategorisiert",
+    PURCHASE_ADJUSTMENT: "Sonstige Aufwendungen",
+    EXCHANGE_GAIN_OR_LOSS: "Wechselkursgewinn oder -verlust",
+}
+CONFIGURED_ACCOUNT_NAMES = {
+    "eu": GERMAN_ACCOUNT_NAMES,
+    "in": {
+        "Accounts Receivable": "Sundry Debtors", "Accounts Payable": "Sundry Creditors",
+        "Tax Payable": "GST Payable", "Input Tax Credits": "GST Input Credit",
+        SALES_DISCOUNT: "Sales Discount", BANK_CHARGES: "Bank Charges",
+        EXCHANGE_GAIN_OR_LOSS: "Forex Gain / Loss",
+    },
+}  # fmt: skip
 INACTIVE_ACCOUNTS = frozenset({"Uncategorized"})
 SYSTEM_ACCOUNTS = frozenset(
     {
@@ -233,7 +297,7 @@ class Context:
     currencies: dict[str, Record]  # code -> currency record
     rate_dates: dict[str, list[str]]  # code -> effective dates, ascending
     rate_values: dict[str, list[Decimal]]  # code -> rates, aligned with rate_dates
-    account_ids: dict[str, str]  # account_name -> account_id
+    account_ids: dict[str, str]  # chart key (CHART's English name) -> account_id
     accounts: dict[str, Record]
     taxes: list[Record]
     customers: list[Record]
@@ -266,7 +330,9 @@ class Context:
             currencies=currencies,
             rate_dates=rate_dates,
             rate_values=rate_values,
-            account_ids={a["account_name"]: a["account_id"] for a in accounts.values()},
+            account_ids={
+                str(a.get("chart_key") or a["account_name"]): a["account_id"] for a in accounts.values()
+            },
             accounts=accounts,
             taxes=[t for t in books.records["taxes"].values() if t["tax_percentage"] > 0],
             customers=[c for c in contacts if c["contact_type"] == "customer" and c["status"] == "active"],
@@ -405,14 +471,17 @@ def _organization_row(profile: OrgProfile, period_start: date) -> Record:
     }
 
 
-def _chart_of_accounts(ctx_ids: Callable[[], str], base: Record, created: str) -> dict[str, Record]:
+def _chart_of_accounts(
+    ctx_ids: Callable[[], str], base: Record, created: str, names: dict[str, str]
+) -> dict[str, Record]:
     accounts: dict[str, Record] = {}
     by_name: dict[str, Record] = {}
     for name, code, account_type, parent_name in CHART:
         parent = by_name.get(parent_name)
         account = {
             "account_id": ctx_ids(),
-            "account_name": name,
+            "account_name": names.get(name, name),
+            "chart_key": name,  # internal: how the sandbox finds the account whatever its display name
             "account_code": code,
             "account_type": account_type,
             "account_type_formatted": account_type.replace("_", " ").title(),
@@ -421,7 +490,7 @@ def _chart_of_accounts(ctx_ids: Callable[[], str], base: Record, created: str) -
             "is_user_created": name not in SYSTEM_ACCOUNTS,
             "is_system_account": name in SYSTEM_ACCOUNTS,
             "parent_account_id": parent["account_id"] if parent else "",
-            "parent_account_name": parent_name,
+            "parent_account_name": parent["account_name"] if parent else "",
             "depth": 1 if parent else 0,
             "has_attachment": False,
             "currency_id": base["currency_id"],
@@ -438,7 +507,7 @@ def _chart_of_accounts(ctx_ids: Callable[[], str], base: Record, created: str) -
 def _taxes(
     profile: OrgProfile, new_id: Callable[[], str], accounts: dict[str, Record], created: str
 ) -> dict[str, Record]:
-    by_name = {a["account_name"]: a for a in accounts.values()}
+    by_name = {a["chart_key"]: a for a in accounts.values()}
     payable, input_tax = by_name["Tax Payable"], by_name["Input Tax Credits"]
     taxes: dict[str, Record] = {}
     for index, (name, percentage) in enumerate(profile.taxes):
@@ -618,9 +687,9 @@ def build_item(ctx: Context, spec: tuple[str, str, str, str, str, str], created:
         "purchase_rate": cents(rate * Decimal("0.62")),
         "purchase_description": f"{name}, purchased",
         "account_id": ctx.account_ids[income_account],
-        "account_name": income_account,
+        "account_name": ctx.account(income_account)["account_name"],
         "purchase_account_id": ctx.account_ids[purchase_account],
-        "purchase_account_name": purchase_account,
+        "purchase_account_name": ctx.account(purchase_account)["account_name"],
         "item_type": "inventory" if goods else "sales_and_purchases",
         "product_type": product_type,
         "tax_id": tax["tax_id"],
@@ -1027,7 +1096,7 @@ def build_expense(ctx: Context, day: date) -> Record:
                     "tags": ctx.maybe_tags(),
                 }
             )
-    account = ctx.account(lines[0]["account_name"] if lines else rng.choice(EXPENSE_ACCOUNTS))
+    account = ctx.accounts[lines[0]["account_id"]] if lines else ctx.account(rng.choice(EXPENSE_ACCOUNTS))
     tax = rng.choice(ctx.taxes) if rng.random() < 0.5 else None
     vendor = rng.choice(ctx.vendors) if rng.random() < 0.5 else None
     customer = rng.choice(ctx.customers) if rng.random() < 0.15 else None
@@ -1114,7 +1183,7 @@ def build_journal(
             {
                 "line_id": ctx.new_id(),
                 "account_id": ctx.account_ids[name],
-                "account_name": name,
+                "account_name": ctx.account(name)["account_name"],
                 "debit_or_credit": side,
                 "amount": amount,
                 "bcy_amount": ZERO,
@@ -1173,7 +1242,7 @@ def _reference_data(
     )
     currencies, histories = _currencies(profile, rng, plan.period_start, plan.period_end)
     base = next(c for c in currencies.values() if c["is_base_currency"])
-    accounts = _chart_of_accounts(new_id, base, created)
+    accounts = _chart_of_accounts(new_id, base, created, CONFIGURED_ACCOUNT_NAMES.get(profile.region, {}))
     books.records = {
         "chartofaccounts": accounts,
         "taxes": _taxes(profile, new_id, accounts, created),

@@ -26,7 +26,8 @@ ZERO = Decimal("0.00")
 ONE = Decimal("1.000000")
 HUNDRED = Decimal(100)
 
-# Zoho's system accounts, found by name (AR and AP by type). Names are Zoho's defaults.
+# Zoho's system accounts, found by their chart key (the generator's ``chart_key``: Zoho's English default
+# name, whatever the organization's localized or configured display name is); AR and AP by type.
 SHIPPING_INCOME = "Shipping Charge"
 SALES_ADJUSTMENT = "Other Charges"
 SALES_DISCOUNT = "Discount"
@@ -252,7 +253,7 @@ class ControlAccounts:
 
     receivable: str
     payable: str
-    by_name: Mapping[str, str]  # account_name -> account_id
+    by_name: Mapping[str, str]  # chart key -> account_id
 
     def named(self, name: str) -> str:
         return self.by_name[name]
@@ -262,7 +263,8 @@ def control_accounts(books: OrgBooks) -> ControlAccounts:
     by_name: dict[str, str] = {}
     by_type: dict[str, str] = {}
     for account in books.records.get("chartofaccounts", {}).values():
-        by_name.setdefault(account["account_name"], account["account_id"])
+        # Hand-made data sets (tests) have no chart key: their names are the keys.
+        by_name.setdefault(account.get("chart_key") or account["account_name"], account["account_id"])
         by_type.setdefault(account["account_type"], account["account_id"])
     return ControlAccounts(by_type["accounts_receivable"], by_type["accounts_payable"], by_name)
 

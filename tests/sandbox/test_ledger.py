@@ -23,7 +23,7 @@ from zoho_sandbox.ledger import (
     recompute_payment,
 )
 
-US = "10234695"
+US, EU, IN = "10234695", "20088321", "60012345"
 
 
 @pytest.fixture(scope="module")
@@ -244,3 +244,24 @@ def test_charts_use_documented_account_types_and_the_ledger_posts_to_them(datase
             "contract_liability",
             "employee_benefit_liability",
         } <= posted
+
+
+def test_default_accounts_have_localized_or_configured_names_and_still_post(dataset: Dataset) -> None:
+    """The EUR organization's chart is in German and the Indian one renamed some defaults: the ledger finds
+    its system accounts whatever they are called, and a reader must too (by type, by the ids documents
+    carry, or from Zoho's ledger)."""
+    expected = {
+        EU: {"Forderungen aus Lieferungen und Leistungen", "Wechselkursgewinn oder -verlust", "Umsatzsteuer"},
+        IN: {"Sundry Debtors", "Forex Gain / Loss", "GST Payable"},
+        US: {"Accounts Receivable", "Exchange Gain or Loss", "Tax Payable"},
+    }
+    for org_id, names in expected.items():
+        books = dataset.orgs[org_id]
+        chart = books.records["chartofaccounts"]
+        by_name = {a["account_name"]: a for a in chart.values()}
+        assert names <= by_name.keys()
+        if org_id != US:
+            assert {"Accounts Receivable", "Exchange Gain or Loss", "Tax Payable"}.isdisjoint(by_name)
+        posted = {row["account_id"] for row in books.account_transactions}
+        for name in names:
+            assert by_name[name]["account_id"] in posted, (org_id, name)
