@@ -281,9 +281,16 @@ def _to_bool(value: Any) -> bool | None:
 
 
 def _to_text(value: Any) -> Any:
-    """A scalar as text: strings as they are, numbers and booleans as JSON writes them."""
+    """A value as text: strings as they are, numbers and booleans as JSON writes them (``12.50``, ``true``),
+    a list or an object (a multi-select custom field) as JSON, its exact numbers as strings."""
     if value is None or isinstance(value, str):
         return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
     return json.dumps(value, default=str)
 
 

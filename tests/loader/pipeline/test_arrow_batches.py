@@ -55,9 +55,11 @@ def test_typed_ledger_rows_become_a_table_with_the_hinted_types() -> None:
 
 def test_a_value_that_does_not_fit_exactly_leaves_the_batch_as_records() -> None:
     columns = table_columns(LEDGER)
-    assert arrow_batch([ledger_row(debit_amount=Decimal("1.00000000001"))], columns) is None  # 11 places
-    assert arrow_batch([ledger_row(debit_amount="n/a")], columns) is None  # not a number after all
-    assert arrow_batch([ledger_row(transaction_date="soon")], columns) is None
+    # typed_record never leaves these in a hinted column (it rounds past ten places, NULLs what is not a
+    # number or a date): records that skipped it.
+    assert arrow_batch([dict(ledger_row(), debit_amount=Decimal("1.00000000001"))], columns) is None
+    assert arrow_batch([dict(ledger_row(), debit_amount="n/a")], columns) is None
+    assert arrow_batch([dict(ledger_row(), transaction_date="soon")], columns) is None
     assert arrow_batch([ledger_row(exchange_rate=Decimal("1.2"))], columns) is None  # an unhinted number
     assert arrow_batch([ledger_row(tags={"a": "b"})], columns) is None  # nested: dlt flattens it
     assert arrow_batch([ledger_row(is_reconciled=True)], columns) is None
