@@ -1,9 +1,10 @@
 -- Which account Zoho posts each role to, learned from Zoho's own ledger (D49). Zoho's default accounts
 -- (shipping, adjustments, discounts, bank charges, exchange gain or loss, each tax) are configurable and
--- their names localized, and no document names them: the ledger rows of base-currency documents show them.
--- A candidate is (document, role, base amount); a ledger row of that document with that amount, on an
--- account the document's own lines or bank do not name and that is not a receivable/payable, votes for
--- its account. The account with most documents wins per organization and role.
+-- their names localized, and no document names them: the documents' ledger rows show them.
+-- A candidate is (document, role, amount at the document's rate); a ledger row of that document with that
+-- base amount (to the cent; within a cent for a foreign-currency document, whose pieces round cumulatively),
+-- on an account the document's own lines or bank do not name and that is not a receivable/payable, votes
+-- for its account. The account with most documents wins per organization and role.
 with accounts as (
     select organization_id, account_id, account_type
     from {{ ref('stg_zoho_books__chart_of_accounts') }}
@@ -22,56 +23,62 @@ ledger as (
 
 invoices as (
     select * from {{ ref('stg_zoho_books__invoices') }}
-    where is_posting and not is_deleted and exchange_rate = 1
+    where is_posting and not is_deleted
 ),
 
 bills as (
     select * from {{ ref('stg_zoho_books__bills') }}
-    where is_posting and not is_deleted and exchange_rate = 1
+    where is_posting and not is_deleted
 ),
 
 expenses as (
     select * from {{ ref('stg_zoho_books__expenses') }}
-    where is_posting and not is_deleted and exchange_rate = 1
+    where is_posting and not is_deleted
 ),
 
 payments as (
-    select organization_id, payment_id, account_id, bank_charges, 'customer' as side
+    select organization_id, payment_id, account_id, bank_charges, exchange_rate, 'customer' as side
     from {{ ref('stg_zoho_books__customer_payments') }}
-    where is_posting and not is_deleted and exchange_rate = 1
+    where is_posting and not is_deleted
     union all
-    select organization_id, payment_id, account_id, bank_charges, 'vendor' as side
+    select organization_id, payment_id, account_id, bank_charges, exchange_rate, 'vendor' as side
     from {{ ref('stg_zoho_books__vendor_payments') }}
-    where is_posting and not is_deleted and exchange_rate = 1
+    where is_posting and not is_deleted
 ),
 
 candidates as (
-    select organization_id, invoice_id as document_id, 'shipping_charge' as role, shipping_charge as amount
+    select
+        organization_id, invoice_id as document_id, 'shipping_charge' as role, shipping_charge as amount, exchange_rate
     from invoices
     union all
-    select organization_id, invoice_id, 'sales_adjustment', adjustment from invoices
+    select organization_id, invoice_id, 'sales_adjustment', adjustment, exchange_rate from invoices
     union all
-    select organization_id, invoice_id, 'sales_discount', discount_total from invoices
+    select organization_id, invoice_id, 'sales_discount', discount_total, exchange_rate from invoices
     union all
-    select organization_id, bill_id, 'purchase_shipping', shipping_charge from bills
+    select organization_id, bill_id, 'purchase_shipping', shipping_charge, exchange_rate from bills
     union all
-    select organization_id, bill_id, 'purchase_adjustment', adjustment from bills
+    select organization_id, bill_id, 'purchase_adjustment', adjustment, exchange_rate from bills
     union all
-    select organization_id, bill_id, 'purchase_discount', discount_total from bills
+    select organization_id, bill_id, 'purchase_discount', discount_total, exchange_rate from bills
     union all
-    select organization_id, payment_id, 'bank_charges', bank_charges from payments
+    select organization_id, payment_id, 'bank_charges', bank_charges, exchange_rate from payments
     union all
-    select invoices.organization_id, invoices.invoice_id, 'sales_tax:' || taxes.tax_id, taxes.tax_amount
+    select
+        invoices.organization_id,
+        invoices.invoice_id,
+        'sales_tax:' || taxes.tax_id,
+        taxes.tax_amount,
+        invoices.exchange_rate
     from invoices
     inner join {{ ref('stg_zoho_books__invoice_taxes') }} as taxes
         on invoices.organization_id = taxes.organization_id and invoices.invoice_id = taxes.invoice_id
     union all
-    select bills.organization_id, bills.bill_id, 'purchase_tax:' || taxes.tax_id, taxes.tax_amount
+    select bills.organization_id, bills.bill_id, 'purchase_tax:' || taxes.tax_id, taxes.tax_amount, bills.exchange_rate
     from bills
     inner join {{ ref('stg_zoho_books__bill_taxes') }} as taxes
         on bills.organization_id = taxes.organization_id and bills.bill_id = taxes.bill_id
     union all
-    select organization_id, expense_id, 'purchase_tax:' || tax_id, tax_amount
+    select organization_id, expense_id, 'purchase_tax:' || tax_id, tax_amount, exchange_rate
     from expenses
     where coalesce(tax_id, '') <> ''
 ),
@@ -103,7 +110,8 @@ votes as (
         on
             candidates.organization_id = ledger.organization_id
             and candidates.document_id = ledger.document_id
-            and abs(candidates.amount) = ledger.amount
+            and abs(ledger.amount - {{ to_base('abs(candidates.amount)', 'candidates.exchange_rate') }})
+            <= case when candidates.exchange_rate = 1 then 0 else 0.01 end
     inner join accounts
         on ledger.organization_id = accounts.organization_id and ledger.account_id = accounts.account_id
     where
@@ -134,7 +142,7 @@ exchange_votes as (
         on ledger.organization_id = accounts.organization_id and ledger.account_id = accounts.account_id
     where
         ledger.account_id <> payments.account_id
-        and ledger.amount <> payments.bank_charges
+        and ledger.amount <> {{ to_base('payments.bank_charges', 'payments.exchange_rate') }}
         and accounts.account_type not in ('accounts_receivable', 'accounts_payable')
     group by payments.organization_id, ledger.account_id
 ),
