@@ -25,6 +25,7 @@ from zoho_sandbox.ledger import (
     BANK_CHARGES,
     CENT,
     EXCHANGE_GAIN_OR_LOSS,
+    NON_POSTING_STATUSES,
     ONE,
     PURCHASE_ADJUSTMENT,
     PURCHASE_DISCOUNT,
@@ -1313,6 +1314,9 @@ def _invoices_and_payments(ctx: Context, plan: _Plan) -> None:
         if roll < 0.08:
             invoice.update(status="void", current_sub_status="void", balance=ZERO, due_days="")
             continue
+        if roll < 0.10:
+            _await_approval(invoice, roll < 0.09)
+            continue
         invoice["status"] = rng.choice(UNPAID_INVOICE_STATUSES)
         invoice["status"] = receivable_status(invoice, ctx.today)
         invoice["current_sub_status"] = invoice["status"]
@@ -1341,6 +1345,13 @@ def _invoices_and_payments(ctx: Context, plan: _Plan) -> None:
         payment = build_payment(ctx, "customerpayments", customer, day, f"PMT-{seq:06d}", applications)
         payments[payment["payment_id"]] = payment
         apply_payment(ctx, payment, invoices, "invoice_id", "invoices")
+
+
+def _await_approval(document: Record, pending: bool) -> None:
+    """A document in an approval workflow: submitted and waiting, or approved but not yet sent. Neither is
+    issued, so it posts nothing and is owed by no one yet."""
+    status = "pending_approval" if pending else "approved"
+    document.update(status=status, current_sub_status=status, due_days="")
 
 
 # credit entity -> (settled document id field, its number field, its contact field, the applied list)
@@ -1405,7 +1416,7 @@ def _credit_applied_to(ctx: Context, plan: _Plan, entity: str, document: Record,
 
 
 def _open_documents(records: dict[str, Record]) -> list[Record]:
-    return [r for r in records.values() if r["status"] not in ("draft", "void", "paid")]
+    return [r for r in records.values() if r["status"] not in NON_POSTING_STATUSES and r["status"] != "paid"]
 
 
 def _credit_notes(ctx: Context, plan: _Plan) -> None:
@@ -1447,6 +1458,9 @@ def _bills_and_vendor_payments(ctx: Context, plan: _Plan) -> None:
             continue
         if roll < 0.06:
             bill.update(status="void", current_sub_status="void", balance=ZERO, due_days="")
+            continue
+        if roll < 0.08:
+            _await_approval(bill, roll < 0.07)
             continue
         bill["status"] = receivable_status(bill, ctx.today)
         pay_day = day + timedelta(days=rng.randint(5, 50))
@@ -1505,6 +1519,8 @@ def _expenses_and_journals(ctx: Context, plan: _Plan) -> None:
         journal = build_journal(ctx, day, f"JV-{seq:05d}")
         if rng.random() < 0.15 or seq == 3:  # at least one draft, whatever the size
             journal["status"] = "draft"
+        elif rng.random() < 0.1 or seq == 4:  # and one for cash-basis reports only
+            journal["journal_type"] = "cash"
         journals[journal["journal_id"]] = journal
     for journal in _recurring_journals(ctx, plan, seq + 1):
         journals[journal["journal_id"]] = journal
@@ -1622,7 +1638,7 @@ def refresh_contact_balances(books: OrgBooks, contact_ids: set[str] | None = Non
     def add(contact_id: str, field_name: str, document: Record) -> None:
         if contact_ids is not None and contact_id not in contact_ids:
             return
-        if document["status"] in ("draft", "void") or not document["balance"]:
+        if document["status"] in NON_POSTING_STATUSES or not document["balance"]:
             return
         pair = totals.setdefault((contact_id, field_name), [ZERO, ZERO])
         pair[0] += document["balance"]

@@ -9,7 +9,8 @@ stated in terms of fields a sync loads (docs/ledger-posting-rules.md has the rul
   ``base_k = round(running_k × exchange_rate) − round(running_(k-1) × exchange_rate)``. The pieces then
   add up to exactly ``bcy_total = round(total × exchange_rate)``, so every document balances to the cent
   and a single full payment clears the receivable exactly.
-* Drafts and voids post nothing; purchase orders never post.
+* Drafts, voids and documents awaiting approval (or approved, not yet sent) post nothing; neither do
+  purchase orders nor cash-basis-only journals (``journal_type`` "cash": Zoho's ledger here is accrual).
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ ID_FIELDS: dict[str, str] = {
     "expenses": "expense_id",
     "journals": "journal_id",
 }
-NON_POSTING_STATUSES = frozenset({"draft", "void"})
+# Approval workflows: "pending_approval" and "approved" documents are not issued yet, so they post nothing.
+NON_POSTING_STATUSES = frozenset({"draft", "void", "pending_approval", "approved"})
 
 # Account types whose balance grows with debits (assets and expenses); every other type grows with credits.
 DEBIT_NORMAL_TYPES = frozenset(
@@ -413,6 +415,8 @@ def _rows(entity: str, record: Record, pieces: Iterable[Piece]) -> list[Record]:
 
 
 def posts(entity: str, record: Record) -> bool:
+    if entity == "journals" and record.get("journal_type") == "cash":
+        return False  # a cash-basis-only journal: not in the accrual ledger
     return entity in TRANSACTION_TYPES and record.get("status") not in NON_POSTING_STATUSES
 
 

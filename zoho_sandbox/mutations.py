@@ -31,6 +31,7 @@ from zoho_sandbox.generator import (
 )
 from zoho_sandbox.ledger import (
     CENT,
+    NON_POSTING_STATUSES,
     ZERO,
     cents,
     post_document,
@@ -144,8 +145,8 @@ def _contact_ids(record: Record) -> set[str]:
 def _restate_settled_document(books: OrgBooks, entity: str, record: Record, now: datetime) -> None:
     """Balance and status of an invoice/bill/credit after its total or its applications changed."""
     today = local_date(now, str(books.organization["time_zone"]))
-    if record["status"] in ("draft", "void"):
-        record["balance"] = record["total"] if record["status"] == "draft" else ZERO
+    if record["status"] in NON_POSTING_STATUSES:  # not issued (or void): owed by no one
+        record["balance"] = ZERO if record["status"] == "void" else record["total"]
         return
     if entity in SETTLED_BY:
         rows = _settlement_rows(books, entity, record[SETTLED_BY[entity][2]])
@@ -166,9 +167,8 @@ def _edit_line_document(
 ) -> None:
     line = record["line_items"][int(rng.random() * len(record["line_items"]))]
     step = Decimal(1 + int(rng.random() * 3))
-    has_settlements = record.get("balance") != record.get("total") and record["status"] not in (
-        "draft",
-        "void",
+    has_settlements = (
+        record.get("balance") != record.get("total") and record["status"] not in NON_POSTING_STATUSES
     )
     # With money applied the total may only grow (a balance never goes negative); otherwise either way.
     if has_settlements or line["quantity"] <= step or rng.random() < 0.5:
@@ -343,7 +343,7 @@ def _open_document(books: OrgBooks, entity: str, rng: random.Random) -> Record:
     candidates = [
         record
         for record in books.records.get(entity, {}).values()
-        if record["status"] not in ("draft", "void") and record["balance"] > 0
+        if record["status"] not in NON_POSTING_STATUSES and record["balance"] > 0
     ]
     if not candidates:
         raise MutationError(f"no open {entity} to pay")

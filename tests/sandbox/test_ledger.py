@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
@@ -15,6 +15,7 @@ from zoho_sandbox.generator import generate_dataset
 from zoho_sandbox.ledger import (
     DEBIT_NORMAL_TYPES,
     ID_FIELDS,
+    NON_POSTING_STATUSES,
     TRANSACTION_TYPES,
     cumulative_base,
     postings_for,
@@ -86,7 +87,7 @@ def test_each_document_balances_and_its_counterpart_is_its_bcy_total(dataset: Da
     for entity in TRANSACTION_TYPES:
         for record in books.records[entity].values():
             rows = postings_for(books, entity, record)
-            if record.get("status") in ("draft", "void"):
+            if record.get("status") in NON_POSTING_STATUSES or record.get("journal_type") == "cash":
                 assert rows == []
                 continue
             debit = sum(r["debit_amount"] for r in rows)
@@ -265,3 +266,24 @@ def test_default_accounts_have_localized_or_configured_names_and_still_post(data
         posted = {row["account_id"] for row in books.account_transactions}
         for name in names:
             assert by_name[name]["account_id"] in posted, (org_id, name)
+
+
+def test_documents_in_approval_and_cash_basis_journals_post_nothing(dataset: Dataset) -> None:
+    statuses: Counter[str] = Counter()
+    for books in dataset.orgs.values():
+        posted = {row["transaction_id"] for row in books.account_transactions}
+        for entity in ("invoices", "bills"):
+            for record in books.records[entity].values():
+                if record["status"] in ("pending_approval", "approved"):
+                    statuses[f"{entity}:{record['status']}"] += 1
+                    assert record[ID_FIELDS[entity]] not in posted
+                    assert record["balance"] == record["total"]
+        cash = [j for j in books.records["journals"].values() if j["journal_type"] == "cash"]
+        assert cash
+        assert not {j["journal_id"] for j in cash} & posted
+    assert set(statuses) == {
+        "invoices:pending_approval",
+        "invoices:approved",
+        "bills:pending_approval",
+        "bills:approved",
+    }
