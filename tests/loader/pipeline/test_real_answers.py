@@ -38,6 +38,7 @@ ENTITIES = (
 )
 SYNCED_AT = datetime(2024, 4, 2, 1, 0, tzinfo=UTC)
 DECIMAL_TYPE = f"decimal({DECIMAL_PRECISION},{DECIMAL_SCALE})"
+BANK = "1852000000012001"  # HDFC Current Account
 
 
 @pytest.fixture(autouse=True)
@@ -377,3 +378,31 @@ def test_fixture_lists_are_in_the_order_their_page_context_names(zoho: ZohoFixtu
         rows = next(v for k, v in body.items() if isinstance(v, list))
         stamps = [datetime.strptime(r["last_modified_time"], "%Y-%m-%dT%H:%M:%S%z") for r in rows]
         assert stamps == sorted(stamps, reverse=True), page
+
+
+@pytest.mark.postgres
+def test_the_same_answers_on_postgresql(zoho: ZohoFixtureServer, postgres_pipeline: Pipeline) -> None:
+    client = zoho.client()
+    try:
+        result = sync_organizations([client], postgres_pipeline, entities=ENTITIES, now=lambda: SYNCED_AT)
+    finally:
+        client.close()
+    assert result.complete
+    types = column_types(postgres_pipeline)
+    assert [key for key in types if "__v_" in key[1]] == []
+    assert types[("invoices", "total")] == "numeric"
+    assert types[("contacts", "custom_field_hash")] == "jsonb"
+    assert query(
+        postgres_pipeline,
+        "select invoice_number, total, adjustment from {ds}.invoices order by invoice_number",
+    ) == [
+        ("INV-000123", Decimal("2510.000"), Decimal(0)),
+        ("INV-000124", Decimal("1200.00"), Decimal(0)),
+        ("INV-000125", Decimal(1), None),
+    ]
+    (debits,) = one(
+        postgres_pipeline,
+        "select sum(debit_amount) from {ds}.account_transactions where account_id = %s",
+        BANK,
+    )
+    assert debits == Decimal("43813.000")  # "1250.50" + "41562.50" + "1000.000"
