@@ -93,7 +93,7 @@ ORG_PROFILES = (
     OrgProfile(
         "60012345", "in", "Sahyadri Software Pvt Ltd", "INR", "Asia/Kolkata", "Standard", 2_000, 3,
         "India", "IN", "Maharashtra", "en",
-        (("GST 18%", Decimal(18)), ("GST 12%", Decimal(12)), ("GST 5%", Decimal(5))),
+        (("GST18", Decimal(18)), ("GST12", Decimal(12)), ("GST5", Decimal(5))),  # tax groups: CGST + SGST
     ),
 )  # fmt: skip
 
@@ -225,6 +225,15 @@ CONFIGURED_ACCOUNT_NAMES = {
         EXCHANGE_GAIN_OR_LOSS: "Forex Gain / Loss",
     },
 }  # fmt: skip
+# The Indian organization's GST accounts: one per component and direction (Zoho India's defaults).
+GST_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
+    ("Input CGST", "1310", "other_current_asset", ""),
+    ("Input SGST", "1320", "other_current_asset", ""),
+    ("Input IGST", "1330", "other_current_asset", ""),
+    ("Output CGST", "2110", "other_current_liability", ""),
+    ("Output SGST", "2120", "other_current_liability", ""),
+    ("Output IGST", "2130", "other_current_liability", ""),
+)
 INACTIVE_ACCOUNTS = frozenset({"Uncategorized"})
 SYSTEM_ACCOUNTS = frozenset(
     {
@@ -335,7 +344,12 @@ class Context:
                 str(a.get("chart_key") or a["account_name"]): a["account_id"] for a in accounts.values()
             },
             accounts=accounts,
-            taxes=[t for t in books.records["taxes"].values() if t["tax_percentage"] > 0],
+            # What a line or expense may name: taxes and tax groups, not a group's components.
+            taxes=[
+                t
+                for t in books.records["taxes"].values()
+                if t["tax_percentage"] > 0 and not t.get("is_group_component")
+            ],
             customers=[c for c in contacts if c["contact_type"] == "customer" and c["status"] == "active"],
             vendors=[c for c in contacts if c["contact_type"] == "vendor" and c["status"] == "active"],
             items=[i for i in books.records["items"].values() if i["status"] == "active"],
@@ -473,11 +487,15 @@ def _organization_row(profile: OrgProfile, period_start: date) -> Record:
 
 
 def _chart_of_accounts(
-    ctx_ids: Callable[[], str], base: Record, created: str, names: dict[str, str]
+    ctx_ids: Callable[[], str],
+    base: Record,
+    created: str,
+    names: dict[str, str],
+    rows: tuple[tuple[str, str, str, str], ...] = CHART,
 ) -> dict[str, Record]:
     accounts: dict[str, Record] = {}
     by_name: dict[str, Record] = {}
-    for name, code, account_type, parent_name in CHART:
+    for name, code, account_type, parent_name in rows:
         parent = by_name.get(parent_name)
         account = {
             "account_id": ctx_ids(),
@@ -505,34 +523,85 @@ def _chart_of_accounts(
     return accounts
 
 
+def _tax(tax_id: str, name: str, percentage: Decimal, created: str, **members: object) -> Record:
+    record: Record = {
+        "tax_id": tax_id,
+        "tax_name": name,
+        "tax_percentage": percentage,
+        "tax_type": "tax",
+        "tax_specific_type": "",
+        "tax_specification": "",
+        "is_default_tax": False,
+        "is_editable": True,
+        "is_inactive": False,
+        "status": "active",
+        "start_date": "",
+        "end_date": "",
+        "diff_rate_reason": "",
+        "last_modified_time": created,
+    }
+    record.update(members)
+    return record
+
+
+def _posting_accounts(sales: Record, purchase: Record, *, documented: bool) -> Record:
+    """Where a tax posts: internal members the ledger reads, and (``documented``) the members Zoho's
+    documents give a tax (``tax_account_id``... "Mexico edition only"; the US and EUR organizations send
+    them, the Indian one does not, so a reader learns its tax accounts from Zoho's ledger)."""
+    members: Record = {
+        "posting_account_id": sales["account_id"],
+        "purchase_posting_account_id": purchase["account_id"],
+    }
+    if documented:
+        members.update(
+            tax_account_id=sales["account_id"],
+            output_tax_account_name=sales["account_name"],
+            purchase_tax_account_id=purchase["account_id"],
+            purchase_tax_account_name=purchase["account_name"],
+        )
+    return members
+
+
 def _taxes(
     profile: OrgProfile, new_id: Callable[[], str], accounts: dict[str, Record], created: str
 ) -> dict[str, Record]:
-    by_name = {a["chart_key"]: a for a in accounts.values()}
-    payable, input_tax = by_name["Tax Payable"], by_name["Input Tax Credits"]
+    by_key = {a["chart_key"]: a for a in accounts.values()}
+    if profile.region == "in":
+        return _gst_taxes(profile, new_id, by_key, created)
     taxes: dict[str, Record] = {}
+    posting = _posting_accounts(by_key["Tax Payable"], by_key["Input Tax Credits"], documented=True)
     for index, (name, percentage) in enumerate(profile.taxes):
         tax_id = new_id()
-        taxes[tax_id] = {
-            "tax_id": tax_id,
-            "tax_name": name,
-            "tax_percentage": percentage,
-            "tax_type": "tax",
-            "tax_specific_type": "",
-            "tax_specification": "",
-            "tax_account_id": payable["account_id"],
-            "output_tax_account_name": payable["account_name"],
-            "purchase_tax_account_id": input_tax["account_id"],
-            "purchase_tax_account_name": input_tax["account_name"],
-            "is_default_tax": index == 0,
-            "is_editable": True,
-            "is_inactive": False,
-            "status": "active",
-            "start_date": "",
-            "end_date": "",
-            "diff_rate_reason": "",
-            "last_modified_time": created,
-        }
+        taxes[tax_id] = _tax(tax_id, name, percentage, created, is_default_tax=index == 0, **posting)
+    return taxes
+
+
+def _gst_taxes(
+    profile: OrgProfile, new_id: Callable[[], str], by_key: dict[str, Record], created: str
+) -> dict[str, Record]:
+    """Indian GST: each intra-state rate is a tax group (GST18) of a central and a state component (CGST9 +
+    SGST9), each posting to its own accounts; inter-state supplies take IGST, a plain tax."""
+    taxes: dict[str, Record] = {}
+    for index, (group_name, percentage) in enumerate(profile.taxes):
+        half = percentage / 2
+        label = format(half.normalize(), "f")
+        component_ids = []
+        for kind in ("CGST", "SGST"):
+            posting = _posting_accounts(by_key[f"Output {kind}"], by_key[f"Input {kind}"], documented=False)
+            tax_id = new_id()
+            component = _tax(
+                tax_id, f"{kind}{label}", half, created, tax_specific_type=kind.lower(), **posting
+            )
+            taxes[tax_id] = {**component, "is_group_component": True}  # internal, like "components"
+            component_ids.append(tax_id)
+        group_id = new_id()
+        taxes[group_id] = _tax(
+            group_id, group_name, percentage, created, tax_type="tax_group", is_default_tax=index == 0,
+            components=component_ids,
+        )  # fmt: skip
+    posting = _posting_accounts(by_key["Output IGST"], by_key["Input IGST"], documented=False)
+    igst_id = new_id()
+    taxes[igst_id] = _tax(igst_id, "IGST18", Decimal(18), created, tax_specific_type="igst", **posting)
     return taxes
 
 
@@ -1098,7 +1167,8 @@ def build_expense(ctx: Context, day: date) -> Record:
                 }
             )
     account = ctx.accounts[lines[0]["account_id"]] if lines else ctx.account(rng.choice(EXPENSE_ACCOUNTS))
-    tax = rng.choice(ctx.taxes) if rng.random() < 0.5 else None
+    # An expense names a plain tax (the sandbox's expenses do not split tax groups).
+    tax = rng.choice([t for t in ctx.taxes if not t.get("components")]) if rng.random() < 0.5 else None
     vendor = rng.choice(ctx.vendors) if rng.random() < 0.5 else None
     customer = rng.choice(ctx.customers) if rng.random() < 0.15 else None
     created = ctx.stamp(day, ctx.office_seconds())
@@ -1243,7 +1313,10 @@ def _reference_data(
     )
     currencies, histories = _currencies(profile, rng, plan.period_start, plan.period_end)
     base = next(c for c in currencies.values() if c["is_base_currency"])
-    accounts = _chart_of_accounts(new_id, base, created, CONFIGURED_ACCOUNT_NAMES.get(profile.region, {}))
+    rows = CHART + (GST_ACCOUNTS if profile.region == "in" else ())
+    accounts = _chart_of_accounts(
+        new_id, base, created, CONFIGURED_ACCOUNT_NAMES.get(profile.region, {}), rows
+    )
     books.records = {
         "chartofaccounts": accounts,
         "taxes": _taxes(profile, new_id, accounts, created),

@@ -132,11 +132,21 @@ def cumulative_base(amounts: Sequence[Decimal], exchange_rate: Decimal) -> list[
 # --- document arithmetic -----------------------------------------------------------------------------
 
 
+def tax_components(taxes: Mapping[str, Record], tax_id: str) -> list[Record]:
+    """The taxes a line's ``tax_id`` levies: the tax itself, or each component of a tax group (e.g. GST18 =
+    CGST9 + SGST9, each computed on the line and posted to its own accounts). None for an untaxed line."""
+    if not tax_id:
+        return []
+    tax = taxes[tax_id]
+    return [taxes[component] for component in tax.get("components", ())] or [tax]
+
+
 def recompute_line_document(record: Record, taxes: Mapping[str, Record]) -> None:
     """Totals, taxes and base-currency twins of an invoice, credit note, bill, vendor credit or PO.
 
-    ``item_total = round(quantity × rate × (100 − discount%) / 100)``; tax per line
-    ``round(item_total × tax_percentage / 100)``, summed per tax into ``taxes``;
+    ``item_total = round(quantity × rate × (100 − discount%) / 100)``; tax per line and per component of
+    its tax (``tax_components``) ``round(item_total × tax_percentage / 100)``, into ``line_item_taxes`` and
+    summed per component into ``taxes``;
     ``total = sub_total + tax_total + shipping_charge + adjustment − discount_total`` (discount after tax).
     Base pieces, in this order: lines, taxes, shipping, adjustment, −discount (cumulative rounding).
     Does not touch ``balance`` (it depends on payments and credits).
@@ -151,14 +161,15 @@ def recompute_line_document(record: Record, taxes: Mapping[str, Record]) -> None
         line["bcy_rate"] = cents(line["rate"] * rate)
         line_totals.append(item_total)
         tax_id = line["tax_id"]
-        line["tax_type"] = "tax" if tax_id else ""
+        line["tax_type"] = taxes[tax_id].get("tax_type", "tax") if tax_id else ""
         line["line_item_taxes"] = []
-        if tax_id:
-            line_tax = cents(item_total * line["tax_percentage"] / HUNDRED)
-            tax_amounts[tax_id] = tax_amounts.get(tax_id, ZERO) + line_tax
-            line["line_item_taxes"] = [
-                {"tax_id": tax_id, "tax_name": taxes[tax_id]["tax_name"], "tax_amount": line_tax}
-            ]
+        for component in tax_components(taxes, tax_id):
+            component_id = component["tax_id"]
+            line_tax = cents(item_total * component["tax_percentage"] / HUNDRED)
+            tax_amounts[component_id] = tax_amounts.get(component_id, ZERO) + line_tax
+            line["line_item_taxes"].append(
+                {"tax_id": component_id, "tax_name": component["tax_name"], "tax_amount": line_tax}
+            )
     record["taxes"] = [
         {"tax_id": tax_id, "tax_name": taxes[tax_id]["tax_name"], "tax_amount": amount}
         for tax_id, amount in tax_amounts.items()
@@ -288,7 +299,8 @@ def _line_document_pieces(
     taxes = books.records.get("taxes", {})
     # The side the lines post to: credit (income) for sales, debit (expense) for purchases.
     sign = Decimal(-1) if sales else Decimal(1)
-    tax_account_field = "tax_account_id" if sales else "purchase_tax_account_id"
+    # The posting accounts are internal members: Zoho documents them on taxes for one edition only.
+    tax_account_field = "posting_account_id" if sales else "purchase_posting_account_id"
     targets = [line["account_id"] for line in record["line_items"]]
     amounts = [line["item_total"] for line in record["line_items"]]
     for tax in record["taxes"]:
@@ -353,7 +365,7 @@ def _expense_pieces(books: OrgBooks, record: Record) -> list[Piece]:
     else:
         targets, amounts = [record["account_id"]], [record["sub_total"]]
     if record["tax_id"]:
-        targets.append(books.records["taxes"][record["tax_id"]]["purchase_tax_account_id"])
+        targets.append(books.records["taxes"][record["tax_id"]]["purchase_posting_account_id"])
         amounts.append(record["tax_amount"])
     pieces = [
         Piece(account, base, amount)

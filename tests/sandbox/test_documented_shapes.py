@@ -348,9 +348,14 @@ def test_documents_sum_taxes_by_name_and_carry_tax_ids_on_lines(answers: Answers
             assert {"tax_id", "tax_name", "tax_type", "tax_percentage", "line_item_taxes"} <= line.keys()
             for tax in line["line_item_taxes"]:
                 assert set(tax) == {"tax_id", "tax_name", "tax_amount"}
-                assert tax["tax_id"] == line["tax_id"]
                 by_name[tax["tax_name"]] += tax["tax_amount"]
                 taxed += 1
+            split = {tax["tax_id"] for tax in line["line_item_taxes"]}
+            if line["tax_type"] == "tax_group":  # the group's components, each with its own id
+                assert len(split) == 2
+                assert line["tax_id"] not in split
+            else:
+                assert split <= {line["tax_id"]}
         for summary in detail["taxes"]:
             assert set(summary) == {"tax_name", "tax_amount"}
         assert {t["tax_name"]: t["tax_amount"] for t in detail["taxes"]} == dict(by_name)
@@ -419,3 +424,26 @@ def test_account_transactions_carry_amounts_as_numbers(answers: Answers) -> None
         assert isinstance(row["debit_amount"], Decimal)
         assert isinstance(row["credit_amount"], Decimal)
         assert (row["debit_amount"] > 0) != (row["credit_amount"] > 0)
+
+
+def test_indian_lines_name_a_tax_group_split_into_cgst_and_sgst(answers: Answers) -> None:
+    lines = [
+        line
+        for endpoint in LINE_DOCUMENTS
+        for org, detail in answers.details[endpoint]
+        if org == IN
+        for line in detail["line_items"]
+        if line["tax_type"] == "tax_group"
+    ]
+    assert lines
+    for line in lines:
+        names = sorted(tax["tax_name"] for tax in line["line_item_taxes"])
+        half = format((Decimal(line["tax_percentage"]) / 2).normalize(), "f")
+        assert names == [f"CGST{half}", f"SGST{half}"]
+
+
+def test_only_the_us_and_eur_organizations_send_tax_accounts(answers: Answers) -> None:
+    sent: dict[str, set[bool]] = {US: set(), EU: set(), IN: set()}
+    for org, row in answers.rows["taxes"]:
+        sent[org].add("tax_account_id" in row and "purchase_tax_account_id" in row)
+    assert sent == {US: {True}, EU: {True}, IN: {False}}

@@ -190,10 +190,26 @@ def _list_row(entity: str, record: Record) -> Record:
     return {key: value for key, value in record.items() if key not in hidden}
 
 
+# Observed fields an organization rightly leaves out: the Indian one sends no tax accounts (Zoho documents
+# them for the Mexico edition only; a reader learns them from Zoho's ledger).
+LEFT_OUT = {("taxes", IN): frozenset({"tax_account_id", "output_tax_account_name"})}
+
+
 def _rows(dataset: Dataset, entity: str) -> list[Record]:
     if entity == "organizations":
         return [books.organization for books in dataset.orgs.values()]
     return [_list_row(entity, r) for books in dataset.orgs.values() for r in books.records[entity].values()]
+
+
+def _rows_expected_to_carry(dataset: Dataset, entity: str, name: str) -> list[Record]:
+    if entity == "organizations":
+        return _rows(dataset, entity)
+    return [
+        _list_row(entity, r)
+        for org_id, books in dataset.orgs.items()
+        if name not in LEFT_OUT.get((entity, org_id), frozenset())
+        for r in books.records[entity].values()
+    ]
 
 
 def test_same_arguments_give_identical_records_and_another_seed_differs() -> None:
@@ -213,7 +229,7 @@ def test_every_list_row_has_the_documented_fields_with_their_json_types(
     rows = _rows(dataset, entity)
     assert rows
     for name, kind, nullable in _fields(LIST_FIELDS[entity]):
-        for row in rows:
+        for row in _rows_expected_to_carry(dataset, entity, name):
             assert name in row, f"{entity}.{name} missing"
             value = row[name]
             if value is None:

@@ -253,7 +253,7 @@ def test_default_accounts_have_localized_or_configured_names_and_still_post(data
     carry, or from Zoho's ledger)."""
     expected = {
         EU: {"Forderungen aus Lieferungen und Leistungen", "Wechselkursgewinn oder -verlust", "Umsatzsteuer"},
-        IN: {"Sundry Debtors", "Forex Gain / Loss", "GST Payable"},
+        IN: {"Sundry Debtors", "Forex Gain / Loss", "Output CGST", "Output SGST", "Input CGST"},
         US: {"Accounts Receivable", "Exchange Gain or Loss", "Tax Payable"},
     }
     for org_id, names in expected.items():
@@ -287,3 +287,24 @@ def test_documents_in_approval_and_cash_basis_journals_post_nothing(dataset: Dat
         "bills:pending_approval",
         "bills:approved",
     }
+
+
+def test_a_tax_group_posts_each_component_to_its_own_account(dataset: Dataset) -> None:
+    books = dataset.orgs[IN]
+    account = {name: _account(books, name) for name in ("Output CGST", "Output SGST")}
+    checked = 0
+    for invoice in books.records["invoices"].values():
+        if invoice["currency_code"] != "INR" or invoice["status"] in NON_POSTING_STATUSES:
+            continue
+        levied: dict[str, Decimal] = defaultdict(Decimal)
+        for line in invoice["line_items"]:
+            for tax in line["line_item_taxes"]:
+                levied[tax["tax_name"][:4]] += tax["tax_amount"]
+        if not levied["CGST"]:
+            continue
+        rows = postings_for(books, "invoices", invoice)
+        for kind in ("CGST", "SGST"):
+            credited = sum(r["credit_amount"] for r in rows if r["account_id"] == account[f"Output {kind}"])
+            assert credited == levied[kind], (invoice["invoice_number"], kind)
+        checked += 1
+    assert checked >= 5
