@@ -7,6 +7,7 @@ JSON and never opens a ``__v_<type>`` variant column.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -148,6 +149,7 @@ def _problem(column: str, value: Any) -> dict[str, str]:
     return {"column": column, "value": repr(value)[:40]}
 
 
+@functools.lru_cache(maxsize=4096)  # member names repeat in every record
 def _is_money_name(name: str) -> bool:
     if name.endswith("_formatted"):
         return False
@@ -326,29 +328,39 @@ def _type_children(node: dict[str, Any], path: list[str], fields: Fields) -> Non
             _type_level(child, fields)
 
 
-def _type_undeclared(node: dict[str, Any], *, top: bool) -> None:
+def _type_undeclared(node: dict[str, Any], skip: frozenset[str] = frozenset(), *, top: bool = False) -> None:
     """What the endpoint table may not declare, everywhere in ``node``, copying nested objects and lists as it
-    goes (the caller's record is never changed): money members by name, custom fields' values as text."""
+    goes (the caller's record is never changed): money members by name, custom fields' values as text.
+    ``skip``: members the endpoint table types at this level anyway."""
     for name, value in node.items():
-        if isinstance(value, dict):
+        kind = type(value)
+        if kind is dict:
             if top and name == CUSTOM_FIELD_HASH:
                 node[name] = _deep_copy(value)  # one JSON column (hinted), its values as Zoho sent them
             else:
                 copied = dict(value)  # flattened into columns by dlt: typed like the record's own members
-                _type_undeclared(copied, top=False)
+                _type_undeclared(copied)
                 node[name] = copied
-        elif isinstance(value, list):
-            items = [dict(v) if isinstance(v, dict) else _deep_copy(v) for v in value]
+        elif kind is list:
+            items = [dict(v) if type(v) is dict else _deep_copy(v) for v in value]
             for item in items:
-                if isinstance(item, dict):
+                if type(item) is dict:
                     if name in CUSTOM_FIELD_LISTS and "value" in item:
                         item["value"] = _to_text(item["value"])
-                    _type_undeclared(item, top=False)
+                    _type_undeclared(item)
             node[name] = items
+        elif name in skip:
+            continue
         elif name.startswith(_CUSTOM_FIELD_PREFIX):
             node[name] = _to_text(value)
         elif _is_money_name(name):
             node[name] = _to_loose_decimal(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _declared(fields: Fields) -> frozenset[str]:
+    """The members ``fields`` types: the name-based typing leaves them to it."""
+    return frozenset((*fields.decimals, *fields.dates, *fields.integers, *fields.booleans, *fields.texts))
 
 
 def typed_record(
@@ -364,7 +376,7 @@ def typed_record(
     First what nobody declared (money by name, custom fields as text), then the endpoint table's typing of
     the record and its nested lists, which has the last word on the members it names."""
     row = dict(record)
-    _type_undeclared(row, top=True)
+    _type_undeclared(row, _declared(endpoint.fields), top=True)
     _type_level(row, endpoint.fields)
     for name in TIMESTAMP_FIELDS:
         if name in row:
