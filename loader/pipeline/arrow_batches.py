@@ -2,11 +2,12 @@
 them row by row in Python (the largest part of a big sync's local time, D43).
 
 Only a batch whose every value maps exactly onto the type dlt's own row path would give it becomes a table:
-hinted columns take their hint's type (DECIMAL(38,10), DATE, TIMESTAMP WITH TIME ZONE, TEXT, BOOLEAN); an
-unhinted column must hold only text (JSON strings: ids, names, codes) and be text in the warehouse if it is
-there already. Anything else (a nested object, an unhinted number, a decimal with more than ten places)
-returns None and the caller yields the records as they are, so the warehouse holds the same whatever the
-path. A column with no value in the batch is left out, as dlt's row path leaves it out.
+hinted columns take their hint's type (DECIMAL(38,10), DATE, TIMESTAMP WITH TIME ZONE, TEXT, BOOLEAN,
+BIGINT); an unhinted column must hold only text (JSON strings: ids, names, codes) and be text in the warehouse
+if it is there already. Anything else (a nested object, an unhinted number, a decimal with more than ten
+places, which typed_record never leaves in a hinted column) returns None and the caller yields the records
+as they are, so the warehouse holds the same whatever the path. A column with no value in the batch is left
+out, as dlt's row path leaves it out.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def _hinted_type(hint: TColumnSchema) -> pa.DataType | None:
         return pa.string()
     if kind == "bool":
         return pa.bool_()
-    return None
+    if kind == "bigint":
+        return pa.int64()
+    return None  # json (a nested value) and what the endpoint table does not use: the row path
 
 
 def arrow_batch(

@@ -215,3 +215,20 @@ def test_dates_timestamps_integers_and_booleans_in_their_real_forms() -> None:
         typed_record(accounts, {"account_id": "1", "is_active": "false"}, ORG, SYNCED)["is_active"] is False
     )
     assert parse_zoho_timestamp("2023-07-22T20:43:43+0530") == datetime(2023, 7, 22, 15, 13, 43, tzinfo=UTC)
+
+
+def test_an_integer_hint_keeps_a_batch_on_the_arrow_path() -> None:
+    columns = {
+        **table_columns(LEDGER),
+        "price_precision": {"data_type": "bigint", "nullable": True},
+    }
+    row = typed_record(
+        LEDGER,
+        {"categorized_transaction_id": "1", "account_id": "2", "debit_amount": "1.50", "price_precision": 2},
+        ORG,
+        SYNCED,
+    )
+    table = arrow_batch([row, dict(row, price_precision=None)], columns)  # type: ignore[arg-type]
+    assert table is not None
+    assert table.schema.field("price_precision").type == pa.int64()
+    assert table.column("price_precision").to_pylist() == [2, None]
