@@ -93,6 +93,13 @@ def run_job(
     _lookml(config, vault, console, result, push=looker_client is not None)
     if looker_client is not None:
         _looker(config, looker_client, console, result, deploy=deploy)
+    if result.sync is not None and result.sync.failed:
+        # Everything else ran on what was loaded; the run still fails, so the schedule and the user see it.
+        raise JobFailed(
+            "sync",
+            "Zoho would not serve some entities; the other stages ran on everything else:\n  "
+            + "\n  ".join(result.sync.failed),
+        )
     return result
 
 
@@ -111,7 +118,14 @@ def _sync(config: Config, vault: Vault, console: Console | None, result: JobResu
     except ZohoError as exc:
         raise JobFailed("sync", f"{exc} (the warehouse holds what earlier runs loaded)") from None
     result.stages.append("sync")
-    if not result.sync.complete:
+    if result.sync.failed:
+        _say(
+            console,
+            "Zoho would not serve "
+            + ", ".join(line.split(":", 1)[0] for line in result.sync.failed)
+            + ": the build goes on with everything else; the run fails at the end so this is not missed.",
+        )
+    elif not result.sync.complete:
         _say(
             console,
             "The sync stopped at Zoho's daily cap: the build goes on with what is loaded; the next run "

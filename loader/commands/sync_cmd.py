@@ -45,6 +45,12 @@ def run(ctx: CommandContext) -> int:
         full_refresh=bool(ctx.args.full_refresh),
         console=ctx.out,
     )
+    if result.failed:
+        names = ", ".join(line.split(":", 1)[0] for line in result.failed)
+        raise CommandFailed(
+            f"Zoho would not serve {names}; every other entity was loaded. What to do, per entity:\n  "
+            + "\n  ".join(result.failed)
+        )
     if not result.complete:
         left = ", ".join(result.incomplete) or "some entities"
         raise CommandFailed(

@@ -75,7 +75,7 @@ class SyncProgress:
                 if progress is None:
                     cells.append("")
                     continue
-                mark = "" if progress.complete else " (incomplete)"
+                mark = " (not read)" if progress.error else "" if progress.complete else " (incomplete)"
                 deleted = f", {progress.deletions} gone" if progress.deletions else ""
                 cells.append(f"{progress.rows:,}{deleted}{mark}")
             table.add_row(name, *cells)
@@ -90,6 +90,8 @@ class SyncProgress:
             ),
             highlight=False,
         )
+        for line in result.failed:
+            self._console.print(f"Not read: {line}", style="red", highlight=False, markup=False)
         for org in result.organizations:
             if org.stopped:
                 left = (

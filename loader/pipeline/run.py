@@ -93,6 +93,17 @@ class SyncResult:
     def api_calls(self) -> int:
         return sum(o.api_calls for o in self.organizations)
 
+    @property
+    def failed(self) -> list[str]:
+        """``connection/entity: what Zoho answered and what to do``, for each entity Zoho would not serve
+        (the other entities were loaded)."""
+        return [
+            f"{o.connection}/{name}: {p.error}"
+            for o in self.organizations
+            for name, p in sorted(o.entities.items())
+            if p.error
+        ]
+
 
 def parse_entities(text: str | None) -> frozenset[str]:
     """``--entities invoices,bills`` → the names; unknown names are a usage error (ValueError)."""
@@ -129,8 +140,8 @@ def _file_format(pipeline: Pipeline) -> Any:
 
 
 def _live_ids(pipeline: Pipeline) -> LiveIds:
-    def query(table: str, column: str, organization_id: str) -> list[tuple[Any, ...]]:
-        extra = f", {column}" if column else ""
+    def query(table: str, columns: Sequence[str], organization_id: str) -> list[tuple[Any, ...]]:
+        extra = "".join(f", {column}" for column in columns)
         try:
             with pipeline.sql_client() as client:
                 name = client.make_qualified_table_name(table)

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import dlt
@@ -40,7 +41,12 @@ from loader.pipeline.hints import (
 from loader.pipeline.watermark import Verdict, Walk, Watermark, cursor_key
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
-from loader.zoho.errors import ZohoDailyLimitError, ZohoNotFoundError
+from loader.zoho.errors import (
+    ZohoApiError,
+    ZohoDailyLimitError,
+    ZohoNotFoundError,
+    ZohoOrganizationError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +63,14 @@ class EntityProgress:
     detail_calls: int = 0
     complete: bool = True
     deletions: int = 0
+    # Why Zoho would not serve this entity (a module the connection may not read, a list the plan lacks,
+    # failures past the retries): the message says what to do. The other entities go on.
+    error: str | None = None
+
+    def fail(self, error: ZohoApiError) -> None:
+        self.complete = False
+        if self.error is None:
+            self.error = str(error)
 
 
 @dataclass
@@ -105,22 +119,48 @@ class SyncOptions:
 class LiveIds:
     """What the warehouse holds (not deleted) per table and organization: the other side of a delete scan."""
 
-    def __init__(self, query: Callable[[str, str, str], list[tuple[Any, ...]]]) -> None:
-        self._query = query  # (table, extra column or "", organization id) -> rows
+    def __init__(self, query: Callable[[str, Sequence[str], str], list[tuple[Any, ...]]]) -> None:
+        self._query = query  # (table, extra columns, organization id) -> (id, *columns) rows
         self._lock = threading.Lock()  # asked from dlt's extract threads: one query at a time
 
-    def _rows(self, table: str, column: str, organization_id: str) -> list[tuple[Any, ...]]:
+    def _rows(self, table: str, columns: Sequence[str], organization_id: str) -> list[tuple[Any, ...]]:
         with self._lock:
-            return self._query(table, column, organization_id)
+            return self._query(table, columns, organization_id)
 
     def ids(self, table: str, organization_id: str) -> set[str]:
-        return {str(row[0]) for row in self._rows(table, "", organization_id)}
+        return {str(row[0]) for row in self._rows(table, (), organization_id)}
 
     def ids_by(self, table: str, column: str, organization_id: str) -> dict[str, set[str]]:
         grouped: dict[str, set[str]] = {}
-        for record_id, key in self._rows(table, column, organization_id):
+        for record_id, key in self._rows(table, (column,), organization_id):
             grouped.setdefault(str(key), set()).add(str(record_id))
         return grouped
+
+    def versions(self, table: str, columns: Sequence[str], organization_id: str) -> dict[str, str]:
+        """id → ``version_of`` the stored values of ``columns``: what an unordered walk compares rows with."""
+        return {
+            str(row[0]): version_of(row[1:]) for row in self._rows(table, tuple(columns), organization_id)
+        }
+
+
+def version_of(values: Iterable[Any]) -> str:
+    """One text for a record's version, the same from a list row's typed values and from the warehouse's:
+    instants in UTC, numbers without their scale (2.5 = 2.5000000000), empty = missing."""
+    parts = []
+    for value in values:
+        if value is None or value == "":
+            parts.append("")
+        elif isinstance(value, datetime):
+            parts.append(cursor_key(value))
+        elif isinstance(value, date):
+            parts.append(value.isoformat())
+        elif isinstance(value, bool):
+            parts.append(str(value).lower())
+        elif isinstance(value, int | float | Decimal):
+            parts.append(format(Decimal(str(value)).normalize(), "f"))
+        else:
+            parts.append(str(value))
+    return "\x1f".join(parts)
 
 
 @dataclass(frozen=True)
@@ -245,7 +285,7 @@ def zoho_books(
                 rows = _ledger(org, endpoint, options, live_ids, stored_columns, report)
                 yield _resource(endpoint, org, rows, parallelized=True)
             elif phase == "documents":
-                yield from _document_resources(endpoint, org, options, live_ids, report)
+                yield from _document_resources(endpoint, org, options, live_ids, report, stored_columns)
 
 
 def endpoint_resource(endpoint: Endpoint, data: Any, name: str, *, parallelized: bool = False) -> DltResource:
@@ -271,7 +311,12 @@ def _resource(endpoint: Endpoint, org: OrgSync, data: Any, *, parallelized: bool
 
 
 def _document_resources(
-    endpoint: Endpoint, org: OrgSync, options: SyncOptions, live_ids: LiveIds, report: Reporter
+    endpoint: Endpoint,
+    org: OrgSync,
+    options: SyncOptions,
+    live_ids: LiveIds,
+    report: Reporter,
+    stored_columns: StoredColumns,
 ) -> Iterator[DltResource]:
     if endpoint.kind == "organization":
         yield _resource(endpoint, org, _organization(org, endpoint, options, report))
@@ -290,10 +335,20 @@ def _document_resources(
                 columns=table_columns(rates),
             )
     elif endpoint.kind == "list":
-        yield _resource(endpoint, org, _walked(org, endpoint, options, live_ids, report), parallelized=True)
+        walked = _walked(org, endpoint, options, live_ids, report, stored_columns)
+        yield _resource(endpoint, org, walked, parallelized=True)
 
 
 # --- organizations, currencies, rates -------------------------------------------------------------------
+
+
+def _not_read(org: OrgSync, endpoint: Endpoint, error: ZohoApiError) -> None:
+    """Zoho would not serve ``endpoint`` to this organization: reported by name, the other entities go on. A
+    wrong organization id is everyone's problem, so that one stops the sync."""
+    if isinstance(error, ZohoOrganizationError):
+        raise error
+    org.progress(endpoint.name).fail(error)
+    log.warning("zoho entity not read", extra={"entity": endpoint.name, "problem": str(error)})
 
 
 def _organization(
@@ -308,6 +363,9 @@ def _organization(
         except ZohoDailyLimitError as exc:
             org.stop(exc)
             org.progress(endpoint.name).complete = False
+            return
+        except ZohoApiError as exc:
+            _not_read(org, endpoint, exc)
             return
         mine = [r for r in listed if str(r.get("organization_id")) == org.organization_id]
         progress = org.progress(endpoint.name)
@@ -331,6 +389,9 @@ def _currencies(
         except ZohoDailyLimitError as exc:
             org.stop(exc)
             progress.complete = False
+            return
+        except ZohoApiError as exc:
+            _not_read(org, endpoint, exc)
             return
         progress.rows += len(listed)
         report(org, endpoint.name)
@@ -363,6 +424,9 @@ def _exchange_rates(
                 continue
             except ZohoNotFoundError:
                 continue
+            except ZohoApiError as exc:
+                _not_read(org, endpoint, exc)
+                break
             typed = [typed_record(endpoint, r, org.organization_id, options.synced_at) for r in listed]
             days = [r["effective_date"] for r in typed if isinstance(r.get("effective_date"), date)]
             if days:
@@ -381,68 +445,120 @@ def _exchange_rates(
 # --- list walks and details -----------------------------------------------------------------------------
 
 
-def _walk(org: OrgSync, endpoint: Endpoint, options: SyncOptions) -> Callable[[], Iterator[JsonObject]]:
-    """Pages of changed rows, newest-modified first, then one ``end`` item with how the walk ended."""
+def _walk(
+    org: OrgSync, endpoint: Endpoint, options: SyncOptions, live_ids: LiveIds, stored_columns: StoredColumns
+) -> Callable[[], Iterator[JsonObject]]:
+    """Pages of changed rows, then one ``end`` item with how the walk ended.
+
+    Asked for newest-modified first, a walk stops at the watermark while the answer bears that order out
+    (``Walk.check_order``); otherwise it reads the whole list and a row counts as changed when the warehouse
+    does not hold its version: its ``last_modified_time``, or where list rows have none (journals) the list
+    members in ``endpoint.list_version``."""
 
     def items() -> Iterator[JsonObject]:
         state = _entity_state(org.organization_id, endpoint.name)
         incremental = endpoint.cursor is not None
         scan = not incremental or _scan_due(state, options)
+        everything = options.full_refresh or not incremental
+        sorted_walk = incremental and endpoint.sorts_by_cursor
+        version_columns = _version_columns(endpoint, stored_columns)
         walk = Walk(
-            Watermark.from_state(state), options.overlap, everything=options.full_refresh or not incremental
+            Watermark.from_state(state),
+            options.overlap,
+            everything=everything,
+            ordered=sorted_walk,
+            stored=lambda: live_ids.versions(endpoint.name, version_columns, org.organization_id),
         )
         params = dict(endpoint.list_params)
-        if incremental:
+        if sorted_walk:
             params.update(sort_column=endpoint.cursor, sort_order="D")
         listed: set[str] = set()
         complete = True
-        stop_details = False
+        error: ZohoApiError | None = None
+        past = False
         if org.stopped:
             yield {"kind": "end", "walk": walk, "complete": False, "scan": False, "ids": listed}
             return
         try:
             for page in org.client.iter_pages(endpoint.path, endpoint.list_root, params):
+                if sorted_walk and not everything and walk.ordered:
+                    wanted = endpoint.cursor or ""
+                    cursors = [row.get(wanted) for row in page.rows]
+                    if not walk.check_order(page.sort_column, page.sort_order, wanted, cursors):
+                        log.info(
+                            "list not in last_modified_time order: walking all of it, loading what the "
+                            "warehouse does not hold",
+                            extra={"entity": endpoint.name, "reason": walk.unordered_because},
+                        )
                 batch: list[JsonObject] = []
                 for row in page.rows:
                     record_id = str(row.get(endpoint.id_field))
                     if record_id in listed:
                         continue  # Zoho repeats a row across page boundaries
                     listed.add(record_id)
-                    if stop_details:
-                        continue
                     if not incremental:
                         batch.append(row)
-                    elif endpoint.cursor_in_list:
-                        verdict = walk.classify(record_id, row.get(endpoint.cursor or ""))
-                        if verdict is Verdict.CHANGED:
-                            batch.append(row)
-                        elif verdict is Verdict.PAST:
-                            stop_details = True
+                        continue
+                    if past and not scan:
+                        continue
+                    cursor, version = None, None
+                    if endpoint.cursor_in_list:
+                        cursor = row.get(endpoint.cursor or "")
                     else:
-                        batch.append(row)  # the cursor is in the detail: the transformer classifies
+                        version = _row_version(endpoint, row, version_columns)
+                    verdict = walk.classify(record_id, cursor, version)
+                    if verdict is Verdict.PAST:
+                        past = True
+                        # Read on for the delete scan: below the watermark, what the warehouse does not hold
+                        # (an edit an earlier walk missed) is loaded too.
+                        if scan and not walk.holds(record_id, cursor_key(cursor)):
+                            batch.append(row)
+                    elif verdict is Verdict.CHANGED:
+                        batch.append(row)
                 if batch:
                     yield {"kind": "batch", "rows": batch, "walk": walk}
-                if stop_details and not scan:
+                if past and not scan:
                     break
-                if not endpoint.cursor_in_list and walk.stopped:
-                    stop_details = True
-                    if not scan:
-                        break
         except ZohoDailyLimitError as exc:
             org.stop(exc)
             complete = False
-        yield {"kind": "end", "walk": walk, "complete": complete, "scan": scan, "ids": listed}
+        except ZohoOrganizationError:
+            raise  # the configuration is wrong for every entity: the sync stops and says so
+        except ZohoApiError as exc:
+            complete, error = False, exc
+            log.warning("zoho entity not read", extra={"entity": endpoint.name, "problem": str(exc)})
+        yield {"kind": "end", "walk": walk, "complete": complete, "scan": scan, "ids": listed, "error": error}
 
     return items
 
 
+def _version_columns(endpoint: Endpoint, stored_columns: StoredColumns) -> tuple[str, ...]:
+    """The stored columns an unordered walk compares: the cursor, or the list members that stand for it."""
+    if endpoint.cursor_in_list:
+        return (endpoint.cursor,) if endpoint.cursor else ()
+    stored = stored_columns(endpoint.name)
+    return tuple(c for c in endpoint.list_version if c in stored)
+
+
+def _row_version(endpoint: Endpoint, row: JsonObject, columns: Sequence[str]) -> str:
+    if not columns:
+        return ""  # nothing to compare yet (a first sync): every row is loaded
+    typed = typed_record(endpoint, {c: row.get(c) for c in columns}, "", datetime.min)
+    return version_of(typed.get(c) for c in columns)
+
+
 def _walked(
-    org: OrgSync, endpoint: Endpoint, options: SyncOptions, live_ids: LiveIds, report: Reporter
+    org: OrgSync,
+    endpoint: Endpoint,
+    options: SyncOptions,
+    live_ids: LiveIds,
+    report: Reporter,
+    stored_columns: StoredColumns,
 ) -> Callable[[], Iterator[list[JsonObject]]]:
     """The walk's items through the documents step, in order, in one generator: dlt runs a parallelized
-    generator one step at a time, so a page's details are taken (and a journal walk stops) before the walk
-    reads on, and the walk's end (the state) comes after every page, as with a transformer on one thread."""
-    walk = _walk(org, endpoint, options)
+    generator one step at a time, so a page's details are taken before the walk reads on, and the walk's end
+    (the state) comes after every page, as with a transformer on one thread."""
+    walk = _walk(org, endpoint, options, live_ids, stored_columns)
     step = _documents(org, endpoint, options, live_ids, report)
 
     def records() -> Iterator[list[JsonObject]]:
@@ -459,9 +575,10 @@ def _fetch_details(org: OrgSync, endpoint: Endpoint, ids: Sequence[str]) -> list
     concurrency; raises ZohoDailyLimitError after the fetches that did succeed were kept by the caller."""
     results: list[JsonObject | None] = [None] * len(ids)
     capped: list[ZohoDailyLimitError] = []
+    refused: list[ZohoApiError] = []
 
     def one(index: int) -> None:
-        if capped:
+        if capped or refused:
             return
         try:
             results[index] = org.client.get_record(endpoint.path, ids[index], endpoint.detail_root)
@@ -469,6 +586,13 @@ def _fetch_details(org: OrgSync, endpoint: Endpoint, ids: Sequence[str]) -> list
             results[index] = None  # deleted since it was listed: the delete scan marks it
         except ZohoDailyLimitError as exc:
             capped.append(exc)
+        except ZohoOrganizationError:
+            raise
+        except ZohoApiError as exc:
+            # Not this record's absence: a refusal or failures past the retries. Mark it missing; the walk
+            # stays incomplete (its watermark does not move) and the entity is reported.
+            refused.append(exc)
+            results[index] = {"__missing__": True}
 
     workers = max(1, min(len(ids), org.client.connection.max_in_flight))
     with (
@@ -478,8 +602,11 @@ def _fetch_details(org: OrgSync, endpoint: Endpoint, ids: Sequence[str]) -> list
         list(pool.map(one, range(len(ids))))
     progress = org.progress(endpoint.name)
     progress.detail_calls += len(ids)
+    if refused:
+        progress.fail(refused[0])
     if capped:
         org.stop(capped[0])
+    if capped or refused:
         # Mark the fetches that never ran: the caller must not count them as loaded.
         return [r if r is not None else {"__missing__": True} for r in results]
     return results
@@ -503,19 +630,12 @@ def _documents(
             failed["any"] = True
             return None
         out: list[JsonObject] = []
-        # Journals read their cursor from the detail: fetch a few at a time, so the walk stops early.
-        # The first chunk is one journal: on a sync with nothing new, one detail call says so.
-        bounds = _chunks(len(rows), None if endpoint.cursor_in_list else org.client.connection.max_in_flight)
-        for start, end in bounds:
-            if walk.stopped or org.stopped:
-                break
-            part = rows[start:end]
-            if not endpoint.needs_detail:
-                records: list[JsonObject | None] = list(part)
-            else:
-                records = _fetch_details(org, endpoint, [str(r.get(endpoint.id_field)) for r in part])
-                _complete_from_list_rows(part, records)
-            _take(org, endpoint, options, walk, part, records, out, failed)
+        if not endpoint.needs_detail:
+            records: list[JsonObject | None] = list(rows)
+        else:
+            records = _fetch_details(org, endpoint, [str(r.get(endpoint.id_field)) for r in rows])
+            _complete_from_list_rows(rows, records)
+        _take(org, endpoint, options, walk, rows, records, out, failed)
         progress.rows += len(out)
         report(org, endpoint.name)
         return out
@@ -533,17 +653,6 @@ def _complete_from_list_rows(rows: Sequence[JsonObject], records: Sequence[JsonO
             record.setdefault(name, value)
 
 
-def _chunks(total: int, size: int | None) -> list[tuple[int, int]]:
-    if size is None:
-        return [(0, total)] if total else []
-    bounds = [(0, min(1, total))] if total else []
-    start = 1
-    while start < total:
-        bounds.append((start, min(total, start + max(1, size))))
-        start += max(1, size)
-    return bounds
-
-
 def _take(
     org: OrgSync,
     endpoint: Endpoint,
@@ -559,13 +668,6 @@ def _take(
         if record is not None and record.get("__missing__"):
             failed["any"] = True
             continue
-        if not endpoint.cursor_in_list and endpoint.cursor and record is not None:
-            # Journals: the list has no cursor, so the detail decides; the walk stops at the first
-            # version we already hold or one older than the watermark (see DECISIONLOG).
-            verdict = walk.classify(record_id, record.get(endpoint.cursor))
-            if verdict is not Verdict.CHANGED:
-                walk.stopped = True
-                break
         cursor = (record or row).get(endpoint.cursor or "")
         walk.loaded(record_id, cursor)
         if record is not None:
@@ -585,9 +687,13 @@ def _finish_walk(
     complete = bool(end["complete"]) and not details_failed
     progress = org.progress(endpoint.name)
     progress.complete = complete
+    if end.get("error") is not None:
+        progress.fail(end["error"])
     walk.finish(complete).to_state(state)
     if not complete:
         state["incomplete_since"] = state.get("incomplete_since") or options.synced_at.isoformat()
+        if endpoint.posts and progress.rows:
+            _org_state(org.organization_id)["ledger_dirty"] = True
         return
     state.pop("incomplete_since", None)
     changed = progress.rows > 0
@@ -715,6 +821,9 @@ def _ledger(
             except ZohoDailyLimitError as exc:
                 org.stop(exc)
                 progress.complete = False
+                return
+            except ZohoApiError as exc:
+                _not_read(org, endpoint, exc)  # ledger_dirty stays: the next run reads the ledger again
                 return
             typed: list[JsonObject] = []
             seen_keys: dict[str, int] = {}

@@ -116,6 +116,10 @@ class Page:
     number: int
     rows: list[JsonObject]
     has_more: bool
+    # What Zoho says it sorted by (``page_context.sort_column``): it may ignore a column it does not
+    # support, so a walk that relies on an order checks this (None when the answer does not say).
+    sort_column: str | None = None
+    sort_order: str | None = None
 
 
 def _int_header(headers: httpx.Headers, name: str) -> int | None:
@@ -485,8 +489,17 @@ class ZohoBooksClient:
             body = self.get(path, {**(params or {}), "page": page, "per_page": per_page})
             rows = self._rows(body, root_key, path)
             context = body.get("page_context")
-            has_more = bool(context.get("has_more_page")) if isinstance(context, dict) else False
-            yield Page(page, rows, has_more)
+            if not isinstance(context, dict):
+                context = {}
+            has_more = bool(context.get("has_more_page"))
+            sort_column, sort_order = context.get("sort_column"), context.get("sort_order")
+            yield Page(
+                page,
+                rows,
+                has_more,
+                str(sort_column) if sort_column else None,
+                str(sort_order) if sort_order else None,
+            )
             if not has_more:
                 return
             page += 1

@@ -1,0 +1,110 @@
+"""Incremental walks that cannot silently miss an edit: Zoho may ignore ``sort_column=last_modified_time``
+(documented only for contacts, sales orders and vendor credits; recorded for invoices), and then a walk that
+stopped at the first row older than its watermark would miss every edited old document. Over HTTP against the
+sandbox, which (like Zoho) answers an undocumented sort column in its default order and says so."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from loader.pipeline.run import sync_organizations
+from tests.loader.pipeline.conftest import EU_ORG, US_ORG, ClientsFactory, duckdb_pipeline, query
+from zoho_sandbox.dataset import Dataset
+from zoho_sandbox.server import SandboxServer
+
+
+def _oldest(dataset: Dataset, org: str, entity: str) -> str:
+    records = dataset.orgs[org].records[entity]
+    return min(records, key=lambda i: (str(records[i]["date"]), i))
+
+
+def test_the_sandbox_says_which_column_it_really_sorted_by(make_clients: ClientsFactory) -> None:
+    client = make_clients()[0]
+    wanted = {"sort_column": "last_modified_time", "sort_order": "D"}
+    bills = next(client.iter_pages("bills", "bills", wanted))
+    invoices = next(client.iter_pages("invoices", "invoices", wanted))
+    journals = next(client.iter_pages("journals", "journals", {**wanted, "filter_by": "JournalDate.All"}))
+    assert (bills.sort_column, invoices.sort_column, journals.sort_column) == (
+        "date",  # not a documented bills column: ignored, the default order is used and named
+        "last_modified_time",  # invoices do sort by it, as real Zoho does
+        "journal_date",
+    )
+
+
+def test_an_edit_to_an_old_document_in_an_unsorted_list_is_picked_up_with_one_detail_call(
+    tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    pipeline = duckdb_pipeline(tmp_path)
+    assert sync_organizations(make_clients(), pipeline).complete
+
+    # The oldest bill and payment by date: last in the lists' default order (date, newest first), so a walk
+    # trusting an order Zoho did not apply would stop at the first row (older than the watermark) and miss
+    # them.
+    bill = _oldest(dataset, US_ORG, "bills")
+    payment = _oldest(dataset, EU_ORG, "customerpayments")
+    edited_bill = sandbox.edit(US_ORG, "bills", bill)
+    edited_payment = sandbox.edit(EU_ORG, "customerpayments", payment)
+    sandbox.reset_stats()
+
+    result = sync_organizations(make_clients(), pipeline)
+    assert result.complete
+    calls = sandbox.stats()["calls"]
+    assert calls[US_ORG].get("/bills/{bill_id}") == 1
+    assert calls[EU_ORG].get("/customerpayments/{payment_id}") == 1
+    assert "/bills/{bill_id}" not in calls[EU_ORG]
+    assert "/customerpayments/{payment_id}" not in calls[US_ORG]
+    for org in (US_ORG, EU_ORG):  # nothing else changed: no other detail call at all
+        details = {route for route in calls[org] if route.endswith("_id}")}
+        assert details <= {"/bills/{bill_id}", "/customerpayments/{payment_id}"}, details
+    (total,) = query(pipeline, "select total from {ds}.bills where bill_id = %s", bill)[0]
+    assert total == edited_bill["total"]
+    (amount,) = query(pipeline, "select amount from {ds}.customer_payments where payment_id = %s", payment)[0]
+    assert amount == edited_payment["amount"]
+    by_org = {o.organization_id: o for o in result.organizations}
+    assert by_org[US_ORG].entities["bills"].rows == 1
+    assert by_org[EU_ORG].entities["customer_payments"].rows == 1
+
+
+def test_an_edited_journal_is_found_by_its_list_row_without_reading_every_journal(
+    tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    # Journals cannot be listed by last_modified_time, and their list rows carry none: the walk compares
+    # the list row's documented members (date, number, totals...) with the stored record.
+    pipeline = duckdb_pipeline(tmp_path)
+    assert sync_organizations(make_clients(), pipeline).complete
+    journal = _oldest_journal(dataset, US_ORG)
+    edited = sandbox.edit(US_ORG, "journals", journal)
+    sandbox.reset_stats()
+    assert sync_organizations(make_clients(), pipeline).complete
+    calls = sandbox.stats()["calls"]
+    assert calls[US_ORG].get("/journals/{journal_id}") == 1
+    assert "/journals/{journal_id}" not in calls[EU_ORG]
+    (total,) = query(pipeline, "select total from {ds}.journals where journal_id = %s", journal)[0]
+    assert total == edited["total"]
+
+
+def _oldest_journal(dataset: Dataset, org: str) -> str:
+    records = dataset.orgs[org].records["journals"]
+    return min(records, key=lambda i: (str(records[i]["journal_date"]), i))
+
+
+def test_deactivated_contacts_are_listed_and_not_taken_for_deleted(
+    tmp_path: Path, dataset: Dataset, make_clients: ClientsFactory
+) -> None:
+    inactive = {
+        (org, contact_id)
+        for org in (US_ORG, EU_ORG)
+        for contact_id, record in dataset.orgs[org].records["contacts"].items()
+        if record["status"] != "active"
+    }
+    assert inactive  # the data set has some
+    client = make_clients()[0]
+    default = {r["contact_id"] for r in client.iter_records("contacts", "contacts", "contact_id")}
+    assert not {c for o, c in inactive if o == US_ORG} & default  # Zoho's default hides them
+    pipeline = duckdb_pipeline(tmp_path)
+    assert sync_organizations(make_clients(), pipeline, delete_scan_interval=timedelta(0)).complete
+    assert sync_organizations(make_clients(), pipeline, delete_scan_interval=timedelta(0)).complete
+    rows = set(query(pipeline, "select _zoho_organization_id, contact_id, _is_deleted from {ds}.contacts"))
+    for org, contact_id in inactive:
+        assert (org, contact_id, False) in rows
