@@ -325,6 +325,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "payment_made",
             "tds_total",
             "unprocessed_payment_amount",
+            "unused_credits_payable_amount",
             "vendor_credits_applied",
             texts=("bill_number", "vendor_id"),
         ),
