@@ -1765,6 +1765,77 @@ def _schema_drift(books: OrgBooks) -> None:
                 record["reference_number"] = None
 
 
+# Custom fields per entity: label, api name, data type. Zoho sends each on the record three ways: a row of
+# custom_fields[] (value typed by the field: text, number, boolean, date), cf_<name> (formatted text) and
+# cf_<name>_unformatted (the raw value), and on some lists custom_field_hash with both.
+CUSTOM_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "invoices": (
+        ("PO Reference", "cf_po_reference", "string"),
+        ("Delivery Week", "cf_delivery_week", "number"),
+        ("Signed Off", "cf_signed_off", "check_box"),
+    ),
+    "contacts": (
+        ("Customer Tier", "cf_customer_tier", "dropdown"),
+        ("Credit Score", "cf_credit_score", "decimal"),
+        ("Key Account", "cf_key_account", "check_box"),
+    ),
+    "bills": (
+        ("Cost Centre Code", "cf_cost_centre_code", "string"),
+        ("Approved On", "cf_approved_on", "date"),
+    ),
+}
+_CUSTOM_FIELD_HASH_ENTITIES = frozenset({"invoices", "contacts"})  # list rows observed to carry the hash
+
+
+def _custom_value(rng: random.Random, data_type: str, record: Record) -> tuple[object, str]:
+    """A field's raw value and its formatted text."""
+    if data_type == "number":
+        week = rng.randint(1, 52)
+        return week, str(week)
+    if data_type == "decimal":
+        score = cents(Decimal(rng.randint(30_000, 85_000)) / 100)
+        return score, f"{score:,.2f}"
+    if data_type == "check_box":
+        checked = rng.random() < 0.5
+        return checked, "true" if checked else "false"
+    if data_type == "date":
+        day = date.fromisoformat(str(record.get("date") or "2026-01-01")) + timedelta(days=rng.randint(0, 9))
+        return day.isoformat(), day.strftime("%d %b %Y")
+    if data_type == "dropdown":
+        tier = rng.choice(("Gold", "Silver", "Bronze"))
+        return tier, tier
+    text = f"PO-{rng.randint(10_000, 99_999)}" if data_type == "string" else ""
+    return text, text
+
+
+def _add_custom_fields(books: OrgBooks, rng: random.Random) -> None:
+    """Custom fields on about one record in five of the entities that define some."""
+    org_id = books.organization_id
+    for entity, fields in CUSTOM_FIELDS.items():
+        for position, record in enumerate(books.records[entity].values()):
+            if position % 5 != 1:
+                continue
+            rows, flat = [], {}
+            for index, (label, api_name, data_type) in enumerate(fields, 1):
+                value, formatted = _custom_value(rng, data_type, record)
+                rows.append(
+                    {
+                        "customfield_id": f"{org_id}00009{len(entity):02d}{index}",
+                        "index": index,
+                        "label": label,
+                        "api_name": api_name,
+                        "data_type": data_type,
+                        "value": value,
+                        "value_formatted": formatted,
+                    }
+                )
+                flat.update({api_name: formatted, f"{api_name}_unformatted": value})
+            record["custom_fields"] = rows
+            record.update(flat)
+            if entity in _CUSTOM_FIELD_HASH_ENTITIES:
+                record["custom_field_hash"] = dict(flat)
+
+
 def _generate_org(
     profile: OrgProfile, seed: int, invoices_per_org: int, period_end: date, months: int
 ) -> OrgBooks:
@@ -1782,6 +1853,7 @@ def _generate_org(
     refresh_contact_balances(books)
     _share_timestamps(books, rng)
     _schema_drift(books)
+    _add_custom_fields(books, rng)
     rebuild_account_transactions(books)
     return books
 

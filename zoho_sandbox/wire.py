@@ -72,7 +72,15 @@ CONTACT_ADDRESS = Members(
     ("attention", "address", "street2", "city", "state", "zip", "country", "fax", "phone"),
     renames={"zipcode": "zip"},
 )
-CUSTOM_FIELDS = Members(("customfield_id", "index", "label", "value", "data_type"))
+# Custom fields: each answer documents its own members for them (and bills spell the id custom_field_id);
+# list rows carry what real list answers showed.
+LIST_CUSTOM_FIELDS = Members(("customfield_id", "index", "label", "value", "value_formatted", "data_type"))
+INVOICE_CUSTOM_FIELDS = Members(("customfield_id", "value"))
+CONTACT_CUSTOM_FIELDS = Members(("index", "value", "label"))
+CREDIT_NOTE_CUSTOM_FIELDS = Members(("index", "value", "label", "data_type"))
+BILL_CUSTOM_FIELDS = Members(
+    ("custom_field_id", "index", "label", "value"), renames={"customfield_id": "custom_field_id"}
+)
 
 _LINE_TAX_MEMBERS = ("tax_id", "tax_name", "tax_type", "tax_percentage", "line_item_taxes")
 SALES_LINE = Members(
@@ -121,7 +129,8 @@ CONTACT_LIST = Members(
         "unused_credits_receivable_amount", "unused_credits_receivable_amount_bcy",
         "unused_credits_payable_amount", "unused_credits_payable_amount_bcy", "created_time",
         "created_time_formatted", "last_modified_time", "last_modified_time_formatted",
-    )
+    ),
+    nested={"custom_fields": LIST_CUSTOM_FIELDS},
 )  # fmt: skip
 CONTACT_DETAIL = Members(
     (
@@ -138,7 +147,7 @@ CONTACT_DETAIL = Members(
         ),
         "billing_address": CONTACT_ADDRESS,
         "shipping_address": CONTACT_ADDRESS,
-        "custom_fields": CUSTOM_FIELDS,
+        "custom_fields": CONTACT_CUSTOM_FIELDS,
     },
 )  # fmt: skip
 
@@ -197,7 +206,11 @@ INVOICE_LIST = Members(
         "salesperson_id", "salesperson_name", "schedule_time", "unprocessed_payment_amount",
         "zcrm_potential_id", "zcrm_potential_name",
     ),
-    nested={"billing_address": LIST_ADDRESS, "shipping_address": LIST_ADDRESS},
+    nested={
+        "billing_address": LIST_ADDRESS,
+        "shipping_address": LIST_ADDRESS,
+        "custom_fields": LIST_CUSTOM_FIELDS,
+    },
 )  # fmt: skip
 INVOICE_DETAIL = Members(
     (
@@ -216,7 +229,7 @@ INVOICE_DETAIL = Members(
         "taxes": TAX_SUMMARY,
         "billing_address": DOCUMENT_ADDRESS,
         "shipping_address": DOCUMENT_ADDRESS,
-        "custom_fields": CUSTOM_FIELDS,
+        "custom_fields": INVOICE_CUSTOM_FIELDS,
     },
     # Zoho's invoice names its entity-level discount amount ``discount`` (invoices.yml).
     renames={"discount_total": "discount"},
@@ -247,7 +260,7 @@ CREDIT_NOTE_DETAIL = Members(
         "line_items": CREDIT_NOTE_LINE,
         "taxes": TAX_SUMMARY,
         "invoices": CREDIT_NOTE_APPLICATION,
-        "custom_fields": CUSTOM_FIELDS,
+        "custom_fields": CREDIT_NOTE_CUSTOM_FIELDS,
     },
 )  # fmt: skip
 
@@ -293,9 +306,9 @@ BILL_DETAIL = Members(
         "bill_id", "bill_number", "date", "due_date", "status", "vendor_id", "vendor_name",
         "reference_number", "currency_id", "currency_code", "currency_symbol", "exchange_rate",
         "price_precision", "line_items", "adjustment", "sub_total", "tax_total", "total", "taxes", "balance",
-        "notes", "terms", "attachment_name", "created_time", "last_modified_time",
+        "notes", "terms", "attachment_name", "custom_fields", "created_time", "last_modified_time",
     ),
-    nested={"line_items": PURCHASE_LINE, "taxes": TAX_SUMMARY},
+    nested={"line_items": PURCHASE_LINE, "taxes": TAX_SUMMARY, "custom_fields": BILL_CUSTOM_FIELDS},
 )  # fmt: skip
 
 VENDOR_CREDIT_LIST = Members(

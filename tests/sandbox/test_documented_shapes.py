@@ -447,3 +447,21 @@ def test_only_the_us_and_eur_organizations_send_tax_accounts(answers: Answers) -
     for org, row in answers.rows["taxes"]:
         sent[org].add("tax_account_id" in row and "purchase_tax_account_id" in row)
     assert sent == {US: {True}, EU: {True}, IN: {False}}
+
+
+def test_custom_fields_arrive_three_ways_with_mixed_value_types(answers: Answers) -> None:
+    rows = [row for row in _rows(answers, "invoices") if row["custom_fields"]]
+    assert rows
+    value_types = {type(field["value"]) for row in rows for field in row["custom_fields"]}
+    assert {str, int, bool} <= value_types
+    for row in rows:
+        assert row["custom_field_hash"]["cf_po_reference"] == row["cf_po_reference"]
+        assert row["cf_delivery_week_unformatted"] == int(row["cf_delivery_week"])
+    contacts = [d for d in _details(answers, "contacts") if d.get("custom_fields")]
+    assert contacts
+    assert all(set(f) == {"index", "value", "label"} for d in contacts for f in d["custom_fields"])
+    bills = [d for d in _details(answers, "bills") if d.get("custom_fields")]
+    assert bills
+    assert all(
+        set(f) == {"custom_field_id", "index", "label", "value"} for d in bills for f in d["custom_fields"]
+    )
