@@ -206,7 +206,7 @@ def _open_balances(
         (org_id, document_id): document["balance"]
         for org_id, books in built.dataset.orgs.items()
         for document_id, document in books.records[entity].items()
-        if document["status"] not in ("draft", "void")
+        if document["status"] not in ("draft", "void", "pending_approval", "approved")  # not posted (D46)
         and document["balance"] != 0
         and (org_id, document_id) != left_out
     }

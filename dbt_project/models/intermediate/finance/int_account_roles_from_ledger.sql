@@ -147,24 +147,61 @@ exchange_votes as (
     group by payments.organization_id, ledger.account_id
 ),
 
-ranked as (
+all_votes as (
+    select * from votes
+    union all
+    select * from exchange_votes
+),
+
+-- The accounts with most votes per role. Two roles can tie on the same accounts: a tax group's components
+-- (CGST and SGST at 9 % each) post equal amounts on every document, so each component votes equally for
+-- both accounts. Tied roles share the tied accounts one each, in id order: the components' amounts are
+-- equal, so every account's total is the same whichever way they pair (D49).
+most_votes as (
+    select organization_id, role, max(documents) as documents from all_votes group by organization_id, role
+),
+
+best as (
+    select all_votes.*
+    from all_votes
+    inner join most_votes as most
+        on
+            all_votes.organization_id = most.organization_id
+            and all_votes.role = most.role
+            and all_votes.documents = most.documents
+),
+
+tie_sets as (
     select
-        all_votes.*,
-        row_number() over (
-            partition by all_votes.organization_id, all_votes.role
-            order by all_votes.documents desc, all_votes.account_id
-        ) as preference
-    from (
-        select * from votes
-        union all
-        select * from exchange_votes
-    ) as all_votes
+        organization_id,
+        role,
+        string_agg(account_id, ',' order by account_id) as tied_accounts,
+        count(*) as tied_count
+    from best
+    group by organization_id, role
+),
+
+ties as (
+    select
+        best.*,
+        tie_sets.tied_accounts,
+        tie_sets.tied_count,
+        row_number() over (partition by best.organization_id, best.role order by best.account_id) as account_rank
+    from best
+    inner join tie_sets on best.organization_id = tie_sets.organization_id and best.role = tie_sets.role
+),
+
+paired as (
+    select
+        ties.*,
+        dense_rank() over (partition by ties.organization_id, ties.tied_accounts order by ties.role) as role_rank
+    from ties
 ),
 
 final as (
     select organization_id, role, account_id, documents
-    from ranked
-    where preference = 1
+    from paired
+    where account_rank = mod(role_rank - 1, tied_count) + 1
 )
 
 select * from final

@@ -19,7 +19,7 @@ renamed as (
         cast(nullif(cast(source.vendor_id as varchar), '') as varchar) as vendor_id,
         cast(nullif(cast(source.customer_id as varchar), '') as varchar) as customer_id,
         cast(source.status as varchar) as status,
-        coalesce(source.status, '') not in ('draft', 'void') as is_posting,
+        {{ is_posting_status('source.status') }} as is_posting,
         cast(source.description as varchar) as description,
         cast(cost_centers.cost_center as varchar) as cost_center,
         -- dates

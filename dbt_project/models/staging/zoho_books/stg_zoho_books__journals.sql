@@ -12,7 +12,8 @@ renamed as (
         cast(source.journal_type as varchar) as journal_type,
         cast(source.notes as varchar) as notes,
         cast(source.status as varchar) as status,
-        coalesce(source.status, '') not in ('draft', 'void') as is_posting,
+        -- a cash-basis-only journal (journal_type cash) stays out of the accrual ledger (D46)
+        {{ is_posting_status('source.status') }} and coalesce(source.journal_type, 'both') <> 'cash' as is_posting,
         -- dates
         cast(source.journal_date as date) as journal_date,
         -- currency
