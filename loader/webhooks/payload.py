@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from loader.zoho.endpoints import ENDPOINTS
+
 
 class MalformedPayload(ValueError):
     """The body is not a webhook payload we understand (answered 400, nothing stored)."""
@@ -51,15 +53,12 @@ class WebhookEntity:
     id_field: str
 
 
-# The modules whose webhooks trigger targeted syncs (issue 7). Root keys follow zoho-books-api.md.
-WEBHOOK_ENTITIES: Final = (
-    WebhookEntity("invoices", ("invoice",), "invoice_id"),
-    WebhookEntity("bills", ("bill",), "bill_id"),
-    WebhookEntity("purchase_orders", ("purchaseorder", "purchase_order"), "purchaseorder_id"),
-    WebhookEntity("contacts", ("contact",), "contact_id"),
-    WebhookEntity("customer_payments", ("payment", "customerpayment", "customer_payment"), "payment_id"),
-    WebhookEntity("vendor_payments", ("vendorpayment", "vendor_payment"), "payment_id"),
-    WebhookEntity("expenses", ("expense",), "expense_id"),
+# The modules whose webhooks trigger targeted syncs: the endpoint table says which (webhook_aliases), so a
+# module added there is received here with the same name, root key and id field.
+WEBHOOK_ENTITIES: Final = tuple(
+    WebhookEntity(endpoint.name, (endpoint.detail_root, *endpoint.webhook_aliases), endpoint.id_field)
+    for endpoint in ENDPOINTS
+    if endpoint.webhook_aliases is not None
 )
 BY_ROOT_KEY: Final = {key: entity for entity in WEBHOOK_ENTITIES for key in entity.root_keys}
 BY_NAME: Final = {entity.name: entity for entity in WEBHOOK_ENTITIES}

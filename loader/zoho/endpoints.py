@@ -125,6 +125,9 @@ class Endpoint:
     cursor: str | None = "last_modified_time"
     # Journal list rows carry no last_modified_time: the cursor is read from the detail record.
     cursor_in_list: bool = True
+    # Zoho webhooks of this module trigger targeted syncs: the payload's root key is detail_root or one of
+    # these module-name aliases (loader/webhooks/payload.py reads them from here).
+    webhook_aliases: tuple[str, ...] | None = None
     # Ask Zoho for the list newest-modified first (sort_column=cursor), so a walk can stop at the watermark
     # once the answer bears that order out. Documented for contacts and vendor credits, recorded for invoices,
     # open elsewhere; journals document other columns only, so they are never asked (and walked whole).
@@ -163,6 +166,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             texts=("company_name", "contact_name", "contact_type", "currency_code", "email", "status"),
             integers=("payment_terms",),
         ),
+        webhook_aliases=(),
     ),
     Endpoint(
         "items",
@@ -255,6 +259,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             texts=("customer_id", "invoice_number"),
         ),
         children=_LINE_CHILDREN,
+        webhook_aliases=(),
     ),
     Endpoint(
         "credit_notes",
@@ -275,6 +280,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         ),
         # Applications: the documented invoices[], or invoices_credited[] as recorded answers show them.
         children={**_LINE_CHILDREN, "invoices": _CREDITED, "invoices_credited": _CREDITED},
+        webhook_aliases=("credit_note",),
     ),
     Endpoint(
         "customer_payments",
@@ -312,6 +318,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             ),
             "applied_invoices": _APPLIED,
         },
+        webhook_aliases=("customerpayment", "customer_payment"),
     ),
     Endpoint(
         "bills",
@@ -330,6 +337,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             texts=("bill_number", "vendor_id"),
         ),
         children=_LINE_CHILDREN,
+        webhook_aliases=(),
     ),
     Endpoint(
         "vendor_credits",
@@ -385,6 +393,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 decimals=_APPLIED.decimals, dates=_APPLIED.dates, texts=("bill_id", "bill_number")
             )
         },
+        webhook_aliases=("vendor_payment",),
     ),
     Endpoint(
         "purchase_orders",
@@ -400,6 +409,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             texts=("purchaseorder_number", "vendor_id"),
         ),
         children=_LINE_CHILDREN,
+        webhook_aliases=("purchase_order",),
     ),
     Endpoint(
         "expenses",
@@ -450,6 +460,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "line_items.tags": _TAGS,
             "tags": _TAGS,
         },
+        webhook_aliases=(),
     ),
     # The journals list defaults to the current month: ask for all of them.
     Endpoint(

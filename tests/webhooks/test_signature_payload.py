@@ -142,7 +142,7 @@ def test_without_an_event_type_the_action_is_created_or_edited_and_aliases_work(
     [
         (b'{"invoice": {"invoice_id": "1"', JSON, "not valid JSON"),  # truncated
         (b"[1, 2]", JSON, "must be a JSON object"),
-        (b'{"creditnote": {"creditnote_id": "1"}}', JSON, "exactly one entity root key"),
+        (b'{"salesorder": {"salesorder_id": "1"}}', JSON, "exactly one entity root key"),
         (b'{"invoice": {"invoice_id": "1"}, "bill": {"bill_id": "2"}}', JSON, "exactly one entity root key"),
         (b'{"invoice": {"invoice_number": "INV-1"}}', JSON, "not a Zoho id"),
         (b'{"invoice": {"invoice_id": "1 OR 1=1"}}', JSON, "not a Zoho id"),
