@@ -348,7 +348,19 @@ def _not_read(org: OrgSync, endpoint: Endpoint, error: ZohoApiError) -> None:
     if isinstance(error, ZohoOrganizationError):
         raise error
     org.progress(endpoint.name).fail(error)
-    log.warning("zoho entity not read", extra={"entity": endpoint.name, "problem": str(error)})
+    _warn_not_read(org, endpoint, error)
+
+
+def _warn_not_read(org: OrgSync, endpoint: Endpoint, error: ZohoApiError) -> None:
+    log.warning(
+        "zoho entity %s not read for organization %s: HTTP %s, code %s on %s (the summary says what to do)",
+        endpoint.name,
+        org.organization_id,
+        error.status,
+        error.code,
+        error.path,
+        extra={"entity": endpoint.name, "problem": str(error)},
+    )
 
 
 def _organization(
@@ -526,7 +538,7 @@ def _walk(
             raise  # the configuration is wrong for every entity: the sync stops and says so
         except ZohoApiError as exc:
             complete, error = False, exc
-            log.warning("zoho entity not read", extra={"entity": endpoint.name, "problem": str(exc)})
+            _warn_not_read(org, endpoint, exc)
         yield {"kind": "end", "walk": walk, "complete": complete, "scan": scan, "ids": listed, "error": error}
 
     return items

@@ -75,3 +75,26 @@ def test_run_deploys_a_valid_change_and_stops_before_deploy_when_a_look_would_br
         assert len(world.looker.calls_to("PATCH", "/datagroups/")) == resets
         secret = (world.vault.get("looker") or {})["client_secret"].reveal()
         assert secret not in captured.out + captured.err
+
+
+def test_a_module_zoho_will_not_serve_fails_the_run_after_the_build_ran_on_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with demo_world(tmp_path / "world", invoices_per_org=3) as world:
+        config = str(world.config.path)
+        assert main(["--config", config, "run"]) == 0
+        capsys.readouterr()
+        # The Zoho user's role loses access to expenses (code 57 with HTTP 400): every other entity syncs,
+        # the build and the rest of the job run on what the warehouse holds, and the run fails naming it.
+        world.sandbox.configure(forbidden={"expenses": 400})
+        world.sandbox.create(next(iter(world.dataset.orgs)), "invoices")
+        assert main(["--config", config, "run"]) == 1
+        captured = capsys.readouterr()
+    assert "dbt build passed" in captured.out
+    assert "LookML check:" in captured.out
+    assert "sandbox-us/expenses" in captured.err
+    assert "ZohoBooks.expenses.READ" in captured.err
+    assert "the other stages ran on everything else" in captured.err
+    assert "Run complete" not in captured.out
+    assert "1 (not read)" not in captured.out  # nothing was loaded for expenses
+    assert "0 (not read)" in captured.out

@@ -10,6 +10,7 @@ import pytest
 
 from loader.cli import main
 from loader.vault import Vault
+from loader.zoho.ratelimit import on_zoho_clock
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset
 from zoho_sandbox.generator import generate_dataset
@@ -26,6 +27,13 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")  # rich wraps the summary table at the terminal width
 
 
+@pytest.fixture(autouse=True)
+def zoho_clock() -> Iterator[None]:
+    # The sandbox runs Zoho's limits 60x faster; the clients pace on the same clock (a 1 s minute).
+    with on_zoho_clock(60.0):
+        yield
+
+
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
     return generate_dataset(seed=11, invoices_per_org=4)
@@ -40,11 +48,10 @@ def sandbox(dataset: Dataset) -> Iterator[SandboxServer]:
 @pytest.fixture
 def config_path(tmp_path: Path, sandbox: SandboxServer, dataset: Dataset) -> Path:
     """A config with two connections and their credentials in the vault beside it."""
-    # At time scale 60 a Zoho-minute lasts a real second: 100 calls per Zoho-minute is 6000 per real one.
     connections = "".join(
         f'[[zoho.connections]]\nname = "{region}"\nregion = "{region}"\norganization_id = "{org}"\n'
-        f'accounts_url = "{sandbox.accounts_url(region)}"\napi_base_url = "{sandbox.api_base_url(region)}"\n'
-        "requests_per_minute = 6000\n\n"
+        f'accounts_url = "{sandbox.accounts_url(region)}"\n'
+        f'api_base_url = "{sandbox.api_base_url(region)}"\n\n'
         for region, org in ORGS.items()
     )
     path = tmp_path / "ml-connector.toml"
@@ -154,3 +161,43 @@ def test_an_unknown_connection_is_a_usage_error(
     assert "no Zoho connection named 'apac' (configured: us, eu)" in err
     assert sandbox.stats()["calls_total"] == 0
     assert not (config_path.parent / "warehouse.duckdb").exists()
+
+
+def test_modules_zoho_will_not_serve_are_named_and_everything_else_loads(
+    config_path: Path, dataset: Dataset, sandbox: SandboxServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A token without the vendor credits scope (401 code 57), a role without expenses (the 400 variant), a
+    # plan without purchase orders (404).
+    sandbox.configure(forbidden={"vendorcredits": 401, "expenses": 400}, unavailable=["purchaseorders"])
+    try:
+        assert main(["--config", str(config_path), "sync"]) == 1
+    finally:
+        sandbox.configure(forbidden={}, unavailable=[])
+    captured = capsys.readouterr()
+    for region in ORGS:
+        assert f"{region}/vendor_credits" in captured.err
+        assert f"{region}/expenses" in captured.err
+        assert f"{region}/purchase_orders" in captured.err
+    assert "ZohoBooks.debitnotes.READ" in captured.err  # Zoho's scope for vendor credits
+    assert "ZohoBooks.expenses.READ" in captured.err
+    assert "role" in captured.err
+    assert "plan" in captured.err
+    assert "every other entity was loaded" in captured.err
+    assert summary_row(captured.out, "vendor_credits") == ["0 (not read)", "0 (not read)"]
+    assert "Traceback" not in captured.err
+    tables = {t.split("__")[0] for t in raw_tables(config_path)}
+    assert not tables & {"vendor_credits", "expenses", "purchase_orders"}
+    for entity, table in (("invoices", "invoices"), ("bills", "bills"), ("journals", "journals")):
+        stored = dict(
+            warehouse(config_path, f"select _zoho_organization_id, count(*) from {RAW}.{table} group by 1")
+        )
+        assert stored == {org: len(dataset.orgs[org].records[entity]) for org in ORGS.values()}
+    (ledger,) = warehouse(config_path, f"select count(*) from {RAW}.account_transactions")[0]
+    assert ledger > 0
+
+    # Once the connection may read them, the next sync loads them and succeeds.
+    assert main(["--config", str(config_path), "sync"]) == 0
+    stored = dict(
+        warehouse(config_path, f"select _zoho_organization_id, count(*) from {RAW}.expenses group by 1")
+    )
+    assert stored == {org: len(dataset.orgs[org].records["expenses"]) for org in ORGS.values()}
