@@ -72,7 +72,11 @@ def estimate_calls(state: Mapping[str, Any], orgs: Sequence[OrgSync], options: S
                 if fresh or org_state.get("ledger_dirty", True):
                     total += len(org_state.get("account_ids", [])) or 1
             else:
-                rows = len(entities.get(endpoint.name, {}).get("recent", {}))
+                known_entity: Mapping[str, Any] = entities.get(endpoint.name, {})
+                # A list Zoho did not give in last_modified_time order is read whole; else down to the
+                # watermark (about the rows changed near it).
+                unordered = known_entity.get("ordered") is False
+                rows = known_entity.get("listed", 0) if unordered else len(known_entity.get("recent", {}))
                 total += max(1, math.ceil(rows / MAX_PER_PAGE))
         calls[org.organization_id] = total
         first[org.organization_id] = fresh

@@ -531,6 +531,10 @@ def _walk(
                     yield {"kind": "batch", "rows": batch, "walk": walk}
                 if past and not scan:
                     break
+            else:
+                # Read to its end (an unordered list always is): every id Zoho has is in ``listed``, so the
+                # deletions come for free whether or not a scan was due.
+                scan = True
         except ZohoDailyLimitError as exc:
             org.stop(exc)
             complete = False
@@ -702,6 +706,9 @@ def _finish_walk(
     if end.get("error") is not None:
         progress.fail(end["error"])
     walk.finish(complete).to_state(state)
+    # For the next estimate: an unordered list is read whole every time.
+    state["ordered"] = walk.ordered
+    state["listed"] = len(end["ids"])
     if not complete:
         state["incomplete_since"] = state.get("incomplete_since") or options.synced_at.isoformat()
         if endpoint.posts and progress.rows:

@@ -108,3 +108,28 @@ def test_deactivated_contacts_are_listed_and_not_taken_for_deleted(
     rows = set(query(pipeline, "select _zoho_organization_id, contact_id, _is_deleted from {ds}.contacts"))
     for org, contact_id in inactive:
         assert (org, contact_id, False) in rows
+
+
+def test_a_list_read_whole_finds_its_deletions_without_waiting_for_the_scan(
+    tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    pipeline = duckdb_pipeline(tmp_path)
+    assert sync_organizations(make_clients(), pipeline).complete
+    applied = {
+        a["bill_id"] for p in dataset.orgs[US_ORG].records["vendorpayments"].values() for a in p["bills"]
+    }
+    applied |= {
+        a["bill_id"]
+        for c in dataset.orgs[US_ORG].records["vendorcredits"].values()
+        for a in c["bills_credited"]
+    }
+    doomed = next(b for b in dataset.orgs[US_ORG].records["bills"] if b not in applied)
+    sandbox.delete(US_ORG, "bills", doomed)
+    # The weekly delete scan is not due, but bills are not listed by last_modified_time: the walk reads
+    # every bill anyway, so it knows which are gone.
+    result = sync_organizations(make_clients(), pipeline, delete_scan_interval=timedelta(days=7))
+    assert result.complete
+    (deleted,) = query(pipeline, "select _is_deleted from {ds}.bills where bill_id = %s", doomed)[0]
+    assert deleted is True
+    by_org = {o.organization_id: o for o in result.organizations}
+    assert by_org[US_ORG].entities["bills"].deletions == 1
