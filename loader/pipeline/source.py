@@ -493,7 +493,7 @@ def _walk(
             return
         try:
             for page in org.client.iter_pages(endpoint.path, endpoint.list_root, params):
-                if sorted_walk and not everything and walk.ordered:
+                if sorted_walk and walk.ordered:
                     wanted = endpoint.cursor or ""
                     cursors = [row.get(wanted) for row in page.rows]
                     if not walk.check_order(page.sort_column, page.sort_order, wanted, cursors):

@@ -8,6 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+from dlt.pipeline.pipeline import Pipeline
+
 from loader.pipeline.run import sync_organizations
 from tests.loader.pipeline.conftest import EU_ORG, US_ORG, ClientsFactory, duckdb_pipeline, query
 from zoho_sandbox.dataset import Dataset
@@ -133,3 +136,20 @@ def test_a_list_read_whole_finds_its_deletions_without_waiting_for_the_scan(
     assert deleted is True
     by_org = {o.organization_id: o for o in result.organizations}
     assert by_org[US_ORG].entities["bills"].deletions == 1
+
+
+@pytest.mark.postgres
+def test_stored_versions_read_back_from_postgresql_match_the_list_rows(
+    postgres_pipeline: Pipeline, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    # timestamptz, numeric(38,10), date and text come back from PostgreSQL as the list rows' values do:
+    # a sync with nothing changed fetches no detail, journals and unsorted lists included.
+    assert sync_organizations(make_clients(), postgres_pipeline).complete
+    bill = _oldest(dataset, US_ORG, "bills")
+    sandbox.edit(US_ORG, "bills", bill)
+    sandbox.reset_stats()
+    assert sync_organizations(make_clients(), postgres_pipeline).complete
+    calls = sandbox.stats()["calls"]
+    for org in (US_ORG, EU_ORG):
+        details = {route: n for route, n in calls[org].items() if route.endswith("_id}")}
+        assert details == ({"/bills/{bill_id}": 1} if org == US_ORG else {}), details
