@@ -471,7 +471,10 @@ def _walk(
         state = _entity_state(org.organization_id, endpoint.name)
         incremental = endpoint.cursor is not None
         scan = not incremental or _scan_due(state, options)
-        everything = options.full_refresh or not incremental
+        # Where list rows carry no cursor (journals), the list members compared may not move with every edit
+        # (an amount moved between two lines' accounts): the periodic scan re-reads every detail, so no
+        # edit stays unseen longer than the scan interval.
+        everything = options.full_refresh or not incremental or (scan and not endpoint.cursor_in_list)
         sorted_walk = incremental and endpoint.sorts_by_cursor
         version_columns = _version_columns(endpoint, stored_columns)
         walk = Walk(

@@ -153,3 +153,19 @@ def test_stored_versions_read_back_from_postgresql_match_the_list_rows(
     for org in (US_ORG, EU_ORG):
         details = {route: n for route, n in calls[org].items() if route.endswith("_id}")}
         assert details == ({"/bills/{bill_id}": 1} if org == US_ORG else {}), details
+
+
+def test_the_periodic_scan_rereads_every_journal_detail(
+    tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    # An edit that moves an amount between two lines' accounts leaves a journal's list row as it was; the
+    # scan (weekly by default) reads every journal's detail, so such an edit waits at most that long.
+    pipeline = duckdb_pipeline(tmp_path)
+    assert sync_organizations(make_clients(), pipeline).complete
+    sandbox.reset_stats()
+    assert sync_organizations(make_clients(), pipeline).complete
+    assert "/journals/{journal_id}" not in sandbox.stats()["calls"][US_ORG]  # not due: list rows compared
+    sandbox.reset_stats()
+    assert sync_organizations(make_clients(), pipeline, delete_scan_interval=timedelta(0)).complete
+    journals = dataset.orgs[US_ORG].records["journals"]
+    assert sandbox.stats()["calls"][US_ORG]["/journals/{journal_id}"] == len(journals)
