@@ -19,6 +19,7 @@ in real answers. A member the internal record lacks is left out, never invented.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -50,6 +51,7 @@ class Shape:
     detail: Members
     derive_list: Callable[[Record], Record] | None = None
     derive_detail: Derive | None = None
+    id_field: str = ""  # picks the records whose amounts are written with three decimals
 
 
 # --- nested shapes -------------------------------------------------------------------------------------
@@ -519,22 +521,33 @@ SHAPES: dict[str, Shape] = {
     "chartofaccounts": Shape(ACCOUNT_LIST, ACCOUNT_LIST),
     "taxes": Shape(TAX_LIST, TAX_LIST),
     "currencies": Shape(CURRENCY_LIST, CURRENCY_LIST),
-    "invoices": Shape(INVOICE_LIST, INVOICE_DETAIL),
-    "creditnotes": Shape(CREDIT_NOTE_LIST, CREDIT_NOTE_DETAIL, derive_detail=_credit_note_detail),
-    "customerpayments": Shape(
-        CUSTOMER_PAYMENT_LIST, CUSTOMER_PAYMENT_DETAIL, derive_detail=_customer_payment_detail
+    "invoices": Shape(INVOICE_LIST, INVOICE_DETAIL, id_field="invoice_id"),
+    "creditnotes": Shape(
+        CREDIT_NOTE_LIST, CREDIT_NOTE_DETAIL, derive_detail=_credit_note_detail, id_field="creditnote_id"
     ),
-    "bills": Shape(BILL_LIST, BILL_DETAIL),
-    "vendorcredits": Shape(VENDOR_CREDIT_LIST, VENDOR_CREDIT_DETAIL, derive_detail=_vendor_credit_detail),
+    "customerpayments": Shape(
+        CUSTOMER_PAYMENT_LIST,
+        CUSTOMER_PAYMENT_DETAIL,
+        derive_detail=_customer_payment_detail,
+        id_field="payment_id",
+    ),
+    "bills": Shape(BILL_LIST, BILL_DETAIL, id_field="bill_id"),
+    "vendorcredits": Shape(
+        VENDOR_CREDIT_LIST,
+        VENDOR_CREDIT_DETAIL,
+        derive_detail=_vendor_credit_detail,
+        id_field="vendor_credit_id",
+    ),
     "vendorpayments": Shape(
         VENDOR_PAYMENT_LIST,
         VENDOR_PAYMENT_DETAIL,
         derive_list=_vendor_payment_list,
         derive_detail=_vendor_payment_detail,
+        id_field="payment_id",
     ),
-    "purchaseorders": Shape(PURCHASE_ORDER_LIST, PURCHASE_ORDER_DETAIL),
-    "expenses": Shape(EXPENSE_LIST, EXPENSE_DETAIL, derive_detail=_expense_detail),
-    "journals": Shape(JOURNAL_LIST, JOURNAL_DETAIL, derive_detail=_with_symbol),
+    "purchaseorders": Shape(PURCHASE_ORDER_LIST, PURCHASE_ORDER_DETAIL, id_field="purchaseorder_id"),
+    "expenses": Shape(EXPENSE_LIST, EXPENSE_DETAIL, derive_detail=_expense_detail, id_field="expense_id"),
+    "journals": Shape(JOURNAL_LIST, JOURNAL_DETAIL, derive_detail=_with_symbol, id_field="journal_id"),
 }
 
 
@@ -556,12 +569,46 @@ def _select(value: Any, members: Members | None) -> Any:
     return out
 
 
-def _shaped(record: Record, members: Members, extra: Record) -> Record:
+# --- number forms ----------------------------------------------------------------------------------
+#
+# Real answers write numbers several ways (zoho-real-shapes.md, "numbers"): money with two decimals or three
+# (``1000.000``), whole quantities as integers (``1``), and an empty number as ``""`` (the tax percentage of
+# an untaxed line or expense). The sandbox writes each of them, so a reader meets them all.
+
+_TWO_PLACES = -2
+_THREE_PLACES = Decimal("0.001")
+_WHOLE_WHEN_INTEGRAL = frozenset({"quantity"})
+
+
+def _three_places(shape: Shape, record: Record) -> bool:
+    """About one record in three (fixed by its id) writes its two-decimal amounts with three decimals."""
+    record_id = record.get(shape.id_field) if shape.id_field else None
+    return record_id is not None and zlib.crc32(str(record_id).encode()) % 3 == 0
+
+
+def _number_forms(value: Any, three_places: bool, key: str = "") -> Any:
+    if isinstance(value, list):
+        return [_number_forms(item, three_places) for item in value]
+    if isinstance(value, dict):
+        out = {name: _number_forms(item, three_places, name) for name, item in value.items()}
+        if out.get("tax_id") == "" and "tax_percentage" in out:
+            out["tax_percentage"] = ""  # no tax: an empty number, not 0
+        return out
+    if isinstance(value, Decimal) and value.is_finite():
+        if key in _WHOLE_WHEN_INTEGRAL and value == value.to_integral_value():
+            return int(value)
+        if three_places and value.as_tuple().exponent == _TWO_PLACES:
+            return value.quantize(_THREE_PLACES)
+    return value
+
+
+def _shaped(shape: Shape, record: Record, members: Members, extra: Record) -> Record:
     out: Record = _select({**record, **extra}, members)
     for key, value in record.items():
         if key.startswith(CUSTOM_FIELD_PREFIX):
             out[key] = value
-    return out
+    shaped: Record = _number_forms(out, _three_places(shape, record))
+    return shaped
 
 
 def list_row(entity: str, record: Record) -> Record:
@@ -570,7 +617,7 @@ def list_row(entity: str, record: Record) -> Record:
     if shape is None:
         return dict(record)
     extra = shape.derive_list(record) if shape.derive_list else {}
-    return _shaped(record, shape.list_row, extra)
+    return _shaped(shape, record, shape.list_row, extra)
 
 
 def detail_record(books: OrgBooks, entity: str, record: Record) -> Record:
@@ -579,4 +626,4 @@ def detail_record(books: OrgBooks, entity: str, record: Record) -> Record:
     if shape is None:
         return dict(record)
     extra = shape.derive_detail(books, record) if shape.derive_detail else {}
-    return _shaped(record, shape.detail, extra)
+    return _shaped(shape, record, shape.detail, extra)

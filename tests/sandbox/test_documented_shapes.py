@@ -120,12 +120,15 @@ class Answers:
 
     rows: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=lambda: defaultdict(list))
     details: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=lambda: defaultdict(list))
+    texts: list[str] = field(default_factory=list)  # every answer's JSON text, as sent
 
 
 class Books:
     """GETs against one organization of the sandbox, with a token from its refresh token."""
 
-    def __init__(self, http: httpx.Client, server: SandboxServer, dataset: Dataset, org_id: str) -> None:
+    def __init__(
+        self, http: httpx.Client, server: SandboxServer, dataset: Dataset, org_id: str, texts: list[str]
+    ) -> None:
         region = dataset.orgs[org_id].region
         credentials = sandbox_credentials(dataset, region)
         token = http.post(
@@ -139,12 +142,14 @@ class Books:
         ).json()["access_token"]
         self.http, self.org_id, self.base = http, org_id, server.api_base_url(region)
         self.headers = {"Authorization": f"Zoho-oauthtoken {token}"}
+        self.texts = texts
 
     def get(self, path: str, **params: Any) -> dict[str, Any]:
         answer = self.http.get(
             f"{self.base}/{path}", params={"organization_id": self.org_id, **params}, headers=self.headers
         )
         assert answer.status_code == 200, answer.text
+        self.texts.append(answer.text)
         body: dict[str, Any] = json.loads(answer.text, parse_float=Decimal)  # money stays exact
         return body
 
@@ -198,7 +203,7 @@ def answers() -> Iterator[Answers]:
     try:
         with httpx.Client(timeout=30.0) as http:
             for org_id in (US, EU, IN):
-                _collect(Books(http, server, dataset, org_id), collected)
+                _collect(Books(http, server, dataset, org_id, collected.texts), collected)
         yield collected
     finally:
         server.stop()
@@ -465,3 +470,22 @@ def test_custom_fields_arrive_three_ways_with_mixed_value_types(answers: Answers
     assert all(
         set(f) == {"custom_field_id", "index", "label", "value"} for d in bills for f in d["custom_fields"]
     )
+
+
+def test_numbers_arrive_in_each_form_real_answers_use(answers: Answers) -> None:
+    """Money with two or three decimals, whole quantities as integers, an empty number as ``""``."""
+    text = "".join(answers.texts)
+    assert re.search(r'"total":-?\d+\.\d{3}[,}]', text)
+    assert re.search(r'"total":-?\d+\.\d{2}[,}]', text)
+    assert re.search(r'"quantity":\d+[,}]', text)
+    untaxed = [
+        line
+        for detail in _details(answers, "invoices")
+        for line in detail["line_items"]
+        if not line["tax_id"]
+    ]
+    assert untaxed
+    assert {line["tax_percentage"] for line in untaxed} == {""}
+    untaxed_expenses = [detail for detail in _details(answers, "expenses") if not detail["tax_id"]]
+    assert untaxed_expenses
+    assert {detail["tax_percentage"] for detail in untaxed_expenses} == {""}
