@@ -305,7 +305,8 @@ def sync_organizations(
 
 
 class IncompleteSync(RuntimeError):
-    """A targeted sync the daily cap stopped part-way: what it loaded stays, the rest needs another try."""
+    """A targeted sync the daily cap stopped part-way, or with documents Zoho would not serve: what it loaded
+    stays, the rest needs another try."""
 
 
 def sync_targets(
@@ -332,6 +333,8 @@ def sync_targets(
     with progress:
         runs = _run_phases(pipeline, orgs, options, live, ("by_id", "ledger", "deletions"), progress, targets)
     result = _finish(pipeline, orgs, calls_before, began, runs, estimate, options, progress, console)
+    if result.failed:
+        raise IncompleteSync("Zoho would not serve what the targeted sync needs: " + "; ".join(result.failed))
     if not result.complete:
         raise IncompleteSync(
             "the daily API cap stopped the targeted sync; left for the next try: "

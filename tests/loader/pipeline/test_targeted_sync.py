@@ -97,3 +97,25 @@ def test_a_daily_cap_leaves_the_targeted_sync_to_retry(
     us, _ = make_clients()
     assert sync_targets([us], pipeline, Targets(upserts={"invoices": frozenset(edited)})).complete
     assert_matches_sandbox(pipeline, dataset)
+
+
+def test_a_document_of_a_module_zoho_will_not_serve_is_named_and_the_others_load(
+    tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    pipeline = duckdb_pipeline(tmp_path)
+    assert sync_organizations(make_clients(), pipeline).complete
+    invoice = next(iter(dataset.orgs[US_ORG].records["invoices"]))
+    edited = sandbox.edit(US_ORG, "invoices", invoice)
+    bill = next(iter(dataset.orgs[US_ORG].records["bills"]))
+    sandbox.configure(forbidden={"bills": 401})
+    try:
+        us, _ = make_clients()
+        targets = Targets(upserts={"invoices": frozenset({invoice}), "bills": frozenset({bill})})
+        with pytest.raises(IncompleteSync, match=r"bills: .*ZohoBooks\.bills\.READ"):
+            sync_targets([us], pipeline, targets)
+    finally:
+        sandbox.configure(forbidden={})
+    (total,) = query(pipeline, "select total from {ds}.invoices where invoice_id = %s", invoice)[0]
+    assert total == edited["total"]
+    (live,) = query(pipeline, "select not _is_deleted from {ds}.bills where bill_id = %s", bill)[0]
+    assert live is True  # a refused fetch is not a deletion
