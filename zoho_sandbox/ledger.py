@@ -38,11 +38,13 @@ PURCHASE_DISCOUNT = "Purchase Discounts"
 BANK_CHARGES = "Bank Fees and Charges"
 EXCHANGE_GAIN_OR_LOSS = "Exchange Gain or Loss"
 
+# The transaction_type of each document's ledger rows: the values chart-of-accounts.yml documents
+# (``bills``, ``credit_notes``...); vendor credits are not among them, "vendor_credit" is the sandbox's guess.
 TRANSACTION_TYPES: dict[str, str] = {
     "invoices": "invoice",
-    "creditnotes": "creditnote",
+    "creditnotes": "credit_notes",
     "customerpayments": "customer_payment",
-    "bills": "bill",
+    "bills": "bills",
     "vendorcredits": "vendor_credit",
     "vendorpayments": "vendor_payment",
     "expenses": "expense",

@@ -489,3 +489,28 @@ def test_numbers_arrive_in_each_form_real_answers_use(answers: Answers) -> None:
     untaxed_expenses = [detail for detail in _details(answers, "expenses") if not detail["tax_id"]]
     assert untaxed_expenses
     assert {detail["tax_percentage"] for detail in untaxed_expenses} == {""}
+
+
+def test_ledger_rows_say_the_documented_transaction_types(answers: Answers) -> None:
+    # The allowed values are written in the transaction_type parameter's description.
+    doc = zoho_docs.document("chart-of-accounts")
+    parameters = doc["paths"]["/chartofaccounts/transactions"]["get"]["parameters"]
+    resolved = [
+        doc["components"]["parameters"][p["$ref"].rsplit("/", 1)[-1]] if "$ref" in p else p
+        for p in parameters
+    ]
+    described = next(p["description"] for p in resolved if p.get("name") == "transaction_type")
+    documented = set(re.findall(r"<code>([a-z_]+)</code>", described))
+    assert len(documented) == 24
+    seen = {row["transaction_type"] for row in _rows(answers, "account_transactions")}
+    # Vendor credits post too, under a type the documents do not list.
+    assert seen - documented == {"vendor_credit"}
+    assert {
+        "invoice",
+        "credit_notes",
+        "bills",
+        "customer_payment",
+        "vendor_payment",
+        "expense",
+        "journal",
+    } <= seen
