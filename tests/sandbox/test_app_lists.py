@@ -92,8 +92,11 @@ def test_ties_are_broken_by_id(api: Api) -> None:
     assert ids == sorted(ids)  # every account has the same created_time
 
 
-def test_unknown_sort_column_or_order_is_code_2(api: Api) -> None:
-    assert api.get("/invoices", sort_column="total").json()["code"] == 2
+def test_unknown_sort_column_is_ignored_and_unknown_order_is_code_2(api: Api) -> None:
+    # An undocumented column is ignored (reads.py): the default order, and page_context says which it was.
+    body = api.get("/invoices", sort_column="no_such_column").json()
+    assert body["code"] == 0
+    assert body["page_context"]["sort_column"] == "date"
     assert api.get("/invoices", sort_order="up").json()["code"] == 2
 
 
