@@ -187,10 +187,18 @@ TAX_LIST = Members(
     )
 )  # fmt: skip
 
+TAX_DETAIL = Members(("tax_id", "tax_name", "tax_percentage", "tax_type", "tax_specific_type"))
+
 CURRENCY_LIST = Members(
     (
         "currency_id", "currency_code", "currency_name", "currency_symbol", "price_precision",
         "currency_format", "is_base_currency", "exchange_rate", "effective_date",
+    )
+)  # fmt: skip
+CURRENCY_DETAIL = Members(
+    (
+        "currency_id", "currency_code", "currency_name", "currency_symbol", "price_precision",
+        "currency_format", "is_base_currency",
     )
 )  # fmt: skip
 
@@ -519,8 +527,8 @@ SHAPES: dict[str, Shape] = {
     "contacts": Shape(CONTACT_LIST, CONTACT_DETAIL, derive_detail=_with_symbol),
     "items": Shape(ITEM_LIST, ITEM_DETAIL),
     "chartofaccounts": Shape(ACCOUNT_LIST, ACCOUNT_LIST),
-    "taxes": Shape(TAX_LIST, TAX_LIST),
-    "currencies": Shape(CURRENCY_LIST, CURRENCY_LIST),
+    "taxes": Shape(TAX_LIST, TAX_DETAIL),
+    "currencies": Shape(CURRENCY_LIST, CURRENCY_DETAIL),
     "invoices": Shape(INVOICE_LIST, INVOICE_DETAIL, id_field="invoice_id"),
     "creditnotes": Shape(
         CREDIT_NOTE_LIST, CREDIT_NOTE_DETAIL, derive_detail=_credit_note_detail, id_field="creditnote_id"
