@@ -352,12 +352,12 @@ def _not_read(org: OrgSync, endpoint: Endpoint, error: ZohoApiError) -> None:
 
 
 def _warn_not_read(org: OrgSync, endpoint: Endpoint, error: ZohoApiError) -> None:
+    answer = f"HTTP {error.status}, code {error.code}" if error.status else "no usable answer after retries"
     log.warning(
-        "zoho entity %s not read for organization %s: HTTP %s, code %s on %s (the summary says what to do)",
+        "zoho entity %s not read for organization %s: %s on %s (the summary says what to do)",
         endpoint.name,
         org.organization_id,
-        error.status,
-        error.code,
+        answer,
         error.path,
         extra={"entity": endpoint.name, "problem": str(error)},
     )
