@@ -501,8 +501,9 @@ def _walk(
                     cursors = [row.get(wanted) for row in page.rows]
                     if not walk.check_order(page.sort_column, page.sort_order, wanted, cursors):
                         log.info(
-                            "list not in last_modified_time order: walking all of it, loading what the "
-                            "warehouse does not hold",
+                            "%s: %s; walking the whole list, loading what the warehouse does not hold",
+                            endpoint.name,
+                            walk.unordered_because,
                             extra={"entity": endpoint.name, "reason": walk.unordered_because},
                         )
                 batch: list[JsonObject] = []
