@@ -143,7 +143,15 @@ def _build(config: Config, vault: Vault, console: Console | None, result: JobRes
             ["build"], target, dbt_vars=vars_from_config(config), work_dir=config.state_dir / "dbt"
         )
     except DbtError as exc:
-        raise JobFailed("build", str(exc)) from None
+        unread = result.sync.failed if result.sync is not None else []
+        # A model reading an entity that was never loaded (its raw table does not exist yet) fails the build:
+        # say which entities the sync could not read, or the build's error hides the cause.
+        hint = (
+            "\nThe sync could not read, and the warehouse may have no table for:\n  " + "\n  ".join(unread)
+            if unread
+            else ""
+        )
+        raise JobFailed("build", f"{exc}{hint}") from None
     result.stages.append("build")
     _say(console, f"dbt build passed: {result.build.summary()}")
 

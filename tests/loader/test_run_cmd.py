@@ -98,3 +98,17 @@ def test_a_module_zoho_will_not_serve_fails_the_run_after_the_build_ran_on_the_r
     assert "Run complete" not in captured.out
     assert "1 (not read)" not in captured.out  # nothing was loaded for expenses
     assert "0 (not read)" in captured.out
+
+
+def test_a_first_run_without_a_module_says_so_when_the_build_fails_for_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # On a first run the unreadable entity has no raw table at all; if a model needs it the build fails, and
+    # its error comes with the entities the sync could not read, so the cause is not hidden.
+    with demo_world(tmp_path / "world", invoices_per_org=3) as world:
+        world.sandbox.configure(forbidden={"expenses": 401})
+        assert main(["--config", str(world.config.path), "run"]) == 1
+        captured = capsys.readouterr()
+    assert "sandbox-us/expenses" in captured.err
+    assert "ZohoBooks.expenses.READ" in captured.err
+    assert "Run complete" not in captured.out
