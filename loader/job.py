@@ -144,10 +144,10 @@ def _build(config: Config, vault: Vault, console: Console | None, result: JobRes
         )
     except DbtError as exc:
         unread = result.sync.failed if result.sync is not None else []
-        # A model reading an entity that was never loaded (its raw table does not exist yet) fails the build:
-        # say which entities the sync could not read, or the build's error hides the cause.
+        # Models build on what loaded, but a data test comparing with Zoho (its ledger reconciliation) fails
+        # when an entity is missing: say which ones the sync could not read, or the test's failure hides why.
         hint = (
-            "\nThe sync could not read, and the warehouse may have no table for:\n  " + "\n  ".join(unread)
+            "\nThe warehouse lacks the rows of what the sync could not read:\n  " + "\n  ".join(unread)
             if unread
             else ""
         )

@@ -574,18 +574,23 @@ def _walked(
     live_ids: LiveIds,
     report: Reporter,
     stored_columns: StoredColumns,
-) -> Callable[[], Iterator[list[JsonObject]]]:
+) -> Callable[[], Iterator[Any]]:
     """The walk's items through the documents step, in order, in one generator: dlt runs a parallelized
     generator one step at a time, so a page's details are taken before the walk reads on, and the walk's end
     (the state) comes after every page, as with a transformer on one thread."""
     walk = _walk(org, endpoint, options, live_ids, stored_columns)
     step = _documents(org, endpoint, options, live_ids, report)
 
-    def records() -> Iterator[list[JsonObject]]:
+    def records() -> Iterator[Any]:
         for item in walk():
             out = step(item)
             if out:
                 yield out
+        progress = org.progress(endpoint.name)
+        if progress.error is not None and not stored_columns(endpoint.name):
+            # Never loaded and not readable now: create the raw table anyway, empty, with every column the
+            # endpoint table declares, so the models over it build (on no rows) instead of failing the build.
+            yield dlt.mark.materialize_table_schema()
 
     return records
 

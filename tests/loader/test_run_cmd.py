@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import duckdb
 import lkml
 import pytest
 
@@ -100,15 +101,25 @@ def test_a_module_zoho_will_not_serve_fails_the_run_after_the_build_ran_on_the_r
     assert "0 (not read)" in captured.out
 
 
-def test_a_first_run_without_a_module_says_so_when_the_build_fails_for_it(
+def test_a_first_run_without_a_module_builds_its_models_empty_and_names_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # On a first run the unreadable entity has no raw table at all; if a model needs it the build fails, and
-    # its error comes with the entities the sync could not read, so the cause is not hidden.
+    # On a first run the unreadable entity was never loaded: its raw table is created empty with the
+    # declared columns, so the models over it build on no rows; whatever fails after that (the reconciliation
+    # with Zoho's ledger, which does hold the expenses) comes with the entities the sync could not read.
     with demo_world(tmp_path / "world", invoices_per_org=3) as world:
         world.sandbox.configure(forbidden={"expenses": 401})
         assert main(["--config", str(world.config.path), "run"]) == 1
         captured = capsys.readouterr()
+        con = duckdb.connect(str(world.config.warehouse.path), read_only=True)
+        try:
+            (expenses,) = con.execute("select count(*) from zoho_books_raw.expenses").fetchone() or (None,)
+            columns = {r[0] for r in con.execute("describe zoho_books_raw.expenses").fetchall()}
+        finally:
+            con.close()
+    assert expenses == 0
+    assert {"expense_id", "total", "date", "_zoho_organization_id", "_is_deleted"} <= columns
+    assert "stg_zoho_books__expenses" not in captured.err  # the staging model built
     assert "sandbox-us/expenses" in captured.err
     assert "ZohoBooks.expenses.READ" in captured.err
     assert "Run complete" not in captured.out
