@@ -71,6 +71,9 @@ class SandboxConfig:
     unavailable: list[str] = field(default_factory=list)
     # The HTTP status of code 1070 (too many calls in flight): 429 as documented; seen with others.
     in_flight_status: int = 429
+    # An undocumented sort_column is ignored (Zoho's answer in its default order, page_context naming the
+    # column used); True refuses it with 400 code 2 instead, the other thing Zoho might do.
+    refuse_undocumented_sort: bool = False
 
     def daily_limit_for(self, org_id: str, plan_limit: int) -> int:
         if org_id in self.daily_limits:

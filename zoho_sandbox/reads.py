@@ -241,6 +241,8 @@ def list_records(
     asked = params.get("sort_column") or default_column
     # An undocumented column is ignored, not refused: page_context.sort_column says what was used.
     sort_column = asked if asked in _sort_columns(entity) else default_column
+    if sort_column != asked and config.refuse_undocumented_sort:
+        raise invalid_value("sort_column")
     sort_order = params.get("sort_order") or "D"
     if sort_order not in ("A", "D"):
         raise invalid_value("sort_order")

@@ -39,7 +39,7 @@ from loader.pipeline.hints import (
     typed_record,
 )
 from loader.pipeline.watermark import Verdict, Walk, Watermark, cursor_key
-from loader.zoho.client import ZohoBooksClient
+from loader.zoho.client import Page, ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
 from loader.zoho.errors import (
     ZohoApiError,
@@ -495,7 +495,7 @@ def _walk(
             yield {"kind": "end", "walk": walk, "complete": False, "scan": False, "ids": listed}
             return
         try:
-            for page in org.client.iter_pages(endpoint.path, endpoint.list_root, params):
+            for page in _pages(org, endpoint, params, walk):
                 if sorted_walk and walk.ordered:
                     wanted = endpoint.cursor or ""
                     cursors = [row.get(wanted) for row in page.rows]
@@ -550,6 +550,23 @@ def _walk(
         yield {"kind": "end", "walk": walk, "complete": complete, "scan": scan, "ids": listed, "error": error}
 
     return items
+
+
+def _pages(org: OrgSync, endpoint: Endpoint, params: Mapping[str, Any], walk: Walk) -> Iterator[Page]:
+    """The list's pages; where Zoho refuses the sort column outright (code 2 on ``sort_column``) instead of
+    ignoring it, the list again without it, walked unordered."""
+    first = True
+    try:
+        for page in org.client.iter_pages(endpoint.path, endpoint.list_root, params):
+            first = False
+            yield page
+    except ZohoApiError as exc:
+        refused_sort = exc.code == 2 and "sort_column" in str(exc) and "sort_column" in params
+        if not (first and refused_sort):
+            raise
+        walk.unorder("Zoho refused sort_column=last_modified_time")
+        unsorted = {k: v for k, v in params.items() if k not in ("sort_column", "sort_order")}
+        yield from org.client.iter_pages(endpoint.path, endpoint.list_root, unsorted)
 
 
 def _version_columns(endpoint: Endpoint, stored_columns: StoredColumns) -> tuple[str, ...]:

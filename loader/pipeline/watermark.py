@@ -101,9 +101,13 @@ class Walk:
                     break
                 self._previous = instant
         if reason is not None:
-            self.ordered = False
-            self.unordered_because = reason
+            self.unorder(reason)
         return self.ordered
+
+    def unorder(self, reason: str) -> None:
+        """From now on rows are not newest-modified first (``reason`` says why)."""
+        self.ordered = False
+        self.unordered_because = reason
 
     def classify(self, record_id: str, cursor: Any, version: str | None = None) -> Verdict:
         """``cursor`` is the row's last_modified_time (None where the list has none); ``version`` what

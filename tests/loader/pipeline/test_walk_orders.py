@@ -169,3 +169,27 @@ def test_the_periodic_scan_rereads_every_journal_detail(
     assert sync_organizations(make_clients(), pipeline, delete_scan_interval=timedelta(0)).complete
     journals = dataset.orgs[US_ORG].records["journals"]
     assert sandbox.stats()["calls"][US_ORG]["/journals/{journal_id}"] == len(journals)
+
+
+def test_a_list_that_refuses_the_sort_column_is_walked_without_it(
+    tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    # Should Zoho answer an unsupported sort_column with 400 code 2 instead of ignoring it, the walk asks
+    # again without it and compares with the warehouse: nothing is reported as unreadable, nothing missed.
+    sandbox.configure(refuse_undocumented_sort=True)
+    try:
+        pipeline = duckdb_pipeline(tmp_path)
+        first = sync_organizations(make_clients(), pipeline)
+        assert first.complete
+        assert first.failed == []
+        bill = _oldest(dataset, US_ORG, "bills")
+        edited = sandbox.edit(US_ORG, "bills", bill)
+        sandbox.reset_stats()
+        assert sync_organizations(make_clients(), pipeline).complete
+    finally:
+        sandbox.configure(refuse_undocumented_sort=False)
+    calls = sandbox.stats()["calls"]
+    assert calls[US_ORG].get("/bills/{bill_id}") == 1
+    assert calls[US_ORG]["/bills"] == 2  # refused with the sort column, then read without it
+    (total,) = query(pipeline, "select total from {ds}.bills where bill_id = %s", bill)[0]
+    assert total == edited["total"]
