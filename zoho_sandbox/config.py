@@ -52,9 +52,9 @@ class SandboxConfig:
     token_window_seconds: float = 600.0
     token_lifetime_seconds: float = 3600.0
     grant_code_lifetime_seconds: float = 120.0
-    # Zoho's "too many requests" token answer: recorded with HTTP 400 (the default here stays 200, the older
+    # Zoho's "too many requests" token answer: recorded with HTTP 400 (200 can be set to replay the older
     # reading), and localized in some accounts ("error": "拒绝访问").
-    token_limit_status: int = 200
+    token_limit_status: int = 400
     token_limit_localized: bool = False
     # The sandbox's "today" (journals' current-month default); None means the real current date.
     today: date | None = None

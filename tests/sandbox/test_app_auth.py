@@ -64,14 +64,14 @@ def test_refresh_token_of_another_region_fails_like_a_wrong_one(
     assert response.json() == {"error": "invalid_code"}
 
 
-def test_token_limit_answers_access_denied_with_http_200_until_the_window_passes(
+def test_token_limit_answers_access_denied_with_http_400_until_the_window_passes(
     http: httpx.Client, start_sandbox: SandboxFactory
 ) -> None:
     # time_scale 600: the ten-Zoho-minute token window lasts one real second.
     sandbox = start_sandbox(tokens_per_window=3, time_scale=600)
     assert all("access_token" in request_token(http, sandbox).json() for _ in range(3))
     refused = request_token(http, sandbox)
-    assert refused.status_code == 200
+    assert refused.status_code == 400  # as recorded (zoho-real-shapes.md, 'Errors and limits')
     assert refused.json() == {
         "error": "Access Denied",
         "error_description": "You have made too many requests continuously. "

@@ -38,6 +38,7 @@ from loader.pipeline import run_sync
 from loader.vault import Vault
 from loader.webhooks.applier import WarehouseApplier
 from loader.webhooks.service import ServeOptions, WebhookService
+from loader.zoho.ratelimit import on_zoho_clock
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset
 from zoho_sandbox.generator import generate_dataset
@@ -59,7 +60,7 @@ def write_config(directory: Path, sandbox: SandboxServer, database: Path) -> Pat
         '[reporting]\ncurrency = "USD"\n\n[schedule]\ncron = "0 2 * * *"\n\n'
         f'[[zoho.connections]]\nname = "us"\nregion = "us"\norganization_id = "{US_ORG}"\n'
         f'accounts_url = "{sandbox.accounts_url("us")}"\napi_base_url = "{sandbox.api_base_url("us")}"\n'
-        "requests_per_minute = 3000\n",  # the sandbox's clock runs 60 times faster than Zoho's
+        "requests_per_minute = 100\n",  # Zoho's limit, paced on the sandbox's 60x clock (on_zoho_clock)
         encoding="utf-8",
     )
     return path
@@ -224,7 +225,7 @@ def test_sandbox_mutations_reach_the_marts_within_seconds(
     edited_id = next(i for i, r in invoices.items() if i != doomed and r["status"] not in ("draft", "void"))
     total_before = Decimal(invoices[edited_id]["total"])
 
-    with SandboxServer(dataset, SandboxConfig(time_scale=60.0)) as sandbox:
+    with on_zoho_clock(60.0), SandboxServer(dataset, SandboxConfig(time_scale=60.0)) as sandbox:
         config_path = write_config(tmp_path, sandbox, database)
         store_credentials(dataset, config_path, capsys)
         config = load_config(config_path)

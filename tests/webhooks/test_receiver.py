@@ -135,7 +135,7 @@ def test_forged_stale_malformed_and_oversized_requests_store_nothing(
         },
     )
     truncated_unsigned = Signed(good.query, good.body[:-5], good.headers)
-    unknown_entity = signed_json({"salesorder": {"salesorder_id": "1"}})  # a module the connector does not read
+    unknown_entity = signed_json({"salesorder": {"salesorder_id": "1"}})  # a module not read
     wrong_org = signed_json(
         {"event_type": "invoice_created", "organization_id": EU_ORG, "data": {"invoice": invoice("1")}}
     )

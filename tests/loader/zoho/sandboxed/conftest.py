@@ -103,7 +103,7 @@ def _fresh_sandbox_limits(sandbox: SandboxServer) -> Iterator[None]:
         in_flight_limit=10,
         tokens_per_window=10,
         token_window_seconds=600.0,
-        token_limit_status=200,
+        token_limit_status=400,
         token_limit_localized=False,
         faults={
             "error_rate": 0.0,
