@@ -540,7 +540,14 @@ SPECIAL_ENDPOINTS: tuple[Endpoint, ...] = (
         fields=Fields(
             decimals=("credit_amount", "debit_amount", "fcy_credit_amount", "fcy_debit_amount"),
             dates=("transaction_date",),
-            texts=("account_id", "currency_code", "entry_number", "transaction_id", "transaction_type"),
+            texts=(
+                "account_id",
+                "currency_code",
+                "customer_id",
+                "entry_number",
+                "transaction_id",
+                "transaction_type",
+            ),
         ),
     ),
 )

@@ -12,6 +12,7 @@ renamed as (
         cast(source.transaction_id as varchar) as transaction_id,
         cast(source.transaction_type as varchar) as transaction_type,
         cast(source.entry_number as varchar) as entry_number,
+        cast(source.customer_id as varchar) as customer_id,
         -- dates
         cast(source.transaction_date as date) as transaction_date,
         -- amounts, base currency

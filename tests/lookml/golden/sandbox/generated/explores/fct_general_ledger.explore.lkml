@@ -3,7 +3,7 @@
 
 explore: fct_general_ledger {
   label: "General Ledger"
-  description: "The general ledger derived from the documents, one row per posting line (docs/ledger-posting-rules.md). For every organization and day sum(net_base) = 0."
+  description: "The general ledger, one row per posting line - derived from the documents (docs/ledger-posting-rules.md), or taken from Zoho's own ledger where no posting rule derives the transaction (line_source, D60). For every organization and day sum(net_base) = 0."
 
   join: dim_organizations {
     type: left_outer

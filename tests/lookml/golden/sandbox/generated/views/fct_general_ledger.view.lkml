@@ -44,14 +44,26 @@ view: fct_general_ledger {
 
   dimension: account_class {
     type: string
-    description: "asset, liability, equity, income or expense."
+    description: "asset, liability, equity, income or expense; unclassified for an account type Zoho has not documented (a warning, D50)."
     sql: ${TABLE}.account_class ;;
   }
 
   dimension: source_type {
     type: string
-    description: "invoice, credit_note, customer_payment, bill, vendor_credit, vendor_payment, expense or journal."
+    description: "invoice, credit_note, customer_payment, bill, vendor_credit, vendor_payment, expense or journal for a derived line; zoho_ledger for a line taken from Zoho's ledger (D60)."
     sql: ${TABLE}.source_type ;;
+  }
+
+  dimension: line_source {
+    type: string
+    description: "derived (from the documents by a posting rule) or zoho_ledger (taken from Zoho's own ledger, no rule derives it; D60)."
+    sql: ${TABLE}.line_source ;;
+  }
+
+  dimension: zoho_transaction_type {
+    type: string
+    description: "The transaction type Zoho's own ledger files the line under (invoice, bills, transfer_fund, opening_balance...)."
+    sql: ${TABLE}.zoho_transaction_type ;;
   }
 
   dimension: source_id {
@@ -204,7 +216,7 @@ view: fct_general_ledger {
 
   measure: count {
     type: count
-    description: "Number of rows. The general ledger derived from the documents, one row per posting line (docs/ledger-posting-rules.md). For every organization and day sum(net_base) = 0."
+    description: "Number of rows. The general ledger, one row per posting line - derived from the documents (docs/ledger-posting-rules.md), or taken from Zoho's own ledger where no posting rule derives the transaction (line_source, D60). For every organization and day sum(net_base) = 0."
   }
 
   measure: total_debit_base {
