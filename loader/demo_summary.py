@@ -21,6 +21,8 @@ class FinanceSummary:
     credits_base: Decimal
     unbalanced_organizations: list[str]  # debits ≠ credits (always empty when the build passed)
     reconciliation_differences: int  # organization × account × month rows where derived ≠ Zoho
+    ledger_lines: int  # general ledger lines, derived and taken
+    taken_lines: int  # lines taken from Zoho's own ledger because no posting rule derives them (D60)
     revenue_by_month: list[tuple[str, Decimal]]  # (YYYY-MM, revenue in the reporting currency)
     ar_aging: dict[str, Decimal]  # bucket -> outstanding in the reporting currency
 
@@ -36,6 +38,10 @@ def read_finance_summary(warehouse: Path) -> FinanceSummary:
             f"select count(*) from {MARTS}.rpt_gl_reconciliation "  # noqa: S608
             "where abs(net_difference_base) > 0.005"
         ).fetchone() or (0,)
+        (ledger_lines, taken_lines) = con.execute(
+            f"select count(*), count(*) filter (where line_source = 'zoho_ledger') "  # noqa: S608
+            f"from {MARTS}.fct_general_ledger"
+        ).fetchone() or (0, 0)
         revenue = con.execute(
             f"select strftime(period_month, '%Y-%m'), sum(amount_reporting) "  # noqa: S608
             f"from {MARTS}.rpt_profit_and_loss where account_class = 'income' group by 1 order by 1"
@@ -53,6 +59,8 @@ def read_finance_summary(warehouse: Path) -> FinanceSummary:
         credits_base=sum((Decimal(c) for _, _, c in balances), Decimal(0)),
         unbalanced_organizations=[str(org) for org, d, c in balances if Decimal(d) != Decimal(c)],
         reconciliation_differences=int(differences),
+        ledger_lines=int(ledger_lines),
+        taken_lines=int(taken_lines),
         revenue_by_month=[(str(month), Decimal(amount)) for month, amount in revenue],
         ar_aging={bucket: Decimal(aging.get(bucket) or 0) for bucket in AGING_BUCKETS},
     )
@@ -65,7 +73,9 @@ def print_finance_summary(warehouse: Path, currency: str, console: Console) -> F
         "Trial balance: "
         + ("debits equal credits in every organization" if balanced else "UNBALANCED in ")
         + ", ".join(summary.unbalanced_organizations)
-        + f"; derived ledger vs Zoho's: {summary.reconciliation_differences} differences over 0.005",
+        + f"; derived ledger vs Zoho's: {summary.reconciliation_differences} differences over 0.005"
+        + f"; {summary.ledger_lines - summary.taken_lines:,} of {summary.ledger_lines:,} ledger lines derived"
+        + (f", {summary.taken_lines:,} taken from Zoho's ledger" if summary.taken_lines else ""),
         style="green" if balanced and not summary.reconciliation_differences else "bold red",
         highlight=False,
     )
