@@ -21,9 +21,9 @@ from typing import Any
 import httpx
 import pytest
 
-from loader.demo import sandbox_credentials
 from loader.zoho.endpoints import ALL_ENDPOINTS, BY_NAME
 from tests import zoho_docs
+from tests.sandbox.access import access_token
 from tests.sandbox.shape_allowlist import ALIASES, ALLOWED
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset
@@ -135,16 +135,7 @@ class Books:
         self, http: httpx.Client, server: SandboxServer, dataset: Dataset, org_id: str, texts: list[str]
     ) -> None:
         region = dataset.orgs[org_id].region
-        credentials = sandbox_credentials(dataset, region)
-        token = http.post(
-            f"{server.accounts_url(region)}/oauth/v2/token",
-            data={
-                "grant_type": "refresh_token",
-                "client_id": credentials.client_id,
-                "client_secret": credentials.client_secret.reveal(),
-                "refresh_token": credentials.refresh_token.reveal(),
-            },
-        ).json()["access_token"]
+        token = access_token(http, server, region)
         self.http, self.org_id, self.base = http, org_id, server.api_base_url(region)
         self.headers = {"Authorization": f"Zoho-oauthtoken {token}"}
         self.texts = texts

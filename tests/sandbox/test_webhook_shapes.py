@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from loader.demo import sandbox_credentials
+from tests.sandbox.access import access_token
 from zoho_sandbox.generator import generate_dataset
 from zoho_sandbox.server import SandboxServer
 
@@ -57,16 +57,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 def _detail(server: SandboxServer, path: str) -> dict[str, Any]:
-    credentials = sandbox_credentials(server.dataset, "us")
-    token = httpx.post(
-        f"{server.accounts_url('us')}/oauth/v2/token",
-        data={
-            "grant_type": "refresh_token",
-            "client_id": credentials.client_id,
-            "client_secret": credentials.client_secret.reveal(),
-            "refresh_token": credentials.refresh_token.reveal(),
-        },
-    ).json()["access_token"]
+    token = access_token(httpx, server, "us")
     answer = httpx.get(
         f"{server.api_base_url('us')}/{path}",
         params={"organization_id": US},
