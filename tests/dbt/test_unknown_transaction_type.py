@@ -1,9 +1,11 @@
-"""A transaction type no posting rule derives reaches the ledger and the reports, with a warning.
+"""A transaction type no posting rule derives, onto an account type nobody documented, reaches the ledger and
+the reports with warnings, and no failed build.
 
 Zoho's ledger holds transaction types the models have no rule for yet (a transfer between accounts, an
-opening balance, a type Zoho adds next year). Added to the sandbox's ledger at test time, such a transaction
-is taken into ``fct_general_ledger`` from Zoho's own ledger (D60): the build passes, the trial balance carries
-it, and the warning test names its type.
+opening balance, a type Zoho adds next year), and real charts may hold account types the documents do not
+list. Added to the sandbox at test time, such a transaction is taken into ``fct_general_ledger`` from Zoho's
+own ledger (D60) and the account is ``unclassified`` (D50): the build passes, the trial balance and balance
+sheet carry them, and the warning tests name them.
 """
 
 from __future__ import annotations
@@ -46,7 +48,17 @@ def test_a_transfer_no_rule_derives_is_taken_from_zohos_ledger_with_a_warning(tm
     dataset = generate_dataset(seed=23, invoices_per_org=8)
     books = dataset.orgs[ORG]
     banks = [a for a in books.records["chartofaccounts"].values() if a["account_type"] in ("bank", "cash")]
-    source, target = banks[0], banks[1]
+    source = banks[0]
+    # A wallet account of a type the documents do not list.
+    target = {
+        **banks[1],
+        "account_id": "102346958880000009",
+        "account_name": "Crypto Wallet",
+        "account_code": "1099",
+        "account_type": "digital_wallet",
+        "current_balance": Decimal("1234.56"),
+    }
+    books.records["chartofaccounts"][target["account_id"]] = target
     amount = Decimal("1234.56")
     books.account_transactions += [
         _ledger_row(1, target, amount, Decimal("0")),
@@ -62,6 +74,14 @@ def test_a_transfer_no_rule_derives_is_taken_from_zohos_ledger_with_a_warning(tm
     statuses = {r["unique_id"].split(".")[2]: r["status"] for r in built.run_results()}
     assert statuses["assert_gl_lines_are_derived"] == "warn"
     assert statuses["assert_gl_reconciles_with_zoho"] == "pass"
+    assert statuses["assert_balance_sheet_balances"] == "pass"
+    class_tests = {
+        k: v for k, v in statuses.items() if k.startswith("accepted_values_") and "account_class" in k
+    }
+    assert class_tests
+    assert set(class_tests.values()) <= {"warn", "pass"}  # the P&L leaves unclassified accounts out
+    assert [v for k, v in class_tests.items() if "dim_accounts" in k] == ["warn"]
+    assert [v for k, v in class_tests.items() if "rpt_trial_balance" in k] == ["warn"]
     with duckdb.connect(str(database), read_only=True) as con:
         taken = con.execute(
             "select account_id, net_base, source_type, zoho_transaction_type, source_number"
@@ -77,4 +97,8 @@ def test_a_transfer_no_rule_derives_is_taken_from_zohos_ledger_with_a_warning(tm
             [target["account_id"]],
         ).fetchone()
         assert month is not None
-        assert month[0] >= amount
+        assert month[0] == amount
+        (account_class,) = con.execute(
+            "select account_class from zoho_books.dim_accounts where account_id = ?", [target["account_id"]]
+        ).fetchone() or (None,)
+        assert account_class == "unclassified"

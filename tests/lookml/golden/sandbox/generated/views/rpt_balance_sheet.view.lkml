@@ -44,7 +44,7 @@ view: rpt_balance_sheet {
 
   dimension: account_class {
     type: string
-    description: "asset, liability, equity, income or expense."
+    description: "asset, liability, equity, income or expense; unclassified for an account type Zoho has not documented (a warning, D50)."
     sql: ${TABLE}.account_class ;;
   }
 
