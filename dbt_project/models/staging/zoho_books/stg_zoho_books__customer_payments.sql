@@ -18,7 +18,11 @@ renamed as (
         cast(source.date as date) as payment_date,
         -- currency
         cast(source.currency_code as varchar) as currency_code,
-        {{ fx_rate('source.exchange_rate') }} as exchange_rate,
+        -- Zoho documents no exchange_rate on a customer payment (list row or detail; real answers carry it):
+        -- without it, the rate its base amount implies, else 1 (D45)
+        {{ fx_rate(
+            'coalesce(source.exchange_rate, round(source.bcy_amount / nullif(source.amount, 0), 6), 1)'
+        ) }} as exchange_rate,
         -- amounts, payment currency
         {{ money('source.amount') }} as amount,
         {{ money('coalesce(source.bank_charges, 0)') }} as bank_charges,
