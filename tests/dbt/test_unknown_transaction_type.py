@@ -64,6 +64,10 @@ def test_a_transfer_no_rule_derives_is_taken_from_zohos_ledger_with_a_warning(tm
         _ledger_row(1, target, amount, Decimal("0")),
         _ledger_row(2, source, Decimal("0"), amount),
     ]
+    # A customer payment whose answers name no bank account: the rules cannot post it whole, so the whole
+    # payment is taken from Zoho's ledger (its postings were made when the sandbox generated its books).
+    payment = next(p for p in books.records["customerpayments"].values() if p["invoices"])
+    del payment["account_id"]
     database = tmp_path / "warehouse.duckdb"
     load_dataset(dataset, destination=dlt.destinations.duckdb(str(database)), pipelines_dir=tmp_path / "p")
 
@@ -85,8 +89,18 @@ def test_a_transfer_no_rule_derives_is_taken_from_zohos_ledger_with_a_warning(tm
     with duckdb.connect(str(database), read_only=True) as con:
         taken = con.execute(
             "select account_id, net_base, source_type, zoho_transaction_type, source_number"
-            " from zoho_books.fct_general_ledger where line_source = 'zoho_ledger' order by net_base"
+            " from zoho_books.fct_general_ledger where line_source = 'zoho_ledger'"
+            " and zoho_transaction_type = 'transfer_fund' order by net_base"
         ).fetchall()
+        payment_lines = con.execute(
+            "select line_source, count(*), sum(net_base) from zoho_books.fct_general_ledger"
+            " where source_id = ? group by 1",
+            [payment["payment_id"]],
+        ).fetchall()
+        zoho_lines = sum(
+            1 for r in books.account_transactions if r["transaction_id"] == payment["payment_id"]
+        )
+        assert payment_lines == [("zoho_ledger", zoho_lines, Decimal("0.00"))]
         assert taken == [
             (source["account_id"], Decimal("-1234.56"), "zoho_ledger", "transfer_fund", "TRF-1"),
             (target["account_id"], Decimal("1234.56"), "zoho_ledger", "transfer_fund", "TRF-1"),

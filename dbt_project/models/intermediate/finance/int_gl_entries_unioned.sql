@@ -14,6 +14,15 @@ with derived as (
     {%- endfor %}
 ),
 
+-- A document with a line whose account could not be resolved (Zoho sent no bank account, a default account
+-- its ledger never showed) is left whole to Zoho's own ledger (int_gl_entries__zoho_ledger, D60): a
+-- derived ledger never carries a line without an account, and never half a document.
+unresolved as (
+    select distinct organization_id, source_type, source_id
+    from derived
+    where account_id is null
+),
+
 final as (
     select
         derived.*,
@@ -26,6 +35,14 @@ final as (
             end as varchar
         ) as zoho_transaction_type
     from derived
+    where
+        not exists (
+            select 1 from unresolved
+            where
+                unresolved.organization_id = derived.organization_id
+                and unresolved.source_type = derived.source_type
+                and unresolved.source_id = derived.source_id
+        )
 )
 
 select * from final
