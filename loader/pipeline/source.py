@@ -676,7 +676,7 @@ def _documents(
             records: list[JsonObject | None] = list(rows)
         else:
             records = _fetch_details(org, endpoint, [str(r.get(endpoint.id_field)) for r in rows])
-            _complete_from_list_rows(rows, records)
+            complete_from_list_rows(rows, records)
         _take(org, endpoint, options, walk, rows, records, out, failed)
         progress.rows += len(out)
         report(org, endpoint.name)
@@ -685,7 +685,7 @@ def _documents(
     return step
 
 
-def _complete_from_list_rows(rows: Sequence[JsonObject], records: Sequence[JsonObject | None]) -> None:
+def complete_from_list_rows(rows: Sequence[JsonObject], records: Sequence[JsonObject | None]) -> None:
     """Complete each detail record with the members only its list row carries: Zoho documents a payment's
     ``bcy_amount`` and ``payment_number`` on the list row, not on the detail record (D45)."""
     for row, record in zip(rows, records, strict=True):

@@ -8,7 +8,7 @@ mistake in it instead of catching it (see DECISIONLOG D9).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -313,9 +313,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             ),
         ),
         children={
-            "invoices": Fields(
-                decimals=_APPLIED.decimals, dates=_APPLIED.dates, texts=("invoice_id", "invoice_number")
-            ),
+            "invoices": replace(_APPLIED, texts=("invoice_id", "invoice_number")),
             "applied_invoices": _APPLIED,
         },
         webhook_aliases=("customerpayment", "customer_payment"),
@@ -352,9 +350,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         ),
         children={
             **_LINE_CHILDREN,
-            "bills_credited": Fields(
-                decimals=_CREDITED.decimals, dates=_CREDITED.dates, texts=("bill_id", "bill_number")
-            ),
+            "bills_credited": replace(_CREDITED, texts=("bill_id", "bill_number")),
         },
     ),
     Endpoint(
@@ -388,11 +384,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 "vendor_id",
             ),
         ),
-        children={
-            "bills": Fields(
-                decimals=_APPLIED.decimals, dates=_APPLIED.dates, texts=("bill_id", "bill_number")
-            )
-        },
+        children={"bills": replace(_APPLIED, texts=("bill_id", "bill_number"))},
         webhook_aliases=("vendor_payment",),
     ),
     Endpoint(

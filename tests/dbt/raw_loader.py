@@ -20,6 +20,7 @@ from typing import Any
 import dlt
 
 from loader.pipeline.hints import nested_hints, table_columns, typed_record
+from loader.pipeline.source import complete_from_list_rows
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset, OrgBooks, Record
@@ -56,8 +57,7 @@ def _records(books: OrgBooks, endpoint: Endpoint) -> Iterator[Record]:
             yield row
             continue
         record = dict(get_record(books, entity, str(row[endpoint.id_field]))[endpoint.detail_root])
-        for name, value in row.items():
-            record.setdefault(name, value)  # the list row's members the detail lacks, as the pipeline keeps
+        complete_from_list_rows([row], [record])  # as the pipeline keeps the list row's members
         yield record
 
 

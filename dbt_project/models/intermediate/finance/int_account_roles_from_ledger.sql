@@ -37,11 +37,11 @@ expenses as (
 ),
 
 payments as (
-    select organization_id, payment_id, account_id, bank_charges, exchange_rate, 'customer' as side
+    select organization_id, payment_id, account_id, bank_charges, exchange_rate
     from {{ ref('stg_zoho_books__customer_payments') }}
     where is_posting and not is_deleted
     union all
-    select organization_id, payment_id, account_id, bank_charges, exchange_rate, 'vendor' as side
+    select organization_id, payment_id, account_id, bank_charges, exchange_rate
     from {{ ref('stg_zoho_books__vendor_payments') }}
     where is_posting and not is_deleted
 ),
