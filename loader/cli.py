@@ -29,6 +29,7 @@ COMMAND_MODULES: Final = (
     "loader.commands.auth_cmd",
     "loader.commands.demo_cmd",
     "loader.commands.status_cmd",
+    "loader.commands.check_cmd",
     "loader.commands.sync_cmd",
     "loader.commands.lookml_cmd",
     "loader.commands.build_cmd",

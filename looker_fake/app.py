@@ -28,6 +28,7 @@ from starlette.routing import Route
 from looker_fake import git
 from looker_fake.lookml import CompileError, LExplore, LModel, LProject, compile_query, explore_fields
 from looker_fake.state import (
+    ADMIN_PERMISSIONS,
     DEV,
     PRODUCTION,
     Call,
@@ -207,9 +208,76 @@ class _Api:
             "deploy_secret": None,
             "pull_request_mode": "off",
             "validation_required": True,
-            "uses_git": True,
+            "uses_git": project.git_configured,
+            "git_remote_url": project.remote.as_uri() if project.git_configured else None,
             "can": {},
         }
+
+    # --- users, roles and connections (what `ml-connector check` reads) --------------------------------
+
+    def get_me(self, request: Request, session: Session | None, raw: bytes) -> Any:
+        assert session is not None
+        user = session.user
+        return {
+            "id": user.id,
+            "display_name": user.name,
+            "role_ids": [user.id],
+            "is_disabled": False,
+            "can": {},
+        }
+
+    def get_user_roles(self, request: Request, session: Session | None, raw: bytes) -> Any:
+        assert session is not None
+        user = next((u for u in self.looker.users.values() if u.id == request.path_params["user_id"]), None)
+        if user is None:
+            raise ApiError(404, "Not found")
+        admin = user.permissions is None
+        permission_set = {
+            "id": "1" if admin else f"{user.id}00",
+            "name": "Admin" if admin else f"{user.name} permissions",
+            "all_access": admin,
+            "built_in": admin,
+            "permissions": list(ADMIN_PERMISSIONS if user.permissions is None else user.permissions),
+            "can": {},
+        }
+        return [
+            {
+                "id": user.id,
+                "name": "Admin" if admin else f"{user.name} role",
+                "permission_set": permission_set,
+                "model_set": {
+                    "id": "1",
+                    "name": "All",
+                    "all_access": True,
+                    "built_in": True,
+                    "models": [],
+                    "can": {},
+                },
+                "can": {},
+            }
+        ]
+
+    def connection_body(self, name: str) -> dict[str, Any]:
+        warehouse = self.looker.connections.get(name)
+        if warehouse is None:
+            raise ApiError(404, "Not found")
+        return {"name": warehouse.name, "dialect_name": warehouse.dialect, "can": {}}
+
+    def get_connection(self, request: Request, session: Session | None, raw: bytes) -> Any:
+        return self.connection_body(request.path_params["connection_name"])
+
+    def test_connection(self, request: Request, session: Session | None, raw: bytes) -> Any:
+        name = request.path_params["connection_name"]
+        self.connection_body(name)
+        warehouse = self.looker.connections[name]
+        try:
+            warehouse.run("select 1")
+        except QueryFailed as exc:
+            return [{"name": "connect", "status": "error", "message": f"Cannot connect: {exc}", "can": {}}]
+        return [
+            {"name": "connect", "status": "success", "message": "Can connect", "can": {}},
+            {"name": "query", "status": "success", "message": "Can use persistent derived tables", "can": {}},
+        ]
 
     def branch_body(self, session: Session, project: Project) -> dict[str, Any]:
         if session.workspace == DEV:
@@ -682,6 +750,10 @@ def create_app(looker: FakeLooker) -> Starlette:
         r("DELETE", "/logout", api.logout),
         r("GET", "/session", api.get_session),
         r("PATCH", "/session", api.patch_session),
+        r("GET", "/user", api.get_me),
+        r("GET", "/users/{user_id}/roles", api.get_user_roles),
+        r("GET", "/connections/{connection_name}", api.get_connection),
+        r("PUT", "/connections/{connection_name}/test", api.test_connection),
         r("GET", "/projects/{project_id}", api.get_project),
         r("GET", "/projects/{project_id}/git_branch", api.get_git_branch),
         r("PUT", "/projects/{project_id}/git_branch", api.put_git_branch),

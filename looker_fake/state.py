@@ -22,11 +22,18 @@ PRODUCTION = "production"
 DEV = "dev"
 
 
+# What an Admin's permission set holds that the connector uses (Looker's permission names); a user given
+# ``permissions`` has a role with exactly those, one without has the Admin role (``all_access``).
+ADMIN_PERMISSIONS = ("access_data", "see_lookml", "develop", "deploy", "see_datagroups", "update_datagroups")
+
+
 @dataclass
 class ApiUser:
     client_id: str
     client_secret: str
     name: str
+    id: str = "1"
+    permissions: tuple[str, ...] | None = None  # None: the Admin role
 
 
 @dataclass
@@ -55,6 +62,7 @@ class Project:
     remote: Path  # the bare repository Looker pulls from and deploys
     production_branch: str = "main"
     production_ref: str | None = None
+    git_configured: bool = True  # False: a project whose git connection was never set up
     advanced_deploy: bool = True  # deploy_ref_to_production needs Looker's advanced deploy mode
     last_validation: dict[str, object] | None = None
     last_validation_ref: str | None = None
@@ -139,9 +147,17 @@ class FakeLooker:
 
     # --- set-up ------------------------------------------------------------------------------------------
 
-    def add_api_user(self, client_id: str, client_secret: str, name: str = "api") -> None:
+    def add_api_user(
+        self,
+        client_id: str,
+        client_secret: str,
+        name: str = "api",
+        *,
+        permissions: tuple[str, ...] | None = None,
+    ) -> None:
         with self.lock:
-            self.users[client_id] = ApiUser(client_id, client_secret, name)
+            user_id = str(len(self.users) + 1)
+            self.users[client_id] = ApiUser(client_id, client_secret, name, user_id, permissions)
 
     def add_connection(self, warehouse: Warehouse) -> None:
         with self.lock:

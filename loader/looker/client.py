@@ -201,6 +201,35 @@ class LookerClient:
         result: JsonObject = self._json("PATCH", f"/datagroups/{datagroup_id}", json_body=body)
         return result
 
+    # --- what `ml-connector check` reads -----------------------------------------------------------------
+
+    def me(self) -> JsonObject:
+        result: JsonObject = self._json("GET", "/user")
+        return result
+
+    def user_roles(self, user_id: str) -> list[JsonObject]:
+        result: list[JsonObject] = self._json("GET", f"/users/{user_id}/roles")
+        return result
+
+    def project(self, project: str) -> JsonObject | None:
+        try:
+            result: JsonObject = self._json("GET", f"/projects/{project}")
+        except LookerNotFoundError:
+            return None
+        return result
+
+    def connection(self, name: str) -> JsonObject | None:
+        try:
+            result: JsonObject = self._json("GET", f"/connections/{name}")
+        except LookerNotFoundError:
+            return None
+        return result
+
+    def test_connection(self, name: str) -> list[JsonObject]:
+        """Looker's own tests of a connection (connect, query...): one result each."""
+        result: list[JsonObject] = self._json("PUT", f"/connections/{name}/test")
+        return result
+
 
 def _error_message(response: httpx.Response) -> str:
     try:
