@@ -18,11 +18,12 @@ def run_checks(
     vault: Vault,
     *,
     connection: str | None = None,
+    looker: bool = True,
     zoho_transport: httpx.BaseTransport | None = None,
     looker_transport: httpx.BaseTransport | None = None,
 ) -> Report:
     """Zoho per connection (only ``connection`` when given: its name is checked first, a ``ConfigError``
-    when unknown), then the warehouse, then Looker when ``[looker]`` is configured."""
+    when unknown), then the warehouse, then Looker when ``[looker]`` is configured (and ``looker``)."""
     connections = [config.connection(connection)] if connection else list(config.zoho_connections)
     report = Report()
     for zoho in connections:
@@ -31,7 +32,7 @@ def run_checks(
         report.count_calls(f"zoho {zoho.name}", calls)
     report.extend(check_warehouse(config, vault))
     report.count_calls(WAREHOUSE, 0)
-    if config.looker is not None:
+    if config.looker is not None and looker:
         checks, calls = check_looker(config.looker, vault, transport=looker_transport)
         report.extend(checks)
         report.count_calls("looker", calls)

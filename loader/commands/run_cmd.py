@@ -20,7 +20,8 @@ def register(subparsers: Subparsers) -> None:
         "warehouse. With [looker] configured (and `ml-connector auth looker` done), commit and push the "
         "LookML to the Looker project's branch, validate it in Looker's dev mode, deploy it when the "
         "validation passes, and reset the datagroup so Looker's cache refreshes. A failed validation "
-        "stops before deploy.",
+        "stops before deploy. First come the checks of `ml-connector check`: a failure stops the run before "
+        "any sync (an unreadable entity is only reported: the run syncs the rest and fails at its end).",
     )
     parser.add_argument(
         "--no-deploy",
@@ -51,6 +52,9 @@ def run(ctx: CommandContext) -> int:
                 return open_looker_client(ctx, config)
 
             opener = opener_for_config
+    from loader.commands.check_cmd import check_before_run
+
+    check_before_run(ctx, config, vault, looker=opener is not None)
     try:
         result = run_job(
             config,

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import httpx
 import pytest
 
@@ -247,3 +248,40 @@ def test_the_looker_answers_match_the_official_spec(world: DemoWorld) -> None:
         f"PUT /connections/{LOOKER_CONNECTION}/test",
         "GET /lookml_models/zoho_books",
     }
+
+
+def test_run_stops_before_any_sync_with_the_same_messages(
+    world: DemoWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world.looker.projects[LOOKER_PROJECT].git_configured = False
+    assert main(["--config", str(world.config.path), "run"]) == 1
+    err = capsys.readouterr().err
+    assert "the checks before the run failed, nothing was synced" in err
+    assert (
+        f"FAIL    looker project {LOOKER_PROJECT}: git: the project has no git repository configured" in err
+    )
+    assert world.config.warehouse.path is not None
+    # No sync, no build (the file is there: the fake Looker's connection test opened it).
+    con = duckdb.connect(str(world.config.warehouse.path), read_only=True)
+    try:
+        schemas = {
+            row[0] for row in con.execute("select schema_name from information_schema.schemata").fetchall()
+        }
+    finally:
+        con.close()
+    assert not schemas & {"zoho_books_raw", "zoho_books_staging", "zoho_books"}
+    assert world.looker.calls_to("PATCH", "/session") == []  # nothing done in Looker either
+
+
+def test_run_reports_an_unreadable_entity_and_goes_on(
+    world: DemoWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world.sandbox.configure(forbidden={"expenses": 401})
+    world.looker.projects[LOOKER_PROJECT].git_configured = True
+    assert main(["--config", str(world.config.path), "run", "--no-deploy"]) == 1
+    captured = capsys.readouterr()
+    assert (
+        f"FAIL    zoho {US}/expenses: readable: no access for this login (HTTP 401, code 57)" in captured.err
+    )
+    assert "Checks before the run passed. API calls used:" in captured.out
+    assert "dbt build passed" in captured.out  # the rest was synced and built
