@@ -47,7 +47,7 @@ def run(ctx: CommandContext) -> int:
     config = ctx.load_config()
     report = run_checks(config, ctx.vault(config), connection=ctx.args.connection)
     if ctx.args.format == "json":
-        ctx.out.print(report.to_json(), markup=False, highlight=False, soft_wrap=True)
+        ctx.out.print(report.to_json(), markup=False, highlight=False, emoji=False, soft_wrap=True)
     else:
         report.print(ctx.out)
     return EXIT_ALL_PASSED if report.passed else EXIT_SOME_FAILED
