@@ -285,3 +285,30 @@ def test_run_reports_an_unreadable_entity_and_goes_on(
     )
     assert "Checks before the run passed. API calls used:" in captured.out
     assert "dbt build passed" in captured.out  # the rest was synced and built
+
+
+def test_a_terminal_gets_a_table_and_a_pipe_plain_lines() -> None:
+    import io
+
+    from rich.console import Console
+
+    from loader.check import Check, Report
+
+    report = Report()
+    report.add(Check("zoho", "us", "token renews", Verdict.OK, "a new access token was issued"))
+    report.add(Check("zoho", "us/bills", "readable", Verdict.FAIL, "no access", "grant ZohoBooks.bills.READ"))
+    report.count_calls("zoho us", 2)
+    pipe, terminal = io.StringIO(), io.StringIO()
+    report.print(Console(file=pipe, width=200))
+    report.print(Console(file=terminal, width=200, force_terminal=True, color_system=None))
+    assert pipe.getvalue().splitlines() == [
+        "OK      zoho us: token renews: a new access token was issued",
+        "FAIL    zoho us/bills: readable: no access → grant ZohoBooks.bills.READ",
+        "1 check(s) failed. API calls used: 2 (zoho us 2).",
+    ]
+    table = terminal.getvalue()
+    assert "ml-connector check" in table
+    assert "┃ service" in table
+    assert "grant ZohoBooks.bills.READ" in table
+    with pytest.raises(ValueError, match="a failed check says what to do"):
+        Check("zoho", "us", "x", Verdict.FAIL, "no fix")
