@@ -158,3 +158,50 @@ def test_the_delete_scan_schedule_reads_the_whole_ledger_and_a_targeted_sync_onl
     assert later.complete
     assert sandbox.requests(LEDGER_ROUTE)
     assert not any("date.start" in r["params"] for r in sandbox.requests(LEDGER_ROUTE))
+
+
+def test_a_ledger_pass_the_daily_cap_cuts_goes_on_with_its_window_on_the_next_run(
+    tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    pipeline = duckdb_pipeline(tmp_path)
+    assert sync_organizations(make_clients(), pipeline, now=_clock(FIRST_SYNC)).complete
+    sandbox.reset_stats()
+    assert sync_organizations(make_clients(), pipeline, now=_clock(FIRST_SYNC + timedelta(days=1))).complete
+    documents_calls = sum(n for route, n in sandbox.stats()["calls"][US_ORG].items() if route != LEDGER_ROUTE)
+
+    # The day's cap leaves room for the documents and ten ledger pages.
+    transfer = _transfer(sandbox, "2026-06-15", "88.10")
+    sandbox.next_day()
+    sandbox.reset_stats()
+    sandbox.configure(daily_limits={US_ORG: documents_calls + 10})
+    cut = sync_organizations(make_clients(), pipeline, now=_clock(FIRST_SYNC + timedelta(days=2)))
+    assert not cut.complete
+    us = next(o for o in cut.organizations if o.organization_id == US_ORG)
+    assert us.stopped is not None
+    assert not us.entities["account_transactions"].complete
+    first_part = _ledger_params(sandbox, US_ORG)
+    assert 0 < len(first_part) <= 10
+    window = {(p["date.start"], p["date.end"]) for p in first_part}
+    assert window == {("2026-05-01", "2026-07-31")}
+
+    # Forty days later (a delete scan is due): the cut pass goes on first, with its own window, over the
+    # accounts it had left; the transfer is loaded.
+    sandbox.configure(daily_limits={US_ORG: 10_000})
+    sandbox.next_day()
+    sandbox.reset_stats()
+    later = FIRST_SYNC + timedelta(days=40)
+    assert sync_organizations(make_clients(), pipeline, now=_clock(later)).complete
+    rest = _ledger_params(sandbox, US_ORG)
+    read_before = {p["account_id"] for p in first_part}
+    assert {p["account_id"] for p in rest} == set(
+        dataset.orgs[US_ORG].records["chartofaccounts"]
+    ) - read_before
+    assert {(p["date.start"], p["date.end"]) for p in rest} == window
+    assert [row[2:] for row in _lines(pipeline, transfer)] == [
+        (Decimal("88.10"), Decimal("0E-10"), False),
+        (Decimal("0E-10"), Decimal("88.10"), False),
+    ]
+    # The pass it finished was a window: the next one is the whole read the schedule asks for.
+    sandbox.reset_stats()
+    assert sync_organizations(make_clients(), pipeline, now=_clock(later + timedelta(hours=1))).complete
+    assert not any("date.start" in p for p in _ledger_params(sandbox, US_ORG))
