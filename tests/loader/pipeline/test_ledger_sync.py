@@ -13,6 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+from dlt.pipeline.pipeline import Pipeline
+
 from loader.pipeline.run import sync_organizations, sync_targets
 from loader.pipeline.source import Targets
 from tests.loader.pipeline.conftest import (
@@ -122,7 +125,19 @@ def test_the_ledger_is_read_whole_then_in_its_window_and_whole_again_on_full_ref
 def test_the_delete_scan_schedule_reads_the_whole_ledger_and_a_targeted_sync_only_after_postings(
     tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
 ) -> None:
-    pipeline = duckdb_pipeline(tmp_path)
+    _schedule_and_targeted(duckdb_pipeline(tmp_path), dataset, sandbox, make_clients)
+
+
+@pytest.mark.postgres
+def test_the_same_on_postgres(
+    postgres_pipeline: Pipeline, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    _schedule_and_targeted(postgres_pipeline, dataset, sandbox, make_clients)
+
+
+def _schedule_and_targeted(
+    pipeline: Pipeline, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
     week = timedelta(days=7)
     assert sync_organizations(make_clients(), pipeline, now=_clock(FIRST_SYNC)).complete
 
