@@ -94,6 +94,7 @@ class ScheduleConfig:
 class SyncConfig:
     delete_scan_days: int = 7  # how often a sync walks whole lists to find deleted records
     overlap_minutes: int = 10  # incremental walks re-check this much before the stored watermark
+    ledger_overlap_months: int = 1  # Zoho's ledger is read from this many months before the last read (D61)
 
 
 @dataclass(frozen=True)
@@ -281,10 +282,11 @@ class _Parser:
         )
 
     def sync(self, table: dict[str, Any]) -> SyncConfig:
-        self.only(table, "sync", {"delete_scan_days", "overlap_minutes"})
+        self.only(table, "sync", {"delete_scan_days", "overlap_minutes", "ledger_overlap_months"})
         return SyncConfig(
             delete_scan_days=self.integer(table, "sync", "delete_scan_days", 7),
             overlap_minutes=self.integer(table, "sync", "overlap_minutes", 10),
+            ledger_overlap_months=self.integer(table, "sync", "ledger_overlap_months", 1),
         )
 
     def schedule(self, table: dict[str, Any]) -> ScheduleConfig:

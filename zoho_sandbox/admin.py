@@ -11,6 +11,9 @@
     POST   /_sandbox/orgs/{org_id}/{entity}/{id}/void    → the record
     DELETE /_sandbox/orgs/{org_id}/{entity}/{id}         → the deleted record
     POST   /_sandbox/orgs/{org_id}/{entity}              → the created record
+    GET    /_sandbox/requests[?route=...]                the logged API calls with their query parameters
+    POST   /_sandbox/orgs/{org_id}/ledger-transactions   a ledger-only transaction → its lines
+    DELETE /_sandbox/orgs/{org_id}/ledger-transactions/{transaction_id}  → the removed lines
 
 ``entity`` is the entity's name in ``entities.ENTITIES`` (``invoices``, ``vendorcredits``...). Errors answer
 ``{"error": "..."}`` with 400 (bad body), 404 (unknown org, entity or record) or 409 (a ``MutationError``).
@@ -121,9 +124,25 @@ def admin_routes(sandbox: Sandbox) -> list[Route]:
 
         return run
 
+    async def requests(request: Request) -> dict[str, Any]:
+        return {"requests": sandbox.stats.requests(request.query_params.get("route"))}
+
+    async def post_ledger(request: Request) -> dict[str, Any]:
+        body = await _json_body(request)
+        org_id = request.path_params["org_id"]
+        return {"lines": await run_in_threadpool(_ledger_only, sandbox, org_id, body, None)}
+
+    async def delete_ledger(request: Request) -> dict[str, Any]:
+        p = request.path_params
+        return {"lines": await run_in_threadpool(_ledger_only, sandbox, p["org_id"], {}, p["transaction_id"])}
+
     prefix = "/_sandbox"
     record = prefix + "/orgs/{org_id}/{entity}/{record_id}"
+    ledger = prefix + "/orgs/{org_id}/ledger-transactions"
     return [
+        Route(prefix + "/requests", _guarded(requests), methods=["GET"]),
+        Route(ledger, _guarded(post_ledger), methods=["POST"]),
+        Route(ledger + "/{transaction_id}", _guarded(delete_ledger), methods=["DELETE"]),
         Route(prefix + "/stats", _guarded(stats), methods=["GET"]),
         Route(prefix + "/stats/reset", _guarded(reset_stats), methods=["POST"]),
         Route(prefix + "/config", _guarded(get_config), methods=["GET"]),
@@ -136,6 +155,26 @@ def admin_routes(sandbox: Sandbox) -> list[Route]:
         Route(record, _guarded(mutation("delete")), methods=["DELETE"]),
         Route(prefix + "/orgs/{org_id}/{entity}", _guarded(mutation("create")), methods=["POST"]),
     ]
+
+
+def _ledger_only(
+    sandbox: Sandbox, org_id: str, body: dict[str, Any], transaction_id: str | None
+) -> list[Record]:
+    ledger_only = importlib.import_module("zoho_sandbox.ledger_only")
+    with sandbox.dataset.lock:
+        books = sandbox.dataset.orgs.get(org_id)
+        if books is None:
+            raise AdminError(404, f"unknown organization {org_id!r}")
+        try:
+            if transaction_id is None:
+                lines: list[Record] = ledger_only.post_ledger_only(books, body)
+            else:
+                lines = ledger_only.delete_ledger_only(books, transaction_id)
+        except ledger_only.LedgerOnlyError as error:
+            raise AdminError(400, str(error)) from None
+        if transaction_id is not None and not lines:
+            raise AdminError(404, f"no ledger-only transaction {transaction_id!r} in organization {org_id}")
+        return copy.deepcopy(lines)
 
 
 def _mutate(sandbox: Sandbox, action: str, org_id: str, entity_name: str, record_id: str | None) -> Record:

@@ -268,7 +268,7 @@ async def _org_call(sandbox: Sandbox, request: Request, books: OrgBooks, route: 
             refusal = ApiError(config.in_flight_status, refusal.code, refusal.message)
         return _error(refusal, headers)
     try:
-        sandbox.stats.call(org_id, route.template)
+        sandbox.stats.call(org_id, route.template, request.query_params)
         fault = sandbox.faults.draw(config.faults)
         if fault.slow:
             sandbox.stats.fault("slow")

@@ -14,6 +14,7 @@ import logging
 from decimal import Decimal
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -149,6 +150,26 @@ class SandboxServer:
 
     def create(self, org_id: str, entity: str) -> Record:
         return self._record("POST", f"/orgs/{org_id}/{entity}")
+
+    def requests(self, route: str | None = None) -> list[dict[str, Any]]:
+        """The API calls made since the stats were last reset, with their query parameters."""
+        result: list[dict[str, Any]] = self._admin(
+            "GET", "/requests" + (f"?route={quote(route)}" if route else "")
+        )["requests"]
+        return result
+
+    def post_ledger_transaction(self, org_id: str, **body: Any) -> list[Record]:
+        """A ledger-only transaction (``transaction_type`` default transfer_fund, ``debit_account_id``,
+        ``credit_account_id``, ``amount``, ``date``): returns its two lines."""
+        sent = {k: str(v) if isinstance(v, Decimal) else v for k, v in body.items()}
+        result: list[Record] = self._admin("POST", f"/orgs/{org_id}/ledger-transactions", sent)["lines"]
+        return result
+
+    def delete_ledger_transaction(self, org_id: str, transaction_id: str) -> list[Record]:
+        result: list[Record] = self._admin("DELETE", f"/orgs/{org_id}/ledger-transactions/{transaction_id}")[
+            "lines"
+        ]
+        return result
 
     def _record(self, method: str, path: str) -> Record:
         result: Record = self._admin(method, path)

@@ -1,14 +1,18 @@
 """What the sandbox saw: call counts per org and route, tokens issued, throttles and faults.
 
 ``calls`` counts admitted API calls (those that consumed quota, whatever they answered); throttled calls are
-counted under their 429 code instead.
+counted under their 429 code instead. ``requests`` keeps the last ``REQUEST_LOG_SIZE`` admitted calls with
+their query parameters (what tests assert a sync asked, e.g. the ledger's date window).
 """
 
 from __future__ import annotations
 
 import threading
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
+from collections.abc import Mapping
 from typing import Any
+
+REQUEST_LOG_SIZE = 20_000
 
 
 class SandboxStats:
@@ -22,10 +26,18 @@ class SandboxStats:
             self._tokens_issued = 0
             self._throttled: Counter[str] = Counter({"44": 0, "45": 0, "1070": 0})
             self._faults: Counter[str] = Counter({"5xx": 0, "slow": 0, "drop": 0, "late": 0})
+            self._requests: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_SIZE)
 
-    def call(self, org_id: str, route: str) -> None:
+    def call(self, org_id: str, route: str, params: Mapping[str, str] | None = None) -> None:
         with self._lock:
             self._calls[org_id][route] += 1
+            entry = {"organization_id": org_id, "route": route, "params": dict(params or {})}
+            self._requests.append(entry)
+
+    def requests(self, route: str | None = None) -> list[dict[str, Any]]:
+        """The logged calls, oldest first (only those of ``route`` when given)."""
+        with self._lock:
+            return [dict(r) for r in self._requests if route is None or r["route"] == route]
 
     def token_issued(self) -> None:
         with self._lock:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from loader.pipeline import ledger_window
 from loader.zoho.client import MAX_PER_PAGE
 from loader.zoho.endpoints import ALL_ENDPOINTS
 
@@ -69,8 +70,10 @@ def estimate_calls(state: Mapping[str, Any], orgs: Sequence[OrgSync], options: S
             elif endpoint.kind == "per_currency":
                 total += len(org_state.get("rates_from", {})) or _FIRST_SYNC_RATES
             elif endpoint.kind == "per_account":
-                if fresh or org_state.get("ledger_dirty", True):
-                    total += len(org_state.get("account_ids", [])) or 1
+                # Every sync reads the ledger: a page per account in a window, all pages of a whole read.
+                total += ledger_window.estimate_calls(
+                    org_state, options.synced_at, options.full_refresh, options.delete_scan_interval
+                )
             else:
                 known_entity: Mapping[str, Any] = entities.get(endpoint.name, {})
                 # A list Zoho did not give in last_modified_time order is read whole; else down to the

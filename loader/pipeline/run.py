@@ -31,6 +31,7 @@ from loader.pipeline.hints import (
     SOURCE_ID_COLUMN,
     SYNCED_AT_COLUMN,
 )
+from loader.pipeline.ledger_window import DEFAULT_OVERLAP_MONTHS
 from loader.pipeline.progress import SyncProgress
 from loader.pipeline.source import (
     DELETIONS_TABLE,
@@ -54,6 +55,7 @@ PIPELINE_NAME = "ml_connector_zoho_books"
 ALL_ENTITIES = frozenset(e.name for e in ALL_ENDPOINTS)
 DEFAULT_OVERLAP = timedelta(minutes=10)
 DEFAULT_DELETE_SCAN_INTERVAL = timedelta(days=7)
+_KEYS_PER_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,31 @@ def _live_ids(pipeline: Pipeline) -> LiveIds:
             return []
         return [tuple(r) for r in rows or []]
 
-    return LiveIds(query)
+    def earliest(
+        table: str, date_column: str, key_column: str, keys: Sequence[str], organization_id: str
+    ) -> Any:
+        found = []
+        try:
+            with pipeline.sql_client() as client:
+                name = client.make_qualified_table_name(table)
+                for start in range(0, len(keys), _KEYS_PER_QUERY):
+                    chunk = list(keys[start : start + _KEYS_PER_QUERY])
+                    marks = ", ".join(["%s"] * len(chunk))
+                    rows = client.execute_sql(
+                        f"select min({date_column}) from {name} "  # noqa: S608 (names are ours)
+                        f"where {ORGANIZATION_COLUMN} = %s and not {IS_DELETED_COLUMN} "
+                        f"and {key_column} in ({marks})",
+                        organization_id,
+                        *chunk,
+                    )
+                    if rows and rows[0][0] is not None:
+                        found.append(rows[0][0])
+        except Exception as exc:  # the table does not exist yet: nothing is stored
+            log.debug("no stored dates", extra={"table": table, "problem": type(exc).__name__})
+            return None
+        return min(found, default=None)
+
+    return LiveIds(query, earliest)
 
 
 def _restore_state(pipeline: Pipeline) -> None:
@@ -268,6 +294,7 @@ def sync_organizations(
     full_refresh: bool = False,
     overlap: timedelta = DEFAULT_OVERLAP,
     delete_scan_interval: timedelta = DEFAULT_DELETE_SCAN_INTERVAL,
+    ledger_overlap_months: int = DEFAULT_OVERLAP_MONTHS,
     parallel_normalize_from: int = PARALLEL_FROM_RECORDS,
     console: Console | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -286,6 +313,7 @@ def sync_organizations(
         full_refresh=full_refresh,
         overlap=overlap,
         delete_scan_interval=delete_scan_interval,
+        ledger_overlap_months=ledger_overlap_months,
     )
     orgs = [OrgSync(client) for client in clients]
     calls_before = {id(o): o.client.calls_made for o in orgs}
@@ -314,17 +342,24 @@ def sync_targets(
     pipeline: Pipeline,
     targets: Targets,
     *,
+    ledger_overlap_months: int = DEFAULT_OVERLAP_MONTHS,
     console: Console | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> SyncResult:
-    """Fetch the documents ``targets`` names by id, queue its deletions, re-read the ledger of organizations
-    whose postings changed, and mark deletions: what a webhook needs, without walking any list.
+    """Fetch the documents ``targets`` names by id, queue its deletions, read the ledger of organizations
+    whose postings changed (its window, D61), and mark deletions: what a webhook needs, without walking any
+    list.
 
     Raises ``IncompleteSync`` when the daily cap stopped it (what was fetched is loaded; a retry is safe)."""
     began = time.perf_counter()
     _finish_pending(pipeline)
     _restore_state(pipeline)
-    options = SyncOptions(synced_at=now(), entities=targets.entities | {"account_transactions"})
+    options = SyncOptions(
+        synced_at=now(),
+        entities=targets.entities | {"account_transactions"},
+        ledger_overlap_months=ledger_overlap_months,
+        ledger_on_postings_only=True,
+    )
     orgs = [OrgSync(client) for client in clients]
     calls_before = {id(o): o.client.calls_made for o in orgs}
     estimate = BudgetEstimate()
@@ -502,6 +537,7 @@ def run_sync(
             full_refresh=full_refresh,
             overlap=timedelta(minutes=sync.overlap_minutes),
             delete_scan_interval=timedelta(days=sync.delete_scan_days),
+            ledger_overlap_months=sync.ledger_overlap_months,
             console=console,
         )
     finally:
@@ -531,6 +567,12 @@ def sync_documents(
     client = open_zoho_client(config, vault, connection, state=open_state(config))
     try:
         pipeline = make_pipeline(destination_from_config(config, vault), config.state_dir / "dlt")
-        return sync_targets([client], pipeline, targets, console=console)
+        return sync_targets(
+            [client],
+            pipeline,
+            targets,
+            ledger_overlap_months=config.sync.ledger_overlap_months,
+            console=console,
+        )
     finally:
         client.close()

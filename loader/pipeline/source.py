@@ -5,12 +5,13 @@ A sync is three extractions of this one source (so they share its state, which d
 * ``documents``: organizations, currencies (a snapshot, appended) with their rate history, and every list
   endpoint. A list is walked by a resource; a transformer turns each page of changed rows into detail
   records (one call per changed document) and, when the walk ends, advances the watermark in the state.
-* ``ledger``: Zoho's account transactions, re-read per account only for organizations whose posting
-  documents changed (or were deleted) since the ledger was last read in full.
+* ``ledger``: Zoho's account transactions, read per account on every sync: the months touched since the
+  last read, with an overlap, and the whole ledger on the delete-scan schedule (``ledger_window``, D61).
 * ``deletions``: the ids the walks found gone, into ``zoho_deletions``; the runner then marks the rows.
 
 A targeted sync (what webhooks trigger) runs a ``by_id`` phase instead of ``documents``: the named documents
-are fetched by id, and those named deleted (or gone when fetched) are queued as deletions.
+are fetched by id, and those named deleted (or gone when fetched) are queued as deletions; the ledger is
+read only for organizations whose posting documents changed.
 
 A daily cap stops one organization's calls; what was read before it is loaded with state that says so.
 """
@@ -31,6 +32,7 @@ import dlt
 import pyarrow as pa
 from dlt.extract.resource import DltResource
 
+from loader.pipeline import ledger_window
 from loader.pipeline.arrow_batches import arrow_batch
 from loader.pipeline.hints import (
     nested_hints,
@@ -52,6 +54,7 @@ log = logging.getLogger(__name__)
 
 SOURCE_NAME = "zoho_books"
 DELETIONS_TABLE = "zoho_deletions"
+LEDGER_TABLE = "account_transactions"
 PHASES = ("documents", "by_id", "ledger", "deletions")
 
 JsonObject = dict[str, Any]
@@ -81,6 +84,8 @@ class OrgSync:
     entities: dict[str, EntityProgress] = field(default_factory=dict)
     stopped: str | None = None  # the daily-cap message, once Zoho said the quota is spent
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # A posting document was loaded or found deleted in this run (a targeted sync reads the ledger then).
+    postings_changed: bool = False
     # One batch of detail calls at a time: the limiter admits max_in_flight anyway, and more waiting
     # threads only wake each other (and slow the calls' arrivals) on every release.
     fetching: threading.Lock = field(default_factory=threading.Lock)
@@ -114,13 +119,29 @@ class SyncOptions:
     full_refresh: bool = False
     overlap: timedelta = timedelta(minutes=10)
     delete_scan_interval: timedelta = timedelta(days=7)
+    ledger_overlap_months: int = ledger_window.DEFAULT_OVERLAP_MONTHS
+    # A targeted sync: read the ledger only of organizations whose posting documents changed.
+    ledger_on_postings_only: bool = False
+
+
+# (table, date column, key column, keys, organization id) -> the earliest date of the live rows with a key
+EarliestQuery = Callable[[str, str, str, Sequence[str], str], date | None]
+
+
+def _no_earliest(table: str, date_column: str, key_column: str, keys: Sequence[str], org: str) -> None:
+    return None
 
 
 class LiveIds:
     """What the warehouse holds (not deleted) per table and organization: the other side of a delete scan."""
 
-    def __init__(self, query: Callable[[str, Sequence[str], str], list[tuple[Any, ...]]]) -> None:
+    def __init__(
+        self,
+        query: Callable[[str, Sequence[str], str], list[tuple[Any, ...]]],
+        earliest: EarliestQuery = _no_earliest,
+    ) -> None:
         self._query = query  # (table, extra columns, organization id) -> (id, *columns) rows
+        self._earliest = earliest
         self._lock = threading.Lock()  # asked from dlt's extract threads: one query at a time
 
     def _rows(self, table: str, columns: Sequence[str], organization_id: str) -> list[tuple[Any, ...]]:
@@ -136,11 +157,42 @@ class LiveIds:
             grouped.setdefault(str(key), set()).add(str(record_id))
         return grouped
 
+    def dated_by(
+        self, table: str, column: str, date_column: str, organization_id: str
+    ) -> dict[str, dict[str, date | None]]:
+        """``column`` value → id → the row's ``date_column`` (what a windowed ledger read compares)."""
+        grouped: dict[str, dict[str, date | None]] = {}
+        for record_id, key, day in self._rows(table, (column, date_column), organization_id):
+            grouped.setdefault(str(key), {})[str(record_id)] = _as_date(day)
+        return grouped
+
+    def earliest(
+        self, table: str, date_column: str, key_column: str, keys: Sequence[str], organization_id: str
+    ) -> date | None:
+        """The earliest ``date_column`` of the live rows whose ``key_column`` is one of ``keys``."""
+        if not keys:
+            return None
+        with self._lock:
+            return self._earliest(table, date_column, key_column, keys, organization_id)
+
     def versions(self, table: str, columns: Sequence[str], organization_id: str) -> dict[str, str]:
         """id → ``version_of`` the stored values of ``columns``: what an unordered walk compares rows with."""
         return {
             str(row[0]): version_of(row[1:]) for row in self._rows(table, tuple(columns), organization_id)
         }
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 def version_of(values: Iterable[Any]) -> str:
@@ -259,7 +311,7 @@ def zoho_books(
             if endpoint.name in named.entities:
                 for org in orgs:
                     yield _resource(
-                        endpoint, org, _by_id(org, endpoint, named, options, stored_columns, report)
+                        endpoint, org, _by_id(org, endpoint, named, options, live_ids, stored_columns, report)
                     )
         return
     if phase == "deletions":
@@ -659,11 +711,15 @@ def _documents(
 ) -> Callable[[JsonObject], list[JsonObject] | None]:
     """The transformer: a page of changed rows → typed (detail) records; the walk's end → state."""
     failed = {"any": False}
+    touched = _Touched()
 
     def step(item: JsonObject) -> list[JsonObject] | None:
         walk: Walk = item["walk"]
         if item["kind"] == "end":
-            _finish_walk(org, endpoint, options, live_ids, walk, item, failed["any"])
+            gone = _finish_walk(org, endpoint, options, live_ids, walk, item, failed["any"])
+            if endpoint.posts:
+                touched.ids.update(gone)
+                _touch(org, live_ids, touched)
             report(org, endpoint.name)
             return None
         rows: list[JsonObject] = item["rows"]
@@ -678,11 +734,55 @@ def _documents(
             records = _fetch_details(org, endpoint, [str(r.get(endpoint.id_field)) for r in rows])
             complete_from_list_rows(rows, records)
         _take(org, endpoint, options, walk, rows, records, out, failed)
+        if endpoint.posts:
+            touched.add(rows, records, endpoint.id_field)
         progress.rows += len(out)
         report(org, endpoint.name)
         return out
 
     return step
+
+
+@dataclass
+class _Touched:
+    """The posting documents a walk or a targeted sync loaded or found gone: their ids and earliest date."""
+
+    ids: set[str] = field(default_factory=set)
+    earliest: date | None = None
+
+    def add(self, rows: Sequence[JsonObject], records: Sequence[JsonObject | None], id_field: str) -> None:
+        for row, record in zip(rows, records, strict=True):
+            if record is None or record.get("__missing__"):
+                continue
+            self.ids.add(str(row.get(id_field)))
+            self.date(_document_date(record))
+
+    def date(self, day: date | None) -> None:
+        if day is not None and (self.earliest is None or day < self.earliest):
+            self.earliest = day
+
+
+def _document_date(record: JsonObject) -> date | None:
+    return _as_date(record.get("date") or record.get("journal_date"))
+
+
+def _touch(org: OrgSync, live_ids: LiveIds, touched: _Touched) -> None:
+    """Remember, for the next ledger read, the earliest date the changed posting documents had or have now
+    (their ledger lines move with them)."""
+    if not touched.ids:
+        return
+    org.postings_changed = True
+    before = live_ids.earliest(
+        LEDGER_TABLE, "transaction_date", "transaction_id", sorted(touched.ids), org.organization_id
+    )
+    touched.date(before)
+    if touched.earliest is None:
+        return
+    with org.lock:
+        state = _org_state(org.organization_id)
+        known = _as_date(state.get("ledger_touched"))
+        if known is None or touched.earliest < known:
+            state["ledger_touched"] = touched.earliest.isoformat()
 
 
 def complete_from_list_rows(rows: Sequence[JsonObject], records: Sequence[JsonObject | None]) -> None:
@@ -724,7 +824,8 @@ def _finish_walk(
     walk: Walk,
     end: JsonObject,
     details_failed: bool,
-) -> None:
+) -> set[str]:
+    """Store the walk's end in the state; returns the ids it found deleted."""
     state = _entity_state(org.organization_id, endpoint.name)
     complete = bool(end["complete"]) and not details_failed
     progress = org.progress(endpoint.name)
@@ -737,22 +838,18 @@ def _finish_walk(
     state["listed"] = len(end["ids"])
     if not complete:
         state["incomplete_since"] = state.get("incomplete_since") or options.synced_at.isoformat()
-        if endpoint.posts and progress.rows:
-            _org_state(org.organization_id)["ledger_dirty"] = True
-        return
+        return set()
     state.pop("incomplete_since", None)
-    changed = progress.rows > 0
+    gone: set[str] = set()
     if end["scan"]:
         gone = live_ids.ids(endpoint.name, org.organization_id) - set(end["ids"])
         progress.deletions = _add_pending_deletions(
             endpoint.name, org.organization_id, gone, options.synced_at
         )
-        changed = changed or progress.deletions > 0
         state["scanned_at"] = options.synced_at.isoformat()
     if endpoint.name == "chart_of_accounts":
         _org_state(org.organization_id)["account_ids"] = sorted(end["ids"])
-    if endpoint.posts and changed:
-        _org_state(org.organization_id)["ledger_dirty"] = True
+    return gone
 
 
 # --- documents by id (webhooks) ------------------------------------------------------------------------
@@ -763,6 +860,7 @@ def _by_id(
     endpoint: Endpoint,
     targets: Targets,
     options: SyncOptions,
+    live_ids: LiveIds,
     stored_columns: StoredColumns,
     report: Reporter,
 ) -> Callable[[], Iterator[list[JsonObject]]]:
@@ -771,6 +869,7 @@ def _by_id(
         ids = sorted(targets.upserts.get(endpoint.name, frozenset()))
         gone = set(targets.deletions.get(endpoint.name, frozenset()))
         out: list[JsonObject] = []
+        touched = _Touched()
         if ids and org.stopped:
             progress.complete = False
         elif ids:
@@ -793,12 +892,15 @@ def _by_id(
                         record = {k: v for k, v in record.items() if k in keep}
                     if endpoint.cursor:
                         recent[record_id] = cursor_key(record.get(endpoint.cursor))
+                    touched.ids.add(record_id)
+                    touched.date(_document_date(record))
                     out.append(typed_record(endpoint, record, org.organization_id, options.synced_at))
         progress.deletions += _add_pending_deletions(
             endpoint.name, org.organization_id, sorted(gone), options.synced_at
         )
-        if endpoint.posts and (out or gone):
-            _org_state(org.organization_id)["ledger_dirty"] = True
+        if endpoint.posts:
+            touched.ids.update(gone)
+            _touch(org, live_ids, touched)
         progress.rows += len(out)
         report(org, endpoint.name)
         if out:
@@ -838,29 +940,38 @@ def _ledger(
     stored_columns: StoredColumns,
     report: Reporter,
 ) -> Callable[[], Iterator[list[JsonObject] | pa.Table]]:
-    """Each account's postings, as one Arrow table where they fit exactly (D43), else as records."""
+    """Each account's postings in the pass's window (D61), as one Arrow table where they fit exactly (D43),
+    else as records. A pass the daily cap cut short goes on, with the same window, on the next run."""
 
     def rows() -> Iterator[list[JsonObject] | pa.Table]:
         state = _org_state(org.organization_id)
+        state.pop("ledger_dirty", None)  # the flag of an older version: every sync reads the ledger now
         progress = org.progress(endpoint.name)
-        if not (options.full_refresh or state.get("ledger_dirty", True)):
+        if options.ledger_on_postings_only and not org.postings_changed:
             return
         if org.stopped:
             progress.complete = False
             return
+        current = _ledger_pass(state, options)
+        window = ledger_window.LedgerWindow.from_state(current)
         done: set[str] = set(state.get("ledger_done") or [])
+        known: set[str] = set(state.get("ledger_accounts") or [])
+        lines: dict[str, int] = state.setdefault("ledger_lines", {})
         columns, warehouse_types = table_columns(endpoint), stored_columns(endpoint.name)
-        stored: dict[str, set[str]] | None = None
-        for account_id in state.get("account_ids") or []:
+        stored: dict[str, dict[str, date | None]] | None = None
+        accounts: list[str] = list(state.get("account_ids") or [])
+        for account_id in accounts:
             if account_id in done:
                 continue
+            # An account never read whole (new, or the ledger's first pass) is read whole.
+            read = window if account_id in known else ledger_window.WHOLE
             try:
                 listed = list(
                     org.client.iter_records(
                         endpoint.path,
                         endpoint.list_root,
                         "categorized_transaction_id",
-                        {"account_id": account_id},
+                        {"account_id": account_id, **read.params()},
                     )
                 )
             except ZohoDailyLimitError as exc:
@@ -868,26 +979,23 @@ def _ledger(
                 progress.complete = False
                 return
             except ZohoApiError as exc:
-                _not_read(org, endpoint, exc)  # ledger_dirty stays: the next run reads the ledger again
+                _not_read(org, endpoint, exc)  # the pass stays open: the next run goes on with it
                 return
-            typed: list[JsonObject] = []
-            seen_keys: dict[str, int] = {}
-            for row in listed:
-                key = ledger_row_id(row)
-                # Two identical lines without Zoho's id would share a hash: number them.
-                seen_keys[key] = seen_keys.get(key, 0) + 1
-                if seen_keys[key] > 1:
-                    key = f"{key}-{seen_keys[key]}"
-                record = dict(row, categorized_transaction_id=key)
-                typed.append(
-                    typed_record(endpoint, record, org.organization_id, options.synced_at, source_id=key)
-                )
+            typed = _ledger_records(org, endpoint, options, listed)
             if stored is None:
-                stored = live_ids.ids_by(endpoint.name, "account_id", org.organization_id)
-            gone = stored.get(account_id, set()) - {r["categorized_transaction_id"] for r in typed}
+                stored = live_ids.dated_by(
+                    endpoint.name, "account_id", "transaction_date", org.organization_id
+                )
+            # Only what the window covers can be missing because it was deleted.
+            held = {i for i, day in stored.get(account_id, {}).items() if read.holds(day)}
+            gone = held - {r["categorized_transaction_id"] for r in typed}
             progress.deletions += _add_pending_deletions(
                 endpoint.name, org.organization_id, gone, options.synced_at
             )
+            if read.whole:
+                known.add(account_id)
+                lines[account_id] = len(typed)
+                state["ledger_accounts"] = sorted(known)
             done.add(account_id)
             state["ledger_done"] = sorted(done)
             progress.rows += len(typed)
@@ -895,10 +1003,61 @@ def _ledger(
             if typed:
                 batch = arrow_batch(typed, columns, warehouse_types)
                 yield batch if batch is not None else typed
-        state["ledger_dirty"] = False
+        state["ledger_read_at"] = current["started"]
+        if current.get("whole"):
+            state["ledger_scanned_at"] = current["started"]
+        kept = set(accounts)
+        state["ledger_accounts"] = sorted(known & kept)
+        state["ledger_lines"] = {a: n for a, n in lines.items() if a in kept}
+        state.pop("ledger_pass", None)
         state["ledger_done"] = []
 
     return rows
+
+
+def _ledger_pass(state: dict[str, Any], options: SyncOptions) -> dict[str, Any]:
+    """The open pass over the ledger (one a run cut short), or a new one: when it started, its window, and
+    whether it reads everything. A new pass takes the dates the walks touched since the last one."""
+    current: dict[str, Any] | None = state.get("ledger_pass")
+    if current is not None and (current.get("whole") or not options.full_refresh):
+        return current
+    whole = ledger_window.whole_read_due(
+        state.get("ledger_scanned_at"),
+        options.synced_at,
+        options.full_refresh,
+        options.delete_scan_interval,
+    )
+    last_read = state.get("ledger_read_at")
+    if whole or not last_read:
+        window, whole = ledger_window.WHOLE, True
+    else:
+        window = ledger_window.window(
+            datetime.fromisoformat(last_read),
+            options.synced_at,
+            options.ledger_overlap_months,
+            [_as_date(state.get("ledger_touched"))],
+        )
+    current = {"started": options.synced_at.isoformat(), "whole": whole, **window.to_state()}
+    state["ledger_pass"] = current
+    state["ledger_done"] = []
+    state.pop("ledger_touched", None)  # taken into this pass; later touches are the next pass's
+    return current
+
+
+def _ledger_records(
+    org: OrgSync, endpoint: Endpoint, options: SyncOptions, listed: Sequence[JsonObject]
+) -> list[JsonObject]:
+    typed: list[JsonObject] = []
+    seen_keys: dict[str, int] = {}
+    for row in listed:
+        key = ledger_row_id(row)
+        # Two identical lines without Zoho's id would share a hash: number them.
+        seen_keys[key] = seen_keys.get(key, 0) + 1
+        if seen_keys[key] > 1:
+            key = f"{key}-{seen_keys[key]}"
+        record = dict(row, categorized_transaction_id=key)
+        typed.append(typed_record(endpoint, record, org.organization_id, options.synced_at, source_id=key))
+    return typed
 
 
 # --- deletions ------------------------------------------------------------------------------------------

@@ -103,6 +103,15 @@ def test_defaults_fill_what_the_file_leaves_out(tmp_path: Path) -> None:
         None,
     )
     assert (connection.accounts_url, connection.api_base_url) == (None, None)
+    assert (config.sync.delete_scan_days, config.sync.overlap_minutes) == (7, 10)
+    assert config.sync.ledger_overlap_months == 1
+
+
+def test_the_ledger_overlap_is_set_in_whole_months(tmp_path: Path) -> None:
+    text = "[sync]\nledger_overlap_months = 3\n" + ONE_CONNECTION
+    assert load_config(write(tmp_path, text), env={}).sync.ledger_overlap_months == 3
+    refused = config_error(tmp_path, "[sync]\nledger_overlap_months = 0\n")
+    assert ": sync.ledger_overlap_months: must be a whole number of at least 1" in refused
 
 
 def test_connection_overrides_and_limits(tmp_path: Path) -> None:

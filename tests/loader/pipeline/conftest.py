@@ -29,6 +29,7 @@ from zoho_sandbox.server import SandboxServer
 US_ORG = "10234695"
 EU_ORG = "20088321"
 ORGS = {US_ORG: "us", EU_ORG: "eu"}
+LEDGER_ROUTE = "/chartofaccounts/transactions"
 
 # sandbox entity name -> raw table
 TABLES = {

@@ -15,6 +15,7 @@ from dlt.pipeline.pipeline import Pipeline
 from loader.pipeline.run import SyncResult, make_pipeline, sync_organizations
 from tests.loader.pipeline.conftest import (
     EU_ORG,
+    LEDGER_ROUTE,
     ORGS,
     TABLES,
     US_ORG,
@@ -136,14 +137,18 @@ def test_full_sync_then_nothing_new_on_duckdb(
     calls = sandbox.stats()["calls"]
     for org in ORGS:
         routes = calls[org]
-        # One page per list, one per foreign currency's rates, and nothing else: no detail call (journals
-        # too: their list rows match the stored versions) and no ledger re-read.
+        # One page per list, one per foreign currency's rates, one page of Zoho's ledger per account in
+        # its window (D61), and nothing else: no detail call (journals too: their list rows match the
+        # stored versions).
         assert routes.pop("/settings/currencies/{currency_id}/exchangerates") == len(
             dataset.orgs[org].exchange_rates
         )
+        assert routes.pop(LEDGER_ROUTE) == len(dataset.orgs[org].records["chartofaccounts"])
         assert set(routes.values()) == {1}, routes
         assert not any("{" in route for route in routes)
-        assert "/chartofaccounts/transactions" not in routes
+    assert {tuple(sorted(r["params"])) for r in sandbox.requests(LEDGER_ROUTE)} == {
+        ("account_id", "date.end", "date.start", "organization_id", "page", "per_page")
+    }
     assert query(pipeline, "select invoice_id, total, _dlt_load_id from {ds}.invoices order by 1") == snapshot
     assert_matches_sandbox(pipeline, dataset)
     (snapshots,) = query(pipeline, "select count(distinct _synced_at) from {ds}.currencies")[0]
@@ -175,7 +180,8 @@ def test_a_new_machine_resumes_from_the_state_in_the_warehouse(
     calls = sandbox.stats()["calls"]
     for org in ORGS:
         assert "/invoices/{invoice_id}" not in calls[org]  # the watermarks came back: no detail re-read
-        assert "/chartofaccounts/transactions" not in calls[org]
+    # The ledger's state came back too: only its window is read.
+    assert all("date.start" in r["params"] for r in sandbox.requests(LEDGER_ROUTE))
     assert_matches_sandbox(other, dataset)
 
 
@@ -246,7 +252,7 @@ def test_mutations_are_picked_up_with_details_only_for_changed_documents(
     assert calls[US_ORG].get("/bills/{bill_id}") == 1
     assert calls[EU_ORG].get("/bills/{bill_id}") == 1
     assert "/invoices/{invoice_id}" not in calls[EU_ORG]
-    assert calls[US_ORG].get("/chartofaccounts/transactions", 0) >= 1  # postings changed: ledger re-read
+    assert calls[US_ORG].get(LEDGER_ROUTE, 0) >= 1
     (status,) = query(pipeline, "select status from {ds}.bills where bill_id = %s", voidable)[0]
     assert status == "void"
     (new_bill,) = query(pipeline, "select count(*) from {ds}.bills where bill_id = %s", created["bill_id"])[0]
