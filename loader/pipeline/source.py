@@ -334,6 +334,8 @@ def _document_resources(
                 primary_key=primary_key(rates),
                 columns=table_columns(rates),
             )
+    elif endpoint.kind == "single":
+        yield _resource(endpoint, org, _single(org, endpoint, options, live_ids, report))
     elif endpoint.kind == "list":
         walked = _walked(org, endpoint, options, live_ids, report, stored_columns)
         yield _resource(endpoint, org, walked, parallelized=True)
@@ -384,6 +386,49 @@ def _organization(
         progress.rows += len(mine)
         report(org, endpoint.name)
         yield [typed_record(endpoint, r, org.organization_id, options.synced_at) for r in mine]
+
+    return rows
+
+
+def _single(
+    org: OrgSync, endpoint: Endpoint, options: SyncOptions, live_ids: LiveIds, report: Reporter
+) -> Callable[[], Iterator[list[JsonObject]]]:
+    """One object per organization (the opening balance), read whole every sync: one call. An organization
+    without one (Zoho answers not found, or no object under the root) has none; a stored one is then marked
+    deleted, as is a stored one under another id."""
+
+    def rows() -> Iterator[list[JsonObject]]:
+        progress = org.progress(endpoint.name)
+        if org.stopped:
+            progress.complete = False
+            return
+        try:
+            body = org.client.get(endpoint.path)
+        except ZohoDailyLimitError as exc:
+            org.stop(exc)
+            progress.complete = False
+            return
+        except ZohoNotFoundError:
+            body = {}
+        except ZohoApiError as exc:
+            _not_read(org, endpoint, exc)
+            return
+        found = body.get(endpoint.detail_root)
+        record = found if isinstance(found, dict) and found.get(endpoint.id_field) else None
+        current = {str(record[endpoint.id_field])} if record else set()
+        gone = live_ids.ids(endpoint.name, org.organization_id) - current
+        progress.deletions += _add_pending_deletions(
+            endpoint.name, org.organization_id, sorted(gone), options.synced_at
+        )
+        progress.rows += len(current)
+        if endpoint.posts and (current or gone):
+            _org_state(org.organization_id)["ledger_dirty"] = True
+        report(org, endpoint.name)
+        if record:
+            yield [typed_record(endpoint, record, org.organization_id, options.synced_at)]
+        else:
+            # None to load: the raw table still gets its declared columns, so the models over it build.
+            yield dlt.mark.materialize_table_schema()
 
     return rows
 
