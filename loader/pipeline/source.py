@@ -18,6 +18,7 @@ A daily cap stops one organization's calls; what was read before it is loaded wi
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -393,9 +394,10 @@ def _organization(
 def _single(
     org: OrgSync, endpoint: Endpoint, options: SyncOptions, live_ids: LiveIds, report: Reporter
 ) -> Callable[[], Iterator[list[JsonObject]]]:
-    """One object per organization (the opening balance), read whole every sync: one call. An organization
-    without one (Zoho answers not found, or no object under the root) has none; a stored one is then marked
-    deleted, as is a stored one under another id."""
+    """One object per organization (the opening balance), read whole every sync: one call, loaded (and the
+    ledger marked for a re-read) only when the answer differs from the last one. An organization without one
+    (Zoho answers not found, or no object under the root) has none; a stored one is then marked deleted, as
+    is a stored one under another id."""
 
     def rows() -> Iterator[list[JsonObject]]:
         progress = org.progress(endpoint.name)
@@ -416,17 +418,26 @@ def _single(
         found = body.get(endpoint.detail_root)
         record = found if isinstance(found, dict) and found.get(endpoint.id_field) else None
         current = {str(record[endpoint.id_field])} if record else set()
-        gone = live_ids.ids(endpoint.name, org.organization_id) - current
+        held = live_ids.ids(endpoint.name, org.organization_id)
+        gone = held - current
         progress.deletions += _add_pending_deletions(
             endpoint.name, org.organization_id, sorted(gone), options.synced_at
         )
-        progress.rows += len(current)
-        if endpoint.posts and (current or gone):
+        # The object carries no change time: its whole answer is its version, kept in state.
+        state = _entity_state(org.organization_id, endpoint.name)
+        version = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
+        changed = bool(current) and (
+            options.full_refresh or state.get("version") != version or not current <= held
+        )
+        state["version"] = version
+        if changed:
+            progress.rows += len(current)
+        if endpoint.posts and (changed or gone):
             _org_state(org.organization_id)["ledger_dirty"] = True
         report(org, endpoint.name)
-        if record:
+        if record and changed:
             yield [typed_record(endpoint, record, org.organization_id, options.synced_at)]
-        else:
+        elif not record:
             # None to load: the raw table still gets its declared columns, so the models over it build.
             yield dlt.mark.materialize_table_schema()
 
