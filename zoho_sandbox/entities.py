@@ -156,5 +156,31 @@ ENTITIES: tuple[Entity, ...] = (
     ),
 )
 
+# Banking (zoho_sandbox/banking.py). The opening balance is one object per organization, served by its own
+# route (reads.OPENING_BALANCE), not a list.
+ENTITIES += (
+    Entity(
+        "banktransactions",
+        "banktransactions",
+        "banktransactions",
+        "banktransaction",
+        "transaction_id",
+        detail_only=("from_account_id", "to_account_id", "total", "bcy_total", "exchange_rate"),
+        list_has_last_modified=False,
+        posts=True,
+    ),
+    Entity(
+        "basecurrencyadjustments",
+        "basecurrencyadjustment",
+        "base_currency_adjustments",
+        "data",
+        "base_currency_adjustment_id",
+        detail_only=("accounts",),
+        date_field="adjustment_date",
+        list_has_last_modified=False,
+        posts=True,
+    ),
+)
+
 BY_NAME: dict[str, Entity] = {e.name: e for e in ENTITIES}
 BY_PATH: dict[str, Entity] = {e.path: e for e in ENTITIES}

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
+from zoho_sandbox.banking import add_banking
 from zoho_sandbox.dataset import Dataset, OAuthClient, OrgBooks, Record
 from zoho_sandbox.ledger import (
     BANK_CHARGES,
@@ -1854,6 +1855,7 @@ def _generate_org(
     _share_timestamps(books, rng)
     _schema_drift(books)
     _add_custom_fields(books, rng)
+    add_banking(ctx, seed, plan.period_start, plan.period_end)
     rebuild_account_transactions(books)
     return books
 

@@ -70,6 +70,36 @@ ID_FIELDS: dict[str, str] = {
     "expenses": "expense_id",
     "journals": "journal_id",
 }
+# Banking (zoho_sandbox/banking.py): bank transactions post under their own transaction_type, base currency
+# adjustments and the opening balance under the types chart-of-accounts.yml documents for them.
+BANKING_ENTITIES = ("banktransactions", "basecurrencyadjustments", "openingbalances")
+# The bank transaction types that move money between the bank account and one other account (debit the
+# to_account, credit the from_account); others (expense, customer_payment...) are other modules' documents.
+BANK_TRANSFER_TYPES = frozenset(
+    {
+        "deposit",
+        "transfer_fund",
+        "card_payment",
+        "owner_contribution",
+        "owner_drawings",
+        "interest_income",
+        "other_income",
+        "expense_refund",
+        "sales_without_invoices",
+        "refund",
+    }
+)
+# Statement lines not yet categorized (or excluded) post nothing.
+NON_POSTING_BANK_STATUSES = frozenset({"uncategorized", "excluded"})
+POSTING_ENTITIES = (*TRANSACTION_TYPES, *BANKING_ENTITIES)
+ID_FIELDS.update(
+    banktransactions="transaction_id",
+    basecurrencyadjustments="base_currency_adjustment_id",
+    openingbalances="opening_balance_id",
+)
+NUMBER_FIELDS.update(banktransactions="reference_number")
+DATE_FIELDS = {"journals": "journal_date", "basecurrencyadjustments": "adjustment_date"}
+
 # Approval workflows: "pending_approval" and "approved" documents are not issued yet, so they post nothing.
 NON_POSTING_STATUSES = frozenset({"draft", "void", "pending_approval", "approved"})
 
@@ -385,7 +415,39 @@ def _journal_pieces(record: Record) -> list[Piece]:
     return pieces
 
 
+def _bank_transaction_pieces(record: Record) -> list[Piece]:
+    """Money from ``from_account_id`` into ``to_account_id`` (a transfer, deposit, card payment, owner's
+    contribution...): debit the receiving account, credit the giving one, at ``bcy_total``."""
+    return [
+        Piece(record["to_account_id"], record["bcy_total"], record["total"]),
+        Piece(record["from_account_id"], -record["bcy_total"], -record["total"]),
+    ]
+
+
+def _base_currency_adjustment_pieces(accounts: ControlAccounts, record: Record) -> list[Piece]:
+    """Each revalued account moves by its gain_or_loss (a gain raises an asset's debit balance or lowers a
+    liability's credit balance); Exchange Gain or Loss takes the opposite of their sum. Base currency only."""
+    pieces = [Piece(row["account_id"], row["gain_or_loss"], ZERO) for row in record["accounts"]]
+    total = sum((row["gain_or_loss"] for row in record["accounts"]), ZERO)
+    pieces.append(Piece(accounts.named(EXCHANGE_GAIN_OR_LOSS), -total, ZERO))
+    return pieces
+
+
+def _opening_balance_pieces(record: Record) -> list[Piece]:
+    pieces = []
+    for row in record["accounts"]:
+        sign = Decimal(1) if row["debit_or_credit"] == "debit" else Decimal(-1)
+        pieces.append(Piece(row["account_id"], sign * row["bcy_amount"], sign * row["amount"]))
+    return pieces
+
+
 def _pieces(books: OrgBooks, accounts: ControlAccounts, entity: str, record: Record) -> list[Piece]:
+    if entity == "banktransactions":
+        return _bank_transaction_pieces(record)
+    if entity == "basecurrencyadjustments":
+        return _base_currency_adjustment_pieces(accounts, record)
+    if entity == "openingbalances":
+        return _opening_balance_pieces(record)
     if entity in ("invoices", "creditnotes", "bills", "vendorcredits"):
         pieces = _line_document_pieces(books, accounts, record, sales=entity in ("invoices", "creditnotes"))
         if entity in ("creditnotes", "vendorcredits"):
@@ -413,22 +475,40 @@ def _rows(entity: str, record: Record, pieces: Iterable[Piece]) -> list[Record]:
                 "categorized_transaction_id": f"{document_id}{index:03d}",
                 "account_id": piece.account_id,
                 "transaction_id": document_id,
-                "transaction_type": TRANSACTION_TYPES[entity],
-                "transaction_date": record["journal_date" if entity == "journals" else "date"],
-                "entry_number": record.get(NUMBER_FIELDS[entity]) or "",
+                "transaction_type": transaction_type(entity, record),
+                "transaction_date": record[DATE_FIELDS.get(entity, "date")],
+                "entry_number": record.get(NUMBER_FIELDS.get(entity, "")) or "",
                 "reference_number": record.get("reference_number") or "",
                 "customer_id": customer_id,
                 "debit_or_credit": "debit" if debit else "credit",
                 "debit_amount": piece.net_base if debit else ZERO,
                 "credit_amount": ZERO if debit else -piece.net_base,
                 "currency_id": record.get("currency_id") or "",
-                "currency_code": record["currency_code"],
+                "currency_code": record.get("currency_code") or "",
             }
         )
     return rows
 
 
+def transaction_type(entity: str, record: Record) -> str:
+    """The transaction_type of a record's ledger rows."""
+    if entity == "banktransactions":
+        return str(record["transaction_type"])
+    if entity == "basecurrencyadjustments":
+        return "base_currency_adjustment"
+    if entity == "openingbalances":
+        return "opening_balance"
+    return TRANSACTION_TYPES[entity]
+
+
 def posts(entity: str, record: Record) -> bool:
+    if entity == "banktransactions":
+        return (
+            record.get("transaction_type") in BANK_TRANSFER_TYPES
+            and record.get("status") not in NON_POSTING_BANK_STATUSES
+        )
+    if entity in BANKING_ENTITIES:
+        return True
     if entity == "journals" and record.get("journal_type") == "cash":
         return False  # a cash-basis-only journal: not in the accrual ledger
     return entity in TRANSACTION_TYPES and record.get("status") not in NON_POSTING_STATUSES
@@ -464,7 +544,7 @@ def rebuild_account_transactions(books: OrgBooks) -> None:
     """Recompute books.account_transactions and every account's current_balance from all records."""
     accounts = control_accounts(books)
     rows: list[Record] = []
-    for entity in TRANSACTION_TYPES:
+    for entity in POSTING_ENTITIES:
         for record in books.records.get(entity, {}).values():
             rows.extend(_postings(books, accounts, entity, record))
     books.account_transactions = rows
@@ -495,7 +575,7 @@ def unpost_document(books: OrgBooks, document_id: str) -> None:
 
 def repost_document(books: OrgBooks, entity: str, record: Record) -> None:
     """Replace one document's postings after it changed (nothing to do for entities that never post)."""
-    if entity not in TRANSACTION_TYPES:
+    if entity not in POSTING_ENTITIES:
         return
     unpost_document(books, str(record[ID_FIELDS[entity]]))
     post_document(books, entity, record)

@@ -216,8 +216,8 @@ def edit_document(
     books: OrgBooks, entity: str | Entity, record_id: str, now: datetime, rng: random.Random
 ) -> Record:
     """Change one record as a user would: a line quantity or amount on documents (totals, base-currency
-    twins, balance and postings follow), the bank charges of a customer payment, a name on contacts and
-    items, the description of an account."""
+    twins, balance and postings follow), the bank charges of a customer payment, the amount of a bank
+    transaction, a name on contacts and items, the description of an account."""
     target = _entity(entity)
     record = _record(books, target, record_id)
     name = target.name
@@ -242,6 +242,10 @@ def edit_document(
         record.update(name=renamed, item_name=renamed)
     elif name == "chartofaccounts":
         record["description"] = f"Reviewed {_stamp(books, now)[:10]}"
+    elif name == "banktransactions":
+        bump = Decimal(100 + int(rng.random() * 10_000)) / 100  # base currency: bcy_total moves with it
+        for key in ("amount", "sub_total", "total", "bcy_total"):
+            record[key] += bump
     else:
         raise MutationError(f"{name} records cannot be edited in the sandbox")
     _touch(books, record, now)

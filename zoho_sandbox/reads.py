@@ -49,6 +49,7 @@ ORGANIZATIONS = "/organizations"
 ORGANIZATION = "/organizations/{organization_id}"
 ACCOUNT_TRANSACTIONS = "/chartofaccounts/transactions"
 EXCHANGE_RATES = "/settings/currencies/{currency_id}/exchangerates"
+OPENING_BALANCE = "/settings/openingbalances"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ def resolve(rest: str) -> Route | None:
         return Route(ORGANIZATION, record_id=rest.split("/", 1)[1])
     if rest == "chartofaccounts/transactions":
         return Route(ACCOUNT_TRANSACTIONS)
+    if rest == OPENING_BALANCE.strip("/"):
+        return Route(OPENING_BALANCE)
     if rest.startswith("settings/currencies/") and rest.endswith(_EXCHANGE_RATES_SUFFIX):
         currency_id = rest[len("settings/currencies/") : -len(_EXCHANGE_RATES_SUFFIX)]
         if currency_id and "/" not in currency_id:
@@ -167,6 +170,23 @@ SORT_COLUMNS: dict[str, tuple[str, ...]] = {
         "created_time",
     ),
     "journals": ("journal_date", "entry_number", "reference_number", "total"),
+    "banktransactions": ("date",),
+    "basecurrencyadjustments": (
+        "adjustment_date",
+        "exchange_rate",
+        "currency_code",
+        "debit_or_credit",
+        "gain_or_loss",
+    ),
+}
+# Bank transactions' documented filter_by values and the statuses each keeps (None: every status).
+_BANK_STATUS_FILTERS: dict[str, frozenset[str] | None] = {
+    "Status.All": None,
+    "Status.Uncategorized": frozenset({"uncategorized"}),
+    "Status.Categorized": frozenset({"categorized"}),
+    "Status.ManuallyAdded": frozenset({"manually_added"}),
+    "Status.Excluded": frozenset({"excluded"}),
+    "Status.Matched": frozenset({"matched"}),
 }
 # filter_by values of the lists that hide inactive records by default.
 _STATUS_FILTERS = ("Status.All", "Status.Active", "Status.Inactive")
@@ -226,6 +246,13 @@ def _filter_rows(
             rows = [r for r in rows if not r.get("is_active", True)]
         elif applied != "AccountType.All":
             raise invalid_value("filter_by")
+    elif entity.name == "banktransactions":
+        # Zoho documents the filter, not its default: the sandbox lists every status without one.
+        if applied and applied not in _BANK_STATUS_FILTERS:
+            raise invalid_value("filter_by")
+        kept = _BANK_STATUS_FILTERS.get(applied or "Status.All")
+        if kept is not None:
+            rows = [r for r in rows if r.get("status") in kept]
     if entity.date_field and (start or end):
         rows = [r for r in rows if in_date_range(r.get(entity.date_field), start, end)]
     if "last_modified_time" in params:
@@ -383,8 +410,18 @@ def list_exchange_rates(books: OrgBooks, currency_id: str, params: Mapping[str, 
     return success(exchange_rates=page_rows, page_context=context)
 
 
+def get_opening_balance(books: OrgBooks) -> dict[str, Any]:
+    """The organization's opening balance, one object; an organization without one: not found."""
+    found = next(iter(books.records.get("openingbalances", {}).values()), None)
+    if found is None:
+        raise not_found()
+    return success(opening_balance=wire.detail_record(books, "openingbalances", found))
+
+
 def read(route: Route, books: OrgBooks, params: Mapping[str, str], config: SandboxConfig) -> dict[str, Any]:
     """Answer an org-scoped GET (everything except the organizations routes)."""
+    if route.template == OPENING_BALANCE:
+        return get_opening_balance(books)
     if route.template == ACCOUNT_TRANSACTIONS:
         return list_account_transactions(books, params, config)
     if route.template == EXCHANGE_RATES:

@@ -65,7 +65,7 @@ def estimate_calls(state: Mapping[str, Any], orgs: Sequence[OrgSync], options: S
         for endpoint in ALL_ENDPOINTS:
             if endpoint.name not in options.entities:
                 continue
-            if endpoint.kind in ("organization", "snapshot"):
+            if endpoint.kind in ("organization", "snapshot", "single"):
                 total += 1
             elif endpoint.kind == "per_currency":
                 total += len(org_state.get("rates_from", {})) or _FIRST_SYNC_RATES

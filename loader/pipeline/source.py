@@ -19,6 +19,7 @@ A daily cap stops one organization's calls; what was read before it is loaded wi
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -386,6 +387,8 @@ def _document_resources(
                 primary_key=primary_key(rates),
                 columns=table_columns(rates),
             )
+    elif endpoint.kind == "single":
+        yield _resource(endpoint, org, _single(org, endpoint, options, live_ids, report))
     elif endpoint.kind == "list":
         walked = _walked(org, endpoint, options, live_ids, report, stored_columns)
         yield _resource(endpoint, org, walked, parallelized=True)
@@ -436,6 +439,62 @@ def _organization(
         progress.rows += len(mine)
         report(org, endpoint.name)
         yield [typed_record(endpoint, r, org.organization_id, options.synced_at) for r in mine]
+
+    return rows
+
+
+def _single(
+    org: OrgSync, endpoint: Endpoint, options: SyncOptions, live_ids: LiveIds, report: Reporter
+) -> Callable[[], Iterator[list[JsonObject]]]:
+    """One object per organization (the opening balance), read whole every sync: one call, loaded (and the
+    ledger's next window reaching back to its date) only when the answer differs from the last one. An
+    organization without one (Zoho answers not found, or no object under the root) has none; a stored one is
+    then marked deleted, as is a stored one under another id."""
+
+    def rows() -> Iterator[list[JsonObject]]:
+        progress = org.progress(endpoint.name)
+        if org.stopped:
+            progress.complete = False
+            return
+        try:
+            body = org.client.get(endpoint.path)
+        except ZohoDailyLimitError as exc:
+            org.stop(exc)
+            progress.complete = False
+            return
+        except ZohoNotFoundError:
+            body = {}
+        except ZohoApiError as exc:
+            _not_read(org, endpoint, exc)
+            return
+        found = body.get(endpoint.detail_root)
+        record = found if isinstance(found, dict) and found.get(endpoint.id_field) else None
+        current = {str(record[endpoint.id_field])} if record else set()
+        held = live_ids.ids(endpoint.name, org.organization_id)
+        gone = held - current
+        progress.deletions += _add_pending_deletions(
+            endpoint.name, org.organization_id, sorted(gone), options.synced_at
+        )
+        # The object carries no change time: its whole answer is its version, kept in state.
+        state = _entity_state(org.organization_id, endpoint.name)
+        version = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
+        changed = bool(current) and (
+            options.full_refresh or state.get("version") != version or not current <= held
+        )
+        state["version"] = version
+        if changed:
+            progress.rows += len(current)
+        if endpoint.posts and (changed or gone):
+            # Its ledger lines move with it: the next ledger read reaches back to its date (D61).
+            touched = _Touched(ids=(current if changed else set()) | gone)
+            touched.date(_document_date(record) if record else None)
+            _touch(org, live_ids, touched)
+        report(org, endpoint.name)
+        if record and changed:
+            yield [typed_record(endpoint, record, org.organization_id, options.synced_at)]
+        elif not record:
+            # None to load: the raw table still gets its declared columns, so the models over it build.
+            yield dlt.mark.materialize_table_schema()
 
     return rows
 

@@ -66,6 +66,7 @@ class Walk:
     ) -> None:
         self.before = watermark
         self.overlap = overlap
+        self.everything = everything
         self.floor = None if everything or watermark.value is None else watermark.value - overlap
         # Whether rows arrive newest-modified first (asked for, and so far borne out by every page).
         self.ordered = ordered
@@ -117,6 +118,10 @@ class Walk:
         self._note_newest(instant)
         if self.floor is None:
             self._window[record_id] = key
+            # No watermark: where neither list nor detail carries a cursor (bank transactions), the list
+            # members are the only version there is; a version the warehouse holds is not read again.
+            if version is not None and not self.everything and self.holds(record_id, version):
+                return Verdict.UNCHANGED
             return Verdict.CHANGED
         if self.ordered and instant is not None and instant < self.floor:
             return Verdict.PAST

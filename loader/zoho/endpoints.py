@@ -135,7 +135,8 @@ class Endpoint:
     # Where list rows carry no cursor: the list members that tell a changed version from the stored one.
     list_version: tuple[str, ...] = ()
     # "list" (the default), or the special shapes: "organization", "snapshot" (appended every sync),
-    # "per_currency" (rate history per currency), "per_account" (Zoho's ledger per account).
+    # "per_currency" (rate history per currency), "per_account" (Zoho's ledger per account), "single" (one
+    # object per organization under detail_root, e.g. the opening balance).
     kind: str = "list"
     # Transactions in this document post to the ledger: a change refreshes account transactions.
     posts: bool = False
@@ -490,6 +491,96 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         ),
         children={"line_items": _JOURNAL_LINE, "line_items.tags": _TAGS},
     ),
+    # Every bank transaction (Zoho's "Status.All": uncategorized and excluded statement lines too, which post
+    # nothing). List rows carry no last_modified_time and the list sorts by date only, and they lack the
+    # accounts (from_account_id / to_account_id are on the detail): versioned by their list members (D56),
+    # a detail call only for a row whose version changed (D67).
+    Endpoint(
+        "bank_transactions",
+        "banktransactions",
+        "banktransactions",
+        "banktransaction",
+        "transaction_id",
+        needs_detail=True,
+        list_params={"filter_by": "Status.All"},
+        cursor_in_list=False,
+        sorts_by_cursor=False,
+        list_version=(
+            "date",
+            "amount",
+            "transaction_type",
+            "status",
+            "account_id",
+            "debit_or_credit",
+            "reference_number",
+            "offset_account_name",
+            "description",
+            "payee",
+        ),
+        posts=True,
+        fields=Fields(
+            decimals=(
+                "amount",
+                "bank_charges",
+                "bcy_total",
+                "exchange_rate",
+                "sub_total",
+                "tax_amount",
+                "tax_percentage",
+                "total",
+            ),
+            dates=("date",),
+            texts=(
+                "account_id",
+                "currency_code",
+                "customer_id",
+                "debit_or_credit",
+                "description",
+                "from_account_id",
+                "payment_mode",
+                "reference_number",
+                "source",
+                "status",
+                "tax_id",
+                "to_account_id",
+                "transaction_type",
+                "vendor_id",
+            ),
+        ),
+        children={
+            "line_items": Fields(
+                decimals=("bcy_total", "sub_total", "total"), texts=("from_account_id", "payment_mode")
+            ),
+        },
+    ),
+    # Base currency adjustments: the list carries no last_modified_time (only a filter of that name) and no
+    # accounts; an adjustment is created or deleted, never edited, so its list members are its version.
+    # The detail's root is "data", as documented.
+    Endpoint(
+        "base_currency_adjustments",
+        "basecurrencyadjustment",
+        "base_currency_adjustments",
+        "data",
+        "base_currency_adjustment_id",
+        needs_detail=True,
+        list_params={"filter_by": "Date.All"},
+        cursor_in_list=False,
+        sorts_by_cursor=False,
+        list_version=("adjustment_date", "exchange_rate", "currency_id", "gain_or_loss", "notes"),
+        posts=True,
+        fields=Fields(
+            decimals=("exchange_rate", "gain_or_loss"),
+            dates=("adjustment_date",),
+            texts=("currency_code", "currency_id", "notes"),
+        ),
+        children={
+            "accounts": Fields(
+                decimals=("adjusted_balance", "bcy_balance", "fcy_balance", "gain_or_loss"),
+                texts=("account_id", "account_name"),
+                integers=("gl_specific_type",),
+            ),
+        },
+    ),
 )
 
 # Endpoints that are not one plain list per organization. Kept apart from ENDPOINTS, whose users (the demo)
@@ -541,6 +632,27 @@ SPECIAL_ENDPOINTS: tuple[Endpoint, ...] = (
                 "transaction_type",
             ),
         ),
+    ),
+)
+
+# The organization's opening balance: one object (or none) per organization, read whole every sync.
+SPECIAL_ENDPOINTS += (
+    Endpoint(
+        "opening_balances",
+        "settings/openingbalances",
+        "opening_balance",
+        "opening_balance",
+        "opening_balance_id",
+        cursor=None,
+        kind="single",
+        posts=True,
+        fields=Fields(decimals=("total",), dates=("date",)),
+        children={
+            "accounts": Fields(
+                decimals=("amount", "bcy_amount", "exchange_rate"),
+                texts=("acount_split_id", "account_id", "currency_code", "currency_id", "debit_or_credit"),
+            ),
+        },
     ),
 )
 

@@ -15,14 +15,14 @@ CENT = Decimal("0.01")
 
 
 def assert_build_green(built: Built) -> None:
-    """`ml-connector build` exits 0, every node passed, and the 13 unit tests ran."""
+    """`ml-connector build` exits 0, every node passed, and the 16 unit tests ran."""
     assert built.exit_code == 0, built.output
     assert "dbt build passed" in built.output
     results = built.run_results()
     failed = [f"{r['unique_id']}: {r['message']}" for r in results if r["status"] not in ("success", "pass")]
     assert failed == []
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
-    assert len(unit_tests) == 13
+    assert len(unit_tests) == 16
     data_tests = [r for r in results if r["unique_id"].startswith("test.")]
     assert len(data_tests) > 150
 
@@ -231,3 +231,36 @@ def assert_ar_aging_matches_open_balances(built: Built, query: Query) -> None:
     buckets = {b for (b,) in query("select distinct aging_bucket from zoho_books.rpt_ar_aging")}
     assert buckets <= {"current", "1-30", "31-60", "61-90", "over_90"}
     assert "over_90" in buckets
+
+
+BANKING_TYPES = frozenset(
+    {
+        "transfer_fund",
+        "owner_contribution",
+        "owner_drawings",
+        "interest_income",
+        "card_payment",
+        "opening_balance",
+        "base_currency_adjustment",
+    }
+)
+
+
+def assert_banking_is_derived(built: Built, query: Query) -> None:
+    """Bank transactions, opening balances and base currency adjustments are derived by their rules (D68-D70),
+    none taken from Zoho's ledger, in every organization; each Zoho type the sandbox posted is there."""
+    posted = {
+        (org_id, row["transaction_type"])
+        for org_id, books in built.dataset.orgs.items()
+        for row in books.account_transactions
+    }
+    rows = query(
+        "select organization_id, zoho_transaction_type, line_source, count(*)"
+        " from zoho_books.fct_general_ledger group by 1, 2, 3"
+    )
+    sources: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for org, kind, source, _count in rows:
+        sources[(org, kind)].add(source)
+    banking = {key for key in posted if key[1] in BANKING_TYPES or key[1] in {"deposit", "other_income"}}
+    assert {kind for _org, kind in banking} >= BANKING_TYPES
+    assert {key: sources[key] for key in banking} == {key: {"derived"} for key in banking}

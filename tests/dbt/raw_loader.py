@@ -12,6 +12,7 @@ records as the scan would).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -25,7 +26,15 @@ from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset, OrgBooks, Record
 from zoho_sandbox.entities import BY_PATH
-from zoho_sandbox.reads import get_organization, get_record, list_account_transactions, list_records
+from zoho_sandbox.envelope import ApiError
+from zoho_sandbox.reads import (
+    Route,
+    get_organization,
+    get_record,
+    list_account_transactions,
+    list_records,
+    read,
+)
 
 RAW_SCHEMA = "zoho_books_raw"
 _PAGE = 200
@@ -80,6 +89,9 @@ def _endpoint_records(books: OrgBooks, endpoint: Endpoint) -> Iterator[Record]:
         yield from _ledger(books)
     elif endpoint.kind == "per_currency":
         yield from _rates(books)
+    elif endpoint.kind == "single":
+        with contextlib.suppress(ApiError):  # an organization without one: Zoho's "not found"
+            yield read(Route(f"/{endpoint.path}"), books, {}, _CONFIG)[endpoint.detail_root]
     else:
         yield from _records(books, endpoint)
 

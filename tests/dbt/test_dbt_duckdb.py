@@ -37,6 +37,10 @@ def test_every_entry_matches_a_zoho_posting(duckdb_built: Built, query: checks.Q
     checks.assert_entries_match_zoho_rows(duckdb_built, query)
 
 
+def test_banking_is_derived_not_taken(duckdb_built: Built, query: checks.Query) -> None:
+    checks.assert_banking_is_derived(duckdb_built, query)
+
+
 def test_eur_invoice_paid_later_worked_example(query: checks.Query) -> None:
     checks.assert_worked_example(query)
 

@@ -41,6 +41,10 @@ def test_every_entry_matches_a_zoho_posting(postgres_built: Built, query: checks
     checks.assert_entries_match_zoho_rows(postgres_built, query)
 
 
+def test_banking_is_derived_not_taken(postgres_built: Built, query: checks.Query) -> None:
+    checks.assert_banking_is_derived(postgres_built, query)
+
+
 def test_eur_invoice_paid_later_worked_example(query: checks.Query) -> None:
     checks.assert_worked_example(query)
 

@@ -77,8 +77,28 @@ def test_sandbox_to_run_sync_to_dbt_build_reconciles(tmp_path: Path) -> None:
         differences = con.execute(
             "select count(*), max(abs(net_difference_base)) from zoho_books.rpt_gl_reconciliation"
         ).fetchone()
+        # Banking synced over HTTP is derived by its rules (D68-D70), none of it taken from Zoho's ledger.
+        banking = dict(
+            con.execute(
+                "select zoho_transaction_type, string_agg(distinct line_source, ',')"
+                " from zoho_books.fct_general_ledger where zoho_transaction_type in"
+                " ('transfer_fund', 'owner_contribution', 'card_payment', 'interest_income',"
+                " 'opening_balance', 'base_currency_adjustment') group by 1"
+            ).fetchall()
+        )
     finally:
         con.close()
     assert {k: v for k, v in derived.items() if v} == {k: v for k, v in expected.items() if v}
     assert differences is not None
     assert Decimal(differences[1]) == 0
+    assert banking == {
+        kind: "derived"
+        for kind in (
+            "transfer_fund",
+            "owner_contribution",
+            "card_payment",
+            "interest_income",
+            "opening_balance",
+            "base_currency_adjustment",
+        )
+    }

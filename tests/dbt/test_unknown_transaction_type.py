@@ -1,11 +1,11 @@
 """A transaction type no posting rule derives, onto an account type nobody documented, reaches the ledger and
 the reports with warnings, and no failed build.
 
-Zoho's ledger holds transaction types the models have no rule for yet (a transfer between accounts, an
-opening balance, a type Zoho adds next year), and real charts may hold account types the documents do not
-list. Added to the sandbox at test time, such a transaction is taken into ``fct_general_ledger`` from Zoho's
-own ledger (D60) and the account is ``unclassified`` (D50): the build passes, the trial balance and balance
-sheet carry them, and the warning tests name them.
+Zoho's ledger holds transaction types the models have no rule for yet (a tax refund, a refund of a credit
+note, a type Zoho adds next year), and real charts may hold account types the documents do not list. Added
+to the sandbox at test time, such a transaction is taken into ``fct_general_ledger`` from Zoho's own ledger
+(D60) and the account is ``unclassified`` (D50): the build passes, the trial balance and balance sheet carry
+them, and the warning tests name them.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def _ledger_row(piece: int, account: Record, debit: Decimal, credit: Decimal) ->
         "categorized_transaction_id": f"{TRANSFER_ID}{piece:03d}",
         "account_id": account["account_id"],
         "transaction_id": TRANSFER_ID,
-        "transaction_type": "transfer_fund",
+        "transaction_type": "tax_refund",
         "transaction_date": "2026-06-15",
         "entry_number": "TRF-1",
         "reference_number": "",
@@ -44,7 +44,7 @@ def _ledger_row(piece: int, account: Record, debit: Decimal, credit: Decimal) ->
     }
 
 
-def test_a_transfer_no_rule_derives_is_taken_from_zohos_ledger_with_a_warning(tmp_path: Path) -> None:
+def test_a_tax_refund_no_rule_derives_is_taken_from_zohos_ledger_with_a_warning(tmp_path: Path) -> None:
     dataset = generate_dataset(seed=23, invoices_per_org=8)
     books = dataset.orgs[ORG]
     banks = [a for a in books.records["chartofaccounts"].values() if a["account_type"] in ("bank", "cash")]
@@ -90,7 +90,7 @@ def test_a_transfer_no_rule_derives_is_taken_from_zohos_ledger_with_a_warning(tm
         taken = con.execute(
             "select account_id, net_base, source_type, zoho_transaction_type, source_number"
             " from zoho_books.fct_general_ledger where line_source = 'zoho_ledger'"
-            " and zoho_transaction_type = 'transfer_fund' order by net_base"
+            " and zoho_transaction_type = 'tax_refund' order by net_base"
         ).fetchall()
         payment_lines = con.execute(
             "select line_source, count(*), sum(net_base) from zoho_books.fct_general_ledger"
@@ -102,8 +102,8 @@ def test_a_transfer_no_rule_derives_is_taken_from_zohos_ledger_with_a_warning(tm
         )
         assert payment_lines == [("zoho_ledger", zoho_lines, Decimal("0.00"))]
         assert taken == [
-            (source["account_id"], Decimal("-1234.56"), "zoho_ledger", "transfer_fund", "TRF-1"),
-            (target["account_id"], Decimal("1234.56"), "zoho_ledger", "transfer_fund", "TRF-1"),
+            (source["account_id"], Decimal("-1234.56"), "zoho_ledger", "tax_refund", "TRF-1"),
+            (target["account_id"], Decimal("1234.56"), "zoho_ledger", "tax_refund", "TRF-1"),
         ]
         month = con.execute(
             "select debits_base from zoho_books.rpt_trial_balance"

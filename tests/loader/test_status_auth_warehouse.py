@@ -142,7 +142,8 @@ def test_status_shows_rows_and_last_sync_per_org_and_entity_after_a_real_sync(
     assert connections["us"][2] == ORGS["us"]
     assert connections["us"][3] == "stored"
     assert connections["us"][4] == shown(first.synced_at)
-    assert int(connections["us"][5].replace(",", "")) > 0  # the sync's calls, counted today
+    # the sync's calls, counted today ("187 (1 throttled)" when the per-minute limit was met)
+    assert int(connections["us"][5].split()[0].replace(",", "")) > 0
     assert f"Warehouse: {database}; last load completed" in out
 
     # A deletion, seen by the delete scan of a later sync of invoices only, leaves the row flagged in the raw

@@ -99,6 +99,22 @@ DOCUMENTED: dict[str, Documented] = {
     ),
     "expenses": Documented("expenses", "/expenses", "expenses", "/expenses/{expense_id}", "expense"),
     "journals": Documented("journals", "/journals", "journals", "/journals/{journal_id}", "journal"),
+    "bank_transactions": Documented(
+        "bank-transactions",
+        "/banktransactions",
+        "banktransactions",
+        "/banktransactions/{bank_transaction_id}",
+        "banktransaction",
+    ),
+    "base_currency_adjustments": Documented(
+        "base-currency-adjustment",
+        "/basecurrencyadjustment",
+        "base_currency_adjustments",
+        "/basecurrencyadjustment/{base_currency_adjustment_id}",
+        "data",
+    ),
+    # One object per organization: its members are checked as the "list" answer.
+    "opening_balances": Documented("opening-balance", "/settings/openingbalances", "opening_balance"),
 }
 
 
@@ -166,6 +182,8 @@ def _collect(books: Books, answers: Answers) -> None:
     currencies: list[dict[str, Any]] = []
     accounts: list[dict[str, Any]] = []
     for endpoint in ALL_ENDPOINTS:
+        if endpoint.kind == "single":
+            answers.rows[endpoint.name].append((org, books.get(endpoint.path)[endpoint.detail_root]))
         if endpoint.kind not in ("list", "snapshot"):
             continue
         for row in books.walk(endpoint.path, endpoint.list_root, **endpoint.list_params):

@@ -13,6 +13,7 @@ from tests import zoho_docs
 from zoho_sandbox.dataset import Dataset, OrgBooks, Record
 from zoho_sandbox.generator import generate_dataset
 from zoho_sandbox.ledger import (
+    BANK_TRANSFER_TYPES,
     DEBIT_NORMAL_TYPES,
     ID_FIELDS,
     NON_POSTING_STATUSES,
@@ -59,7 +60,12 @@ def test_rows_have_one_side_and_unique_ids(dataset: Dataset) -> None:
             assert min(amounts) == 0
             assert max(amounts) > 0
             assert (row["debit_or_credit"] == "debit") == (row["debit_amount"] > 0)
-            assert row["transaction_type"] in TRANSACTION_TYPES.values()
+            assert row["transaction_type"] in {
+                *TRANSACTION_TYPES.values(),
+                *BANK_TRANSFER_TYPES,
+                "base_currency_adjustment",
+                "opening_balance",
+            }
 
 
 def test_account_balances_equal_the_ledger(dataset: Dataset) -> None:
@@ -308,3 +314,68 @@ def test_a_tax_group_posts_each_component_to_its_own_account(dataset: Dataset) -
             assert credited == levied[kind], (invoice["invoice_number"], kind)
         checked += 1
     assert checked >= 5
+
+
+def test_bank_transactions_move_money_from_one_account_into_another(dataset: Dataset) -> None:
+    """A transfer, deposit, card payment, owner's contribution...: debit to_account, credit from_account, at
+    bcy_total; statement lines not categorized post nothing. Every organization has each kind."""
+    for books in dataset.orgs.values():
+        kinds: Counter[str] = Counter()
+        for record in books.records["banktransactions"].values():
+            rows = postings_for(books, "banktransactions", record)
+            if record["status"] in ("uncategorized", "excluded"):
+                assert rows == []
+                continue
+            kinds[record["transaction_type"]] += 1
+            assert [(r["account_id"], r["debit_amount"], r["credit_amount"]) for r in rows] == [
+                (record["to_account_id"], record["bcy_total"], Decimal("0.00")),
+                (record["from_account_id"], Decimal("0.00"), record["bcy_total"]),
+            ]
+            assert {r["transaction_type"] for r in rows} == {record["transaction_type"]}
+            assert {r["transaction_id"] for r in rows} == {record["transaction_id"]}
+        assert {
+            "transfer_fund",
+            "owner_contribution",
+            "owner_drawings",
+            "interest_income",
+            "card_payment",
+        } <= set(kinds)
+        assert len(set(kinds)) >= 7
+
+
+def test_the_opening_balance_posts_each_account_on_its_side(dataset: Dataset) -> None:
+    for books in dataset.orgs.values():
+        (opening,) = books.records["openingbalances"].values()
+        rows = postings_for(books, "openingbalances", opening)
+        assert [r["account_id"] for r in rows] == [a["account_id"] for a in opening["accounts"]]
+        for row, account in zip(rows, opening["accounts"], strict=True):
+            assert row["debit_or_credit"] == account["debit_or_credit"]
+            assert row["debit_amount"] + row["credit_amount"] == account["bcy_amount"]
+            assert row["transaction_type"] == "opening_balance"
+            assert row["transaction_date"] == opening["date"]
+        assert (
+            sum(r["debit_amount"] for r in rows) == sum(r["credit_amount"] for r in rows) == opening["total"]
+        )
+
+
+def test_base_currency_adjustments_revalue_the_receivable_against_exchange_gain_or_loss(
+    dataset: Dataset,
+) -> None:
+    adjustments = 0
+    for books in dataset.orgs.values():
+        exchange = next(
+            a["account_id"]
+            for a in books.records["chartofaccounts"].values()
+            if a.get("chart_key") == "Exchange Gain or Loss"
+        )
+        for record in books.records["basecurrencyadjustments"].values():
+            adjustments += 1
+            (account,) = record["accounts"]
+            assert account["gain_or_loss"] == account["adjusted_balance"] - account["bcy_balance"] != 0
+            assert record["gain_or_loss"] == account["gain_or_loss"]
+            rows = postings_for(books, "basecurrencyadjustments", record)
+            net = {r["account_id"]: r["debit_amount"] - r["credit_amount"] for r in rows}
+            assert net == {account["account_id"]: account["gain_or_loss"], exchange: -account["gain_or_loss"]}
+            assert {r["transaction_type"] for r in rows} == {"base_currency_adjustment"}
+            assert {r["transaction_date"] for r in rows} == {record["adjustment_date"]}
+    assert adjustments >= 3

@@ -46,6 +46,9 @@ TABLES = {
     "purchaseorders": "purchase_orders",
     "expenses": "expenses",
     "journals": "journals",
+    "banktransactions": "bank_transactions",
+    "basecurrencyadjustments": "base_currency_adjustments",
+    "openingbalances": "opening_balances",
 }
 
 

@@ -24,6 +24,8 @@ LISTS = {
     "purchaseorders": ("purchase-order", "/purchaseorders"),
     "expenses": ("expenses", "/expenses"),
     "journals": ("journals", "/journals"),
+    "banktransactions": ("bank-transactions", "/banktransactions"),
+    "basecurrencyadjustments": ("base-currency-adjustment", "/basecurrencyadjustment"),
 }
 # Beyond the documents, on evidence: invoices sort by last_modified_time (recorded real answer); the customer
 # payments document names no values (its example is created_time), so the sandbox takes date and created_time.

@@ -18,7 +18,10 @@ derived_types as (
     from (
         values
         ('invoice'), ('creditnote'), ('credit_note'), ('credit_notes'), ('customer_payment'), ('bill'),
-        ('bills'), ('vendor_credit'), ('vendor_credits'), ('vendor_payment'), ('expense'), ('journal')
+        ('bills'), ('vendor_credit'), ('vendor_credits'), ('vendor_payment'), ('expense'), ('journal'),
+        ('deposit'), ('transfer_fund'), ('card_payment'), ('owner_contribution'), ('owner_drawings'),
+        ('interest_income'), ('other_income'), ('expense_refund'), ('sales_without_invoices'),
+        ('opening_balance'), ('base_currency_adjustment')
     ) as types (transaction_type)
 ),
 

@@ -3,7 +3,8 @@
 {%- set models = [
     'int_gl_entries__invoices', 'int_gl_entries__credit_notes', 'int_gl_entries__customer_payments',
     'int_gl_entries__bills', 'int_gl_entries__vendor_credits', 'int_gl_entries__vendor_payments',
-    'int_gl_entries__expenses', 'int_gl_entries__journals'
+    'int_gl_entries__expenses', 'int_gl_entries__journals', 'int_gl_entries__bank_transactions',
+    'int_gl_entries__opening_balances', 'int_gl_entries__base_currency_adjustments'
 ] %}
 with derived as (
     {%- for model in models %}

@@ -1,0 +1,72 @@
+"""The sandbox's banking answers: bank transactions filtered by the documented status values, the opening
+balance as one object (not found where an organization has none), adjustments listed by date."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from zoho_sandbox.config import SandboxConfig
+from zoho_sandbox.dataset import Dataset
+from zoho_sandbox.envelope import ApiError
+from zoho_sandbox.generator import generate_dataset
+from zoho_sandbox.reads import OPENING_BALANCE, Route, read, resolve
+
+US = "10234695"
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return generate_dataset(seed=9, invoices_per_org=10)
+
+
+def _list(dataset: Dataset, path: str, root: str, **params: str) -> list[dict[str, object]]:
+    route = resolve(path)
+    assert route is not None
+    rows: list[dict[str, object]] = read(
+        route, dataset.orgs[US], {"per_page": "200", **params}, SandboxConfig()
+    )[root]
+    return rows
+
+
+def test_bank_transactions_are_filtered_by_the_documented_status_values(dataset: Dataset) -> None:
+    every = _list(dataset, "banktransactions", "banktransactions", filter_by="Status.All")
+    assert len(every) == len(dataset.orgs[US].records["banktransactions"])
+    statuses = Counter(str(row["status"]) for row in every)
+    assert statuses["categorized"] > 40
+    assert statuses["uncategorized"] + statuses["excluded"] == 3
+    uncategorized = _list(dataset, "banktransactions", "banktransactions", filter_by="Status.Uncategorized")
+    assert {row["status"] for row in uncategorized} == {"uncategorized"}
+    assert len(uncategorized) == statuses["uncategorized"]
+    with pytest.raises(ApiError):
+        _list(dataset, "banktransactions", "banktransactions", filter_by="Status.Everything")
+    # List rows carry the bank account, not the other side: from/to accounts are on the detail only.
+    assert not {"from_account_id", "to_account_id", "bcy_total"} & set(every[0])
+
+
+def test_the_opening_balance_is_one_object_and_not_found_where_there_is_none(dataset: Dataset) -> None:
+    books = dataset.orgs[US]
+    route = resolve("settings/openingbalances")
+    assert route == Route(OPENING_BALANCE)
+    answer = read(route, books, {}, SandboxConfig())["opening_balance"]
+    (record,) = books.records["openingbalances"].values()
+    assert answer["opening_balance_id"] == record["opening_balance_id"]
+    assert [a["account_id"] for a in answer["accounts"]] == [a["account_id"] for a in record["accounts"]]
+    saved = books.records.pop("openingbalances")
+    try:
+        with pytest.raises(ApiError) as raised:
+            read(route, books, {}, SandboxConfig())
+        assert (raised.value.status, raised.value.code) == (404, 1002)
+    finally:
+        books.records["openingbalances"] = saved
+
+
+def test_base_currency_adjustments_list_without_accounts_and_detail_under_data(dataset: Dataset) -> None:
+    rows = _list(dataset, "basecurrencyadjustment", "base_currency_adjustments", filter_by="Date.All")
+    assert rows
+    assert all("accounts" not in row for row in rows)
+    route = resolve(f"basecurrencyadjustment/{rows[0]['base_currency_adjustment_id']}")
+    assert route is not None
+    detail = read(route, dataset.orgs[US], {}, SandboxConfig())["data"]
+    assert detail["accounts"][0]["gain_or_loss"] == rows[0]["gain_or_loss"]
