@@ -1839,6 +1839,8 @@ def _add_custom_fields(books: OrgBooks, rng: random.Random) -> None:
 def _generate_org(
     profile: OrgProfile, seed: int, invoices_per_org: int, period_end: date, months: int
 ) -> OrgBooks:
+    from zoho_sandbox.advances import add_customer_advances  # advances builds on this module
+
     rng = random.Random(f"{seed}:{profile.organization_id}")
     new_id = _sequential_ids(profile.organization_id)
     plan = _Plan(invoices_per_org, _period_start(period_end, months), period_end)
@@ -1846,6 +1848,7 @@ def _generate_org(
     ctx = Context.from_books(books, rng, new_id, period_end)
     _add_contacts_and_items(ctx, plan, profile)
     _invoices_and_payments(ctx, plan)
+    add_customer_advances(ctx, plan.period_start, plan.period_end)
     _credit_notes(ctx, plan)
     _bills_and_vendor_payments(ctx, plan)
     _other_purchase_documents(ctx, plan)

@@ -37,6 +37,8 @@ PURCHASE_ADJUSTMENT = "Other Expenses"
 PURCHASE_DISCOUNT = "Purchase Discounts"
 BANK_CHARGES = "Bank Fees and Charges"
 EXCHANGE_GAIN_OR_LOSS = "Exchange Gain or Loss"
+# Where a customer payment's unapplied amount waits until it is applied (Zoho's customer advance account).
+CUSTOMER_ADVANCES = "Customer Advances"
 
 # The transaction_type of each document's ledger rows: the values chart-of-accounts.yml documents
 # (``bills``, ``credit_notes``...); vendor credits are not among them, "vendor_credit" is the sandbox's guess.
@@ -246,17 +248,18 @@ def recompute_journal(record: Record) -> None:
 
 
 def recompute_payment(record: Record, applied_key: str) -> None:
-    """A customer or vendor payment: ``bcy_amount = round(amount × exchange_rate)``. The whole amount is
-    applied (the sandbox makes no advance payments), so ``unused_amount`` is 0."""
+    """A customer or vendor payment: ``bcy_amount = round(amount × exchange_rate)``. What a customer
+    payment's applied rows do not take is ``unused_amount`` (an advance or overpayment); more fails."""
     rate: Decimal = record["exchange_rate"]
     applied = sum((row["amount_applied"] for row in record[applied_key]), ZERO)
-    if applied != record["amount"]:
+    if applied > record["amount"] or (applied != record["amount"] and applied_key != "invoices"):
         raise ValueError(
             f"payment {record.get('payment_id')}: applied {applied} != amount {record['amount']}"
         )
+    unused = record["amount"] - applied
     record["bcy_amount"] = to_base(record["amount"], rate)
-    record["unused_amount"] = ZERO
-    record["bcy_unused_amount"] = ZERO
+    record["unused_amount"] = unused
+    record["bcy_unused_amount"] = to_base(unused, rate)
 
 
 # --- postings ----------------------------------------------------------------------------------------
@@ -284,12 +287,13 @@ def control_accounts(books: OrgBooks) -> ControlAccounts:
     return ControlAccounts(by_type["accounts_receivable"], by_type["accounts_payable"], by_name)
 
 
-# One posting before it becomes a row: net amounts, debit positive.
+# One posting before it becomes a row: net amounts, debit positive; on the document's date unless it says.
 @dataclass(frozen=True)
 class Piece:
     account_id: str
     net_base: Decimal
     net_fcy: Decimal
+    date: str | None = None
 
 
 def _line_document_pieces(
@@ -328,8 +332,14 @@ def _payment_pieces(
     books: OrgBooks, accounts: ControlAccounts, record: Record, *, customer: bool
 ) -> list[Piece]:
     """Bank at the payment's rate, the receivable (payable) at each applied document's own rate,
-    bank charges, and the difference to Exchange Gain or Loss."""
+    bank charges, and the difference to Exchange Gain or Loss.
+
+    A customer payment may leave part of its amount unapplied on its date: that part goes to Customer
+    Advances at the payment's rate. An application to an invoice dated after the payment happens on the
+    invoice's date (an advance applied later): Customer Advances at the payment's rate against the
+    receivable at the invoice's rate, the difference to Exchange Gain or Loss, all on that date."""
     rate: Decimal = record["exchange_rate"]
+    day: str = record["date"]
     sign = Decimal(1) if customer else Decimal(-1)  # customer payments debit the bank
     charges: Decimal = record.get("bank_charges") or ZERO
     charges_base = to_base(charges, rate)
@@ -348,13 +358,34 @@ def _payment_pieces(
     else:
         applied_rows, documents, control = record["bills"], books.records["bills"], accounts.payable
         id_field = "bill_id"
+    later: dict[str, list[Piece]] = {}
+    applied_now = ZERO
     for applied in applied_rows:
-        document_rate: Decimal = documents[applied[id_field]]["exchange_rate"]
+        document = documents[applied[id_field]]
+        document_rate: Decimal = document["exchange_rate"]
         amount: Decimal = applied["amount_applied"]
-        pieces.append(Piece(control, -sign * to_base(amount, document_rate), -sign * amount))
+        settle = Piece(control, -sign * to_base(amount, document_rate), -sign * amount)
+        applied_on = max(day, document["date"])
+        if applied_on == day or not customer:
+            pieces.append(settle)
+            applied_now += amount
+        else:
+            advance = Piece(accounts.named(CUSTOMER_ADVANCES), to_base(amount, rate), amount, applied_on)
+            later.setdefault(applied_on, []).extend(
+                [advance, Piece(settle.account_id, settle.net_base, settle.net_fcy, applied_on)]
+            )
+    unapplied = record["amount"] - applied_now
+    if customer and unapplied:
+        pieces.append(Piece(accounts.named(CUSTOMER_ADVANCES), -to_base(unapplied, rate), -unapplied))
     difference = sum((piece.net_base for piece in pieces), ZERO)
     if difference:
         pieces.append(Piece(accounts.named(EXCHANGE_GAIN_OR_LOSS), -difference, ZERO))
+    for applied_on in sorted(later):
+        moved = later[applied_on]
+        pieces.extend(moved)
+        difference = sum((piece.net_base for piece in moved), ZERO)
+        if difference:
+            pieces.append(Piece(accounts.named(EXCHANGE_GAIN_OR_LOSS), -difference, ZERO, applied_on))
     return pieces
 
 
@@ -414,7 +445,7 @@ def _rows(entity: str, record: Record, pieces: Iterable[Piece]) -> list[Record]:
                 "account_id": piece.account_id,
                 "transaction_id": document_id,
                 "transaction_type": TRANSACTION_TYPES[entity],
-                "transaction_date": record["journal_date" if entity == "journals" else "date"],
+                "transaction_date": piece.date or record["journal_date" if entity == "journals" else "date"],
                 "entry_number": record.get(NUMBER_FIELDS[entity]) or "",
                 "reference_number": record.get("reference_number") or "",
                 "customer_id": customer_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter, defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -129,6 +129,7 @@ def test_drafts_and_voids_post_nothing(dataset: Dataset) -> None:
 def test_payments_realize_exchange_differences_computable_from_documents(dataset: Dataset) -> None:
     books = dataset.orgs[US]
     fx_account = _account(books, "Exchange Gain or Loss")
+    advances = _account(books, "Customer Advances")
     nonzero = 0
     for payment in books.records["customerpayments"].values():
         carried = sum(
@@ -137,12 +138,64 @@ def test_payments_realize_exchange_differences_computable_from_documents(dataset
             )
             for row in payment["invoices"]
         )
-        expected_gain = payment["bcy_amount"] - carried
-        fx = [r for r in postings_for(books, "customerpayments", payment) if r["account_id"] == fx_account]
+        rows = postings_for(books, "customerpayments", payment)
+        # What the payment leaves with Customer Advances is no gain (D77).
+        advanced = sum(r["credit_amount"] - r["debit_amount"] for r in rows if r["account_id"] == advances)
+        expected_gain = payment["bcy_amount"] - carried - advanced
+        fx = [r for r in rows if r["account_id"] == fx_account]
         booked = sum(r["credit_amount"] - r["debit_amount"] for r in fx)
         assert booked == expected_gain
         nonzero += bool(booked)
     assert nonzero >= 3
+
+
+def test_unapplied_payments_wait_in_customer_advances_until_their_invoice(dataset: Dataset) -> None:
+    """D77: an overpayment or advance credits Customer Advances on the payment's date; an application to an
+    invoice raised later moves it to the receivable on the invoice's date."""
+    shapes: Counter[str] = Counter()
+    for books in dataset.orgs.values():
+        advances = books.records["chartofaccounts"]
+        advance_id = next(
+            a["account_id"] for a in advances.values() if a.get("chart_key") == "Customer Advances"
+        )
+        receivable = _account_of_type(books, "accounts_receivable")
+        for payment in books.records["customerpayments"].values():
+            invoices = books.records["invoices"]
+            later = [
+                row for row in payment["invoices"] if invoices[row["invoice_id"]]["date"] > payment["date"]
+            ]
+            unapplied_now = payment["amount"] - sum(
+                (row["amount_applied"] for row in payment["invoices"] if row not in later), Decimal(0)
+            )
+            assert payment["unused_amount"] == payment["amount"] - sum(
+                (row["amount_applied"] for row in payment["invoices"]), Decimal(0)
+            )
+            rows = postings_for(books, "customerpayments", payment)
+            on_day = [
+                r for r in rows if r["account_id"] == advance_id and r["transaction_date"] == payment["date"]
+            ]
+            assert sum(r["credit_amount"] for r in on_day) == (
+                unapplied_now * payment["exchange_rate"]
+            ).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            for row in later:
+                day = invoices[row["invoice_id"]]["date"]
+                moved = [r for r in rows if r["transaction_date"] == day]
+                assert {r["account_id"] for r in moved} >= {advance_id, receivable}
+                assert sum(r["debit_amount"] for r in moved) == sum(r["credit_amount"] for r in moved)
+                shapes["applied later"] += 1
+            if unapplied_now:
+                shapes["no invoice" if not payment["invoices"] else "unapplied"] += 1
+    assert shapes["applied later"] >= 3
+    assert shapes["no invoice"] >= 3
+    assert shapes["unapplied"] >= 6
+
+
+def _account_of_type(books: OrgBooks, account_type: str) -> str:
+    return next(
+        a["account_id"]
+        for a in books.records["chartofaccounts"].values()
+        if a["account_type"] == account_type
+    )
 
 
 def test_rebuild_reproduces_the_ledger(dataset: Dataset) -> None:
