@@ -1,10 +1,11 @@
--- Customer payments (D22, D77). On the payment's date: Dr the bank (the base amount of Zoho's list row, less
--- the bank charges at the payment's rate), Dr bank charges, Cr the receivable of each invoice the payment
--- settles on that date (at the invoice's own rate), Cr the customer advance account for what is left unapplied
--- (at the payment's rate), and the difference to exchange gain or loss. An application to an invoice raised
--- after the payment (an advance applied later) settles on the invoice's date, the later of the two documents
--- (Zoho documents no apply date on a payment's invoices[]: their `date` is the invoice's): Dr customer advance at
--- the payment's rate, Cr the receivable at the invoice's rate, the difference to exchange gain or loss.
+-- Customer payments (D22, D77, D81). On the payment's date: Dr the bank (the base amount of Zoho's list row,
+-- less the bank charges at the payment's rate), Dr bank charges, Dr the TDS receivable for tax the customer
+-- withheld, Cr the receivable of each invoice the payment settles on that date (amount applied plus tax withheld,
+-- at the invoice's own rate), Cr the customer advance account for what is left unapplied (at the payment's
+-- rate), and the difference to exchange gain or loss. An application to an invoice raised after the payment (an
+-- advance applied later) settles on the invoice's date, the later of the two documents (Zoho documents no apply
+-- date on a payment's invoices[]: their `date` is the invoice's): Dr customer advance at the payment's rate,
+-- Cr the receivable at the invoice's rate, the difference to exchange gain or loss.
 with payments as (
     select * from {{ ref('stg_zoho_books__customer_payments') }}
     where is_posting and not is_deleted
@@ -24,6 +25,8 @@ applications as (
         applied.payment_id,
         applied.applied_index,
         applied.amount_applied,
+        -- what settles the invoice: the amount applied and the tax the customer withheld (D81)
+        applied.amount_applied + coalesce(applied.tax_amount_withheld, 0) as amount_settled,
         coalesce(invoices.exchange_rate, payments.exchange_rate) as invoice_rate,
         greatest(payments.payment_date, coalesce(invoices.document_date, payments.payment_date)) as applied_on
     from {{ ref('stg_zoho_books__customer_payments_applied') }} as applied
@@ -48,8 +51,9 @@ unapplied as (
     group by payments.organization_id, payments.payment_id, payments.amount
 ),
 
--- piece_group orders a payment's pieces: 1 bank, 2 bank charges, 3 receivables settled on the payment's date,
--- 4 the advance, 6 the exchange difference; later applications 7 (advance and receivable), 8 their difference.
+-- piece_group orders a payment's pieces: 1 bank, 2 bank charges and tax withheld, 3 receivables settled on the
+-- payment's date, 4 the advance, 6 the exchange difference; later applications 7 (advance and receivable), 8 their
+-- difference.
 settled_pieces as (
     select
         payments.organization_id,
@@ -76,6 +80,21 @@ settled_pieces as (
         on payments.organization_id = system_accounts.organization_id and system_accounts.role = 'bank_charges'
     where payments.bank_charges <> 0
     union all
+    -- tax deducted at source by the customer: the account the payment names, else the one Zoho's ledger shows
+    select
+        payments.organization_id,
+        payments.payment_id,
+        payments.payment_date,
+        2,
+        1,
+        coalesce(payments.tax_account_id, system_accounts.account_id),
+        {{ to_base('payments.tax_amount_withheld', 'payments.exchange_rate') }},
+        payments.tax_amount_withheld
+    from payments
+    left join system_accounts
+        on payments.organization_id = system_accounts.organization_id and system_accounts.role = 'tds_receivable'
+    where payments.tax_amount_withheld <> 0
+    union all
     select
         applications.organization_id,
         applications.payment_id,
@@ -83,8 +102,8 @@ settled_pieces as (
         case when applications.applied_on = payments.payment_date then 3 else 7 end,
         2 * applications.applied_index + 1,
         system_accounts.account_id,
-        -{{ to_base('applications.amount_applied', 'applications.invoice_rate') }},
-        -applications.amount_applied
+        -{{ to_base('applications.amount_settled', 'applications.invoice_rate') }},
+        -applications.amount_settled
     from applications
     inner join payments
         on applications.organization_id = payments.organization_id and applications.payment_id = payments.payment_id

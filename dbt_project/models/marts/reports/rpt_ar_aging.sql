@@ -5,13 +5,23 @@
         applied.organization_id,
         applied.invoice_id as document_id,
         greatest(payments.payment_date, coalesce(invoices.document_date, payments.payment_date)) as settled_on,
-        applied.amount_applied as amount
+        -- tax the customer withheld settles the invoice too (D81)
+        applied.amount_applied + coalesce(applied.tax_amount_withheld, 0) as amount
     from {{ ref('stg_zoho_books__customer_payments_applied') }} as applied
     inner join {{ ref('stg_zoho_books__customer_payments') }} as payments
         on applied.organization_id = payments.organization_id and applied.payment_id = payments.payment_id
     left join {{ ref('stg_zoho_books__invoices') }} as invoices
         on applied.organization_id = invoices.organization_id and applied.invoice_id = invoices.invoice_id
     where payments.is_posting and not payments.is_deleted
+    union all
+    -- an invoice written off is settled on the day its bad-debt line posts (D78)
+    select entries.organization_id, entries.source_id, entries.posting_date, entries.net_transaction
+    from {{ ref('int_gl_entries__invoices') }} as entries
+    inner join {{ ref('int_system_accounts') }} as system_accounts
+        on
+            entries.organization_id = system_accounts.organization_id
+            and entries.account_id = system_accounts.account_id
+            and system_accounts.role = 'bad_debt'
     union all
     select credits.organization_id, credits.invoice_id, credits.applied_date, credits.amount_applied
     from {{ ref('stg_zoho_books__credit_note_invoices') }} as credits
