@@ -23,6 +23,7 @@ from typing import TypeVar
 from zoho_sandbox.banking import add_banking
 from zoho_sandbox.dataset import Dataset, OAuthClient, OrgBooks, Record
 from zoho_sandbox.ledger import (
+    BAD_DEBT,
     BANK_CHARGES,
     CENT,
     EXCHANGE_GAIN_OR_LOSS,
@@ -31,9 +32,11 @@ from zoho_sandbox.ledger import (
     PURCHASE_ADJUSTMENT,
     PURCHASE_DISCOUNT,
     PURCHASE_SHIPPING,
+    ROUNDING,
     SALES_ADJUSTMENT,
     SALES_DISCOUNT,
     SHIPPING_INCOME,
+    TDS_RECEIVABLE,
     ZERO,
     cents,
     rate6,
@@ -161,6 +164,10 @@ CHART: tuple[tuple[str, str, str, str], ...] = (
     ("Uncategorized", "6999", "expense", ""),
     (PURCHASE_ADJUSTMENT, "6900", "other_expense", ""),
     (EXCHANGE_GAIN_OR_LOSS, "7000", "other_expense", ""),
+    (BAD_DEBT, "6600", "expense", ""),
+    (ROUNDING, "7010", "other_expense", ""),
+    ("Sales Discounts", "4910", "income", ""),
+    (TDS_RECEIVABLE, "1370", "other_current_asset", ""),
 )
 # Display names where an organization's chart differs from Zoho's English defaults: the EUR organization's
 # chart is in German, the Indian one has renamed a few defaults (Zoho lets both happen). The ledger and the
@@ -216,6 +223,10 @@ GERMAN_ACCOUNT_NAMES = {
     "Uncategorized": "Nicht kategorisiert",
     PURCHASE_ADJUSTMENT: "Sonstige Aufwendungen",
     EXCHANGE_GAIN_OR_LOSS: "Wechselkursgewinn oder -verlust",
+    BAD_DEBT: "Forderungsverluste",
+    ROUNDING: "Rundungsdifferenzen",
+    "Sales Discounts": "Erlösschmälerungen",
+    TDS_RECEIVABLE: "Quellensteuerforderungen",
 }
 CONFIGURED_ACCOUNT_NAMES = {
     "eu": GERMAN_ACCOUNT_NAMES,
@@ -909,6 +920,8 @@ def build_line_document(
         record.update(vendor_id=contact["contact_id"], vendor_name=contact["vendor_name"])
         if entity == "bills" and rng.random() < 0.1:
             record["adjustment"] = cents(Decimal(rng.randint(-300, 300)) / 100)
+    # The Indian organization rounds its rupee invoices to whole rupees (roundoff_value, D79).
+    record["rounds_to_whole"] = entity == "invoices" and record["currency_code"] == ctx.base_currency == "INR"
     recompute_line_document(record, ctx.books.records["taxes"])
     if sales and rng.random() < 0.15:
         # An after-tax discount of a few percent of the lines: never more than the document is worth.
@@ -1840,6 +1853,11 @@ def _add_custom_fields(books: OrgBooks, rng: random.Random) -> None:
 def _generate_org(
     profile: OrgProfile, seed: int, invoices_per_org: int, period_end: date, months: int
 ) -> OrgBooks:
+    from zoho_sandbox.advances import add_customer_advances  # these modules build on this one
+    from zoho_sandbox.discounts import name_discount_accounts
+    from zoho_sandbox.tds import withhold_tds
+    from zoho_sandbox.writeoffs import write_off_invoices
+
     rng = random.Random(f"{seed}:{profile.organization_id}")
     new_id = _sequential_ids(profile.organization_id)
     plan = _Plan(invoices_per_org, _period_start(period_end, months), period_end)
@@ -1847,7 +1865,11 @@ def _generate_org(
     ctx = Context.from_books(books, rng, new_id, period_end)
     _add_contacts_and_items(ctx, plan, profile)
     _invoices_and_payments(ctx, plan)
+    name_discount_accounts(ctx)
+    withhold_tds(ctx)
+    add_customer_advances(ctx, plan.period_start, plan.period_end)
     _credit_notes(ctx, plan)
+    write_off_invoices(ctx, plan.period_end)
     _bills_and_vendor_payments(ctx, plan)
     _other_purchase_documents(ctx, plan)
     _expenses_and_journals(ctx, plan)

@@ -37,6 +37,14 @@ PURCHASE_ADJUSTMENT = "Other Expenses"
 PURCHASE_DISCOUNT = "Purchase Discounts"
 BANK_CHARGES = "Bank Fees and Charges"
 EXCHANGE_GAIN_OR_LOSS = "Exchange Gain or Loss"
+# Where a customer payment's unapplied amount waits until it is applied (Zoho's customer advance account).
+CUSTOMER_ADVANCES = "Customer Advances"
+# Where a written-off invoice's balance goes (D78).
+BAD_DEBT = "Bad Debt"
+# Where an invoice's round-off (``roundoff_value``, a total rounded to whole units) goes (D79).
+ROUNDING = "Rounding Off"
+# What customers withhold from payments as tax deducted at source (India), receivable from the state (D81).
+TDS_RECEIVABLE = "TDS Receivable"
 
 # The transaction_type of each document's ledger rows: the values chart-of-accounts.yml documents
 # (``bills``, ``credit_notes``...); vendor credits are not among them, "vendor_credit" is the sandbox's guess.
@@ -179,7 +187,8 @@ def recompute_line_document(record: Record, taxes: Mapping[str, Record]) -> None
     ``item_total = round(quantity × rate × (100 − discount%) / 100)``; tax per line and per component of
     its tax (``tax_components``) ``round(item_total × tax_percentage / 100)``, into ``line_item_taxes`` and
     summed per component into ``taxes``;
-    ``total = sub_total + tax_total + shipping_charge + adjustment − discount_total`` (discount after tax).
+    ``total = sub_total + tax_total + shipping_charge + adjustment − discount_total`` (discount after tax),
+    plus ``roundoff_value`` where the organization rounds totals.
     Base pieces, in this order: lines, taxes, shipping, adjustment, −discount (cumulative rounding).
     Does not touch ``balance`` (it depends on payments and credits).
     """
@@ -212,17 +221,25 @@ def recompute_line_document(record: Record, taxes: Mapping[str, Record]) -> None
     adjustment: Decimal = record["adjustment"]
     discount: Decimal = record["discount_total"]
     total = sub_total + tax_total + shipping + adjustment - discount
-    bases = cumulative_base([*line_totals, *tax_amounts.values(), shipping, adjustment, -discount], rate)
+    # An organization that rounds totals to whole units (internal ``rounds_to_whole``) books the difference
+    # as ``roundoff_value``, a piece of its own after the discount (D79).
+    roundoff = (
+        total.quantize(Decimal(1), rounding=ROUND_HALF_UP) - total if record.get("rounds_to_whole") else ZERO
+    )
+    total += roundoff
+    amounts = [*line_totals, *tax_amounts.values(), shipping, adjustment, -discount]
+    bases = cumulative_base([*amounts, roundoff] if roundoff else amounts, rate)
     n_lines, n_taxes = len(line_totals), len(tax_amounts)
     record.update(
         sub_total=sub_total,
         tax_total=tax_total,
         total=total,
+        roundoff_value=cents(roundoff),
         bcy_sub_total=sum(bases[:n_lines], ZERO),
         bcy_tax_total=sum(bases[n_lines : n_lines + n_taxes], ZERO),
-        bcy_shipping_charge=bases[-3],
-        bcy_adjustment=bases[-2],
-        bcy_discount_total=-bases[-1],
+        bcy_shipping_charge=bases[n_lines + n_taxes],
+        bcy_adjustment=bases[n_lines + n_taxes + 1],
+        bcy_discount_total=-bases[n_lines + n_taxes + 2],
         bcy_total=to_base(total, rate),
     )
 
@@ -276,17 +293,18 @@ def recompute_journal(record: Record) -> None:
 
 
 def recompute_payment(record: Record, applied_key: str) -> None:
-    """A customer or vendor payment: ``bcy_amount = round(amount × exchange_rate)``. The whole amount is
-    applied (the sandbox makes no advance payments), so ``unused_amount`` is 0."""
+    """A customer or vendor payment: ``bcy_amount = round(amount × exchange_rate)``. What a customer
+    payment's applied rows do not take is ``unused_amount`` (an advance or overpayment); more fails."""
     rate: Decimal = record["exchange_rate"]
     applied = sum((row["amount_applied"] for row in record[applied_key]), ZERO)
-    if applied != record["amount"]:
+    if applied > record["amount"] or (applied != record["amount"] and applied_key != "invoices"):
         raise ValueError(
             f"payment {record.get('payment_id')}: applied {applied} != amount {record['amount']}"
         )
+    unused = record["amount"] - applied
     record["bcy_amount"] = to_base(record["amount"], rate)
-    record["unused_amount"] = ZERO
-    record["bcy_unused_amount"] = ZERO
+    record["unused_amount"] = unused
+    record["bcy_unused_amount"] = to_base(unused, rate)
 
 
 # --- postings ----------------------------------------------------------------------------------------
@@ -314,12 +332,13 @@ def control_accounts(books: OrgBooks) -> ControlAccounts:
     return ControlAccounts(by_type["accounts_receivable"], by_type["accounts_payable"], by_name)
 
 
-# One posting before it becomes a row: net amounts, debit positive.
+# One posting before it becomes a row: net amounts, debit positive; on the document's date unless it says.
 @dataclass(frozen=True)
 class Piece:
     account_id: str
     net_base: Decimal
     net_fcy: Decimal
+    date: str | None = None
 
 
 def _line_document_pieces(
@@ -344,7 +363,12 @@ def _line_document_pieces(
         else (PURCHASE_SHIPPING, PURCHASE_ADJUSTMENT, PURCHASE_DISCOUNT)
     )
     targets += [accounts.named(name) for name in names]
+    if record.get("discount_account_id"):
+        targets[-1] = record["discount_account_id"]  # the discount account the document names (D80)
     amounts += [record["shipping_charge"], record["adjustment"], -record["discount_total"]]
+    if record.get("roundoff_value"):
+        targets.append(accounts.named(ROUNDING))
+        amounts.append(record["roundoff_value"])
     pieces = [
         Piece(account, sign * base, sign * amount)
         for account, amount, base in zip(targets, amounts, cumulative_base(amounts, rate), strict=True)
@@ -354,12 +378,30 @@ def _line_document_pieces(
     return pieces
 
 
+def _write_off_pieces(accounts: ControlAccounts, record: Record) -> list[Piece]:
+    """An invoice written off: Dr Bad Debt / Cr the receivable for ``write_off_amount`` at the invoice's
+    rate (what the receivable is carried at), on the day it was written off (internal ``write_off_date``)."""
+    amount: Decimal = record["write_off_amount"]
+    base = to_base(amount, record["exchange_rate"])
+    day: str = record["write_off_date"]
+    return [
+        Piece(accounts.named(BAD_DEBT), base, amount, day),
+        Piece(accounts.receivable, -base, -amount, day),
+    ]
+
+
 def _payment_pieces(
     books: OrgBooks, accounts: ControlAccounts, record: Record, *, customer: bool
 ) -> list[Piece]:
     """Bank at the payment's rate, the receivable (payable) at each applied document's own rate,
-    bank charges, and the difference to Exchange Gain or Loss."""
+    bank charges, and the difference to Exchange Gain or Loss.
+
+    A customer payment may leave part of its amount unapplied on its date: that part goes to Customer
+    Advances at the payment's rate. An application to an invoice dated after the payment happens on the
+    invoice's date (an advance applied later): Customer Advances at the payment's rate against the
+    receivable at the invoice's rate, the difference to Exchange Gain or Loss, all on that date."""
     rate: Decimal = record["exchange_rate"]
+    day: str = record["date"]
     sign = Decimal(1) if customer else Decimal(-1)  # customer payments debit the bank
     charges: Decimal = record.get("bank_charges") or ZERO
     charges_base = to_base(charges, rate)
@@ -372,19 +414,46 @@ def _payment_pieces(
     ]
     if charges_base or charges:
         pieces.append(Piece(accounts.named(BANK_CHARGES), sign * charges_base, sign * charges))
+    withheld: Decimal = (record.get("tax_amount_withheld") or ZERO) if customer else ZERO
+    if withheld:
+        # Tax deducted at source: the account the payment names, a receivable from the state (D81).
+        pieces.append(Piece(record["tax_account_id"], to_base(withheld, rate), withheld))
     if customer:
         applied_rows, documents, control = record["invoices"], books.records["invoices"], accounts.receivable
         id_field = "invoice_id"
     else:
         applied_rows, documents, control = record["bills"], books.records["bills"], accounts.payable
         id_field = "bill_id"
+    later: dict[str, list[Piece]] = {}
+    applied_now = ZERO
     for applied in applied_rows:
-        document_rate: Decimal = documents[applied[id_field]]["exchange_rate"]
-        amount: Decimal = applied["amount_applied"]
-        pieces.append(Piece(control, -sign * to_base(amount, document_rate), -sign * amount))
+        document = documents[applied[id_field]]
+        document_rate: Decimal = document["exchange_rate"]
+        # what settles the document: the amount applied and, on a customer payment, the tax withheld (D81)
+        paid: Decimal = applied["amount_applied"]
+        amount = paid + ((applied.get("tax_amount_withheld") or ZERO) if customer else ZERO)
+        settle = Piece(control, -sign * to_base(amount, document_rate), -sign * amount)
+        applied_on = max(day, document["date"])
+        if applied_on == day or not customer:
+            pieces.append(settle)
+            applied_now += paid
+        else:
+            advance = Piece(accounts.named(CUSTOMER_ADVANCES), to_base(paid, rate), paid, applied_on)
+            later.setdefault(applied_on, []).extend(
+                [advance, Piece(settle.account_id, settle.net_base, settle.net_fcy, applied_on)]
+            )
+    unapplied = record["amount"] - applied_now
+    if customer and unapplied:
+        pieces.append(Piece(accounts.named(CUSTOMER_ADVANCES), -to_base(unapplied, rate), -unapplied))
     difference = sum((piece.net_base for piece in pieces), ZERO)
     if difference:
         pieces.append(Piece(accounts.named(EXCHANGE_GAIN_OR_LOSS), -difference, ZERO))
+    for applied_on in sorted(later):
+        moved = later[applied_on]
+        pieces.extend(moved)
+        difference = sum((piece.net_base for piece in moved), ZERO)
+        if difference:
+            pieces.append(Piece(accounts.named(EXCHANGE_GAIN_OR_LOSS), -difference, ZERO, applied_on))
     return pieces
 
 
@@ -452,6 +521,8 @@ def _pieces(books: OrgBooks, accounts: ControlAccounts, entity: str, record: Rec
         pieces = _line_document_pieces(books, accounts, record, sales=entity in ("invoices", "creditnotes"))
         if entity in ("creditnotes", "vendorcredits"):
             return [Piece(p.account_id, -p.net_base, -p.net_fcy) for p in pieces]
+        if entity == "invoices" and record.get("write_off_amount"):
+            pieces += _write_off_pieces(accounts, record)
         return pieces
     if entity in ("customerpayments", "vendorpayments"):
         return _payment_pieces(books, accounts, record, customer=entity == "customerpayments")
@@ -476,7 +547,7 @@ def _rows(entity: str, record: Record, pieces: Iterable[Piece]) -> list[Record]:
                 "account_id": piece.account_id,
                 "transaction_id": document_id,
                 "transaction_type": transaction_type(entity, record),
-                "transaction_date": record[DATE_FIELDS.get(entity, "date")],
+                "transaction_date": piece.date or record[DATE_FIELDS.get(entity, "date")],
                 "entry_number": record.get(NUMBER_FIELDS.get(entity, "")) or "",
                 "reference_number": record.get("reference_number") or "",
                 "customer_id": customer_id,

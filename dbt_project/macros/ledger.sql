@@ -47,11 +47,12 @@
 {%- endmacro %}
 
 {#- Invoices (sales=true) and bills (sales=false); credit notes and vendor credits are the same pieces negated.
-    Piece order: lines, taxes[], shipping, adjustment, −discount; then the receivable (payable) at bcy_total. -#}
+    Piece order: lines, taxes[], shipping, adjustment, −discount, round-off (only when there is one); then the
+    receivable (payable) at bcy_total. -#}
 {% macro gl_line_document(documents, lines, taxes, id_column, number_column, contact_column, source_type, sales, negate) -%}
 {%- set sign = (-1 if sales else 1) * (-1 if negate else 1) -%}
-{%- set names = ['shipping_charge', 'sales_adjustment', 'sales_discount'] if sales
-    else ['purchase_shipping', 'purchase_adjustment', 'purchase_discount'] -%}
+{%- set names = ['shipping_charge', 'sales_adjustment', 'sales_discount', 'sales_rounding'] if sales
+    else ['purchase_shipping', 'purchase_adjustment', 'purchase_discount', 'purchase_rounding'] -%}
 with documents as (
     select * from {{ ref(documents) }}
     where is_posting and not is_deleted
@@ -115,6 +116,14 @@ document_pieces as (
     from documents
     left join system_accounts
         on documents.organization_id = system_accounts.organization_id and system_accounts.role = '{{ names[2] }}'
+    union all
+    -- Zoho's round-off of the total (roundoff_value), its own piece where there is one (D79)
+    select documents.organization_id, documents.{{ id_column }}, 6, 0, system_accounts.account_id,
+        documents.roundoff_value, cast(null as varchar)
+    from documents
+    left join system_accounts
+        on documents.organization_id = system_accounts.organization_id and system_accounts.role = '{{ names[3] }}'
+    where documents.roundoff_value <> 0
 ),
 
 pieces as (

@@ -116,6 +116,11 @@ renamed as (
         {{ money('source.resolved_discount_total') }} as discount_total,
         {{ money('source.total') }} as total,
         {{ money('source.balance') }} as balance,
+        -- Zoho's rounding of the total (recorded answers, Indian organizations), posted as its own line (D79)
+        {{ money('coalesce(source.roundoff_value, 0)') }} as roundoff_value,
+        -- an invoice written off: the amount (D78); other documents have none
+        {% if table == 'invoices' %}{{ money('coalesce(source.write_off_amount, 0)') }}{% else %}{{ money(0) }}{% endif %} as write_off_amount,
+        cast(source.last_modified_time as date) as last_modified_date,
         -- amounts, base currency: Zoho's bcy_* members where it sends them, else each amount at the
         -- document's rate, rounded half up to cents (D45; bills never carry them)
         {{ base_or_derived('source.bcy_sub_total', 'source.resolved_sub_total') }} as bcy_sub_total,

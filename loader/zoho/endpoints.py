@@ -311,6 +311,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 "payment_mode",
                 "payment_number",
                 "reference_number",
+                "tax_account_id",
             ),
         ),
         children={

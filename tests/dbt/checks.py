@@ -15,14 +15,14 @@ CENT = Decimal("0.01")
 
 
 def assert_build_green(built: Built) -> None:
-    """`ml-connector build` exits 0, every node passed, and the 16 unit tests ran."""
+    """`ml-connector build` exits 0, every node passed, and the 22 unit tests ran."""
     assert built.exit_code == 0, built.output
     assert "dbt build passed" in built.output
     results = built.run_results()
     failed = [f"{r['unique_id']}: {r['message']}" for r in results if r["status"] not in ("success", "pass")]
     assert failed == []
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
-    assert len(unit_tests) == 16
+    assert len(unit_tests) == 22
     data_tests = [r for r in results if r["unique_id"].startswith("test.")]
     assert len(data_tests) > 150
 
@@ -227,7 +227,15 @@ def assert_ap_aging_matches_open_balances(built: Built, query: Query) -> None:
 def assert_ar_aging_matches_open_balances(built: Built, query: Query) -> None:
     """Customer payments and credit notes applied to invoices (the deleted invoice left out)."""
     expected = _open_balances(built, "invoices", built.deleted_invoice)
-    _assert_aging_is_zohos_balances(query, "rpt_ar_aging", "invoice_id", expected)
+    # Unapplied customer payments are credit lines of their unused amount (D77).
+    unused = {
+        (org_id, payment_id): -payment["unused_amount"]
+        for org_id, books in built.dataset.orgs.items()
+        for payment_id, payment in books.records["customerpayments"].items()
+        if payment["unused_amount"]
+    }
+    assert len(unused) >= 6
+    _assert_aging_is_zohos_balances(query, "rpt_ar_aging", "document_id", expected | unused)
     buckets = {b for (b,) in query("select distinct aging_bucket from zoho_books.rpt_ar_aging")}
     assert buckets <= {"current", "1-30", "31-60", "61-90", "over_90"}
     assert "over_90" in buckets

@@ -43,6 +43,18 @@ ALLOWED: dict[tuple[str, str, str], str] = {
         "detail",
         "invoices[].tax_amount_withheld",
     ): f"{REAL_SHAPES} 'customer payment' row: applied rows invoices[] with tax_amount_withheld (doc, sdk)",
+    # Invoices of an organization that rounds totals: the round-off (D79).
+    (
+        "invoices",
+        "detail",
+        "roundoff_value",
+    ): f"{REAL_SHAPES} 'invoice arithmetic' row: roundoff_value (doc, rec)",
+    # Invoices naming the account their discount posts to (D80).
+    (
+        "invoices",
+        "detail",
+        "discount_account_id",
+    ): f"{REAL_SHAPES} 'invoice arithmetic' row: discount_account_id (doc, rec)",
     # Invoice lines: the answer schema lists no account; the request's line does.
     (
         "invoices",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -338,10 +338,18 @@ def test_vendor_payments_name_their_bank_in_paid_through_account_id(answers: Ans
 def test_customer_payments_carry_base_amounts_on_list_rows_only(answers: Answers) -> None:
     for row in _rows(answers, "customer_payments"):
         assert {"bcy_amount", "bcy_unused_amount", "account_id", "payment_number"} <= row.keys()
+    unapplied = Counter()
     for detail in _details(answers, "customer_payments"):
+        unapplied["advance" if not detail["invoices"] else "overpaid"] += (
+            Decimal(str(detail["unused_amount"])) > 0
+        )
         assert _bcy_members(detail) == []
         assert {"account_id", "exchange_rate", "unused_amount", "amount", "bank_charges"} <= detail.keys()
-        assert detail["invoices"]
+        # An advance has no invoices yet; what the applied rows leave is the unused amount (D77).
+        applied_total = sum(
+            (Decimal(str(applied["amount_applied"])) for applied in detail["invoices"]), Decimal(0)
+        )
+        assert applied_total + Decimal(str(detail["unused_amount"])) == Decimal(str(detail["amount"]))
         for applied in detail["invoices"]:
             assert set(applied) == {
                 "invoice_payment_id",
@@ -353,6 +361,8 @@ def test_customer_payments_carry_base_amounts_on_list_rows_only(answers: Answers
                 "balance_amount",
                 "tax_amount_withheld",
             }
+    assert unapplied["advance"] >= 1
+    assert unapplied["overpaid"] >= 1
 
 
 @pytest.mark.parametrize("endpoint", LINE_DOCUMENTS)

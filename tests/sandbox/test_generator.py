@@ -343,9 +343,12 @@ def test_invoice_balances_match_payments_and_credits(dataset: Dataset) -> None:
     for books in dataset.orgs.values():
         applied: Counter[str] = Counter()
         for payment in books.records["customerpayments"].values():
-            assert payment["amount"] == sum(row["amount_applied"] for row in payment["invoices"])
+            # What the rows do not apply is the customer's advance (D77).
+            applied_total = sum((row["amount_applied"] for row in payment["invoices"]), Decimal(0))
+            assert payment["amount"] == applied_total + payment["unused_amount"]
             for row in payment["invoices"]:
-                applied[row["invoice_id"]] += row["amount_applied"]
+                # tax the customer withheld settles the invoice too (D81)
+                applied[row["invoice_id"]] += row["amount_applied"] + row.get("tax_amount_withheld", 0)
         for note in books.records["creditnotes"].values():
             for row in note["invoices_credited"]:
                 applied[row["invoice_id"]] += row["amount_applied"]
@@ -353,7 +356,8 @@ def test_invoice_balances_match_payments_and_credits(dataset: Dataset) -> None:
             if invoice["status"] == "void":
                 assert invoice["balance"] == 0
             elif invoice["status"] != "draft":
-                assert invoice["balance"] == invoice["total"] - applied[invoice_id]
+                written_off = invoice.get("write_off_amount") or 0  # D78
+                assert invoice["balance"] == invoice["total"] - applied[invoice_id] - written_off
                 assert (invoice["status"] == "paid") == (invoice["balance"] == 0)
 
 

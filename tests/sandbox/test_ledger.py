@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter, defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -100,7 +100,12 @@ def test_each_document_balances_and_its_counterpart_is_its_bcy_total(dataset: Da
             assert debit == sum(r["credit_amount"] for r in rows)
             assert {r["transaction_id"] for r in rows} == {record[ID_FIELDS[entity]]}
             if entity in counterpart:
-                control = [r for r in rows if r["account_id"] == counterpart[entity]]
+                # The document's own day: a write-off posts later (D78).
+                control = [
+                    r
+                    for r in rows
+                    if r["account_id"] == counterpart[entity] and r["transaction_date"] == record["date"]
+                ]
                 assert sum(r["debit_amount"] + r["credit_amount"] for r in control) == record["bcy_total"]
                 pieces = (
                     record["bcy_sub_total"]
@@ -135,6 +140,7 @@ def test_drafts_and_voids_post_nothing(dataset: Dataset) -> None:
 def test_payments_realize_exchange_differences_computable_from_documents(dataset: Dataset) -> None:
     books = dataset.orgs[US]
     fx_account = _account(books, "Exchange Gain or Loss")
+    advances = _account(books, "Customer Advances")
     nonzero = 0
     for payment in books.records["customerpayments"].values():
         carried = sum(
@@ -143,12 +149,157 @@ def test_payments_realize_exchange_differences_computable_from_documents(dataset
             )
             for row in payment["invoices"]
         )
-        expected_gain = payment["bcy_amount"] - carried
-        fx = [r for r in postings_for(books, "customerpayments", payment) if r["account_id"] == fx_account]
+        rows = postings_for(books, "customerpayments", payment)
+        # What the payment leaves with Customer Advances is no gain (D77).
+        advanced = sum(r["credit_amount"] - r["debit_amount"] for r in rows if r["account_id"] == advances)
+        expected_gain = payment["bcy_amount"] - carried - advanced
+        fx = [r for r in rows if r["account_id"] == fx_account]
         booked = sum(r["credit_amount"] - r["debit_amount"] for r in fx)
         assert booked == expected_gain
         nonzero += bool(booked)
     assert nonzero >= 3
+
+
+def test_unapplied_payments_wait_in_customer_advances_until_their_invoice(dataset: Dataset) -> None:
+    """D77: an overpayment or advance credits Customer Advances on the payment's date; an application to an
+    invoice raised later moves it to the receivable on the invoice's date."""
+    shapes: Counter[str] = Counter()
+    for books in dataset.orgs.values():
+        advances = books.records["chartofaccounts"]
+        advance_id = next(
+            a["account_id"] for a in advances.values() if a.get("chart_key") == "Customer Advances"
+        )
+        receivable = _account_of_type(books, "accounts_receivable")
+        for payment in books.records["customerpayments"].values():
+            invoices = books.records["invoices"]
+            later = [
+                row for row in payment["invoices"] if invoices[row["invoice_id"]]["date"] > payment["date"]
+            ]
+            unapplied_now = payment["amount"] - sum(
+                (row["amount_applied"] for row in payment["invoices"] if row not in later), Decimal(0)
+            )
+            assert payment["unused_amount"] == payment["amount"] - sum(
+                (row["amount_applied"] for row in payment["invoices"]), Decimal(0)
+            )
+            rows = postings_for(books, "customerpayments", payment)
+            on_day = [
+                r for r in rows if r["account_id"] == advance_id and r["transaction_date"] == payment["date"]
+            ]
+            assert sum(r["credit_amount"] for r in on_day) == (
+                unapplied_now * payment["exchange_rate"]
+            ).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            for row in later:
+                day = invoices[row["invoice_id"]]["date"]
+                moved = [r for r in rows if r["transaction_date"] == day]
+                assert {r["account_id"] for r in moved} >= {advance_id, receivable}
+                assert sum(r["debit_amount"] for r in moved) == sum(r["credit_amount"] for r in moved)
+                shapes["applied later"] += 1
+            if unapplied_now:
+                shapes["no invoice" if not payment["invoices"] else "unapplied"] += 1
+    assert shapes["applied later"] >= 3
+    assert shapes["no invoice"] >= 3
+    assert shapes["unapplied"] >= 6
+
+
+def test_written_off_invoices_move_their_balance_to_bad_debt_on_the_write_off_day(dataset: Dataset) -> None:
+    """D78: Dr Bad Debt / Cr the receivable for write_off_amount at the invoice's rate, on that day."""
+    written_off = 0
+    for books in dataset.orgs.values():
+        bad_debt = next(
+            a["account_id"]
+            for a in books.records["chartofaccounts"].values()
+            if a.get("chart_key") == "Bad Debt"
+        )
+        receivable = _account_of_type(books, "accounts_receivable")
+        for invoice in books.records["invoices"].values():
+            if not invoice.get("write_off_amount"):
+                continue
+            written_off += 1
+            assert invoice["balance"] == 0
+            assert invoice["write_off_date"] > invoice["date"]
+            rows = [
+                r
+                for r in postings_for(books, "invoices", invoice)
+                if r["transaction_date"] == invoice["write_off_date"]
+            ]
+            base = (invoice["write_off_amount"] * invoice["exchange_rate"]).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+            assert [(r["account_id"], r["debit_amount"], r["credit_amount"]) for r in rows] == [
+                (bad_debt, base, Decimal("0.00")),
+                (receivable, Decimal("0.00"), base),
+            ]
+    assert written_off >= 3
+
+
+def test_rupee_invoices_round_their_totals_and_post_the_round_off(dataset: Dataset) -> None:
+    """D79: the Indian organization rounds rupee invoices to whole rupees; the round-off posts on its own."""
+    books = dataset.orgs[IN]
+    rounding = next(
+        a["account_id"]
+        for a in books.records["chartofaccounts"].values()
+        if a.get("chart_key") == "Rounding Off"
+    )
+    rounded = 0
+    for invoice in books.records["invoices"].values():
+        if invoice["currency_code"] != "INR":
+            continue
+        assert invoice["total"] == invoice["total"].to_integral_value()
+        roundoff = invoice["roundoff_value"]
+        assert abs(roundoff) <= Decimal("0.50")
+        if not roundoff or invoice["status"] in NON_POSTING_STATUSES:
+            continue
+        rounded += 1
+        rows = [r for r in postings_for(books, "invoices", invoice) if r["account_id"] == rounding]
+        assert sum(r["credit_amount"] - r["debit_amount"] for r in rows) == roundoff
+    assert rounded >= 20
+
+
+def test_invoices_naming_a_discount_account_post_their_discount_there(dataset: Dataset) -> None:
+    """D80: from half-way through its books the US organization names "Sales Discounts" on its invoices."""
+    books = dataset.orgs[US]
+    default = _account(books, "Discount")
+    by_account: Counter[str] = Counter()
+    for invoice in books.records["invoices"].values():
+        if not invoice["discount_total"] or invoice["status"] in NON_POSTING_STATUSES:
+            continue
+        named = invoice.get("discount_account_id")
+        account = named or default
+        rows = [r for r in postings_for(books, "invoices", invoice) if r["account_id"] in (default, named)]
+        assert {r["account_id"] for r in rows} == {account}
+        assert sum(r["debit_amount"] for r in rows) == invoice["bcy_discount_total"]
+        by_account["named" if named else "default"] += 1
+    assert by_account["named"] >= 3
+    assert by_account["default"] >= 3
+
+
+def test_tax_withheld_by_customers_is_receivable_and_settles_the_invoice(dataset: Dataset) -> None:
+    """D81: Dr the payment's TDS account for the tax withheld; the receivable takes applied + withheld."""
+    books = dataset.orgs[IN]
+    receivable = _account_of_type(books, "accounts_receivable")
+    withheld_payments = 0
+    for payment in books.records["customerpayments"].values():
+        withheld = payment.get("tax_amount_withheld")
+        if not withheld:
+            continue
+        withheld_payments += 1
+        rows = postings_for(books, "customerpayments", payment)
+        tds = [r for r in rows if r["account_id"] == payment["tax_account_id"]]
+        assert [(r["debit_amount"], r["credit_amount"]) for r in tds] == [(withheld, Decimal("0.00"))]
+        settled = sum(r["credit_amount"] for r in rows if r["account_id"] == receivable)
+        assert settled == sum(
+            row["amount_applied"] + row["tax_amount_withheld"] for row in payment["invoices"]
+        )
+        assert [row["tax_amount_withheld"] for row in payment["invoices"]] == [withheld]
+    assert withheld_payments >= 3
+
+
+def _account_of_type(books: OrgBooks, account_type: str) -> str:
+    return next(
+        a["account_id"]
+        for a in books.records["chartofaccounts"].values()
+        if a["account_type"] == account_type
+    )
 
 
 def test_rebuild_reproduces_the_ledger(dataset: Dataset) -> None:

@@ -42,7 +42,12 @@ def _rows_of(books: OrgBooks, document_id: str) -> list[Record]:
 
 
 def _paid_invoice(books: OrgBooks) -> Record:
-    return next(i for i in books.records["invoices"].values() if i["status"] == "paid")
+    # paid by payments and credits, not written off (D78)
+    return next(
+        i
+        for i in books.records["invoices"].values()
+        if i["status"] == "paid" and not i.get("write_off_amount")
+    )
 
 
 def _unsettled(books: OrgBooks, entity: str) -> Record:

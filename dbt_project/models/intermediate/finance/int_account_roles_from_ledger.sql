@@ -16,6 +16,7 @@ ledger as (
         ledger_rows.organization_id,
         ledger_rows.transaction_id as document_id,
         ledger_rows.account_id,
+        ledger_rows.transaction_date,
         abs(ledger_rows.debit_amount - ledger_rows.credit_amount) as amount
     from {{ ref('stg_zoho_books__account_transactions') }} as ledger_rows
     where not ledger_rows.is_deleted and ledger_rows.transaction_id is not null
@@ -37,11 +38,43 @@ expenses as (
 ),
 
 payments as (
-    select organization_id, payment_id, account_id, bank_charges, exchange_rate
-    from {{ ref('stg_zoho_books__customer_payments') }}
-    where is_posting and not is_deleted
+    select
+        customer_payments.organization_id,
+        customer_payments.payment_id,
+        customer_payments.account_id,
+        customer_payments.payment_date,
+        customer_payments.bank_charges,
+        customer_payments.exchange_rate,
+        customer_payments.amount - coalesce(applied_now.amount_applied, 0) as unapplied_amount,
+        coalesce(customer_payments.tax_amount_withheld, 0) as tax_amount_withheld
+    from {{ ref('stg_zoho_books__customer_payments') }} as customer_payments
+    left join (
+        -- what a payment applies on its own date (to invoices raised by then), as int_gl_entries__customer_payments
+        select applied.organization_id, applied.payment_id, sum(applied.amount_applied) as amount_applied
+        from {{ ref('stg_zoho_books__customer_payments_applied') }} as applied
+        inner join {{ ref('stg_zoho_books__customer_payments') }} as paid
+            on applied.organization_id = paid.organization_id and applied.payment_id = paid.payment_id
+        left join {{ ref('stg_zoho_books__invoices') }} as applied_invoices
+            on
+                applied.organization_id = applied_invoices.organization_id
+                and applied.invoice_id = applied_invoices.invoice_id
+        where coalesce(applied_invoices.document_date, paid.payment_date) <= paid.payment_date
+        group by applied.organization_id, applied.payment_id
+    ) as applied_now
+        on
+            customer_payments.organization_id = applied_now.organization_id
+            and customer_payments.payment_id = applied_now.payment_id
+    where customer_payments.is_posting and not customer_payments.is_deleted
     union all
-    select organization_id, payment_id, account_id, bank_charges, exchange_rate
+    select
+        organization_id,
+        payment_id,
+        account_id,
+        payment_date,
+        bank_charges,
+        exchange_rate,
+        {{ money(0) }} as unapplied_amount,
+        {{ money(0) }} as tax_amount_withheld
     from {{ ref('stg_zoho_books__vendor_payments') }}
     where is_posting and not is_deleted
 ),
@@ -55,6 +88,14 @@ candidates as (
     union all
     select organization_id, invoice_id, 'sales_discount', discount_total, exchange_rate from invoices
     union all
+    -- an invoice written off: its bad-debt row (D78)
+    select organization_id, invoice_id, 'bad_debt', write_off_amount, exchange_rate from invoices
+    union all
+    -- a total rounded to whole units: its round-off row (D79)
+    select organization_id, invoice_id, 'sales_rounding', roundoff_value, exchange_rate from invoices
+    union all
+    select organization_id, bill_id, 'purchase_rounding', roundoff_value, exchange_rate from bills
+    union all
     select organization_id, bill_id, 'purchase_shipping', shipping_charge, exchange_rate from bills
     union all
     select organization_id, bill_id, 'purchase_adjustment', adjustment, exchange_rate from bills
@@ -62,6 +103,12 @@ candidates as (
     select organization_id, bill_id, 'purchase_discount', discount_total, exchange_rate from bills
     union all
     select organization_id, payment_id, 'bank_charges', bank_charges, exchange_rate from payments
+    union all
+    -- a customer payment's unapplied amount on its date: the customer advance (D77)
+    select organization_id, payment_id, 'customer_advance', unapplied_amount, exchange_rate from payments
+    union all
+    -- tax a customer withheld (TDS), where the payment names no account for it (D81)
+    select organization_id, payment_id, 'tds_receivable', tax_amount_withheld, exchange_rate from payments
     union all
     select
         invoices.organization_id,
@@ -83,7 +130,8 @@ candidates as (
     where coalesce(tax_id, '') <> ''
 ),
 
--- Accounts a document names itself: its lines' accounts, an expense's accounts, a payment's bank.
+-- Accounts a document names itself: its lines' accounts, an expense's accounts, a payment's bank, a discount
+-- account.
 named_accounts as (
     select organization_id, invoice_id as document_id, account_id
     from {{ ref('stg_zoho_books__invoice_line_items') }}
@@ -97,6 +145,11 @@ named_accounts as (
     select organization_id, expense_id, paid_through_account_id from expenses
     union all
     select organization_id, payment_id, account_id from payments
+    union all
+    -- a discount account the document names is its own, not the organization's default (D80)
+    select organization_id, invoice_id, discount_account_id from invoices where discount_account_id is not null
+    union all
+    select organization_id, bill_id, discount_account_id from bills where discount_account_id is not null
 ),
 
 votes as (
@@ -127,8 +180,8 @@ votes as (
     group by candidates.organization_id, candidates.role, ledger.account_id
 ),
 
--- Exchange gain or loss: the payment rows on an account that is neither the bank, a receivable/payable,
--- nor the bank-charges amount.
+-- Exchange gain or loss: the payment rows on the payment's date on an account that is neither the bank, a
+-- receivable/payable, nor the bank-charges, unapplied (advance) or withheld (TDS) amount.
 exchange_votes as (
     select
         payments.organization_id,
@@ -142,7 +195,10 @@ exchange_votes as (
         on ledger.organization_id = accounts.organization_id and ledger.account_id = accounts.account_id
     where
         ledger.account_id <> payments.account_id
+        and ledger.transaction_date = payments.payment_date
         and ledger.amount <> {{ to_base('payments.bank_charges', 'payments.exchange_rate') }}
+        and ledger.amount <> {{ to_base('payments.unapplied_amount', 'payments.exchange_rate') }}
+        and ledger.amount <> {{ to_base('payments.tax_amount_withheld', 'payments.exchange_rate') }}
         and accounts.account_type not in ('accounts_receivable', 'accounts_payable')
     group by payments.organization_id, ledger.account_id
 ),

@@ -12,6 +12,8 @@ renamed as (
         cast(source.account_id as varchar) as account_id,
         cast(source.reference_number as varchar) as reference_number,
         cast(source.payment_mode as varchar) as payment_mode,
+        -- the account tax withheld by the customer (TDS) is receivable on (list rows, D81)
+        cast(nullif(source.tax_account_id, '') as varchar) as tax_account_id,
         -- payments have no draft or void status in Zoho's payload; a status, if present, is honoured
         true as is_posting,
         -- dates
@@ -27,6 +29,7 @@ renamed as (
         {{ money('source.amount') }} as amount,
         {{ money('coalesce(source.bank_charges, 0)') }} as bank_charges,
         {{ money('coalesce(source.unused_amount, 0)') }} as unused_amount,
+        {{ money('coalesce(source.tax_amount_withheld, 0)') }} as tax_amount_withheld,
         -- amounts, base currency: bcy_amount is on the list row only (the pipeline keeps it beside the
         -- detail); a payment fetched by id alone gets the amount at its rate (D45)
         {{ base_or_derived('source.bcy_amount', 'source.amount') }} as bcy_amount,

@@ -16,7 +16,9 @@ renamed as (
         cast(source.invoice_number as varchar) as invoice_number,
         cast(source._dlt_list_idx as integer) as applied_index,
         -- amounts, payment currency (= the document's currency)
-        {{ money('source.amount_applied') }} as amount_applied
+        {{ money('source.amount_applied') }} as amount_applied,
+        -- tax the customer withheld on this invoice (TDS): it settles the invoice too (D81)
+        {{ money('coalesce(source.tax_amount_withheld, 0)') }} as tax_amount_withheld
     from source
     inner join parent on source._dlt_parent_id = parent._dlt_id
 )

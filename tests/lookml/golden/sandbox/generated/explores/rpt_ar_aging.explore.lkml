@@ -3,7 +3,7 @@
 
 explore: rpt_ar_aging {
   label: "Ar Aging"
-  description: "Open invoices on the as-of date (var as_of_date, default today) by days past due: current, 1-30, 31-60, 61-90, over_90."
+  description: "Open invoices on the as-of date (var as_of_date, default today) by days past due: current, 1-30, 31-60, 61-90, over_90; and customer payments not (yet) applied on that date as credit lines, aged from the payment date (D77)."
 
   join: dim_organizations {
     type: left_outer

@@ -18,15 +18,33 @@ view: rpt_ar_aging {
     sql: ${TABLE}.organization_id ;;
   }
 
+  dimension: document_type {
+    type: string
+    description: "invoice (an open invoice) or customer_payment (an unapplied payment, a credit line)."
+    sql: ${TABLE}.document_type ;;
+  }
+
+  dimension: document_id {
+    type: string
+    description: "Zoho id of the invoice or payment."
+    sql: ${TABLE}.document_id ;;
+  }
+
+  dimension: document_number {
+    type: string
+    description: "Invoice number or payment number."
+    sql: ${TABLE}.document_number ;;
+  }
+
   dimension: invoice_id {
     type: string
-    description: "Zoho invoice id."
+    description: "Zoho invoice id (null on a payment line)."
     sql: ${TABLE}.invoice_id ;;
   }
 
   dimension: invoice_number {
     type: string
-    description: "Invoice number."
+    description: "Invoice number (null on a payment line)."
     sql: ${TABLE}.invoice_number ;;
   }
 
@@ -190,7 +208,7 @@ view: rpt_ar_aging {
 
   measure: count {
     type: count
-    description: "Number of rows. Open invoices on the as-of date (var as_of_date, default today) by days past due: current, 1-30, 31-60, 61-90, over_90."
+    description: "Number of rows. Open invoices on the as-of date (var as_of_date, default today) by days past due: current, 1-30, 31-60, 61-90, over_90; and customer payments not (yet) applied on that date as credit lines, aged from the payment date (D77)."
   }
 
   measure: total_outstanding_transaction {
