@@ -42,6 +42,7 @@ from zoho_sandbox.ledger import (
     recompute_line_document,
     recompute_payment,
 )
+from zoho_sandbox.refunds import add_refunds
 from zoho_sandbox.zoho_time import local_timestamp, parse_zoho_timestamp
 
 T = TypeVar("T")
@@ -1850,6 +1851,7 @@ def _generate_org(
     _bills_and_vendor_payments(ctx, plan)
     _other_purchase_documents(ctx, plan)
     _expenses_and_journals(ctx, plan)
+    add_refunds(ctx, f"{seed}:{profile.organization_id}")
     refresh_contact_balances(books)
     _share_timestamps(books, rng)
     _schema_drift(books)

@@ -49,6 +49,9 @@ TRANSACTION_TYPES: dict[str, str] = {
     "vendorpayments": "vendor_payment",
     "expenses": "expense",
     "journals": "journal",
+    # Refunds (D72): "creditnote_refund" is documented; vendor credit refunds are not, the sandbox's guess.
+    "creditnoterefunds": "creditnote_refund",
+    "vendorcreditrefunds": "vendor_credit_refund",
 }
 NUMBER_FIELDS: dict[str, str] = {
     "invoices": "invoice_number",
@@ -59,6 +62,8 @@ NUMBER_FIELDS: dict[str, str] = {
     "vendorpayments": "payment_number",
     "expenses": "reference_number",
     "journals": "entry_number",
+    "creditnoterefunds": "creditnote_number",
+    "vendorcreditrefunds": "vendor_credit_number",
 }
 ID_FIELDS: dict[str, str] = {
     "invoices": "invoice_id",
@@ -69,6 +74,8 @@ ID_FIELDS: dict[str, str] = {
     "vendorpayments": "payment_id",
     "expenses": "expense_id",
     "journals": "journal_id",
+    "creditnoterefunds": "creditnote_refund_id",
+    "vendorcreditrefunds": "vendor_credit_refund_id",
 }
 # Approval workflows: "pending_approval" and "approved" documents are not issued yet, so they post nothing.
 NON_POSTING_STATUSES = frozenset({"draft", "void", "pending_approval", "approved"})
@@ -358,6 +365,30 @@ def _payment_pieces(
     return pieces
 
 
+def _refund_pieces(
+    books: OrgBooks, accounts: ControlAccounts, record: Record, *, customer: bool
+) -> list[Piece]:
+    """A refund of a credit note (customer) pays the customer back: the bank is credited at the refund's
+    base amount, the receivable debited at the credit note's own rate (where its credit was booked), the
+    difference to Exchange Gain or Loss. A vendor credit refund mirrors it: bank debited, payable credited."""
+    sign = Decimal(-1) if customer else Decimal(1)  # the bank's side
+    if customer:
+        bank, credit = record["from_account_id"], books.records["creditnotes"][record["creditnote_id"]]
+        control = accounts.receivable
+    else:
+        bank, credit = record["account_id"], books.records["vendorcredits"][record["vendor_credit_id"]]
+        control = accounts.payable
+    amount: Decimal = record["amount"]
+    pieces = [
+        Piece(bank, sign * record["amount_bcy"], sign * amount),
+        Piece(control, -sign * to_base(amount, credit["exchange_rate"]), -sign * amount),
+    ]
+    difference = sum((piece.net_base for piece in pieces), ZERO)
+    if difference:
+        pieces.append(Piece(accounts.named(EXCHANGE_GAIN_OR_LOSS), -difference, ZERO))
+    return pieces
+
+
 def _expense_pieces(books: OrgBooks, record: Record) -> list[Piece]:
     rate: Decimal = record["exchange_rate"]
     lines: list[Record] = record["line_items"]
@@ -397,6 +428,8 @@ def _pieces(books: OrgBooks, accounts: ControlAccounts, entity: str, record: Rec
         return _expense_pieces(books, record)
     if entity == "journals":
         return _journal_pieces(record)
+    if entity in ("creditnoterefunds", "vendorcreditrefunds"):
+        return _refund_pieces(books, accounts, record, customer=entity == "creditnoterefunds")
     return []
 
 

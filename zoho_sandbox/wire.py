@@ -360,6 +360,34 @@ VENDOR_PAYMENT_DETAIL = Members(
     nested={"bills": Members(("bill_payment_id", "bill_id", "amount_applied", "tax_amount_withheld"))},
 )  # fmt: skip
 
+# Refunds (credit-notes.yml list-credit-note-refunds-response and get-credit-note-refund-response;
+# vendor-credits.yml list-vendor-credit-refunds-response and vendor_credit_refund). A credit note refund's
+# detail documents no bank account nor rate; its refund request does (from_account_id, exchange_rate).
+CREDIT_NOTE_REFUND_LIST = Members(
+    (
+        "creditnote_refund_id", "creditnote_id", "date", "refund_mode", "payment_form", "reference_number",
+        "creditnote_number", "customer_name", "description", "amount_bcy", "amount_fcy",
+    )
+)  # fmt: skip
+CREDIT_NOTE_REFUND_DETAIL = Members(
+    (
+        "creditnote_refund_id", "creditnote_id", "date", "refund_mode", "payment_form", "reference_number",
+        "amount", "exchange_rate", "from_account_id", "customer_name", "description",
+    )
+)  # fmt: skip
+VENDOR_CREDIT_REFUND_LIST = Members(
+    (
+        "vendor_credit_refund_id", "vendor_credit_id", "date", "refund_mode", "reference_number", "amount",
+        "vendor_credit_number", "customer_name", "description", "amount_bcy", "amount_fcy",
+    )
+)  # fmt: skip
+VENDOR_CREDIT_REFUND_DETAIL = Members(
+    (
+        "vendor_credit_refund_id", "vendor_credit_id", "date", "refund_mode", "reference_number", "amount",
+        "exchange_rate", "account_id", "account_name", "description",
+    )
+)  # fmt: skip
+
 PURCHASE_ORDER_LIST = Members(
     (
         "purchaseorder_id", "purchaseorder_number", "date", "delivery_date", "status", "order_status",
@@ -552,6 +580,12 @@ SHAPES: dict[str, Shape] = {
         derive_list=_vendor_payment_list,
         derive_detail=_vendor_payment_detail,
         id_field="payment_id",
+    ),
+    "creditnoterefunds": Shape(
+        CREDIT_NOTE_REFUND_LIST, CREDIT_NOTE_REFUND_DETAIL, id_field="creditnote_refund_id"
+    ),
+    "vendorcreditrefunds": Shape(
+        VENDOR_CREDIT_REFUND_LIST, VENDOR_CREDIT_REFUND_DETAIL, id_field="vendor_credit_refund_id"
     ),
     "purchaseorders": Shape(PURCHASE_ORDER_LIST, PURCHASE_ORDER_DETAIL, id_field="purchaseorder_id"),
     "expenses": Shape(EXPENSE_LIST, EXPENSE_DETAIL, derive_detail=_expense_detail, id_field="expense_id"),

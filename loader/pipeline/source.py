@@ -612,9 +612,21 @@ def _walked(
     return records
 
 
-def _fetch_details(org: OrgSync, endpoint: Endpoint, ids: Sequence[str]) -> list[JsonObject | None]:
+def detail_location(endpoint: Endpoint, row: JsonObject | None) -> str:
+    """The path a record's detail is read under: ``endpoint.path``, or for records Zoho details only under
+    their parent document (refunds), ``endpoint.detail_path`` with the parent's id from the list row."""
+    if endpoint.detail_path is None or row is None:
+        return endpoint.path
+    return endpoint.detail_path.format_map({k: str(v) for k, v in row.items()})
+
+
+def _fetch_details(
+    org: OrgSync, endpoint: Endpoint, ids: Sequence[str], rows: Sequence[JsonObject] | None = None
+) -> list[JsonObject | None]:
     """Detail records for ``ids`` (None where the record is gone), fetched with the connection's
-    concurrency; raises ZohoDailyLimitError after the fetches that did succeed were kept by the caller."""
+    concurrency; raises ZohoDailyLimitError after the fetches that did succeed were kept by the caller.
+    ``rows``: the ids' list rows, where the detail path names a parent (``Endpoint.detail_path``)."""
+    paths = [detail_location(endpoint, rows[i] if rows is not None else None) for i in range(len(ids))]
     results: list[JsonObject | None] = [None] * len(ids)
     capped: list[ZohoDailyLimitError] = []
     refused: list[ZohoApiError] = []
@@ -623,7 +635,7 @@ def _fetch_details(org: OrgSync, endpoint: Endpoint, ids: Sequence[str]) -> list
         if capped or refused:
             return
         try:
-            results[index] = org.client.get_record(endpoint.path, ids[index], endpoint.detail_root)
+            results[index] = org.client.get_record(paths[index], ids[index], endpoint.detail_root)
         except ZohoNotFoundError:
             results[index] = None  # deleted since it was listed: the delete scan marks it
         except ZohoDailyLimitError as exc:
@@ -675,7 +687,7 @@ def _documents(
         if not endpoint.needs_detail:
             records: list[JsonObject | None] = list(rows)
         else:
-            records = _fetch_details(org, endpoint, [str(r.get(endpoint.id_field)) for r in rows])
+            records = _fetch_details(org, endpoint, [str(r.get(endpoint.id_field)) for r in rows], rows)
             complete_from_list_rows(rows, records)
         _take(org, endpoint, options, walk, rows, records, out, failed)
         progress.rows += len(out)

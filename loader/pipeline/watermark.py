@@ -67,6 +67,7 @@ class Walk:
         self.before = watermark
         self.overlap = overlap
         self.floor = None if everything or watermark.value is None else watermark.value - overlap
+        self.everything = everything
         # Whether rows arrive newest-modified first (asked for, and so far borne out by every page).
         self.ordered = ordered
         self.unordered_because: str | None = None
@@ -115,12 +116,15 @@ class Walk:
         key = cursor_key(cursor)
         instant = datetime.fromisoformat(key) if key else None
         self._note_newest(instant)
-        if self.floor is None:
+        # No watermark: everything is changed, unless rows are versioned by their list members and this is
+        # not a full read (a list whose rows carry no cursor anywhere, refunds: D72).
+        if self.floor is None and (self.everything or not version):
             self._window[record_id] = key
             return Verdict.CHANGED
-        if self.ordered and instant is not None and instant < self.floor:
+        floor = self.floor
+        if self.ordered and instant is not None and floor is not None and instant < floor:
             return Verdict.PAST
-        if instant is None or instant >= self.floor:
+        if instant is None or floor is None or instant >= floor:
             self._window[record_id] = key
         if key and self.before.recent.get(record_id) == key:
             return Verdict.UNCHANGED
