@@ -15,14 +15,14 @@ CENT = Decimal("0.01")
 
 
 def assert_build_green(built: Built) -> None:
-    """`ml-connector build` exits 0, every node passed, and the 13 unit tests ran."""
+    """`ml-connector build` exits 0, every node passed, and the 15 unit tests ran."""
     assert built.exit_code == 0, built.output
     assert "dbt build passed" in built.output
     results = built.run_results()
     failed = [f"{r['unique_id']}: {r['message']}" for r in results if r["status"] not in ("success", "pass")]
     assert failed == []
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
-    assert len(unit_tests) == 13
+    assert len(unit_tests) == 15
     data_tests = [r for r in results if r["unique_id"].startswith("test.")]
     assert len(data_tests) > 150
 
@@ -231,3 +231,23 @@ def assert_ar_aging_matches_open_balances(built: Built, query: Query) -> None:
     buckets = {b for (b,) in query("select distinct aging_bucket from zoho_books.rpt_ar_aging")}
     assert buckets <= {"current", "1-30", "31-60", "61-90", "over_90"}
     assert "over_90" in buckets
+
+
+def assert_refunds_are_derived(built: Built, query: Query) -> None:
+    """Credit note and vendor credit refunds (D72) are derived by their rules, none taken from Zoho's ledger,
+    line for line as many as the sandbox's ledger holds, in every organization that has them."""
+    types = ("creditnote_refund", "vendor_credit_refund")
+    expected: dict[tuple[str, str], int] = defaultdict(int)
+    for org_id, books in built.dataset.orgs.items():
+        for row in books.account_transactions:
+            if row["transaction_type"] in types:
+                expected[(org_id, row["transaction_type"])] += 1
+    assert {kind for _, kind in expected} == set(types)
+    rows = query(
+        "select organization_id, zoho_transaction_type, line_source, count(*) from zoho_books.fct_general_ledger"
+        " where zoho_transaction_type in ('creditnote_refund', 'vendor_credit_refund') group by 1, 2, 3"
+    )
+    assert {(org, kind, source) for org, kind, source, _ in rows} == {
+        (org, kind, "derived") for org, kind in expected
+    }
+    assert {(org, kind): count for org, kind, _, count in rows} == dict(expected)

@@ -18,7 +18,8 @@ derived_types as (
     from (
         values
         ('invoice'), ('creditnote'), ('credit_note'), ('credit_notes'), ('customer_payment'), ('bill'),
-        ('bills'), ('vendor_credit'), ('vendor_credits'), ('vendor_payment'), ('expense'), ('journal')
+        ('bills'), ('vendor_credit'), ('vendor_credits'), ('vendor_payment'), ('expense'), ('journal'),
+        ('creditnote_refund'), ('vendor_credit_refund')
     ) as types (transaction_type)
 ),
 
