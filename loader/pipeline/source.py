@@ -599,14 +599,17 @@ def _walked(
     step = _documents(org, endpoint, options, live_ids, report)
 
     def records() -> Iterator[Any]:
+        loaded = False
         for item in walk():
             out = step(item)
             if out:
+                loaded = True
                 yield out
         progress = org.progress(endpoint.name)
-        if progress.error is not None and not stored_columns(endpoint.name):
-            # Never loaded and not readable now: create the raw table anyway, empty, with every column the
-            # endpoint table declares, so the models over it build (on no rows) instead of failing the build.
+        if (progress.error is not None or not loaded) and not stored_columns(endpoint.name):
+            # Never loaded, and not readable now or with nothing to load (an organization that never
+            # refunded a credit note): create the raw table anyway, empty, with every column the endpoint
+            # table declares, so the models over it build (on no rows) instead of failing the build.
             yield dlt.mark.materialize_table_schema()
 
     return records

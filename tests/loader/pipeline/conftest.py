@@ -45,6 +45,8 @@ TABLES = {
     "purchaseorders": "purchase_orders",
     "expenses": "expenses",
     "journals": "journals",
+    "creditnoterefunds": "credit_note_refunds",
+    "vendorcreditrefunds": "vendor_credit_refunds",
 }
 
 
