@@ -110,6 +110,16 @@ ENTITIES: tuple[Entity, ...] = (
         posts=True,
         parent=("vendorcredits", "vendor_credit_id"),
     ),
+    # Sales receipts (sales-receipt.yml): a sale paid on the spot; list rows without lines.
+    Entity(
+        "salesreceipts",
+        "salesreceipts",
+        "salesreceipts",
+        "salesreceipt",
+        "sales_receipt_id",
+        detail_only=("line_items", "sub_total", "tax_total", "notes", "terms"),
+        posts=True,
+    ),
     Entity(
         "customerpayments",
         "customerpayments",

@@ -43,6 +43,7 @@ from zoho_sandbox.ledger import (
     recompute_payment,
 )
 from zoho_sandbox.refunds import add_refunds
+from zoho_sandbox.sales_receipts import add_sales_receipts
 from zoho_sandbox.zoho_time import local_timestamp, parse_zoho_timestamp
 
 T = TypeVar("T")
@@ -1852,6 +1853,8 @@ def _generate_org(
     _other_purchase_documents(ctx, plan)
     _expenses_and_journals(ctx, plan)
     add_refunds(ctx, f"{seed}:{profile.organization_id}")
+    days = (plan.period_end - plan.period_start).days + 1
+    add_sales_receipts(ctx, f"{seed}:{profile.organization_id}", days)
     refresh_contact_balances(books)
     _share_timestamps(books, rng)
     _schema_drift(books)

@@ -52,6 +52,8 @@ TRANSACTION_TYPES: dict[str, str] = {
     # Refunds (D72): "creditnote_refund" is documented; vendor credit refunds are not, the sandbox's guess.
     "creditnoterefunds": "creditnote_refund",
     "vendorcreditrefunds": "vendor_credit_refund",
+    # Sales receipts (D73): not documented among the types; the sandbox's guess.
+    "salesreceipts": "sales_receipt",
 }
 NUMBER_FIELDS: dict[str, str] = {
     "invoices": "invoice_number",
@@ -64,6 +66,7 @@ NUMBER_FIELDS: dict[str, str] = {
     "journals": "entry_number",
     "creditnoterefunds": "creditnote_number",
     "vendorcreditrefunds": "vendor_credit_number",
+    "salesreceipts": "receipt_number",
 }
 ID_FIELDS: dict[str, str] = {
     "invoices": "invoice_id",
@@ -76,6 +79,7 @@ ID_FIELDS: dict[str, str] = {
     "journals": "journal_id",
     "creditnoterefunds": "creditnote_refund_id",
     "vendorcreditrefunds": "vendor_credit_refund_id",
+    "salesreceipts": "sales_receipt_id",
 }
 # Approval workflows: "pending_approval" and "approved" documents are not issued yet, so they post nothing.
 NON_POSTING_STATUSES = frozenset({"draft", "void", "pending_approval", "approved"})
@@ -428,6 +432,10 @@ def _pieces(books: OrgBooks, accounts: ControlAccounts, entity: str, record: Rec
         return _expense_pieces(books, record)
     if entity == "journals":
         return _journal_pieces(record)
+    if entity == "salesreceipts":
+        # An invoice's pieces, with the money deposited where the invoice would leave a receivable.
+        *lines, paid = _line_document_pieces(books, accounts, record, sales=True)
+        return [*lines, Piece(record["deposit_to_account_id"], paid.net_base, paid.net_fcy)]
     if entity in ("creditnoterefunds", "vendorcreditrefunds"):
         return _refund_pieces(books, accounts, record, customer=entity == "creditnoterefunds")
     return []

@@ -160,6 +160,7 @@ SORT_COLUMNS: dict[str, tuple[str, ...]] = {
         "reference_number",
     ),
     "vendorpayments": ("vendor_name", "date", "reference_number", "amount", "balance"),
+    "salesreceipts": ("customer_name", "receipt_number", "date", "total", "created_time"),
     "creditnoterefunds": (
         "refund_mode",
         "reference_number",

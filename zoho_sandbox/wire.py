@@ -388,6 +388,30 @@ VENDOR_CREDIT_REFUND_DETAIL = Members(
     )
 )  # fmt: skip
 
+# Sales receipts (sales-receipt.yml salesreceipt-response, list and detail alike; the list rows here carry no
+# lines). The documented receipt names no deposit account and its lines no account.
+SALES_RECEIPT_LINE = Members(
+    (
+        "item_id", "name", "description", "rate", "quantity", "unit", "item_total", "tax_id", "tax_name",
+        "tax_percentage",
+    )
+)  # fmt: skip
+SALES_RECEIPT_LIST = Members(
+    (
+        "sales_receipt_id", "receipt_number", "date", "status", "payment_mode", "customer_id",
+        "customer_name", "currency_id", "currency_code", "currency_symbol", "exchange_rate", "total",
+        "created_time", "last_modified_time",
+    )
+)  # fmt: skip
+SALES_RECEIPT_DETAIL = Members(
+    (
+        "sales_receipt_id", "receipt_number", "date", "status", "payment_mode", "customer_id",
+        "customer_name", "currency_id", "currency_code", "currency_symbol", "exchange_rate", "line_items",
+        "sub_total", "tax_total", "total", "notes", "terms", "created_time", "last_modified_time",
+    ),
+    nested={"line_items": SALES_RECEIPT_LINE},
+)  # fmt: skip
+
 PURCHASE_ORDER_LIST = Members(
     (
         "purchaseorder_id", "purchaseorder_number", "date", "delivery_date", "status", "order_status",
@@ -587,6 +611,7 @@ SHAPES: dict[str, Shape] = {
     "vendorcreditrefunds": Shape(
         VENDOR_CREDIT_REFUND_LIST, VENDOR_CREDIT_REFUND_DETAIL, id_field="vendor_credit_refund_id"
     ),
+    "salesreceipts": Shape(SALES_RECEIPT_LIST, SALES_RECEIPT_DETAIL, id_field="sales_receipt_id"),
     "purchaseorders": Shape(PURCHASE_ORDER_LIST, PURCHASE_ORDER_DETAIL, id_field="purchaseorder_id"),
     "expenses": Shape(EXPENSE_LIST, EXPENSE_DETAIL, derive_detail=_expense_detail, id_field="expense_id"),
     "journals": Shape(JOURNAL_LIST, JOURNAL_DETAIL, derive_detail=_with_symbol, id_field="journal_id"),

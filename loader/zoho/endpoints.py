@@ -322,6 +322,30 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             ),
         ),
     ),
+    # Sales receipts (D73): a sale paid on the spot. Lines from the detail; the documents name no deposit
+    # account, so their ledger lines come from Zoho's ledger (D60) until an answer shows one.
+    Endpoint(
+        "sales_receipts",
+        "salesreceipts",
+        "salesreceipts",
+        "salesreceipt",
+        "sales_receipt_id",
+        needs_detail=True,
+        posts=True,
+        fields=Fields(
+            decimals=("exchange_rate", "sub_total", "tax_total", "total"),
+            dates=("date",),
+            texts=(
+                "currency_code",
+                "customer_id",
+                "deposit_to_account_id",
+                "payment_mode",
+                "receipt_number",
+                "status",
+            ),
+        ),
+        children={"line_items": _LINE},
+    ),
     Endpoint(
         "customer_payments",
         "customerpayments",

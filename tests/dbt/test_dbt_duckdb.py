@@ -99,3 +99,7 @@ def test_ap_aging_replays_payments_and_vendor_credits(duckdb_built: Built, query
 
 def test_refunds_are_derived_not_taken(duckdb_built: Built, query: checks.Query) -> None:
     checks.assert_refunds_are_derived(duckdb_built, query)
+
+
+def test_sales_receipts_are_taken_from_zohos_ledger(duckdb_built: Built, query: checks.Query) -> None:
+    checks.assert_sales_receipts_are_taken(duckdb_built, query)

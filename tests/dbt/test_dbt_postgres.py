@@ -59,3 +59,7 @@ def test_ap_aging_replays_payments_and_vendor_credits(postgres_built: Built, que
 
 def test_refunds_are_derived_not_taken(postgres_built: Built, query: checks.Query) -> None:
     checks.assert_refunds_are_derived(postgres_built, query)
+
+
+def test_sales_receipts_are_taken_from_zohos_ledger(postgres_built: Built, query: checks.Query) -> None:
+    checks.assert_sales_receipts_are_taken(postgres_built, query)

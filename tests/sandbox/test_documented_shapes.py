@@ -100,6 +100,13 @@ DOCUMENTED: dict[str, Documented] = {
     ),
     "expenses": Documented("expenses", "/expenses", "expenses", "/expenses/{expense_id}", "expense"),
     "journals": Documented("journals", "/journals", "journals", "/journals/{journal_id}", "journal"),
+    "sales_receipts": Documented(
+        "sales-receipt",
+        "/salesreceipts",
+        "salesreceipts",
+        "/salesreceipts/{sales_receipt_id}",
+        "salesreceipt",
+    ),
     "credit_note_refunds": Documented(
         "credit-notes",
         "/creditnotes/refunds",
@@ -516,7 +523,7 @@ def test_ledger_rows_say_the_documented_transaction_types(answers: Answers) -> N
     assert len(documented) == 24
     seen = {row["transaction_type"] for row in _rows(answers, "account_transactions")}
     # Vendor credits and their refunds post too, under types the documents do not list.
-    assert seen - documented == {"vendor_credit", "vendor_credit_refund"}
+    assert seen - documented == {"vendor_credit", "vendor_credit_refund", "sales_receipt"}
     assert "creditnote_refund" in seen
     assert {
         "invoice",

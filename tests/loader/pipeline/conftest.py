@@ -47,6 +47,7 @@ TABLES = {
     "journals": "journals",
     "creditnoterefunds": "credit_note_refunds",
     "vendorcreditrefunds": "vendor_credit_refunds",
+    "salesreceipts": "sales_receipts",
 }
 
 

@@ -39,6 +39,7 @@ MONEY = {  # sandbox entity -> money field whose per-org sum must match exactly
     "journals": "total",
     "creditnoterefunds": "amount",
     "vendorcreditrefunds": "amount",
+    "salesreceipts": "total",
 }
 
 
