@@ -344,7 +344,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 "status",
             ),
         ),
-        children={"line_items": _LINE},
+        # The documented receipt line: no account, no line id, no discount.
+        children={
+            "line_items": Fields(
+                decimals=("item_total", "quantity", "rate", "tax_percentage"),
+                texts=("description", "item_id", "name", "tax_id", "tax_name"),
+            )
+        },
     ),
     Endpoint(
         "customer_payments",
