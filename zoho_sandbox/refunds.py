@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from zoho_sandbox.dataset import Record
+from zoho_sandbox.dataset import OrgBooks, Record
 from zoho_sandbox.ledger import NON_POSTING_STATUSES, ZERO, cents, to_base
 
 if TYPE_CHECKING:  # the generator calls this module
@@ -73,6 +73,15 @@ def _refund(ctx: Context, entity: str, credit: Record, amount: Decimal, day: dat
             account_name=bank["account_name"],
         )
     return record
+
+
+def refunds_of(books: OrgBooks, entity: str, credit: Record) -> list[Record]:
+    """The refunds of a credit note or vendor credit (none for any other entity)."""
+    for credit_entity, refunds_entity, id_field, _, _ in _KINDS:
+        if credit_entity == entity:
+            wanted = credit[id_field]
+            return [r for r in books.records.get(refunds_entity, {}).values() if r[id_field] == wanted]
+    return []
 
 
 def apply_refund(credit: Record, refund: Record) -> None:
