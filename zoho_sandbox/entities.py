@@ -25,6 +25,9 @@ class Entity:
     list_has_last_modified: bool = True
     # A document with ledger postings (drives the sandbox's account transactions).
     posts: bool = False
+    # Records Zoho lists organization-wide but details only under their parent document (refunds):
+    # the parent's path and id field, ``/<parent path>/{<parent id>}/refunds/{<id>}``.
+    parent: tuple[str, str] | None = None
 
 
 _DOC_DETAIL = (
@@ -80,6 +83,41 @@ ENTITIES: tuple[Entity, ...] = (
         "creditnote",
         "creditnote_id",
         detail_only=(*_DOC_DETAIL, "invoices_credited"),
+        posts=True,
+    ),
+    # Refunds of credit notes and vendor credits (credit-notes.yml, vendor-credits.yml): the list is
+    # organization-wide (``/creditnotes/refunds``), the detail under the parent; list rows carry no
+    # last_modified_time.
+    Entity(
+        "creditnoterefunds",
+        "creditnotes/refunds",
+        "creditnote_refunds",
+        "creditnote_refund",
+        "creditnote_refund_id",
+        detail_only=("amount", "exchange_rate", "from_account_id", "from_account_name"),
+        list_has_last_modified=False,
+        posts=True,
+        parent=("creditnotes", "creditnote_id"),
+    ),
+    Entity(
+        "vendorcreditrefunds",
+        "vendorcredits/refunds",
+        "vendor_credit_refunds",
+        "vendor_credit_refund",
+        "vendor_credit_refund_id",
+        detail_only=("amount", "exchange_rate", "account_id", "account_name"),
+        list_has_last_modified=False,
+        posts=True,
+        parent=("vendorcredits", "vendor_credit_id"),
+    ),
+    # Sales receipts (sales-receipt.yml): a sale paid on the spot; list rows without lines.
+    Entity(
+        "salesreceipts",
+        "salesreceipts",
+        "salesreceipts",
+        "salesreceipt",
+        "sales_receipt_id",
+        detail_only=("line_items", "sub_total", "tax_total", "notes", "terms"),
         posts=True,
     ),
     Entity(

@@ -46,6 +46,8 @@ from zoho_sandbox.ledger import (
     recompute_line_document,
     recompute_payment,
 )
+from zoho_sandbox.refunds import add_refunds
+from zoho_sandbox.sales_receipts import add_sales_receipts
 from zoho_sandbox.zoho_time import local_timestamp, parse_zoho_timestamp
 
 T = TypeVar("T")
@@ -1873,6 +1875,9 @@ def _generate_org(
     _bills_and_vendor_payments(ctx, plan)
     _other_purchase_documents(ctx, plan)
     _expenses_and_journals(ctx, plan)
+    add_refunds(ctx, f"{seed}:{profile.organization_id}")
+    days = (plan.period_end - plan.period_start).days + 1
+    add_sales_receipts(ctx, f"{seed}:{profile.organization_id}", days)
     refresh_contact_balances(books)
     _share_timestamps(books, rng)
     _schema_drift(books)

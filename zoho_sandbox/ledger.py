@@ -57,6 +57,11 @@ TRANSACTION_TYPES: dict[str, str] = {
     "vendorpayments": "vendor_payment",
     "expenses": "expense",
     "journals": "journal",
+    # Refunds (D72): "creditnote_refund" is documented; vendor credit refunds are not, the sandbox's guess.
+    "creditnoterefunds": "creditnote_refund",
+    "vendorcreditrefunds": "vendor_credit_refund",
+    # Sales receipts (D73): not documented among the types; the sandbox's guess.
+    "salesreceipts": "sales_receipt",
 }
 NUMBER_FIELDS: dict[str, str] = {
     "invoices": "invoice_number",
@@ -67,6 +72,9 @@ NUMBER_FIELDS: dict[str, str] = {
     "vendorpayments": "payment_number",
     "expenses": "reference_number",
     "journals": "entry_number",
+    "creditnoterefunds": "creditnote_number",
+    "vendorcreditrefunds": "vendor_credit_number",
+    "salesreceipts": "receipt_number",
 }
 ID_FIELDS: dict[str, str] = {
     "invoices": "invoice_id",
@@ -77,6 +85,9 @@ ID_FIELDS: dict[str, str] = {
     "vendorpayments": "payment_id",
     "expenses": "expense_id",
     "journals": "journal_id",
+    "creditnoterefunds": "creditnote_refund_id",
+    "vendorcreditrefunds": "vendor_credit_refund_id",
+    "salesreceipts": "sales_receipt_id",
 }
 # Banking (zoho_sandbox/banking.py): bank transactions post under their own transaction_type, base currency
 # adjustments and the opening balance under the types chart-of-accounts.yml documents for them.
@@ -457,6 +468,30 @@ def _payment_pieces(
     return pieces
 
 
+def _refund_pieces(
+    books: OrgBooks, accounts: ControlAccounts, record: Record, *, customer: bool
+) -> list[Piece]:
+    """A refund of a credit note (customer) pays the customer back: the bank is credited at the refund's
+    base amount, the receivable debited at the credit note's own rate (where its credit was booked), the
+    difference to Exchange Gain or Loss. A vendor credit refund mirrors it: bank debited, payable credited."""
+    sign = Decimal(-1) if customer else Decimal(1)  # the bank's side
+    if customer:
+        bank, credit = record["from_account_id"], books.records["creditnotes"][record["creditnote_id"]]
+        control = accounts.receivable
+    else:
+        bank, credit = record["account_id"], books.records["vendorcredits"][record["vendor_credit_id"]]
+        control = accounts.payable
+    amount: Decimal = record["amount"]
+    pieces = [
+        Piece(bank, sign * record["amount_bcy"], sign * amount),
+        Piece(control, -sign * to_base(amount, credit["exchange_rate"]), -sign * amount),
+    ]
+    difference = sum((piece.net_base for piece in pieces), ZERO)
+    if difference:
+        pieces.append(Piece(accounts.named(EXCHANGE_GAIN_OR_LOSS), -difference, ZERO))
+    return pieces
+
+
 def _expense_pieces(books: OrgBooks, record: Record) -> list[Piece]:
     rate: Decimal = record["exchange_rate"]
     lines: list[Record] = record["line_items"]
@@ -530,6 +565,12 @@ def _pieces(books: OrgBooks, accounts: ControlAccounts, entity: str, record: Rec
         return _expense_pieces(books, record)
     if entity == "journals":
         return _journal_pieces(record)
+    if entity == "salesreceipts":
+        # An invoice's pieces, with the money deposited where the invoice would leave a receivable.
+        *lines, paid = _line_document_pieces(books, accounts, record, sales=True)
+        return [*lines, Piece(record["deposit_to_account_id"], paid.net_base, paid.net_fcy)]
+    if entity in ("creditnoterefunds", "vendorcreditrefunds"):
+        return _refund_pieces(books, accounts, record, customer=entity == "creditnoterefunds")
     return []
 
 

@@ -42,6 +42,7 @@ from zoho_sandbox.ledger import (
     repost_document,
     unpost_document,
 )
+from zoho_sandbox.refunds import refunds_of
 from zoho_sandbox.zoho_time import local_date, zoho_timestamp
 
 
@@ -154,7 +155,8 @@ def _restate_settled_document(books: OrgBooks, entity: str, record: Record, now:
         record["status"] = receivable_status(record, today)
     elif entity in ("creditnotes", "vendorcredits"):
         key = "invoices_credited" if entity == "creditnotes" else "bills_credited"
-        record["balance"] = record["total"] - _applied_total(record, key)
+        refunded = sum((refund["amount"] for refund in refunds_of(books, entity, record)), ZERO)
+        record["balance"] = record["total"] - _applied_total(record, key) - refunded
         record["status"] = "closed" if record["balance"] == 0 else "open"
     record["current_sub_status"] = record["status"]
 
@@ -266,6 +268,8 @@ def _refuse_if_settled(books: OrgBooks, entity: str, record: Record, action: str
     for key in ("invoices_credited", "bills_credited"):
         if record.get(key):
             raise MutationError(f"cannot {action} {entity}: its credits are applied to documents")
+    if refunds_of(books, entity, record):
+        raise MutationError(f"cannot {action} {entity}: part of its credit was refunded")
 
 
 def void_document(books: OrgBooks, entity: str | Entity, record_id: str, now: datetime) -> Record:

@@ -57,6 +57,7 @@ class Route:
     template: str  # for stats: "/invoices", "/invoices/{invoice_id}", ...
     entity: Entity | None = None
     record_id: str | None = None  # detail routes: the record id; exchange rates: the currency id
+    parent_id: str | None = None  # details under a parent document (refunds): the parent's id
 
     @property
     def needs_org(self) -> bool:
@@ -84,13 +85,21 @@ def resolve(rest: str) -> Route | None:
         if currency_id and "/" not in currency_id:
             return Route(EXCHANGE_RATES, record_id=currency_id)
         return None
+    parts = rest.split("/")
+    for entity in ENTITIES:
+        if entity.parent is None or len(parts) != 4 or not all(parts):
+            continue
+        parent_path, parent_field = entity.parent
+        if parts[0] == parent_path and parts[2] == entity.path.rsplit("/", 1)[1]:
+            template = f"/{parent_path}/{{{parent_field}}}/{parts[2]}/{{{entity.id_field}}}"
+            return Route(template, entity, parts[3], parent_id=parts[1])
     for path in _ENTITY_PATHS:
         entity = BY_PATH[path]
         if rest == path:
             return Route(f"/{path}", entity)
         if rest.startswith(path + "/"):
             record_id = rest[len(path) + 1 :]
-            if record_id and "/" not in record_id:
+            if record_id and "/" not in record_id and entity.parent is None:
                 return Route(f"/{path}/{{{entity.id_field}}}", entity, record_id)
     return None
 
@@ -104,10 +113,14 @@ def get_organization(books: OrgBooks) -> dict[str, Any]:
     return success(organization=books.organization)
 
 
-def get_record(books: OrgBooks, entity: Entity, record_id: str) -> dict[str, Any]:
+def get_record(
+    books: OrgBooks, entity: Entity, record_id: str, parent_id: str | None = None
+) -> dict[str, Any]:
     record = books.records.get(entity.name, {}).get(record_id)
     if record is None:
         raise not_found()
+    if parent_id is not None and entity.parent is not None and str(record.get(entity.parent[1])) != parent_id:
+        raise not_found()  # a refund asked for under another credit note
     return success(**{entity.detail_root: wire.detail_record(books, entity.name, record)})
 
 
@@ -152,6 +165,27 @@ SORT_COLUMNS: dict[str, tuple[str, ...]] = {
         "reference_number",
     ),
     "vendorpayments": ("vendor_name", "date", "reference_number", "amount", "balance"),
+    "salesreceipts": ("customer_name", "receipt_number", "date", "total", "created_time"),
+    "creditnoterefunds": (
+        "refund_mode",
+        "reference_number",
+        "date",
+        "creditnote_number",
+        "customer_name",
+        "amount_bcy",
+        "amount_fcy",
+    ),
+    # The vendor credit refunds document copies the vendor credits' columns (list rows have no such members).
+    "vendorcreditrefunds": (
+        "vendor_name",
+        "vendor_credit_number",
+        "balance",
+        "total",
+        "date",
+        "created_time",
+        "last_modified_time",
+        "reference_number",
+    ),
     "purchaseorders": (
         "vendor_name",
         "purchaseorder_number",
@@ -431,7 +465,7 @@ def read(route: Route, books: OrgBooks, params: Mapping[str, str], config: Sandb
         raise ApiError(404, 5, "Invalid URL Passed")
     if route.record_id is None:
         return list_records(books, route.entity, params, config)
-    return get_record(books, route.entity, route.record_id)
+    return get_record(books, route.entity, route.record_id, route.parent_id)
 
 
 __all__ = ["ENTITIES", "Route", "get_organization", "list_organizations", "read", "resolve"]

@@ -361,6 +361,58 @@ VENDOR_PAYMENT_DETAIL = Members(
     nested={"bills": Members(("bill_payment_id", "bill_id", "amount_applied", "tax_amount_withheld"))},
 )  # fmt: skip
 
+# Refunds (credit-notes.yml list-credit-note-refunds-response and get-credit-note-refund-response;
+# vendor-credits.yml list-vendor-credit-refunds-response and vendor_credit_refund). A credit note refund's
+# detail documents no bank account nor rate; its refund request does (from_account_id, exchange_rate).
+CREDIT_NOTE_REFUND_LIST = Members(
+    (
+        "creditnote_refund_id", "creditnote_id", "date", "refund_mode", "payment_form", "reference_number",
+        "creditnote_number", "customer_name", "description", "amount_bcy", "amount_fcy",
+    )
+)  # fmt: skip
+CREDIT_NOTE_REFUND_DETAIL = Members(
+    (
+        "creditnote_refund_id", "creditnote_id", "date", "refund_mode", "payment_form", "reference_number",
+        "amount", "exchange_rate", "from_account_id", "customer_name", "description",
+    )
+)  # fmt: skip
+VENDOR_CREDIT_REFUND_LIST = Members(
+    (
+        "vendor_credit_refund_id", "vendor_credit_id", "date", "refund_mode", "reference_number", "amount",
+        "vendor_credit_number", "customer_name", "description", "amount_bcy", "amount_fcy",
+    )
+)  # fmt: skip
+VENDOR_CREDIT_REFUND_DETAIL = Members(
+    (
+        "vendor_credit_refund_id", "vendor_credit_id", "date", "refund_mode", "reference_number", "amount",
+        "exchange_rate", "account_id", "account_name", "description",
+    )
+)  # fmt: skip
+
+# Sales receipts (sales-receipt.yml salesreceipt-response, list and detail alike; the list rows here carry no
+# lines). The documented receipt names no deposit account and its lines no account.
+SALES_RECEIPT_LINE = Members(
+    (
+        "item_id", "name", "description", "rate", "quantity", "unit", "item_total", "tax_id", "tax_name",
+        "tax_percentage",
+    )
+)  # fmt: skip
+SALES_RECEIPT_LIST = Members(
+    (
+        "sales_receipt_id", "receipt_number", "date", "status", "payment_mode", "customer_id",
+        "customer_name", "currency_id", "currency_code", "currency_symbol", "exchange_rate", "total",
+        "created_time", "last_modified_time",
+    )
+)  # fmt: skip
+SALES_RECEIPT_DETAIL = Members(
+    (
+        "sales_receipt_id", "receipt_number", "date", "status", "payment_mode", "customer_id",
+        "customer_name", "currency_id", "currency_code", "currency_symbol", "exchange_rate", "line_items",
+        "sub_total", "tax_total", "total", "notes", "terms", "created_time", "last_modified_time",
+    ),
+    nested={"line_items": SALES_RECEIPT_LINE},
+)  # fmt: skip
+
 PURCHASE_ORDER_LIST = Members(
     (
         "purchaseorder_id", "purchaseorder_number", "date", "delivery_date", "status", "order_status",
@@ -603,6 +655,13 @@ SHAPES: dict[str, Shape] = {
         derive_detail=_vendor_payment_detail,
         id_field="payment_id",
     ),
+    "creditnoterefunds": Shape(
+        CREDIT_NOTE_REFUND_LIST, CREDIT_NOTE_REFUND_DETAIL, id_field="creditnote_refund_id"
+    ),
+    "vendorcreditrefunds": Shape(
+        VENDOR_CREDIT_REFUND_LIST, VENDOR_CREDIT_REFUND_DETAIL, id_field="vendor_credit_refund_id"
+    ),
+    "salesreceipts": Shape(SALES_RECEIPT_LIST, SALES_RECEIPT_DETAIL, id_field="sales_receipt_id"),
     "purchaseorders": Shape(PURCHASE_ORDER_LIST, PURCHASE_ORDER_DETAIL, id_field="purchaseorder_id"),
     "expenses": Shape(EXPENSE_LIST, EXPENSE_DETAIL, derive_detail=_expense_detail, id_field="expense_id"),
     "journals": Shape(JOURNAL_LIST, JOURNAL_DETAIL, derive_detail=_with_symbol, id_field="journal_id"),

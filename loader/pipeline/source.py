@@ -710,22 +710,37 @@ def _walked(
     step = _documents(org, endpoint, options, live_ids, report)
 
     def records() -> Iterator[Any]:
+        loaded = False
         for item in walk():
             out = step(item)
             if out:
+                loaded = True
                 yield out
         progress = org.progress(endpoint.name)
-        if progress.error is not None and not stored_columns(endpoint.name):
-            # Never loaded and not readable now: create the raw table anyway, empty, with every column the
-            # endpoint table declares, so the models over it build (on no rows) instead of failing the build.
+        if (progress.error is not None or not loaded) and not stored_columns(endpoint.name):
+            # Never loaded, and not readable now or with nothing to load (an organization that never
+            # refunded a credit note): create the raw table anyway, empty, with every column the endpoint
+            # table declares, so the models over it build (on no rows) instead of failing the build.
             yield dlt.mark.materialize_table_schema()
 
     return records
 
 
-def _fetch_details(org: OrgSync, endpoint: Endpoint, ids: Sequence[str]) -> list[JsonObject | None]:
+def detail_location(endpoint: Endpoint, row: JsonObject | None) -> str:
+    """The path a record's detail is read under: ``endpoint.path``, or for records Zoho details only under
+    their parent document (refunds), ``endpoint.detail_path`` with the parent's id from the list row."""
+    if endpoint.detail_path is None or row is None:
+        return endpoint.path
+    return endpoint.detail_path.format_map({k: str(v) for k, v in row.items()})
+
+
+def _fetch_details(
+    org: OrgSync, endpoint: Endpoint, ids: Sequence[str], rows: Sequence[JsonObject] | None = None
+) -> list[JsonObject | None]:
     """Detail records for ``ids`` (None where the record is gone), fetched with the connection's
-    concurrency; raises ZohoDailyLimitError after the fetches that did succeed were kept by the caller."""
+    concurrency; raises ZohoDailyLimitError after the fetches that did succeed were kept by the caller.
+    ``rows``: the ids' list rows, where the detail path names a parent (``Endpoint.detail_path``)."""
+    paths = [detail_location(endpoint, rows[i] if rows is not None else None) for i in range(len(ids))]
     results: list[JsonObject | None] = [None] * len(ids)
     capped: list[ZohoDailyLimitError] = []
     refused: list[ZohoApiError] = []
@@ -734,7 +749,7 @@ def _fetch_details(org: OrgSync, endpoint: Endpoint, ids: Sequence[str]) -> list
         if capped or refused:
             return
         try:
-            results[index] = org.client.get_record(endpoint.path, ids[index], endpoint.detail_root)
+            results[index] = org.client.get_record(paths[index], ids[index], endpoint.detail_root)
         except ZohoNotFoundError:
             results[index] = None  # deleted since it was listed: the delete scan marks it
         except ZohoDailyLimitError as exc:
@@ -790,7 +805,7 @@ def _documents(
         if not endpoint.needs_detail:
             records: list[JsonObject | None] = list(rows)
         else:
-            records = _fetch_details(org, endpoint, [str(r.get(endpoint.id_field)) for r in rows])
+            records = _fetch_details(org, endpoint, [str(r.get(endpoint.id_field)) for r in rows], rows)
             complete_from_list_rows(rows, records)
         _take(org, endpoint, options, walk, rows, records, out, failed)
         if endpoint.posts:

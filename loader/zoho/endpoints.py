@@ -134,6 +134,9 @@ class Endpoint:
     sorts_by_cursor: bool = True
     # Where list rows carry no cursor: the list members that tell a changed version from the stored one.
     list_version: tuple[str, ...] = ()
+    # Records Zoho details only under their parent document: the detail path before the record's id, with
+    # the parent's id read from the list row ("creditnotes/{creditnote_id}/refunds"). None: ``path``.
+    detail_path: str | None = None
     # "list" (the default), or the special shapes: "organization", "snapshot" (appended every sync),
     # "per_currency" (rate history per currency), "per_account" (Zoho's ledger per account), "single" (one
     # object per organization under detail_root, e.g. the opening balance).
@@ -283,6 +286,73 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         children={**_LINE_CHILDREN, "invoices": _CREDITED, "invoices_credited": _CREDITED},
         webhook_aliases=("credit_note",),
     ),
+    # Refunds of credit notes, organization-wide (D72). The list rows carry no last_modified_time and Zoho
+    # documents no sort by it: rows are versioned by their list members (D56). The list lacks the bank
+    # account and the rate: a detail call per changed refund, under its credit note.
+    Endpoint(
+        "credit_note_refunds",
+        "creditnotes/refunds",
+        "creditnote_refunds",
+        "creditnote_refund",
+        "creditnote_refund_id",
+        needs_detail=True,
+        detail_path="creditnotes/{creditnote_id}/refunds",
+        cursor_in_list=False,
+        sorts_by_cursor=False,
+        list_version=(
+            "creditnote_id",
+            "date",
+            "refund_mode",
+            "reference_number",
+            "description",
+            "amount_bcy",
+            "amount_fcy",
+        ),
+        posts=True,
+        fields=Fields(
+            decimals=("amount", "amount_bcy", "amount_fcy", "exchange_rate"),
+            dates=("date",),
+            texts=(
+                "creditnote_id",
+                "creditnote_number",
+                "customer_name",
+                "description",
+                "from_account_id",
+                "reference_number",
+                "refund_mode",
+            ),
+        ),
+    ),
+    # Sales receipts (D73): a sale paid on the spot. Lines from the detail; the documents name no deposit
+    # account, so their ledger lines come from Zoho's ledger (D60) until an answer shows one.
+    Endpoint(
+        "sales_receipts",
+        "salesreceipts",
+        "salesreceipts",
+        "salesreceipt",
+        "sales_receipt_id",
+        needs_detail=True,
+        posts=True,
+        fields=Fields(
+            decimals=("exchange_rate", "sub_total", "tax_total", "total"),
+            dates=("date",),
+            texts=(
+                "currency_code",
+                "customer_id",
+                "deposit_to_account_id",
+                "payment_mode",
+                "receipt_number",
+                "status",
+            ),
+        ),
+        # The documented receipt line: no account, no line id, no discount.
+        children={
+            "line_items": Fields(
+                decimals=("item_total", "quantity", "rate", "tax_percentage"),
+                texts=("description", "item_id", "name", "tax_id", "tax_name"),
+            )
+        },
+    ),
     Endpoint(
         "customer_payments",
         "customerpayments",
@@ -354,6 +424,41 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             **_LINE_CHILDREN,
             "bills_credited": replace(_CREDITED, texts=("bill_id", "bill_number")),
         },
+    ),
+    # Refunds of vendor credits, organization-wide, as credit note refunds are (D72); the detail documents
+    # the bank account as account_id.
+    Endpoint(
+        "vendor_credit_refunds",
+        "vendorcredits/refunds",
+        "vendor_credit_refunds",
+        "vendor_credit_refund",
+        "vendor_credit_refund_id",
+        needs_detail=True,
+        detail_path="vendorcredits/{vendor_credit_id}/refunds",
+        cursor_in_list=False,
+        sorts_by_cursor=False,
+        list_version=(
+            "vendor_credit_id",
+            "date",
+            "refund_mode",
+            "reference_number",
+            "description",
+            "amount_bcy",
+            "amount_fcy",
+        ),
+        posts=True,
+        fields=Fields(
+            decimals=("amount", "amount_bcy", "amount_fcy", "exchange_rate"),
+            dates=("date",),
+            texts=(
+                "account_id",
+                "description",
+                "reference_number",
+                "refund_mode",
+                "vendor_credit_id",
+                "vendor_credit_number",
+            ),
+        ),
     ),
     Endpoint(
         "vendor_payments",

@@ -99,3 +99,11 @@ def test_every_mart_column_is_documented_with_type(duckdb_built: Built) -> None:
 
 def test_ap_aging_replays_payments_and_vendor_credits(duckdb_built: Built, query: checks.Query) -> None:
     checks.assert_ap_aging_matches_open_balances(duckdb_built, query)
+
+
+def test_refunds_are_derived_not_taken(duckdb_built: Built, query: checks.Query) -> None:
+    checks.assert_refunds_are_derived(duckdb_built, query)
+
+
+def test_sales_receipts_are_taken_from_zohos_ledger(duckdb_built: Built, query: checks.Query) -> None:
+    checks.assert_sales_receipts_are_taken(duckdb_built, query)

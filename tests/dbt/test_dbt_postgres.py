@@ -59,3 +59,11 @@ def test_trial_balance_closes_at_zohos_account_balances(postgres_built: Built, q
 
 def test_ap_aging_replays_payments_and_vendor_credits(postgres_built: Built, query: checks.Query) -> None:
     checks.assert_ap_aging_matches_open_balances(postgres_built, query)
+
+
+def test_refunds_are_derived_not_taken(postgres_built: Built, query: checks.Query) -> None:
+    checks.assert_refunds_are_derived(postgres_built, query)
+
+
+def test_sales_receipts_are_taken_from_zohos_ledger(postgres_built: Built, query: checks.Query) -> None:
+    checks.assert_sales_receipts_are_taken(postgres_built, query)

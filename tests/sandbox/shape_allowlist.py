@@ -16,6 +16,18 @@ _LINE_TAXES = f"{REAL_SHAPES} 'invoice / credit note taxes[]' row: per-line tax 
 _LINE_DOCUMENTS = ("invoices", "credit_notes", "bills", "vendor_credits", "purchase_orders")
 
 ALLOWED: dict[tuple[str, str, str], str] = {
+    # Credit note refunds: the detail documents neither the bank account nor the rate; the refund request
+    # and its update do.
+    (
+        "credit_note_refunds",
+        "detail",
+        "from_account_id",
+    ): "credit-notes.yml update-credit-note-refund-request: from_account_id, the account the refund is paid from",  # noqa: E501
+    (
+        "credit_note_refunds",
+        "detail",
+        "exchange_rate",
+    ): "credit-notes.yml update-credit-note-refund-request: the refund's exchange_rate",
     ("*", "*", "cf_*"): f"{REAL_SHAPES} 'custom fields' row: cf_* and cf_*_unformatted members (rec)",
     # Customer payments: the detail documents neither the bank account nor the rate nor what is unapplied.
     (

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
+from loader.pipeline.source import detail_location
 from loader.zoho.endpoints import ALL_ENDPOINTS, BY_NAME
 from tests import zoho_docs
 from tests.sandbox.access import access_token
@@ -115,6 +116,27 @@ DOCUMENTED: dict[str, Documented] = {
     ),
     # One object per organization: its members are checked as the "list" answer.
     "opening_balances": Documented("opening-balance", "/settings/openingbalances", "opening_balance"),
+    "sales_receipts": Documented(
+        "sales-receipt",
+        "/salesreceipts",
+        "salesreceipts",
+        "/salesreceipts/{sales_receipt_id}",
+        "salesreceipt",
+    ),
+    "credit_note_refunds": Documented(
+        "credit-notes",
+        "/creditnotes/refunds",
+        "creditnote_refunds",
+        "/creditnotes/{creditnote_id}/refunds/{creditnote_refund_id}",
+        "creditnote_refund",
+    ),
+    "vendor_credit_refunds": Documented(
+        "vendor-credits",
+        "/vendorcredits/refunds",
+        "vendor_credit_refunds",
+        "/vendorcredits/{vendor_credit_id}/refunds/{vendor_credit_refund_id}",
+        "vendor_credit_refund",
+    ),
 }
 
 
@@ -193,7 +215,8 @@ def _collect(books: Books, answers: Answers) -> None:
             if endpoint.name == "chart_of_accounts":
                 accounts.append(row)
             if endpoint.needs_detail or endpoint.name in DETAILS_NOT_READ:
-                detail = books.get(f"{endpoint.path}/{row[endpoint.id_field]}")[endpoint.detail_root]
+                where = detail_location(endpoint, row)
+                detail = books.get(f"{where}/{row[endpoint.id_field]}")[endpoint.detail_root]
                 answers.details[endpoint.name].append((org, detail))
     for currency in currencies:
         if not currency["is_base_currency"]:
@@ -527,8 +550,9 @@ def test_ledger_rows_say_the_documented_transaction_types(answers: Answers) -> N
     documented = set(re.findall(r"<code>([a-z_]+)</code>", described))
     assert len(documented) == 24
     seen = {row["transaction_type"] for row in _rows(answers, "account_transactions")}
-    # Vendor credits post too, under a type the documents do not list.
-    assert seen - documented == {"vendor_credit"}
+    # Vendor credits and their refunds post too, under types the documents do not list.
+    assert seen - documented == {"vendor_credit", "vendor_credit_refund", "sales_receipt"}
+    assert "creditnote_refund" in seen
     assert {
         "invoice",
         "credit_notes",

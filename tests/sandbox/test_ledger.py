@@ -530,3 +530,35 @@ def test_base_currency_adjustments_revalue_the_receivable_against_exchange_gain_
             assert {r["transaction_type"] for r in rows} == {"base_currency_adjustment"}
             assert {r["transaction_date"] for r in rows} == {record["adjustment_date"]}
     assert adjustments >= 3
+
+
+def test_refunds_post_bank_against_the_credits_control_account_and_keep_balances() -> None:
+    from zoho_sandbox.generator import generate_dataset
+    from zoho_sandbox.refunds import refunds_of
+
+    dataset = generate_dataset(seed=11, invoices_per_org=200)
+    # refunds entity -> (its id, the bank member, the control account's type, the bank's side)
+    kinds = {
+        "creditnoterefunds": ("creditnote_refund_id", "from_account_id", "accounts_receivable", "credit"),
+        "vendorcreditrefunds": ("vendor_credit_refund_id", "account_id", "accounts_payable", "debit"),
+    }
+    seen: set[str] = set()
+    for books in dataset.orgs.values():
+        types = {a["account_id"]: a["account_type"] for a in books.records["chartofaccounts"].values()}
+        for entity, (id_field, bank_field, control_type, bank_side) in kinds.items():
+            for refund in books.records[entity].values():
+                seen.add(entity)
+                rows = [r for r in books.account_transactions if r["transaction_id"] == refund[id_field]]
+                assert sum(r["debit_amount"] for r in rows) == sum(r["credit_amount"] for r in rows) > 0
+                (bank,) = [r for r in rows if r["account_id"] == refund[bank_field]]
+                assert bank["debit_or_credit"] == bank_side
+                assert bank["debit_amount"] + bank["credit_amount"] == refund["amount_bcy"]
+                assert [types[r["account_id"]] for r in rows].count(control_type) == 1
+        for credit_entity, key in (("creditnotes", "invoices_credited"), ("vendorcredits", "bills_credited")):
+            for credit in books.records[credit_entity].values():
+                refunded = sum((r["amount"] for r in refunds_of(books, credit_entity, credit)), Decimal(0))
+                if refunded:
+                    applied = sum((r["amount_applied"] for r in credit.get(key) or ()), Decimal(0))
+                    assert credit["balance"] == credit["total"] - applied - refunded >= 0
+                    assert (credit["status"] == "closed") == (credit["balance"] == 0)
+    assert seen == set(kinds)

@@ -49,6 +49,9 @@ TABLES = {
     "banktransactions": "bank_transactions",
     "basecurrencyadjustments": "base_currency_adjustments",
     "openingbalances": "opening_balances",
+    "creditnoterefunds": "credit_note_refunds",
+    "vendorcreditrefunds": "vendor_credit_refunds",
+    "salesreceipts": "sales_receipts",
 }
 
 

@@ -38,12 +38,16 @@ MONEY = {  # sandbox entity -> money field whose per-org sum must match exactly
     "purchaseorders": "total",
     "expenses": "total",
     "journals": "total",
+    "creditnoterefunds": "amount",
+    "vendorcreditrefunds": "amount",
+    "salesreceipts": "total",
 }
 
 
 def live_counts(pipeline: Pipeline) -> dict[tuple[str, str], int]:
-    out = {}
-    for table in [*TABLES.values(), "account_transactions", "exchange_rates"]:
+    tables = [*TABLES.values(), "account_transactions", "exchange_rates"]
+    out = {(table, org): 0 for table in tables for org in ORGS}  # an organization without any: none loaded
+    for table in tables:
         for org, count in query(
             pipeline,
             f"select _zoho_organization_id, count(*) from {{ds}}.{table} where not _is_deleted group by 1",
@@ -304,3 +308,45 @@ def test_daily_cap_stops_cleanly_and_the_next_run_completes(
         "group by 1 having count(*) > 1) d",
     )[0]
     assert line_dupes == 0
+
+
+def test_refunds_sync_by_list_versions_and_an_org_without_any_gets_empty_tables(
+    tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    refunds = ("credit_note_refunds", "vendor_credit_refunds")
+    assert not dataset.orgs[EU_ORG].records["creditnoterefunds"]
+    assert not dataset.orgs[EU_ORG].records["vendorcreditrefunds"]
+    eu_only = [client for client in make_clients() if client.organization_id == EU_ORG]
+    pipeline = duckdb_pipeline(tmp_path)
+    assert sync_organizations(eu_only, pipeline, entities=refunds).complete
+    types = column_types(pipeline)
+    for table in refunds:
+        assert query(pipeline, f"select count(*) from {{ds}}.{table}") == [(0,)]
+    # The declared members are columns although no refund was ever loaded: the models build on no rows.
+    assert types[("credit_note_refunds", "from_account_id")] in ("varchar", "text")
+    assert types[("vendor_credit_refunds", "amount_bcy")].startswith(("decimal", "numeric"))
+
+    # The organization with refunds: each detail read once under its parent, then none while the list
+    # rows keep their versions (no last_modified_time anywhere: D56, D72).
+    us_only = [client for client in make_clients() if client.organization_id == US_ORG]
+    sandbox.reset_stats()
+    assert sync_organizations(us_only, pipeline, entities=refunds).complete
+    routes = sandbox.stats()["calls"][US_ORG]
+    books = dataset.orgs[US_ORG]
+    detail = "/creditnotes/{creditnote_id}/refunds/{creditnote_refund_id}"
+    assert routes[detail] == len(books.records["creditnoterefunds"]) > 0
+    vendor_detail = "/vendorcredits/{vendor_credit_id}/refunds/{vendor_credit_refund_id}"
+    assert routes[vendor_detail] == len(books.records["vendorcreditrefunds"]) > 0
+    stored = query(
+        pipeline,
+        "select creditnote_refund_id, from_account_id, amount, amount_bcy, exchange_rate"
+        " from {ds}.credit_note_refunds order by 1",
+    )
+    assert [(r[0], r[1], Decimal(r[2]), Decimal(r[3])) for r in stored] == [
+        (r["creditnote_refund_id"], r["from_account_id"], r["amount"], r["amount_bcy"])
+        for r in sorted(books.records["creditnoterefunds"].values(), key=lambda r: r["creditnote_refund_id"])
+    ]
+    sandbox.reset_stats()
+    assert sync_organizations(us_only, pipeline, entities=refunds).complete
+    routes = sandbox.stats()["calls"][US_ORG]
+    assert routes == {"/creditnotes/refunds": 1, "/vendorcredits/refunds": 1}

@@ -21,7 +21,8 @@ derived_types as (
         ('bills'), ('vendor_credit'), ('vendor_credits'), ('vendor_payment'), ('expense'), ('journal'),
         ('deposit'), ('transfer_fund'), ('card_payment'), ('owner_contribution'), ('owner_drawings'),
         ('interest_income'), ('other_income'), ('expense_refund'), ('sales_without_invoices'),
-        ('opening_balance'), ('base_currency_adjustment')
+        ('opening_balance'), ('base_currency_adjustment'),
+        ('creditnote_refund'), ('vendor_credit_refund')
     ) as types (transaction_type)
 ),
 

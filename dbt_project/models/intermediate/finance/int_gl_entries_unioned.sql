@@ -4,7 +4,8 @@
     'int_gl_entries__invoices', 'int_gl_entries__credit_notes', 'int_gl_entries__customer_payments',
     'int_gl_entries__bills', 'int_gl_entries__vendor_credits', 'int_gl_entries__vendor_payments',
     'int_gl_entries__expenses', 'int_gl_entries__journals', 'int_gl_entries__bank_transactions',
-    'int_gl_entries__opening_balances', 'int_gl_entries__base_currency_adjustments'
+    'int_gl_entries__opening_balances', 'int_gl_entries__base_currency_adjustments',
+    'int_gl_entries__credit_note_refunds', 'int_gl_entries__vendor_credit_refunds'
 ] %}
 with derived as (
     {%- for model in models %}
