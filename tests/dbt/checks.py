@@ -47,9 +47,15 @@ def assert_reconciles_to_the_cent(built: Built, query: Query) -> None:
     }
     assert len(expected) > 300
     assert derived == dict(expected)
-    rows = query("select count(*), max(abs(net_difference_base)) from zoho_books.rpt_gl_reconciliation")
+    rows = query(
+        "select count(distinct organization_id || '-' || account_id || '-' || cast(period_month as varchar)),"
+        " max(abs(net_difference_base)), count(*) filter (where not is_reconciled)"
+        " from zoho_books.rpt_gl_reconciliation"
+    )
     assert rows[0][0] == len(expected)
     assert Decimal(rows[0][1]) == 0
+    assert rows[0][2] == 0
+    assert query("select count(*) from zoho_books.rpt_gl_reconciliation_differences") == [(0,)]
 
 
 def assert_entries_match_zoho_rows(built: Built, query: Query) -> None:
