@@ -15,14 +15,14 @@ CENT = Decimal("0.01")
 
 
 def assert_build_green(built: Built) -> None:
-    """`ml-connector build` exits 0, every node passed, and the 13 unit tests ran."""
+    """`ml-connector build` exits 0, every node passed, and the 16 unit tests ran."""
     assert built.exit_code == 0, built.output
     assert "dbt build passed" in built.output
     results = built.run_results()
     failed = [f"{r['unique_id']}: {r['message']}" for r in results if r["status"] not in ("success", "pass")]
     assert failed == []
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
-    assert len(unit_tests) == 13
+    assert len(unit_tests) == 16
     data_tests = [r for r in results if r["unique_id"].startswith("test.")]
     assert len(data_tests) > 150
 
