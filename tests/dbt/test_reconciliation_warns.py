@@ -9,6 +9,7 @@ on both accounts, and the same test run with the strict setting fails. DuckDB an
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -19,9 +20,12 @@ import dlt
 import duckdb
 import psycopg2
 import pytest
+from rich.console import Console
 
 from loader.config import load_config
 from loader.dbt_runner import DbtTarget, run_dbt, vars_from_config
+from loader.reconciliation import print_reconciliation
+from loader.sync_status import read_warehouse_reconciliation
 from tests.dbt.conftest import Built, cli_build
 from tests.dbt.raw_loader import load_dataset
 from zoho_sandbox.dataset import Dataset
@@ -85,6 +89,21 @@ def _assert_warns_then_fails_when_strict(
     )
     config = load_config(config_file)
     assert vars_from_config(config)["strict_reconciliation"] is True
+    # What `run` and `status` print: every type, the two differences, the invoice named.
+    reconciliation = read_warehouse_reconciliation(config)
+    assert reconciliation is not None
+    shares = {t.transaction_type: t.share_derived for t in reconciliation.types}
+    assert shares["invoice"] == Decimal("1.0000")
+    assert (reconciliation.unreconciled_rows, reconciliation.differences) == (2, 2)
+    assert sorted((d.source_number, d.difference_base) for d in reconciliation.worst) == [
+        (number, Decimal("-1.00")),
+        (number, Decimal("1.00")),
+    ]
+    printed = io.StringIO()
+    print_reconciliation(reconciliation, Console(file=printed, width=200))
+    text = printed.getvalue()
+    assert "2 type × account × month rows differ from Zoho's ledger (2 transaction lines" in text
+    assert number in text
     strict = run_dbt(
         ["test", "--select", "assert_gl_reconciles_with_zoho"],
         built.target,
