@@ -6,6 +6,7 @@ import io
 import logging
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -156,6 +157,13 @@ def test_demo_runs_the_whole_job_on_the_sandbox_and_the_fake_looker(tmp_path: Pa
     assert (result.directory / "looker-project" / "generated" / "views" / "fct_invoices.view.lkml").is_file()
     assert "debits equal credits in every organization" in printed
     assert "0 differences over 0.005" in printed
+    # The reconciliation printed after the build: documents derived in full, the ledger equal to Zoho's.
+    assert job.reconciliation is not None
+    assert job.reconciliation.reconciled
+    shares = {t.transaction_type: t.share_derived for t in job.reconciliation.types}
+    assert shares["invoice"] == shares["bills"] == shares["customer_payment"] == Decimal("1.0000")
+    assert "General ledger vs Zoho's ledger, by Zoho transaction type" in printed
+    assert "the general ledger equals Zoho's ledger on every type, account and month" in printed
     # The sandbox's ledger holds only types the rules derive: every line is derived, none taken (D60).
     assert re.search(r"[\d,]+\s+of\s+[\d,]+\s+ledger\s+lines\s+derived", printed)
     assert "taken from" not in printed
