@@ -178,6 +178,10 @@ EXPECTED_JOINS: dict[str, list[dict[str, str]]] = {
     "rpt_ap_aging": [_organization("rpt_ap_aging"), _contact("rpt_ap_aging", "vendor")],
     "rpt_balance_sheet": [_organization("rpt_balance_sheet"), _account("rpt_balance_sheet")],
     "rpt_gl_reconciliation": [_organization("rpt_gl_reconciliation"), _account("rpt_gl_reconciliation")],
+    "rpt_gl_reconciliation_differences": [
+        _organization("rpt_gl_reconciliation_differences"),
+        _account("rpt_gl_reconciliation_differences"),
+    ],
     "rpt_profit_and_loss": [_organization("rpt_profit_and_loss"), _account("rpt_profit_and_loss")],
     "rpt_trial_balance": [_organization("rpt_trial_balance"), _account("rpt_trial_balance")],
 }
