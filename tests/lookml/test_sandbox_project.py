@@ -35,7 +35,7 @@ from tests.lookml.conftest import (
 )
 
 GOLDEN = GOLDEN_ROOT / "sandbox"
-MARTS = 22
+MARTS = 23
 
 Generated = tuple[GenerationResult, Path]
 
