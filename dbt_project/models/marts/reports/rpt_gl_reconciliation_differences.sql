@@ -1,5 +1,6 @@
 -- The transactions behind each difference of rpt_gl_reconciliation: per organization, Zoho transaction type,
--- source transaction, account and month where the general ledger's amounts differ from Zoho's ledger (D64).
+-- source transaction, account and month where the general ledger's amounts differ from Zoho's ledger, in a
+-- type × account × month that does not reconcile (D64).
 -- Empty when everything reconciles; what a user opens in Zoho to see why.
 with lines as (
     select * from {{ ref('int_gl_reconciliation_lines') }}
@@ -25,6 +26,20 @@ grouped as (
     group by organization_id, zoho_transaction_type, source_id, account_id, period_month
 ),
 
+-- Only cells (organization, type, account, month) that do not reconcile: a Zoho line filed without its
+-- transaction id pairs with no document by itself, yet its cell still ties to the ledger.
+cells as (
+    select
+        grouped.*,
+        sum(ledger_debit_base - zoho_debit_base) over (
+            partition by organization_id, zoho_transaction_type, account_id, period_month
+        ) as cell_debit_difference,
+        sum(ledger_credit_base - zoho_credit_base) over (
+            partition by organization_id, zoho_transaction_type, account_id, period_month
+        ) as cell_credit_difference
+    from grouped
+),
+
 final as (
     select
         organization_id || '-' || zoho_transaction_type || '-' || source_id || '-' || account_id || '-'
@@ -45,8 +60,10 @@ final as (
             as net_difference_base,
         cast(derived_entry_count as bigint) as derived_entry_count,
         cast(zoho_entry_count as bigint) as zoho_entry_count
-    from grouped
-    where ledger_debit_base <> zoho_debit_base or ledger_credit_base <> zoho_credit_base
+    from cells
+    where
+        (ledger_debit_base <> zoho_debit_base or ledger_credit_base <> zoho_credit_base)
+        and (abs(cell_debit_difference) > 0.005 or abs(cell_credit_difference) > 0.005)
 )
 
 select * from final
