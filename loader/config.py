@@ -58,6 +58,7 @@ class WarehouseConfig:
 @dataclass(frozen=True)
 class ReportingConfig:
     currency: str = "USD"
+    strict_reconciliation: bool = False  # a difference from Zoho's ledger fails the build instead of warning
 
 
 @dataclass(frozen=True)
@@ -205,11 +206,12 @@ class _Parser:
         return WarehouseConfig(destination, None, postgres)
 
     def reporting(self, table: dict[str, Any]) -> ReportingConfig:
-        self.only(table, "reporting", {"currency"})
+        self.only(table, "reporting", {"currency", "strict_reconciliation"})
         currency = self.string_or(table, "reporting", "currency", "USD")
         if not _CURRENCY.fullmatch(currency):
             raise self.error("reporting.currency", f"{currency!r} is not an ISO 4217 code such as USD or EUR")
-        return ReportingConfig(currency)
+        strict = self.boolean(table, "reporting", "strict_reconciliation", default=False)
+        return ReportingConfig(currency, strict)
 
     def connections(self, value: object) -> tuple[ZohoConnectionConfig, ...]:
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
@@ -344,6 +346,12 @@ class _Parser:
         value = self.string(table, where, key)
         if value is None:
             raise self.error(f"{where}.{key}", "missing")
+        return value
+
+    def boolean(self, table: dict[str, Any], where: str, key: str, default: bool) -> bool:
+        value: object = table.get(key, default)
+        if not isinstance(value, bool):
+            raise self.error(f"{where}.{key}", "must be true or false (no quotes)")
         return value
 
     def integer(

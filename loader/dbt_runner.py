@@ -107,7 +107,10 @@ def target_from_config(config: Config, password: Secret | None = None) -> DbtTar
 
 
 def vars_from_config(config: Config) -> dict[str, Any]:
-    return {"reporting_currency": config.reporting.currency}
+    return {
+        "reporting_currency": config.reporting.currency,
+        "strict_reconciliation": config.reporting.strict_reconciliation,
+    }
 
 
 @contextmanager

@@ -20,7 +20,7 @@ class FinanceSummary:
     debits_base: Decimal  # every organization's ledger, in its own base currency, summed per organization
     credits_base: Decimal
     unbalanced_organizations: list[str]  # debits ≠ credits (always empty when the build passed)
-    reconciliation_differences: int  # organization × account × month rows where derived ≠ Zoho
+    reconciliation_differences: int  # organization × type × account × month rows where the ledger ≠ Zoho
     ledger_lines: int  # general ledger lines, derived and taken
     taken_lines: int  # lines taken from Zoho's own ledger because no posting rule derives them (D60)
     revenue_by_month: list[tuple[str, Decimal]]  # (YYYY-MM, revenue in the reporting currency)
@@ -36,7 +36,7 @@ def read_finance_summary(warehouse: Path) -> FinanceSummary:
         ).fetchall()
         (differences,) = con.execute(
             f"select count(*) from {MARTS}.rpt_gl_reconciliation "  # noqa: S608
-            "where abs(net_difference_base) > 0.005"
+            "where not is_reconciled"
         ).fetchone() or (0,)
         (ledger_lines, taken_lines) = con.execute(
             f"select count(*), count(*) filter (where line_source = 'zoho_ledger') "  # noqa: S608
@@ -76,7 +76,8 @@ def print_finance_summary(warehouse: Path, currency: str, console: Console) -> F
         + f"; derived ledger vs Zoho's: {summary.reconciliation_differences} differences over 0.005"
         + f"; {summary.ledger_lines - summary.taken_lines:,} of {summary.ledger_lines:,} ledger lines derived"
         + (f", {summary.taken_lines:,} taken from Zoho's ledger" if summary.taken_lines else ""),
-        style="green" if balanced and not summary.reconciliation_differences else "bold red",
+        # A reconciliation difference is a warning (D65), an unbalanced trial balance an error.
+        style="bold red" if not balanced else "yellow" if summary.reconciliation_differences else "green",
         highlight=False,
     )
     revenue = Table(title=f"Revenue by month ({currency})")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from loader.dbt_runner import DbtRunResult
     from loader.looker import DatagroupReset, DeployResult, LookerClient, ValidationReport
     from loader.pipeline import SyncResult
+    from loader.reconciliation import Reconciliation
     from lookml import CheckResult, GenerationResult
     from lookml.warehouse import SqlRunner
 
@@ -52,6 +53,7 @@ class JobResult:
     validation: ValidationReport | None = None
     deployed: DeployResult | None = None
     refreshed: DatagroupReset | None = None
+    reconciliation: Reconciliation | None = None  # read after the build
     stages: list[str] = field(default_factory=list)  # what ran, in order
 
 
@@ -154,6 +156,22 @@ def _build(config: Config, vault: Vault, console: Console | None, result: JobRes
         raise JobFailed("build", f"{exc}{hint}") from None
     result.stages.append("build")
     _say(console, f"dbt build passed: {result.build.summary()}")
+    _reconciliation(config, vault, console, result)
+
+
+def _reconciliation(config: Config, vault: Vault, console: Console | None, result: JobResult) -> None:
+    """The ledger against Zoho's; a difference is a warning unless strict_reconciliation."""
+    from loader.reconciliation import print_reconciliation
+    from loader.sync_status import WarehouseUnavailable, read_warehouse_reconciliation
+
+    record = vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
+    try:
+        result.reconciliation = read_warehouse_reconciliation(config, record.get("password"))
+    except WarehouseUnavailable as exc:
+        log.warning("the reconciliation could not be read: %s", exc)
+        return
+    if result.reconciliation is not None and console is not None:
+        print_reconciliation(result.reconciliation, console)
 
 
 def _lookml(config: Config, vault: Vault, console: Console | None, result: JobResult, *, push: bool) -> None:

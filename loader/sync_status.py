@@ -12,13 +12,14 @@ duckdb and psycopg2 are imported where used: ``status`` imports this module on e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, TypeVar
 
 from loader.config import Config, PostgresConfig
+from loader.reconciliation import Reconciliation, read_reconciliation
 from loader.secret import Secret
 from loader.zoho.endpoints import ALL_ENDPOINTS
 
@@ -54,6 +55,7 @@ class WarehouseStatus:
     where: str  # the file or server, for the reader
     entities: tuple[EntityStatus, ...]
     last_load_at: datetime | None  # UTC; when dlt last completed a load into the raw schema
+    reconciliation: Reconciliation | None = None  # the marts' ledger vs Zoho's (None: not built yet)
 
     def of(self, organization_id: str) -> dict[str, EntityStatus]:
         """The entities of one organization, by name."""
@@ -73,23 +75,39 @@ class _Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...
 
 
+T = TypeVar("T")
+Reader = Callable[[_Cursor, str, str], T]
+
+
 def read_warehouse_status(config: Config, password: Secret | None = None) -> WarehouseStatus | None:
     """Rows and last sync per organization and entity, or None when nothing has been synced yet.
 
     ``password`` is the PostgreSQL warehouse's (vault record ``warehouse/postgres``); DuckDB needs none.
     Raises ``WarehouseUnavailable`` when the warehouse exists but cannot be read now.
     """
+    return _read_warehouse(config, password, _read)
+
+
+def read_warehouse_reconciliation(config: Config, password: Secret | None = None) -> Reconciliation | None:
+    """The ledger's reconciliation with Zoho's (``loader.reconciliation``), or None before the first build.
+
+    Raises ``WarehouseUnavailable`` like ``read_warehouse_status``.
+    """
+    return _read_warehouse(config, password, lambda cursor, _placeholder, _where: read_reconciliation(cursor))
+
+
+def _read_warehouse(config: Config, password: Secret | None, read: Reader[T | None]) -> T | None:
     warehouse = config.warehouse
     if warehouse.destination == "duckdb" and warehouse.path is not None:
-        return _read_duckdb(warehouse.path)
+        return _read_duckdb(warehouse.path, read)
     if warehouse.destination == "postgres" and warehouse.postgres is not None:
-        return _read_postgres(warehouse.postgres, password)
+        return _read_postgres(warehouse.postgres, password, read)
     raise WarehouseUnavailable(
         f"status reads rows from duckdb and postgres warehouses, not {warehouse.destination!r}"
     )
 
 
-def _read_duckdb(path: Path) -> WarehouseStatus | None:
+def _read_duckdb(path: Path, read: Reader[T | None]) -> T | None:
     if not path.exists():
         return None
     import duckdb
@@ -105,14 +123,14 @@ def _read_duckdb(path: Path) -> WarehouseStatus | None:
             ) from None
         raise WarehouseUnavailable(f"cannot open the DuckDB warehouse {path}: {exc}") from None
     try:
-        return _read(con.cursor(), "?", str(path))
+        return read(con.cursor(), "?", str(path))
     except duckdb.Error as exc:
         raise WarehouseUnavailable(f"cannot read the DuckDB warehouse {path}: {exc}") from None
     finally:
         con.close()
 
 
-def _read_postgres(pg: PostgresConfig, password: Secret | None) -> WarehouseStatus | None:
+def _read_postgres(pg: PostgresConfig, password: Secret | None, read: Reader[T | None]) -> T | None:
     import psycopg2
 
     where = f"postgresql://{pg.user}@{pg.host}:{pg.port}/{pg.database}"
@@ -139,7 +157,7 @@ def _read_postgres(pg: PostgresConfig, password: Secret | None) -> WarehouseStat
     try:
         con.set_session(readonly=True)
         with con.cursor() as cursor:
-            return _read(cursor, "%s", where)
+            return read(cursor, "%s", where)
     except psycopg2.Error as exc:
         raise WarehouseUnavailable(f"cannot read the PostgreSQL warehouse {where}: {exc}".strip()) from None
     finally:
@@ -175,7 +193,7 @@ def _read(cursor: _Cursor, placeholder: str, where: str) -> WarehouseStatus | No
         last_load = _utc(found)
     order = {name: i for i, name in enumerate(ENTITIES)}
     ordered = tuple(sorted(entities, key=lambda e: (e.organization_id, order[e.entity])))
-    return WarehouseStatus(where, ordered, last_load)
+    return WarehouseStatus(where, ordered, last_load, read_reconciliation(cursor))
 
 
 def _entity_select(entity: str, columns: set[str]) -> str:

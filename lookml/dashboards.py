@@ -118,9 +118,14 @@ def _by_currency(explore: str, view: View) -> Tile | None:
 
 
 def _reconciliation(explore: str, view: View) -> Tile | None:
+    """The ledger against Zoho's by label (transaction type, document) and reconciled flag: the ledger's,
+    Zoho's and the difference when the view has them, else its first measures."""
     dims = (_labels(view) + _visible_dimensions(view, "yesno"))[:4]
-    measures = [str(m["name"]) for m in view.data.get("measures", []) if m.get("type") != "count"]
-    measures = [m for m in measures if not m.startswith(("latest_", "hours_since_"))][:3]
+    sums = _sums(view)
+    measures = [m for hint in ("ledger_debit", "zoho_debit", "net_difference") for m in sums if hint in m][:3]
+    if not measures:
+        measures = [str(m["name"]) for m in view.data.get("measures", []) if m.get("type") != "count"]
+        measures = [m for m in measures if not m.startswith(("latest_", "hours_since_"))][:3]
     if not dims:
         return None
     return {
@@ -153,6 +158,7 @@ MONTH_END_CLOSE: Final[tuple[tuple[str, str, Picker], ...]] = (
     ("AP aging", "rpt_ap_aging", _aging),
     ("Revenue by currency: transaction vs reporting", "fct_invoices", _by_currency),
     ("GL reconciliation status", "rpt_gl_reconciliation", _reconciliation),
+    ("GL reconciliation differences: the transactions", "rpt_gl_reconciliation_differences", _reconciliation),
     ("Hours since the last sync", "fct_general_ledger", _freshness),
     ("Last sync landed", "fct_general_ledger", _freshness_latest),
 )

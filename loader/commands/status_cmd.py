@@ -16,6 +16,7 @@ from rich.text import Text
 from loader.commands import CommandContext, Subparsers, add_command
 from loader.config import Config
 from loader.connections import open_state, vault_record_name
+from loader.reconciliation import print_reconciliation
 from loader.secret import Secret
 from loader.state import DailyUsage
 from loader.sync_status import (
@@ -38,8 +39,9 @@ def register(subparsers: Subparsers) -> None:
         help="show connections, rows and last sync per entity, API calls used today and the next run",
         description="Per connection: credentials stored, last sync, Zoho API calls used today (UTC), what is "
         "left of the daily quota and the next scheduled run. Per connection and entity: rows in the "
-        "warehouse's raw tables (deleted ones not counted) and the last sync. Then crawls waiting to resume "
-        "after a daily cap. Reads the warehouse read-only.",
+        "warehouse's raw tables (deleted ones not counted) and the last sync. Then the general ledger's "
+        "reconciliation with Zoho's (share derived per transaction type, the largest differences) and crawls "
+        "waiting to resume after a daily cap. Reads the warehouse read-only.",
     )
     parser.set_defaults(handler=run)
 
@@ -86,6 +88,8 @@ def run(ctx: CommandContext) -> int:
         ctx.out.print(_entities_table(config, warehouse))
         loaded = f"; last load completed {_when(warehouse.last_load_at)}" if warehouse.last_load_at else ""
         ctx.say(f"Warehouse: {warehouse.where}{loaded}.")
+        if warehouse.reconciliation is not None:
+            print_reconciliation(warehouse.reconciliation, ctx.out)
     elif warehouse_note is not None:
         ctx.err.print(Text(f"warehouse not read: {warehouse_note}", style="yellow"))
     else:

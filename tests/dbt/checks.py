@@ -15,7 +15,7 @@ CENT = Decimal("0.01")
 
 
 def assert_build_green(built: Built) -> None:
-    """`ml-connector build` exits 0, every node passed, and the 24 unit tests ran. The one warning is the
+    """`ml-connector build` exits 0, every node passed, and the 27 unit tests ran. The one warning is the
     taken-lines warning (D60): the sandbox's sales receipts name no deposit account, as Zoho documents them,
     so their lines are taken from Zoho's ledger (D73)."""
     assert built.exit_code == 0, built.output
@@ -29,7 +29,7 @@ def assert_build_green(built: Built) -> None:
     ]
     assert failed == []
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
-    assert len(unit_tests) == 24
+    assert len(unit_tests) == 27
     data_tests = [r for r in results if r["unique_id"].startswith("test.")]
     assert len(data_tests) > 150
 
@@ -54,9 +54,15 @@ def assert_reconciles_to_the_cent(built: Built, query: Query) -> None:
     }
     assert len(expected) > 300
     assert derived == dict(expected)
-    rows = query("select count(*), max(abs(net_difference_base)) from zoho_books.rpt_gl_reconciliation")
+    rows = query(
+        "select count(distinct organization_id || '-' || account_id || '-' || cast(period_month as varchar)),"
+        " max(abs(net_difference_base)), count(*) filter (where not is_reconciled)"
+        " from zoho_books.rpt_gl_reconciliation"
+    )
     assert rows[0][0] == len(expected)
     assert Decimal(rows[0][1]) == 0
+    assert rows[0][2] == 0
+    assert query("select count(*) from zoho_books.rpt_gl_reconciliation_differences") == [(0,)]
 
 
 # Transaction types no rule derives on the sandbox: taken from Zoho's ledger (D60, D73).

@@ -94,6 +94,7 @@ def test_defaults_fill_what_the_file_leaves_out(tmp_path: Path) -> None:
     assert config.warehouse.path == tmp_path / "ml_connector.duckdb"
     assert config.warehouse.postgres is None
     assert config.reporting.currency == "USD"
+    assert config.reporting.strict_reconciliation is False  # a reconciliation difference warns (D65)
     assert config.looker is None
     assert config.schedule.cron == "0 2 * * *"
     connection = config.connection("us")
@@ -265,6 +266,7 @@ def test_unknown_key_is_an_error_not_ignored(tmp_path: Path) -> None:
         (ONE_CONNECTION + "requests_per_minute = 0\n", "zoho.connections[0].requests_per_minute"),
         (ONE_CONNECTION + 'accounts_url = "accounts.zoho.eu"\n', "zoho.connections[0].accounts_url"),
         ('[reporting]\ncurrency = "usd"\n', "reporting.currency"),
+        ('[reporting]\nstrict_reconciliation = "yes"\n', "reporting.strict_reconciliation"),
         ('[schedule]\ncron = "nightly"\n', "schedule.cron"),
         ('[warehouse]\nhost = "db"\n', "warehouse.host"),
         ('[warehouse]\ndestination = "postgres"\nhost = "db"\nuser = "u"\n', "warehouse.database"),
@@ -278,6 +280,15 @@ def test_unknown_key_is_an_error_not_ignored(tmp_path: Path) -> None:
 )
 def test_invalid_values_name_their_key(tmp_path: Path, text: str, key: str) -> None:
     assert f": {key}: " in config_error(tmp_path, text)
+
+
+def test_strict_reconciliation_reaches_dbt_as_a_var(tmp_path: Path) -> None:
+    from loader.dbt_runner import vars_from_config
+
+    text = ONE_CONNECTION + '\n[reporting]\ncurrency = "EUR"\nstrict_reconciliation = true\n'
+    config = load_config(write(tmp_path, text), env={})
+    assert config.reporting.strict_reconciliation is True
+    assert vars_from_config(config) == {"reporting_currency": "EUR", "strict_reconciliation": True}
 
 
 def test_unknown_connection_name_lists_the_configured_ones(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import io
 import logging
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -156,7 +157,15 @@ def test_demo_runs_the_whole_job_on_the_sandbox_and_the_fake_looker(tmp_path: Pa
     assert (result.directory / "looker-project" / "generated" / "views" / "fct_invoices.view.lkml").is_file()
     assert "debits equal credits in every organization" in printed
     assert "0 differences over 0.005" in printed
-    # Every line is derived but the sandbox's sales receipts', which no rule derives: taken (D60, D73).
+    # The reconciliation printed after the build: documents derived in full, the ledger equal to Zoho's.
+    assert job.reconciliation is not None
+    assert job.reconciliation.reconciled
+    shares = {t.transaction_type: t.share_derived for t in job.reconciliation.types}
+    assert shares["invoice"] == shares["bills"] == shares["customer_payment"] == Decimal("1.0000")
+    # The sandbox's sales receipts name no account a rule could post to: taken whole (D60, D73).
+    assert shares["sales_receipt"] == Decimal("0")
+    assert "General ledger vs Zoho's ledger, by Zoho transaction type" in printed
+    assert "the general ledger equals Zoho's ledger on every type, account and month" in printed
     assert re.search(r"[\d,]+\s+of\s+[\d,]+\s+ledger\s+lines\s+derived", printed)
     assert re.search(r"[1-9][\d,]*\s+taken\s+from\s+Zoho's\s+ledger", printed)
     assert "Accounts receivable aging (USD)" in printed

@@ -35,7 +35,7 @@ from tests.lookml.conftest import (
 )
 
 GOLDEN = GOLDEN_ROOT / "sandbox"
-MARTS = 22
+MARTS = 23
 
 Generated = tuple[GenerationResult, Path]
 
@@ -178,6 +178,10 @@ EXPECTED_JOINS: dict[str, list[dict[str, str]]] = {
     "rpt_ap_aging": [_organization("rpt_ap_aging"), _contact("rpt_ap_aging", "vendor")],
     "rpt_balance_sheet": [_organization("rpt_balance_sheet"), _account("rpt_balance_sheet")],
     "rpt_gl_reconciliation": [_organization("rpt_gl_reconciliation"), _account("rpt_gl_reconciliation")],
+    "rpt_gl_reconciliation_differences": [
+        _organization("rpt_gl_reconciliation_differences"),
+        _account("rpt_gl_reconciliation_differences"),
+    ],
     "rpt_profit_and_loss": [_organization("rpt_profit_and_loss"), _account("rpt_profit_and_loss")],
     "rpt_trial_balance": [_organization("rpt_trial_balance"), _account("rpt_trial_balance")],
 }
@@ -234,6 +238,14 @@ def test_the_whole_key_joins_keep_one_row_per_fact_row_when_ids_repeat_across_or
     shutil.copyfile(sandbox_duckdb_build.duckdb, copy)
     project = load_project(out)
     with duckdb.connect(str(copy)) as con:
+        # The sandbox's ledger reconciles, so its differences report is empty: give it a row per
+        # reconciliation row (ids as there) so its joins are counted too.
+        con.execute(
+            "insert into zoho_books.rpt_gl_reconciliation_differences (difference_key, organization_id,"
+            " zoho_transaction_type, source_id, account_id, period_month) select reconciliation_key,"
+            " organization_id, zoho_transaction_type, 'x', account_id, period_month"
+            " from zoho_books.rpt_gl_reconciliation"
+        )
         for table in ORGANIZATION_SCOPED_KEYS:
             rows = _count(con, f"select count(*) from zoho_books.{table}")
             con.execute(
@@ -278,7 +290,7 @@ def test_the_whole_key_joins_keep_one_row_per_fact_row_when_ids_repeat_across_or
                 query += relation + expander.sql(sql_on, join.name)
                 rows = joined
                 checked += 1
-        assert checked == sum(len(joins) for joins in EXPECTED_JOINS.values()) == 49
+        assert checked == sum(len(joins) for joins in EXPECTED_JOINS.values()) == 51
 
 
 def test_every_ledger_row_meets_its_days_rate_and_the_base_currency_is_1(

@@ -113,6 +113,43 @@
     col: 12
     width: 12
     height: 6
+  - title: GL reconciliation status
+    name: gl_reconciliation_status
+    model: zoho_books
+    explore: rpt_gl_reconciliation
+    type: looker_grid
+    fields:
+    - rpt_gl_reconciliation.zoho_transaction_type
+    - rpt_gl_reconciliation.is_reconciled
+    - rpt_gl_reconciliation.total_ledger_debit_base
+    - rpt_gl_reconciliation.total_zoho_debit_base
+    - rpt_gl_reconciliation.total_net_difference_base
+    sorts:
+    - rpt_gl_reconciliation.zoho_transaction_type asc
+    limit: 500
+    row: 18
+    col: 0
+    width: 12
+    height: 6
+  - title: 'GL reconciliation differences: the transactions'
+    name: gl_reconciliation_differences_the_transactions
+    model: zoho_books
+    explore: rpt_gl_reconciliation_differences
+    type: looker_grid
+    fields:
+    - rpt_gl_reconciliation_differences.zoho_transaction_type
+    - rpt_gl_reconciliation_differences.source_type
+    - rpt_gl_reconciliation_differences.source_number
+    - rpt_gl_reconciliation_differences.total_ledger_debit_base
+    - rpt_gl_reconciliation_differences.total_zoho_debit_base
+    - rpt_gl_reconciliation_differences.total_net_difference_base
+    sorts:
+    - rpt_gl_reconciliation_differences.zoho_transaction_type asc
+    limit: 500
+    row: 18
+    col: 12
+    width: 12
+    height: 6
   - title: Hours since the last sync
     name: hours_since_the_last_sync
     model: zoho_books
@@ -121,7 +158,7 @@
     fields:
     - fct_general_ledger.hours_since_synced
     limit: 500
-    row: 18
+    row: 24
     col: 0
     width: 12
     height: 6
@@ -133,7 +170,7 @@
     fields:
     - fct_general_ledger.latest_synced
     limit: 500
-    row: 18
+    row: 24
     col: 12
     width: 12
     height: 6

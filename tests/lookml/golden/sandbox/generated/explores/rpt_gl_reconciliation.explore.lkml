@@ -3,7 +3,7 @@
 
 explore: rpt_gl_reconciliation {
   label: "Gl Reconciliation"
-  description: "The derived ledger against Zoho's own account transactions per organization, account and month; a test fails on any difference over 0.005."
+  description: "The general ledger against Zoho's own ledger per organization, Zoho transaction type, account and month (base currency): derived by a rule, taken from Zoho's ledger (D60), Zoho's, the difference and the share derived (D64). A difference is a warning unless strict_reconciliation is true; rpt_gl_reconciliation_differences lists the transactions behind it."
 
   join: dim_organizations {
     type: left_outer

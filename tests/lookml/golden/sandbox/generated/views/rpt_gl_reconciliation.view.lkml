@@ -8,7 +8,7 @@ view: rpt_gl_reconciliation {
     primary_key: yes
     hidden: yes
     type: string
-    description: "Surrogate key: unique per row, stable across rebuilds."
+    description: "Surrogate key: organization, transaction type, account and month; unique per row, stable across rebuilds."
     sql: ${TABLE}.reconciliation_key ;;
   }
 
@@ -16,6 +16,12 @@ view: rpt_gl_reconciliation {
     type: string
     description: "Zoho Books organization id."
     sql: ${TABLE}.organization_id ;;
+  }
+
+  dimension: zoho_transaction_type {
+    type: string
+    description: "The transaction type Zoho's ledger files the lines under (invoice, bills, transfer_fund, ...; the rule's type when Zoho's ledger lacks the transaction, unknown when Zoho gives none)."
+    sql: ${TABLE}.zoho_transaction_type ;;
   }
 
   dimension: account_id {
@@ -26,7 +32,7 @@ view: rpt_gl_reconciliation {
 
   dimension: derived_debit_base {
     type: number
-    description: "Derived debit, in the organization's base currency, see base_currency."
+    description: "Debits the posting rules derived, in the organization's base currency."
     hidden: yes
     value_format_name: decimal_2
     sql: ${TABLE}.derived_debit_base ;;
@@ -34,15 +40,47 @@ view: rpt_gl_reconciliation {
 
   dimension: derived_credit_base {
     type: number
-    description: "Derived credit, in the organization's base currency, see base_currency."
+    description: "Credits the posting rules derived, in the organization's base currency."
     hidden: yes
     value_format_name: decimal_2
     sql: ${TABLE}.derived_credit_base ;;
   }
 
+  dimension: taken_debit_base {
+    type: number
+    description: "Debits taken from Zoho's ledger because no rule derives the transaction (D60), base currency."
+    hidden: yes
+    value_format_name: decimal_2
+    sql: ${TABLE}.taken_debit_base ;;
+  }
+
+  dimension: taken_credit_base {
+    type: number
+    description: "Credits taken from Zoho's ledger because no rule derives the transaction (D60), base currency."
+    hidden: yes
+    value_format_name: decimal_2
+    sql: ${TABLE}.taken_credit_base ;;
+  }
+
+  dimension: ledger_debit_base {
+    type: number
+    description: "Debits of the general ledger (derived + taken), base currency."
+    hidden: yes
+    value_format_name: decimal_2
+    sql: ${TABLE}.ledger_debit_base ;;
+  }
+
+  dimension: ledger_credit_base {
+    type: number
+    description: "Credits of the general ledger (derived + taken), base currency."
+    hidden: yes
+    value_format_name: decimal_2
+    sql: ${TABLE}.ledger_credit_base ;;
+  }
+
   dimension: zoho_debit_base {
     type: number
-    description: "Zoho debit, in the organization's base currency, see base_currency."
+    description: "Debits of Zoho's own ledger (chartofaccounts/transactions), base currency."
     hidden: yes
     value_format_name: decimal_2
     sql: ${TABLE}.zoho_debit_base ;;
@@ -50,7 +88,7 @@ view: rpt_gl_reconciliation {
 
   dimension: zoho_credit_base {
     type: number
-    description: "Zoho credit, in the organization's base currency, see base_currency."
+    description: "Credits of Zoho's own ledger (chartofaccounts/transactions), base currency."
     hidden: yes
     value_format_name: decimal_2
     sql: ${TABLE}.zoho_credit_base ;;
@@ -58,27 +96,25 @@ view: rpt_gl_reconciliation {
 
   dimension: derived_entry_count {
     type: number
-    description: "Derived entry count."
+    description: "General ledger lines derived by a rule."
     sql: ${TABLE}.derived_entry_count ;;
+  }
+
+  dimension: taken_entry_count {
+    type: number
+    description: "General ledger lines taken from Zoho's ledger."
+    sql: ${TABLE}.taken_entry_count ;;
   }
 
   dimension: zoho_entry_count {
     type: number
-    description: "Zoho entry count."
+    description: "Lines of Zoho's own ledger."
     sql: ${TABLE}.zoho_entry_count ;;
-  }
-
-  dimension: net_difference_base {
-    type: number
-    description: "Derived net minus Zoho net, base currency; the reconciliation test fails when |difference| > 0.005."
-    hidden: yes
-    value_format_name: decimal_2
-    sql: ${TABLE}.net_difference_base ;;
   }
 
   dimension: debit_difference_base {
     type: number
-    description: "Debit difference, in the organization's base currency, see base_currency."
+    description: "Ledger debits minus Zoho's debits, base currency."
     hidden: yes
     value_format_name: decimal_2
     sql: ${TABLE}.debit_difference_base ;;
@@ -86,10 +122,30 @@ view: rpt_gl_reconciliation {
 
   dimension: credit_difference_base {
     type: number
-    description: "Credit difference, in the organization's base currency, see base_currency."
+    description: "Ledger credits minus Zoho's credits, base currency."
     hidden: yes
     value_format_name: decimal_2
     sql: ${TABLE}.credit_difference_base ;;
+  }
+
+  dimension: net_difference_base {
+    type: number
+    description: "Ledger net (debit - credit) minus Zoho's net, base currency; a warning test (an error with strict_reconciliation) when over 0.005."
+    hidden: yes
+    value_format_name: decimal_2
+    sql: ${TABLE}.net_difference_base ;;
+  }
+
+  dimension: share_derived {
+    type: number
+    description: "Derived debits + credits over the ledger's debits + credits (4 decimals): 1 when the rules derive every line, 0 when all are taken from Zoho's ledger; null for a row without ledger amounts."
+    sql: ${TABLE}.share_derived ;;
+  }
+
+  dimension: is_reconciled {
+    type: yesno
+    description: "Ledger debits, credits and net each within half a cent of Zoho's."
+    sql: ${TABLE}.is_reconciled ;;
   }
 
   dimension_group: period_month {
@@ -110,13 +166,13 @@ view: rpt_gl_reconciliation {
 
   measure: count {
     type: count
-    description: "Number of rows. The derived ledger against Zoho's own account transactions per organization, account and month; a test fails on any difference over 0.005."
+    description: "Number of rows. The general ledger against Zoho's own ledger per organization, Zoho transaction type, account and month (base currency): derived by a rule, taken from Zoho's ledger (D60), Zoho's, the difference and the share derived (D64). A difference is a warning unless strict_reconciliation is true; rpt_gl_reconciliation_differences lists the transactions behind it."
   }
 
   measure: total_derived_debit_base {
     type: sum
     label: "Total Derived Debit Base (base currency)"
-    description: "Sum of: Derived debit, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    description: "Sum of: Debits the posting rules derived, in the organization's base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
     value_format_name: decimal_2
     sql: ${derived_debit_base} ;;
   }
@@ -124,15 +180,47 @@ view: rpt_gl_reconciliation {
   measure: total_derived_credit_base {
     type: sum
     label: "Total Derived Credit Base (base currency)"
-    description: "Sum of: Derived credit, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    description: "Sum of: Credits the posting rules derived, in the organization's base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
     value_format_name: decimal_2
     sql: ${derived_credit_base} ;;
+  }
+
+  measure: total_taken_debit_base {
+    type: sum
+    label: "Total Taken Debit Base (base currency)"
+    description: "Sum of: Debits taken from Zoho's ledger because no rule derives the transaction (D60), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    value_format_name: decimal_2
+    sql: ${taken_debit_base} ;;
+  }
+
+  measure: total_taken_credit_base {
+    type: sum
+    label: "Total Taken Credit Base (base currency)"
+    description: "Sum of: Credits taken from Zoho's ledger because no rule derives the transaction (D60), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    value_format_name: decimal_2
+    sql: ${taken_credit_base} ;;
+  }
+
+  measure: total_ledger_debit_base {
+    type: sum
+    label: "Total Ledger Debit Base (base currency)"
+    description: "Sum of: Debits of the general ledger (derived + taken), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    value_format_name: decimal_2
+    sql: ${ledger_debit_base} ;;
+  }
+
+  measure: total_ledger_credit_base {
+    type: sum
+    label: "Total Ledger Credit Base (base currency)"
+    description: "Sum of: Credits of the general ledger (derived + taken), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    value_format_name: decimal_2
+    sql: ${ledger_credit_base} ;;
   }
 
   measure: total_zoho_debit_base {
     type: sum
     label: "Total Zoho Debit Base (base currency)"
-    description: "Sum of: Zoho debit, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    description: "Sum of: Debits of Zoho's own ledger (chartofaccounts/transactions), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
     value_format_name: decimal_2
     sql: ${zoho_debit_base} ;;
   }
@@ -140,35 +228,33 @@ view: rpt_gl_reconciliation {
   measure: total_zoho_credit_base {
     type: sum
     label: "Total Zoho Credit Base (base currency)"
-    description: "Sum of: Zoho credit, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    description: "Sum of: Credits of Zoho's own ledger (chartofaccounts/transactions), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
     value_format_name: decimal_2
     sql: ${zoho_credit_base} ;;
   }
 
   measure: total_derived_entry_count {
     type: sum
-    description: "Sum of: Derived entry count."
+    description: "Sum of: General ledger lines derived by a rule."
     sql: ${derived_entry_count} ;;
+  }
+
+  measure: total_taken_entry_count {
+    type: sum
+    description: "Sum of: General ledger lines taken from Zoho's ledger."
+    sql: ${taken_entry_count} ;;
   }
 
   measure: total_zoho_entry_count {
     type: sum
-    description: "Sum of: Zoho entry count."
+    description: "Sum of: Lines of Zoho's own ledger."
     sql: ${zoho_entry_count} ;;
-  }
-
-  measure: total_net_difference_base {
-    type: sum
-    label: "Total Net Difference Base (base currency)"
-    description: "Sum of: Derived net minus Zoho net, base currency; the reconciliation test fails when |difference| > 0.005. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${net_difference_base} ;;
   }
 
   measure: total_debit_difference_base {
     type: sum
     label: "Total Debit Difference Base (base currency)"
-    description: "Sum of: Debit difference, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    description: "Sum of: Ledger debits minus Zoho's debits, base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
     value_format_name: decimal_2
     sql: ${debit_difference_base} ;;
   }
@@ -176,8 +262,16 @@ view: rpt_gl_reconciliation {
   measure: total_credit_difference_base {
     type: sum
     label: "Total Credit Difference Base (base currency)"
-    description: "Sum of: Credit difference, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    description: "Sum of: Ledger credits minus Zoho's credits, base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
     value_format_name: decimal_2
     sql: ${credit_difference_base} ;;
+  }
+
+  measure: total_net_difference_base {
+    type: sum
+    label: "Total Net Difference Base (base currency)"
+    description: "Sum of: Ledger net (debit - credit) minus Zoho's net, base currency; a warning test (an error with strict_reconciliation) when over 0.005. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    value_format_name: decimal_2
+    sql: ${net_difference_base} ;;
   }
 }
