@@ -123,6 +123,10 @@ def _tables(
     return tables
 
 
+def _empty_table() -> Iterator[Any]:
+    yield dlt.mark.materialize_table_schema()
+
+
 def load_dataset(
     dataset: Dataset,
     *,
@@ -149,14 +153,15 @@ def load_dataset(
     by_name = {endpoint.name: endpoint for endpoint in ALL_ENDPOINTS}
     resources = [
         dlt.resource(
-            rows,
+            # An entity no organization has (refunds in a small data set) still gets its declared columns, as
+            # the pipeline creates them, so the models over it build on no rows.
+            rows if rows else _empty_table(),
             name=table,
             write_disposition="replace",
             columns=table_columns(by_name[table]),
             nested_hints=nested_hints(by_name[table]),
         )
         for table, rows in tables.items()
-        if rows
     ]
     file_format = "parquet" if pipeline.destination.destination_name == "duckdb" else None
     info = pipeline.run(resources, loader_file_format=file_format)
