@@ -1,11 +1,192 @@
-{{ gl_line_document(
-    'stg_zoho_books__bills',
-    'stg_zoho_books__bill_line_items',
-    'stg_zoho_books__bill_taxes',
-    'bill_id',
-    'bill_number',
-    'vendor_id',
-    'bill',
-    sales=false,
-    negate=false
-) }}
+-- Bills (D22, D47, D49, D79). On the bill's date, in this piece order with cumulative rounding: Dr each line's
+-- account (item_total, with its cost center), Dr the purchase tax account of each tax, Dr purchase shipping, Dr the
+-- adjustment, Cr the discount (the account the bill names, else purchase discount), the round-off where there is
+-- one; then Cr the payable with bcy_total.
+with bills as (
+    select * from {{ ref('stg_zoho_books__bills') }}
+    where is_posting and not is_deleted
+),
+
+lines as (
+    select * from {{ ref('stg_zoho_books__bill_line_items') }}
+),
+
+taxes as (
+    select * from {{ ref('stg_zoho_books__bill_taxes') }}
+),
+
+tax_settings as (
+    select organization_id, tax_id, purchase_tax_account_id as account_id
+    from {{ ref('int_tax_accounts') }}
+),
+
+system_accounts as (
+    select * from {{ ref('int_system_accounts') }}
+),
+
+-- piece_group orders a bill's pieces: 1 lines, 2 taxes, 3 shipping, 4 adjustment, 5 discount, 6 round-off.
+-- Amounts are in the bill's currency, a debit positive.
+bill_pieces as (
+    select
+        lines.organization_id,
+        lines.bill_id as document_id,
+        1 as piece_group,
+        lines.line_index as piece_order,
+        lines.account_id,
+        lines.item_total as amount,
+        lines.cost_center
+    from lines
+    union all
+    select
+        taxes.organization_id,
+        taxes.bill_id,
+        2,
+        taxes.tax_index,
+        tax_settings.account_id,
+        taxes.tax_amount,
+        cast(null as varchar)
+    from taxes
+    left join tax_settings
+        on taxes.organization_id = tax_settings.organization_id and taxes.tax_id = tax_settings.tax_id
+    union all
+    select
+        bills.organization_id,
+        bills.bill_id,
+        3,
+        0,
+        system_accounts.account_id,
+        bills.shipping_charge,
+        cast(null as varchar)
+    from bills
+    left join system_accounts
+        on bills.organization_id = system_accounts.organization_id and system_accounts.role = 'purchase_shipping'
+    union all
+    select
+        bills.organization_id,
+        bills.bill_id,
+        4,
+        0,
+        system_accounts.account_id,
+        bills.adjustment,
+        cast(null as varchar)
+    from bills
+    left join system_accounts
+        on bills.organization_id = system_accounts.organization_id and system_accounts.role = 'purchase_adjustment'
+    union all
+    select
+        bills.organization_id,
+        bills.bill_id,
+        5,
+        0,
+        coalesce(bills.discount_account_id, system_accounts.account_id),
+        -bills.discount_total,
+        cast(null as varchar)
+    from bills
+    left join system_accounts
+        on bills.organization_id = system_accounts.organization_id and system_accounts.role = 'purchase_discount'
+    union all
+    -- Zoho's round-off of the total (roundoff_value), its own piece where there is one (D79)
+    select
+        bills.organization_id,
+        bills.bill_id,
+        6,
+        0,
+        system_accounts.account_id,
+        bills.roundoff_value,
+        cast(null as varchar)
+    from bills
+    left join system_accounts
+        on bills.organization_id = system_accounts.organization_id and system_accounts.role = 'purchase_rounding'
+    where bills.roundoff_value <> 0
+),
+
+pieces as (
+    select
+        bill_pieces.organization_id,
+        bill_pieces.document_id,
+        row_number() over (
+            partition by bill_pieces.organization_id, bill_pieces.document_id
+            order by bill_pieces.piece_group, bill_pieces.piece_order
+        ) - 1 as piece_index,
+        bill_pieces.account_id,
+        bill_pieces.amount,
+        bill_pieces.cost_center,
+        bills.exchange_rate
+    from bill_pieces
+    inner join bills
+        on
+            bill_pieces.organization_id = bills.organization_id
+            and bill_pieces.document_id = bills.bill_id
+),
+
+based as (
+    {{ cumulative_base('pieces') }}
+),
+
+piece_counts as (
+    select
+        organization_id,
+        document_id,
+        count(*) as pieces
+    from pieces
+    group by organization_id, document_id
+),
+
+bill_entries as (
+    select
+        based.organization_id,
+        based.document_id,
+        based.piece_index,
+        based.account_id,
+        based.cost_center,
+        based.base_amount as net_base,
+        based.amount as net_transaction
+    from based
+    union all
+    -- the payable, after the pieces
+    select
+        bills.organization_id,
+        bills.bill_id,
+        coalesce(piece_counts.pieces, 0),
+        system_accounts.account_id,
+        cast(null as varchar),
+        -bills.bcy_total,
+        -bills.total
+    from bills
+    left join piece_counts
+        on
+            bills.organization_id = piece_counts.organization_id
+            and bills.bill_id = piece_counts.document_id
+    left join system_accounts
+        on
+            bills.organization_id = system_accounts.organization_id
+            and system_accounts.role = 'accounts_payable'
+),
+
+entries as (
+    select
+        bill_entries.*,
+        bills.document_date as posting_date,
+        bills.bill_number as document_number,
+        bills.vendor_id as contact_id,
+        bills.currency_code,
+        bills.exchange_rate,
+        bills._synced_at,
+        bills._zoho_organization_id,
+        bills._zoho_source_id,
+        bills._load_id
+    from bill_entries
+    inner join bills
+        on
+            bill_entries.organization_id = bills.organization_id
+            and bill_entries.document_id = bills.bill_id
+    where bill_entries.net_base <> 0
+),
+
+final as (
+    select
+        {{ gl_columns('bill') }}
+    from entries
+)
+
+select * from final

@@ -1,11 +1,192 @@
-{{ gl_line_document(
-    'stg_zoho_books__credit_notes',
-    'stg_zoho_books__credit_note_line_items',
-    'stg_zoho_books__credit_note_taxes',
-    'creditnote_id',
-    'creditnote_number',
-    'customer_id',
-    'credit_note',
-    sales=true,
-    negate=true
-) }}
+-- Credit notes (D22, D47, D49, D79): the invoice's pieces reversed. On the credit note's date, in this piece order
+-- with cumulative rounding: Dr each line's account (item_total, with its cost center), Dr the sales tax account of
+-- each tax, Dr shipping charge, Dr the adjustment, Cr the discount (the account the credit note names, else sales
+-- discount), the round-off where there is one; then Cr the receivable with bcy_total.
+with credit_notes as (
+    select * from {{ ref('stg_zoho_books__credit_notes') }}
+    where is_posting and not is_deleted
+),
+
+lines as (
+    select * from {{ ref('stg_zoho_books__credit_note_line_items') }}
+),
+
+taxes as (
+    select * from {{ ref('stg_zoho_books__credit_note_taxes') }}
+),
+
+tax_settings as (
+    select organization_id, tax_id, tax_account_id as account_id
+    from {{ ref('int_tax_accounts') }}
+),
+
+system_accounts as (
+    select * from {{ ref('int_system_accounts') }}
+),
+
+-- piece_group orders a credit note's pieces: 1 lines, 2 taxes, 3 shipping, 4 adjustment, 5 discount, 6 round-off.
+-- Amounts are in the credit note's currency, a debit positive.
+credit_note_pieces as (
+    select
+        lines.organization_id,
+        lines.creditnote_id as document_id,
+        1 as piece_group,
+        lines.line_index as piece_order,
+        lines.account_id,
+        lines.item_total as amount,
+        lines.cost_center
+    from lines
+    union all
+    select
+        taxes.organization_id,
+        taxes.creditnote_id,
+        2,
+        taxes.tax_index,
+        tax_settings.account_id,
+        taxes.tax_amount,
+        cast(null as varchar)
+    from taxes
+    left join tax_settings
+        on taxes.organization_id = tax_settings.organization_id and taxes.tax_id = tax_settings.tax_id
+    union all
+    select
+        credit_notes.organization_id,
+        credit_notes.creditnote_id,
+        3,
+        0,
+        system_accounts.account_id,
+        credit_notes.shipping_charge,
+        cast(null as varchar)
+    from credit_notes
+    left join system_accounts
+        on credit_notes.organization_id = system_accounts.organization_id and system_accounts.role = 'shipping_charge'
+    union all
+    select
+        credit_notes.organization_id,
+        credit_notes.creditnote_id,
+        4,
+        0,
+        system_accounts.account_id,
+        credit_notes.adjustment,
+        cast(null as varchar)
+    from credit_notes
+    left join system_accounts
+        on credit_notes.organization_id = system_accounts.organization_id and system_accounts.role = 'sales_adjustment'
+    union all
+    select
+        credit_notes.organization_id,
+        credit_notes.creditnote_id,
+        5,
+        0,
+        coalesce(credit_notes.discount_account_id, system_accounts.account_id),
+        -credit_notes.discount_total,
+        cast(null as varchar)
+    from credit_notes
+    left join system_accounts
+        on credit_notes.organization_id = system_accounts.organization_id and system_accounts.role = 'sales_discount'
+    union all
+    -- Zoho's round-off of the total (roundoff_value), its own piece where there is one (D79)
+    select
+        credit_notes.organization_id,
+        credit_notes.creditnote_id,
+        6,
+        0,
+        system_accounts.account_id,
+        credit_notes.roundoff_value,
+        cast(null as varchar)
+    from credit_notes
+    left join system_accounts
+        on credit_notes.organization_id = system_accounts.organization_id and system_accounts.role = 'sales_rounding'
+    where credit_notes.roundoff_value <> 0
+),
+
+pieces as (
+    select
+        credit_note_pieces.organization_id,
+        credit_note_pieces.document_id,
+        row_number() over (
+            partition by credit_note_pieces.organization_id, credit_note_pieces.document_id
+            order by credit_note_pieces.piece_group, credit_note_pieces.piece_order
+        ) - 1 as piece_index,
+        credit_note_pieces.account_id,
+        credit_note_pieces.amount,
+        credit_note_pieces.cost_center,
+        credit_notes.exchange_rate
+    from credit_note_pieces
+    inner join credit_notes
+        on
+            credit_note_pieces.organization_id = credit_notes.organization_id
+            and credit_note_pieces.document_id = credit_notes.creditnote_id
+),
+
+based as (
+    {{ cumulative_base('pieces') }}
+),
+
+piece_counts as (
+    select
+        organization_id,
+        document_id,
+        count(*) as pieces
+    from pieces
+    group by organization_id, document_id
+),
+
+credit_note_entries as (
+    select
+        based.organization_id,
+        based.document_id,
+        based.piece_index,
+        based.account_id,
+        based.cost_center,
+        based.base_amount as net_base,
+        based.amount as net_transaction
+    from based
+    union all
+    -- the receivable, after the pieces
+    select
+        credit_notes.organization_id,
+        credit_notes.creditnote_id,
+        coalesce(piece_counts.pieces, 0),
+        system_accounts.account_id,
+        cast(null as varchar),
+        -credit_notes.bcy_total,
+        -credit_notes.total
+    from credit_notes
+    left join piece_counts
+        on
+            credit_notes.organization_id = piece_counts.organization_id
+            and credit_notes.creditnote_id = piece_counts.document_id
+    left join system_accounts
+        on
+            credit_notes.organization_id = system_accounts.organization_id
+            and system_accounts.role = 'accounts_receivable'
+),
+
+entries as (
+    select
+        credit_note_entries.*,
+        credit_notes.document_date as posting_date,
+        credit_notes.creditnote_number as document_number,
+        credit_notes.customer_id as contact_id,
+        credit_notes.currency_code,
+        credit_notes.exchange_rate,
+        credit_notes._synced_at,
+        credit_notes._zoho_organization_id,
+        credit_notes._zoho_source_id,
+        credit_notes._load_id
+    from credit_note_entries
+    inner join credit_notes
+        on
+            credit_note_entries.organization_id = credit_notes.organization_id
+            and credit_note_entries.document_id = credit_notes.creditnote_id
+    where credit_note_entries.net_base <> 0
+),
+
+final as (
+    select
+        {{ gl_columns('credit_note') }}
+    from entries
+)
+
+select * from final

@@ -1,28 +1,203 @@
--- Invoices (D22, D47): the document's own lines by the shared line-document rule; then, for an invoice written
--- off (D78), Dr bad debt / Cr the receivable for `write_off_amount` at the invoice's rate, on the day Zoho's
--- ledger shows the write-off on the bad-debt account (Zoho's write-off call takes no date and the invoice
--- documents none), else the day the invoice was last modified.
-with document_entries as (
-    {{ gl_line_document(
-        'stg_zoho_books__invoices',
-        'stg_zoho_books__invoice_line_items',
-        'stg_zoho_books__invoice_taxes',
-        'invoice_id',
-        'invoice_number',
-        'customer_id',
-        'invoice',
-        sales=true,
-        negate=false
-    ) }}
+-- Invoices (D22, D47, D49, D79). On the invoice's date, in this piece order with cumulative rounding: Cr each
+-- line's account (item_total, with its cost center), Cr the sales tax account of each tax, Cr shipping charge,
+-- Cr the adjustment, Dr the discount (the account the invoice names, else sales discount), the round-off where
+-- there is one; then Dr the receivable with bcy_total. Then, for an invoice written off (D78), Dr bad debt / Cr the
+-- receivable for `write_off_amount` at the invoice's rate, on the day Zoho's ledger shows the write-off on the
+-- bad-debt account (Zoho's write-off call takes no date and the invoice documents none), else the day the invoice
+-- was last modified.
+with invoices as (
+    select * from {{ ref('stg_zoho_books__invoices') }}
+    where is_posting and not is_deleted
 ),
 
-written_off as (
-    select * from {{ ref('stg_zoho_books__invoices') }}
-    where is_posting and not is_deleted and write_off_amount <> 0
+lines as (
+    select * from {{ ref('stg_zoho_books__invoice_line_items') }}
+),
+
+taxes as (
+    select * from {{ ref('stg_zoho_books__invoice_taxes') }}
+),
+
+tax_settings as (
+    select organization_id, tax_id, tax_account_id as account_id
+    from {{ ref('int_tax_accounts') }}
 ),
 
 system_accounts as (
     select * from {{ ref('int_system_accounts') }}
+),
+
+ledger as (
+    select * from {{ ref('stg_zoho_books__account_transactions') }}
+    where not is_deleted
+),
+
+-- piece_group orders an invoice's pieces: 1 lines, 2 taxes, 3 shipping, 4 adjustment, 5 discount, 6 round-off.
+-- Amounts are in the invoice's currency, a credit positive (the sign is turned below).
+invoice_pieces as (
+    select
+        lines.organization_id,
+        lines.invoice_id as document_id,
+        1 as piece_group,
+        lines.line_index as piece_order,
+        lines.account_id,
+        lines.item_total as amount,
+        lines.cost_center
+    from lines
+    union all
+    select
+        taxes.organization_id,
+        taxes.invoice_id,
+        2,
+        taxes.tax_index,
+        tax_settings.account_id,
+        taxes.tax_amount,
+        cast(null as varchar)
+    from taxes
+    left join tax_settings
+        on taxes.organization_id = tax_settings.organization_id and taxes.tax_id = tax_settings.tax_id
+    union all
+    select
+        invoices.organization_id,
+        invoices.invoice_id,
+        3,
+        0,
+        system_accounts.account_id,
+        invoices.shipping_charge,
+        cast(null as varchar)
+    from invoices
+    left join system_accounts
+        on invoices.organization_id = system_accounts.organization_id and system_accounts.role = 'shipping_charge'
+    union all
+    select
+        invoices.organization_id,
+        invoices.invoice_id,
+        4,
+        0,
+        system_accounts.account_id,
+        invoices.adjustment,
+        cast(null as varchar)
+    from invoices
+    left join system_accounts
+        on invoices.organization_id = system_accounts.organization_id and system_accounts.role = 'sales_adjustment'
+    union all
+    select
+        invoices.organization_id,
+        invoices.invoice_id,
+        5,
+        0,
+        coalesce(invoices.discount_account_id, system_accounts.account_id),
+        -invoices.discount_total,
+        cast(null as varchar)
+    from invoices
+    left join system_accounts
+        on invoices.organization_id = system_accounts.organization_id and system_accounts.role = 'sales_discount'
+    union all
+    -- Zoho's round-off of the total (roundoff_value), its own piece where there is one (D79)
+    select
+        invoices.organization_id,
+        invoices.invoice_id,
+        6,
+        0,
+        system_accounts.account_id,
+        invoices.roundoff_value,
+        cast(null as varchar)
+    from invoices
+    left join system_accounts
+        on invoices.organization_id = system_accounts.organization_id and system_accounts.role = 'sales_rounding'
+    where invoices.roundoff_value <> 0
+),
+
+pieces as (
+    select
+        invoice_pieces.organization_id,
+        invoice_pieces.document_id,
+        row_number() over (
+            partition by invoice_pieces.organization_id, invoice_pieces.document_id
+            order by invoice_pieces.piece_group, invoice_pieces.piece_order
+        ) - 1 as piece_index,
+        invoice_pieces.account_id,
+        invoice_pieces.amount,
+        invoice_pieces.cost_center,
+        invoices.exchange_rate
+    from invoice_pieces
+    inner join invoices
+        on
+            invoice_pieces.organization_id = invoices.organization_id
+            and invoice_pieces.document_id = invoices.invoice_id
+),
+
+based as (
+    {{ cumulative_base('pieces') }}
+),
+
+piece_counts as (
+    select
+        organization_id,
+        document_id,
+        count(*) as pieces
+    from pieces
+    group by organization_id, document_id
+),
+
+invoice_entries as (
+    select
+        based.organization_id,
+        based.document_id,
+        based.piece_index,
+        based.account_id,
+        based.cost_center,
+        -based.base_amount as net_base,
+        -based.amount as net_transaction
+    from based
+    union all
+    -- the receivable, after the pieces
+    select
+        invoices.organization_id,
+        invoices.invoice_id,
+        coalesce(piece_counts.pieces, 0),
+        system_accounts.account_id,
+        cast(null as varchar),
+        invoices.bcy_total,
+        invoices.total
+    from invoices
+    left join piece_counts
+        on invoices.organization_id = piece_counts.organization_id and invoices.invoice_id = piece_counts.document_id
+    left join system_accounts
+        on
+            invoices.organization_id = system_accounts.organization_id
+            and system_accounts.role = 'accounts_receivable'
+),
+
+entries as (
+    select
+        invoice_entries.*,
+        invoices.document_date as posting_date,
+        invoices.invoice_number as document_number,
+        invoices.customer_id as contact_id,
+        invoices.currency_code,
+        invoices.exchange_rate,
+        invoices._synced_at,
+        invoices._zoho_organization_id,
+        invoices._zoho_source_id,
+        invoices._load_id
+    from invoice_entries
+    inner join invoices
+        on
+            invoice_entries.organization_id = invoices.organization_id
+            and invoice_entries.document_id = invoices.invoice_id
+    where invoice_entries.net_base <> 0
+),
+
+document_entries as (
+    select
+        {{ gl_columns('invoice') }}
+    from entries
+),
+
+written_off as (
+    select * from invoices
+    where write_off_amount <> 0
 ),
 
 ledger_dates as (
@@ -30,13 +205,12 @@ ledger_dates as (
         ledger.organization_id,
         ledger.transaction_id as invoice_id,
         min(ledger.transaction_date) as written_off_on
-    from {{ ref('stg_zoho_books__account_transactions') }} as ledger
+    from ledger
     inner join system_accounts
         on
             ledger.organization_id = system_accounts.organization_id
             and ledger.account_id = system_accounts.account_id
             and system_accounts.role = 'bad_debt'
-    where not ledger.is_deleted
     group by ledger.organization_id, ledger.transaction_id
 ),
 

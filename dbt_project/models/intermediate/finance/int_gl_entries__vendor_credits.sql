@@ -1,11 +1,200 @@
-{{ gl_line_document(
-    'stg_zoho_books__vendor_credits',
-    'stg_zoho_books__vendor_credit_line_items',
-    'stg_zoho_books__vendor_credit_taxes',
-    'vendor_credit_id',
-    'vendor_credit_number',
-    'vendor_id',
-    'vendor_credit',
-    sales=false,
-    negate=true
-) }}
+-- Vendor credits (D22, D47, D49, D79): the bill's pieces reversed. On the vendor credit's date, in this piece order
+-- with cumulative rounding: Cr each line's account (item_total, with its cost center), Cr the purchase tax account
+-- of each tax, Cr purchase shipping, Cr the adjustment, Dr the discount (the account the vendor credit names, else
+-- purchase discount), the round-off where there is one; then Dr the payable with bcy_total.
+with vendor_credits as (
+    select * from {{ ref('stg_zoho_books__vendor_credits') }}
+    where is_posting and not is_deleted
+),
+
+lines as (
+    select * from {{ ref('stg_zoho_books__vendor_credit_line_items') }}
+),
+
+taxes as (
+    select * from {{ ref('stg_zoho_books__vendor_credit_taxes') }}
+),
+
+tax_settings as (
+    select organization_id, tax_id, purchase_tax_account_id as account_id
+    from {{ ref('int_tax_accounts') }}
+),
+
+system_accounts as (
+    select * from {{ ref('int_system_accounts') }}
+),
+
+-- piece_group orders a vendor credit's pieces: 1 lines, 2 taxes, 3 shipping, 4 adjustment, 5 discount, 6 round-off.
+-- Amounts are in the vendor credit's currency, a credit positive (the sign is turned below).
+vendor_credit_pieces as (
+    select
+        lines.organization_id,
+        lines.vendor_credit_id as document_id,
+        1 as piece_group,
+        lines.line_index as piece_order,
+        lines.account_id,
+        lines.item_total as amount,
+        lines.cost_center
+    from lines
+    union all
+    select
+        taxes.organization_id,
+        taxes.vendor_credit_id,
+        2,
+        taxes.tax_index,
+        tax_settings.account_id,
+        taxes.tax_amount,
+        cast(null as varchar)
+    from taxes
+    left join tax_settings
+        on taxes.organization_id = tax_settings.organization_id and taxes.tax_id = tax_settings.tax_id
+    union all
+    select
+        vendor_credits.organization_id,
+        vendor_credits.vendor_credit_id,
+        3,
+        0,
+        system_accounts.account_id,
+        vendor_credits.shipping_charge,
+        cast(null as varchar)
+    from vendor_credits
+    left join system_accounts
+        on
+            vendor_credits.organization_id = system_accounts.organization_id
+            and system_accounts.role = 'purchase_shipping'
+    union all
+    select
+        vendor_credits.organization_id,
+        vendor_credits.vendor_credit_id,
+        4,
+        0,
+        system_accounts.account_id,
+        vendor_credits.adjustment,
+        cast(null as varchar)
+    from vendor_credits
+    left join system_accounts
+        on
+            vendor_credits.organization_id = system_accounts.organization_id
+            and system_accounts.role = 'purchase_adjustment'
+    union all
+    select
+        vendor_credits.organization_id,
+        vendor_credits.vendor_credit_id,
+        5,
+        0,
+        coalesce(vendor_credits.discount_account_id, system_accounts.account_id),
+        -vendor_credits.discount_total,
+        cast(null as varchar)
+    from vendor_credits
+    left join system_accounts
+        on
+            vendor_credits.organization_id = system_accounts.organization_id
+            and system_accounts.role = 'purchase_discount'
+    union all
+    -- Zoho's round-off of the total (roundoff_value), its own piece where there is one (D79)
+    select
+        vendor_credits.organization_id,
+        vendor_credits.vendor_credit_id,
+        6,
+        0,
+        system_accounts.account_id,
+        vendor_credits.roundoff_value,
+        cast(null as varchar)
+    from vendor_credits
+    left join system_accounts
+        on
+            vendor_credits.organization_id = system_accounts.organization_id
+            and system_accounts.role = 'purchase_rounding'
+    where vendor_credits.roundoff_value <> 0
+),
+
+pieces as (
+    select
+        vendor_credit_pieces.organization_id,
+        vendor_credit_pieces.document_id,
+        row_number() over (
+            partition by vendor_credit_pieces.organization_id, vendor_credit_pieces.document_id
+            order by vendor_credit_pieces.piece_group, vendor_credit_pieces.piece_order
+        ) - 1 as piece_index,
+        vendor_credit_pieces.account_id,
+        vendor_credit_pieces.amount,
+        vendor_credit_pieces.cost_center,
+        vendor_credits.exchange_rate
+    from vendor_credit_pieces
+    inner join vendor_credits
+        on
+            vendor_credit_pieces.organization_id = vendor_credits.organization_id
+            and vendor_credit_pieces.document_id = vendor_credits.vendor_credit_id
+),
+
+based as (
+    {{ cumulative_base('pieces') }}
+),
+
+piece_counts as (
+    select
+        organization_id,
+        document_id,
+        count(*) as pieces
+    from pieces
+    group by organization_id, document_id
+),
+
+vendor_credit_entries as (
+    select
+        based.organization_id,
+        based.document_id,
+        based.piece_index,
+        based.account_id,
+        based.cost_center,
+        -based.base_amount as net_base,
+        -based.amount as net_transaction
+    from based
+    union all
+    -- the payable, after the pieces
+    select
+        vendor_credits.organization_id,
+        vendor_credits.vendor_credit_id,
+        coalesce(piece_counts.pieces, 0),
+        system_accounts.account_id,
+        cast(null as varchar),
+        vendor_credits.bcy_total,
+        vendor_credits.total
+    from vendor_credits
+    left join piece_counts
+        on
+            vendor_credits.organization_id = piece_counts.organization_id
+            and vendor_credits.vendor_credit_id = piece_counts.document_id
+    left join system_accounts
+        on
+            vendor_credits.organization_id = system_accounts.organization_id
+            and system_accounts.role = 'accounts_payable'
+),
+
+entries as (
+    select
+        vendor_credit_entries.*,
+        vendor_credits.document_date as posting_date,
+        vendor_credits.vendor_credit_number as document_number,
+        vendor_credits.vendor_id as contact_id,
+        vendor_credits.currency_code,
+        vendor_credits.exchange_rate,
+        vendor_credits._synced_at,
+        vendor_credits._zoho_organization_id,
+        vendor_credits._zoho_source_id,
+        vendor_credits._load_id
+    from vendor_credit_entries
+    inner join vendor_credits
+        on
+            vendor_credit_entries.organization_id = vendor_credits.organization_id
+            and vendor_credit_entries.document_id = vendor_credits.vendor_credit_id
+    where vendor_credit_entries.net_base <> 0
+),
+
+final as (
+    select
+        {{ gl_columns('vendor_credit') }}
+    from entries
+)
+
+select * from final
