@@ -76,7 +76,7 @@ def _flags(database: Path, table: str) -> dict[str, bool]:
     con = duckdb.connect(str(database), read_only=True)
     try:
         rows = con.execute(
-            f"select _zoho_source_id, _detail_fetched from zoho_books_raw.{table} where not _is_deleted"  # noqa: S608
+            f"select _zoho_source_id, _detail_fetched from zoho_books_raw.{table} where not _is_deleted"
         ).fetchall()
     finally:
         con.close()
@@ -94,7 +94,8 @@ def _ledger_by_month(database: Path) -> dict[tuple[str, str, str], Decimal]:
     con = duckdb.connect(str(database), read_only=True)
     try:
         rows = con.execute(
-            "select organization_id, account_id, cast(date_trunc('month', posting_date) as date), sum(net_base)"
+            "select organization_id, account_id, cast(date_trunc('month', posting_date) as date),"
+            " sum(net_base)"
             " from zoho_books.fct_general_ledger group by 1, 2, 3"
         ).fetchall()
     finally:
@@ -121,7 +122,8 @@ def test_none_mode_makes_no_detail_calls_and_the_ledger_still_ties_to_zohos(tmp_
         result = _sync(tmp_path, server, dataset, database, 'details = "none"')
     assert _detail_calls(result) == 0
     invoices = _flags(database, "invoices")
-    assert invoices and set(invoices.values()) == {False}
+    assert invoices
+    assert set(invoices.values()) == {False}
     _build(tmp_path / "ml-connector.toml")
     assert _ledger_by_month(database) == _zoho_by_month(dataset)
     con = duckdb.connect(str(database), read_only=True)
@@ -162,7 +164,8 @@ def test_recent_fetches_only_recent_documents_and_a_later_mode_fetches_the_missi
         }
         flags = _flags(database, "invoices")
         assert flags == {i: day >= since for i, day in invoices.items()}
-        assert True in flags.values() and False in flags.values()
+        assert True in flags.values()
+        assert False in flags.values()
         assert _detail_calls(recent, "invoices") == sum(flags.values())
 
         # Every detail, later: the documents stored without theirs are fetched, the others are not again.
