@@ -91,11 +91,19 @@ class ScheduleConfig:
     cron: str = "0 2 * * *"
 
 
+DETAIL_MODES = ("all", "recent", "none")
+
+
 @dataclass(frozen=True)
 class SyncConfig:
     delete_scan_days: int = 7  # how often a sync walks whole lists to find deleted records
     overlap_minutes: int = 10  # incremental walks re-check this much before the stored watermark
     ledger_overlap_months: int = 1  # Zoho's ledger is read from this many months before the last read (D61)
+    # Which documents' detail records (line items) a sync fetches, a call each (D90): "all", "recent"
+    # (dated in the last ``details_months`` months) or "none". The others are loaded from their list rows:
+    # header facts stay complete, and their ledger lines are taken from Zoho's own ledger.
+    details: str = "all"
+    details_months: int = 12
 
 
 @dataclass(frozen=True)
@@ -284,11 +292,23 @@ class _Parser:
         )
 
     def sync(self, table: dict[str, Any]) -> SyncConfig:
-        self.only(table, "sync", {"delete_scan_days", "overlap_minutes", "ledger_overlap_months"})
+        self.only(
+            table,
+            "sync",
+            {"delete_scan_days", "overlap_minutes", "ledger_overlap_months", "details", "details_months"},
+        )
+        details = self.string_or(table, "sync", "details", "all")
+        if details not in DETAIL_MODES:
+            raise self.error("sync.details", f"{details!r} is not one of {', '.join(DETAIL_MODES)}")
+        months = self.integer(table, "sync", "details_months", 12)
+        if months < 1:
+            raise self.error("sync.details_months", f"{months} is not a number of months (1 or more)")
         return SyncConfig(
             delete_scan_days=self.integer(table, "sync", "delete_scan_days", 7),
             overlap_minutes=self.integer(table, "sync", "overlap_minutes", 10),
             ledger_overlap_months=self.integer(table, "sync", "ledger_overlap_months", 1),
+            details=details,
+            details_months=months,
         )
 
     def schedule(self, table: dict[str, Any]) -> ScheduleConfig:

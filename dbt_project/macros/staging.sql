@@ -142,7 +142,11 @@ select * from renamed
 {#- Lines of a line document, with their parent's id and the cost center from the line's tags. -#}
 {% macro stg_document_lines(table, parent_table, parent_id_column) -%}
 with source as (
-    select * from {{ source('zoho_books_raw', table) }}
+    {{ raw_child(table, {
+        'line_item_id': 'text', 'item_id': 'text', 'account_id': 'text', 'tax_id': 'text', 'name': 'text',
+        'description': 'text', 'quantity': 'money', 'rate': 'money', 'discount': 'money',
+        'tax_percentage': 'money', 'item_total': 'money'
+    }) }}
 ),
 
 parent as (
@@ -314,4 +318,31 @@ renamed as (
 
 select * from renamed
 {%- endif %}
+{%- endmacro %}
+
+{#- Whether a raw table has a column: the loader adds some (_detail_fetched) to tables loaded before them. -#}
+{% macro raw_column_exists(table, column) -%}
+    {%- if not execute -%}{{ return(true) }}{%- endif -%}
+    {%- set relation = adapter.get_relation(database=target.database, schema=var('raw_schema'), identifier=table) -%}
+    {%- if relation is none -%}{{ return(false) }}{%- endif -%}
+    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {{ return(column | lower in names) }}
+{%- endmacro %}
+
+{#- A child table's rows, or none with the named columns where the table does not exist: the loader creates
+    a child table with its first row, and a sync that fetches no details (`[sync] details`, D90) loads none.
+    ``columns``: name -> 'text' or 'money'. -#}
+{% macro raw_child(table, columns) -%}
+{%- if raw_table_exists(table) -%}
+    select * from {{ source('zoho_books_raw', table) }}
+{%- else -%}
+    select
+        cast(null as varchar) as _dlt_id,
+        cast(null as varchar) as _dlt_parent_id,
+        cast(null as bigint) as _dlt_list_idx
+        {%- for name, kind in columns.items() %},
+        {% if kind == 'money' %}{{ money('null') }}{% else %}cast(null as varchar){% endif %} as {{ name }}
+        {%- endfor %}
+    where 1 = 0
+{%- endif -%}
 {%- endmacro %}

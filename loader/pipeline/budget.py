@@ -26,16 +26,14 @@ _FIRST_SYNC_RATES = 3
 class BudgetEstimate:
     calls: dict[str, int] = field(default_factory=dict)  # organization id -> at least this many calls
     first_sync: dict[str, bool] = field(default_factory=dict)  # details of every document still to come
+    details: str = "all"  # the sync's detail mode (D90): which documents cost a detail call
+    details_from: str | None = None  # with "recent": the earliest document date whose detail is fetched
 
     def describe(self, orgs: Sequence[OrgSync]) -> list[str]:
         lines = []
         for org in orgs:
             floor = self.calls.get(org.organization_id, 0)
-            details = (
-                "plus one per document (first sync)"
-                if self.first_sync.get(org.organization_id)
-                else "plus one per changed document"
-            )
+            details = self.detail_calls(self.first_sync.get(org.organization_id, False))
             limit = (
                 org.client.connection.daily_call_limit
                 if hasattr(org.client.connection, "daily_call_limit")
@@ -51,6 +49,15 @@ class BudgetEstimate:
                 f"{org.connection} ({org.organization_id}): at least {floor} API calls, {details}{quota}"
             )
         return lines
+
+    def detail_calls(self, first: bool) -> str:
+        """What the detail calls add to the floor, in the sync's detail mode."""
+        if self.details == "none":
+            return "no detail calls (details = none: line items are not fetched)"
+        which = "document" if first else "changed document"
+        if self.details == "recent":
+            return f"plus one per {which} dated from {self.details_from} (details = recent)"
+        return f"plus one per {which}" + (" (first sync)" if first else "")
 
 
 def estimate_calls(state: Mapping[str, Any], orgs: Sequence[OrgSync], options: SyncOptions) -> BudgetEstimate:
@@ -83,4 +90,5 @@ def estimate_calls(state: Mapping[str, Any], orgs: Sequence[OrgSync], options: S
                 total += max(1, math.ceil(rows / MAX_PER_PAGE))
         calls[org.organization_id] = total
         first[org.organization_id] = fresh
-    return BudgetEstimate(calls, first)
+    since = options.details_from()
+    return BudgetEstimate(calls, first, options.details, since.isoformat() if since is not None else None)

@@ -31,6 +31,9 @@ SOURCE_ID_COLUMN = "_zoho_source_id"
 SYNCED_AT_COLUMN = "_synced_at"
 IS_DELETED_COLUMN = "_is_deleted"
 DELETED_AT_COLUMN = "_deleted_at"
+# On the tables of documents Zoho details apart from its list: false where the row is the list row only, its
+# detail (line items) not fetched in the sync's detail mode (D90).
+DETAIL_FETCHED_COLUMN = "_detail_fetched"
 
 _ZOHO_TIMESTAMP = "%Y-%m-%dT%H:%M:%S%z"
 
@@ -75,6 +78,8 @@ def table_columns(endpoint: Endpoint) -> dict[str, TColumnSchema]:
     columns[CUSTOM_FIELD_HASH] = {"data_type": "json", "nullable": True}
     columns[endpoint.id_field] = {"data_type": "text", "nullable": False}
     columns.update(audit_columns())
+    if endpoint.needs_detail:
+        columns[DETAIL_FETCHED_COLUMN] = {"data_type": "bool", "nullable": True}
     return columns
 
 
@@ -370,6 +375,7 @@ def typed_record(
     synced_at: datetime,
     *,
     source_id: str | None = None,
+    detail_fetched: bool = True,
 ) -> dict[str, Any]:
     """A copy of ``record`` with its exact numbers, dates and timestamps typed, plus the audit columns.
 
@@ -391,6 +397,8 @@ def typed_record(
     row[SOURCE_ID_COLUMN] = source_id if source_id is not None else str(record.get(endpoint.id_field, ""))
     row[IS_DELETED_COLUMN] = False
     row[DELETED_AT_COLUMN] = None
+    if endpoint.needs_detail:
+        row[DETAIL_FETCHED_COLUMN] = detail_fetched
     return row
 
 

@@ -295,6 +295,8 @@ def sync_organizations(
     overlap: timedelta = DEFAULT_OVERLAP,
     delete_scan_interval: timedelta = DEFAULT_DELETE_SCAN_INTERVAL,
     ledger_overlap_months: int = DEFAULT_OVERLAP_MONTHS,
+    details: str = "all",
+    details_months: int = 12,
     parallel_normalize_from: int = PARALLEL_FROM_RECORDS,
     console: Console | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -314,6 +316,8 @@ def sync_organizations(
         overlap=overlap,
         delete_scan_interval=delete_scan_interval,
         ledger_overlap_months=ledger_overlap_months,
+        details=details,
+        details_months=details_months,
     )
     orgs = [OrgSync(client) for client in clients]
     calls_before = {id(o): o.client.calls_made for o in orgs}
@@ -538,6 +542,8 @@ def run_sync(
             overlap=timedelta(minutes=sync.overlap_minutes),
             delete_scan_interval=timedelta(days=sync.delete_scan_days),
             ledger_overlap_months=sync.ledger_overlap_months,
+            details=sync.details,
+            details_months=sync.details_months,
             console=console,
         )
     finally:

@@ -18,6 +18,7 @@ A daily cap stops one organization's calls; what was read before it is loaded wi
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import logging
@@ -36,6 +37,7 @@ from dlt.extract.resource import DltResource
 from loader.pipeline import ledger_window
 from loader.pipeline.arrow_batches import arrow_batch
 from loader.pipeline.hints import (
+    DETAIL_FETCHED_COLUMN,
     nested_hints,
     primary_key,
     table_columns,
@@ -123,6 +125,28 @@ class SyncOptions:
     ledger_overlap_months: int = ledger_window.DEFAULT_OVERLAP_MONTHS
     # A targeted sync: read the ledger only of organizations whose posting documents changed.
     ledger_on_postings_only: bool = False
+    # Which documents' details are fetched (D90): "all", "recent" (dated in the last details_months months)
+    # or "none"; the others are loaded from their list rows, flagged, and left to Zoho's ledger.
+    details: str = "all"
+    details_months: int = 12
+
+    def details_from(self) -> date | None:
+        """The earliest document date whose detail is fetched; None: every date."""
+        if self.details != "recent":
+            return None
+        today = self.synced_at.date()
+        months = today.year * 12 + today.month - 1 - self.details_months
+        year, month = divmod(months, 12)
+        return date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
+
+    def wants_detail(self, row: JsonObject) -> bool:
+        """Whether the mode fetches the detail of the document of this list row (undated: fetched)."""
+        if self.details == "all":
+            return True
+        if self.details == "none":
+            return False
+        day, since = _document_date(row), self.details_from()
+        return day is None or since is None or day >= since
 
 
 # (table, date column, key column, keys, organization id) -> the earliest date of the live rows with a key
@@ -148,6 +172,10 @@ class LiveIds:
     def _rows(self, table: str, columns: Sequence[str], organization_id: str) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._query(table, columns, organization_id)
+
+    def stored(self, table: str, columns: Sequence[str], organization_id: str) -> list[tuple[Any, ...]]:
+        """(id, *columns) of the live rows; none where the table or a column does not exist yet."""
+        return self._rows(table, columns, organization_id)
 
     def ids(self, table: str, organization_id: str) -> set[str]:
         return {str(row[0]) for row in self._rows(table, (), organization_id)}
@@ -602,6 +630,10 @@ def _walk(
         complete = True
         error: ZohoApiError | None = None
         past = False
+        # Documents stored from their list row only that the mode now wants whole (a mode switched from
+        # "none" or to more months): the walk reads the whole list to find and load them (D90).
+        catch_up = _without_detail(org, endpoint, options, live_ids)
+        read_all = scan or bool(catch_up)
         if org.stopped:
             yield {"kind": "end", "walk": walk, "complete": False, "scan": False, "ids": listed}
             return
@@ -626,7 +658,10 @@ def _walk(
                     if not incremental:
                         batch.append(row)
                         continue
-                    if past and not scan:
+                    if record_id in catch_up and options.wants_detail(row):
+                        batch.append(row)
+                        continue
+                    if past and not read_all:
                         continue
                     cursor, version = None, None
                     if endpoint.cursor_in_list:
@@ -644,7 +679,7 @@ def _walk(
                         batch.append(row)
                 if batch:
                     yield {"kind": "batch", "rows": batch, "walk": walk}
-                if past and not scan:
+                if past and not read_all:
                     break
             else:
                 # Read to its end (an unordered list always is): every id Zoho has is in ``listed``, so the
@@ -661,6 +696,14 @@ def _walk(
         yield {"kind": "end", "walk": walk, "complete": complete, "scan": scan, "ids": listed, "error": error}
 
     return items
+
+
+def _without_detail(org: OrgSync, endpoint: Endpoint, options: SyncOptions, live_ids: LiveIds) -> set[str]:
+    """The stored documents loaded from their list row only, when the mode may want some of them whole."""
+    if not endpoint.needs_detail or options.details == "none" or options.full_refresh:
+        return set()
+    rows = live_ids.stored(endpoint.name, (DETAIL_FETCHED_COLUMN,), org.organization_id)
+    return {str(row[0]) for row in rows if row[1] is False}
 
 
 def _pages(org: OrgSync, endpoint: Endpoint, params: Mapping[str, Any], walk: Walk) -> Iterator[Page]:
@@ -804,10 +847,17 @@ def _documents(
         out: list[JsonObject] = []
         if not endpoint.needs_detail:
             records: list[JsonObject | None] = list(rows)
+            _take(org, endpoint, options, walk, rows, records, out, failed)
         else:
-            records = _fetch_details(org, endpoint, [str(r.get(endpoint.id_field)) for r in rows], rows)
-            complete_from_list_rows(rows, records)
-        _take(org, endpoint, options, walk, rows, records, out, failed)
+            # The documents outside the detail mode are loaded from their list rows, flagged (D90).
+            whole = [r for r in rows if options.wants_detail(r)]
+            listed = [r for r in rows if not options.wants_detail(r)]
+            ids = [str(r.get(endpoint.id_field)) for r in whole]
+            fetched = _fetch_details(org, endpoint, ids, whole) if whole else []
+            complete_from_list_rows(whole, fetched)
+            _take(org, endpoint, options, walk, whole, fetched, out, failed)
+            _take(org, endpoint, options, walk, listed, list(listed), out, failed, detail_fetched=False)
+            rows, records = whole + listed, [*fetched, *listed]
         if endpoint.posts:
             touched.add(rows, records, endpoint.id_field)
         progress.rows += len(out)
@@ -878,6 +928,8 @@ def _take(
     records: list[JsonObject | None],
     out: list[JsonObject],
     failed: dict[str, bool],
+    *,
+    detail_fetched: bool = True,
 ) -> None:
     for row, record in zip(rows, records, strict=True):
         record_id = str(row.get(endpoint.id_field))
@@ -887,7 +939,11 @@ def _take(
         cursor = (record or row).get(endpoint.cursor or "")
         walk.loaded(record_id, cursor)
         if record is not None:
-            out.append(typed_record(endpoint, record, org.organization_id, options.synced_at))
+            out.append(
+                typed_record(
+                    endpoint, record, org.organization_id, options.synced_at, detail_fetched=detail_fetched
+                )
+            )
 
 
 def _finish_walk(

@@ -106,6 +106,7 @@ def test_defaults_fill_what_the_file_leaves_out(tmp_path: Path) -> None:
     assert (connection.accounts_url, connection.api_base_url) == (None, None)
     assert (config.sync.delete_scan_days, config.sync.overlap_minutes) == (7, 10)
     assert config.sync.ledger_overlap_months == 1
+    assert (config.sync.details, config.sync.details_months) == ("all", 12)
 
 
 def test_the_ledger_overlap_is_set_in_whole_months(tmp_path: Path) -> None:
@@ -295,3 +296,11 @@ def test_unknown_connection_name_lists_the_configured_ones(tmp_path: Path) -> No
     config: Config = load_config(write(tmp_path, ONE_CONNECTION), env={})
     with pytest.raises(ConfigError, match=r"no Zoho connection named 'eu' \(configured: us\)"):
         config.connection("eu")
+
+
+def test_the_detail_mode_is_all_recent_or_none(tmp_path: Path) -> None:
+    text = '[sync]\ndetails = "recent"\ndetails_months = 6\n' + ONE_CONNECTION
+    sync = load_config(write(tmp_path, text), env={}).sync
+    assert (sync.details, sync.details_months) == ("recent", 6)
+    refused = config_error(tmp_path, '[sync]\ndetails = "some"\n')
+    assert ": sync.details: 'some' is not one of all, recent, none" in refused

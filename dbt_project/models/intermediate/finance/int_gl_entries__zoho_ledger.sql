@@ -26,6 +26,14 @@ derived_types as (
     ) as types (transaction_type)
 ),
 
+-- Documents stored from their list row only (the sync's detail mode, D90): no rule derives them, so their
+-- lines without a transaction_id are theirs, told by the entry number, and taken with the rest.
+without_detail as (
+    select organization_id, source_number
+    from {{ ref('int_documents_without_detail') }}
+    where source_number is not null
+),
+
 taken as (
     select zoho_ledger.*
     from zoho_ledger
@@ -39,6 +47,12 @@ taken as (
         and not (
             zoho_ledger.transaction_id is null
             and zoho_ledger.transaction_type in (select derived_types.transaction_type from derived_types)
+            and not exists (
+                select 1 from without_detail
+                where
+                    without_detail.organization_id = zoho_ledger.organization_id
+                    and without_detail.source_number = zoho_ledger.entry_number
+            )
         )
 ),
 

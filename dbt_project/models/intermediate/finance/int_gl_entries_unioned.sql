@@ -25,6 +25,13 @@ unresolved as (
     where account_id is null
 ),
 
+-- A document stored from its list row only (its detail not fetched in the sync's detail mode, D90) is not
+-- derived from that incomplete record: it is left whole to Zoho's own ledger too.
+without_detail as (
+    select organization_id, source_id
+    from {{ ref('int_documents_without_detail') }}
+),
+
 final as (
     select
         derived.*,
@@ -44,6 +51,12 @@ final as (
                 unresolved.organization_id = derived.organization_id
                 and unresolved.source_type = derived.source_type
                 and unresolved.source_id = derived.source_id
+        )
+        and not exists (
+            select 1 from without_detail
+            where
+                without_detail.organization_id = derived.organization_id
+                and without_detail.source_id = derived.source_id
         )
 )
 

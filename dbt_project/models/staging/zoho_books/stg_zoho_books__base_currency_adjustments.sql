@@ -5,7 +5,10 @@ with parent as (
 ),
 
 source as (
-    select * from {{ source('zoho_books_raw', 'base_currency_adjustments__accounts') }}
+    {{ raw_child('base_currency_adjustments__accounts', {
+        'account_id': 'text', 'bcy_balance': 'money', 'adjusted_balance': 'money', 'gain_or_loss': 'money',
+        'fcy_balance': 'money'
+    }) }}
 ),
 
 renamed as (

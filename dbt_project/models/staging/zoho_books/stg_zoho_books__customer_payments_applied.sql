@@ -1,6 +1,8 @@
 -- The documents a payment settles (customer_payments__invoices), in the payment's order.
 with source as (
-    select * from {{ source('zoho_books_raw', 'customer_payments__invoices') }}
+    {{ raw_child('customer_payments__invoices', {
+        'invoice_id': 'text', 'invoice_number': 'text', 'amount_applied': 'money', 'tax_amount_withheld': 'money'
+    }) }}
 ),
 
 parent as (

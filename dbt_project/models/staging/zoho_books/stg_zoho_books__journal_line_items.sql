@@ -1,5 +1,8 @@
 with source as (
-    select * from {{ source('zoho_books_raw', 'journals__line_items') }}
+    {{ raw_child('journals__line_items', {
+        'line_id': 'text', 'account_id': 'text', 'customer_id': 'text', 'description': 'text',
+        'debit_or_credit': 'text', 'amount': 'money', 'bcy_amount': 'money'
+    }) }}
 ),
 
 parent as (

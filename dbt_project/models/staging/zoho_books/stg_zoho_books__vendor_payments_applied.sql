@@ -1,6 +1,8 @@
 -- The documents a payment settles (vendor_payments__bills), in the payment's order.
 with source as (
-    select * from {{ source('zoho_books_raw', 'vendor_payments__bills') }}
+    {{ raw_child('vendor_payments__bills', {
+        'bill_id': 'text', 'bill_number': 'text', 'amount_applied': 'money'
+    }) }}
 ),
 
 parent as (
