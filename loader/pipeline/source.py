@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import dlt
@@ -132,12 +133,17 @@ class SyncOptions:
 
     def details_from(self) -> date | None:
         """The earliest document date whose detail is fetched; None: every date."""
+        return self._details_since
+
+    @cached_property
+    def _details_since(self) -> date | None:
+        # Asked for every listed row: computed once per sync. Today's day of the month, details_months back
+        # (the month's last day where that month is shorter).
         if self.details != "recent":
             return None
         today = self.synced_at.date()
-        months = today.year * 12 + today.month - 1 - self.details_months
-        year, month = divmod(months, 12)
-        return date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
+        start = ledger_window.first_of_month(today, self.details_months)
+        return start.replace(day=min(today.day, calendar.monthrange(start.year, start.month)[1]))
 
     def wants_detail(self, row: JsonObject) -> bool:
         """Whether the mode fetches the detail of the document of this list row (undated: fetched)."""
@@ -145,7 +151,7 @@ class SyncOptions:
             return True
         if self.details == "none":
             return False
-        day, since = _document_date(row), self.details_from()
+        day, since = _document_date(row), self._details_since
         return day is None or since is None or day >= since
 
 
@@ -850,8 +856,9 @@ def _documents(
             _take(org, endpoint, options, walk, rows, records, out, failed)
         else:
             # The documents outside the detail mode are loaded from their list rows, flagged (D90).
-            whole = [r for r in rows if options.wants_detail(r)]
-            listed = [r for r in rows if not options.wants_detail(r)]
+            wanted = [options.wants_detail(r) for r in rows]
+            whole = [r for r, want in zip(rows, wanted, strict=True) if want]
+            listed = [r for r, want in zip(rows, wanted, strict=True) if not want]
             ids = [str(r.get(endpoint.id_field)) for r in whole]
             fetched = _fetch_details(org, endpoint, ids, whole) if whole else []
             complete_from_list_rows(whole, fetched)
