@@ -120,6 +120,16 @@ ENTITIES: tuple[Entity, ...] = (
         detail_only=("line_items", "sub_total", "tax_total", "notes", "terms"),
         posts=True,
     ),
+    # Retainer invoices (retainer-invoices.yml): issuing one posts nothing; its payments post, and are served
+    # by no route (zoho_sandbox/retainers.py).
+    Entity(
+        "retainerinvoices",
+        "retainerinvoices",
+        "retainerinvoices",
+        "retainerinvoice",
+        "retainerinvoice_id",
+        detail_only=("line_items", "sub_total", "taxes", "payment_made", "payment_drawn", "notes", "terms"),
+    ),
     Entity(
         "customerpayments",
         "customerpayments",

@@ -1857,6 +1857,7 @@ def _generate_org(
 ) -> OrgBooks:
     from zoho_sandbox.advances import add_customer_advances  # these modules build on this one
     from zoho_sandbox.discounts import name_discount_accounts
+    from zoho_sandbox.retainers import add_retainers
     from zoho_sandbox.tds import withhold_tds
     from zoho_sandbox.writeoffs import write_off_invoices
 
@@ -1883,6 +1884,7 @@ def _generate_org(
     _schema_drift(books)
     _add_custom_fields(books, rng)
     add_banking(ctx, seed, plan.period_start, plan.period_end)
+    add_retainers(ctx, f"{seed}:{profile.organization_id}", plan.period_start, plan.period_end)
     rebuild_account_transactions(books)
     return books
 

@@ -62,6 +62,9 @@ TRANSACTION_TYPES: dict[str, str] = {
     "vendorcreditrefunds": "vendor_credit_refund",
     # Sales receipts (D73): not documented among the types; the sandbox's guess.
     "salesreceipts": "sales_receipt",
+    # Retainer payments (D92): not documented among the types, nor served by any documented route; only their
+    # ledger rows are (zoho_sandbox/retainers.py). "retainer_payment" is the sandbox's guess.
+    "retainerpayments": "retainer_payment",
 }
 NUMBER_FIELDS: dict[str, str] = {
     "invoices": "invoice_number",
@@ -75,6 +78,7 @@ NUMBER_FIELDS: dict[str, str] = {
     "creditnoterefunds": "creditnote_number",
     "vendorcreditrefunds": "vendor_credit_number",
     "salesreceipts": "receipt_number",
+    "retainerpayments": "payment_number",
 }
 ID_FIELDS: dict[str, str] = {
     "invoices": "invoice_id",
@@ -88,6 +92,7 @@ ID_FIELDS: dict[str, str] = {
     "creditnoterefunds": "creditnote_refund_id",
     "vendorcreditrefunds": "vendor_credit_refund_id",
     "salesreceipts": "sales_receipt_id",
+    "retainerpayments": "payment_id",
 }
 # Banking (zoho_sandbox/banking.py): bank transactions post under their own transaction_type, base currency
 # adjustments and the opening balance under the types chart-of-accounts.yml documents for them.
@@ -569,6 +574,12 @@ def _pieces(books: OrgBooks, accounts: ControlAccounts, entity: str, record: Rec
         # An invoice's pieces, with the money deposited where the invoice would leave a receivable.
         *lines, paid = _line_document_pieces(books, accounts, record, sales=True)
         return [*lines, Piece(record["deposit_to_account_id"], paid.net_base, paid.net_fcy)]
+    if entity == "retainerpayments":
+        # Money received before any invoice: the bank against the customer advance (unearned revenue).
+        return [
+            Piece(record["deposit_to_account_id"], record["bcy_amount"], record["amount"]),
+            Piece(record["advance_account_id"], -record["bcy_amount"], -record["amount"]),
+        ]
     if entity in ("creditnoterefunds", "vendorcreditrefunds"):
         return _refund_pieces(books, accounts, record, customer=entity == "creditnoterefunds")
     return []

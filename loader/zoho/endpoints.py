@@ -353,6 +353,32 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             )
         },
     ),
+    # Retainer invoices (D92): money asked for up front. Issuing one posts nothing; its payments post (Dr bank,
+    # Cr customer advance) but Zoho documents no route that lists them nor a member naming their deposit
+    # account, so their ledger lines are taken from Zoho's ledger (D60). The list documents no
+    # last_modified_time sort: it is walked whole and details are fetched only for changed rows.
+    Endpoint(
+        "retainer_invoices",
+        "retainerinvoices",
+        "retainerinvoices",
+        "retainerinvoice",
+        "retainerinvoice_id",
+        needs_detail=True,
+        list_params={"filter_by": "Status.All"},
+        sorts_by_cursor=False,
+        posts=True,
+        fields=Fields(
+            decimals=("balance", "exchange_rate", "payment_drawn", "payment_made", "sub_total", "total"),
+            dates=("date", "last_payment_date"),
+            texts=("currency_code", "customer_id", "reference_number", "retainerinvoice_number", "status"),
+        ),
+        children={
+            "line_items": Fields(
+                decimals=("bcy_rate", "item_total", "rate", "tax_percentage"),
+                texts=("description", "line_item_id", "tax_id", "tax_name"),
+            )
+        },
+    ),
     Endpoint(
         "customer_payments",
         "customerpayments",

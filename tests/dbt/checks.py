@@ -65,8 +65,8 @@ def assert_reconciles_to_the_cent(built: Built, query: Query) -> None:
     assert query("select count(*) from zoho_books.rpt_gl_reconciliation_differences") == [(0,)]
 
 
-# Transaction types no rule derives on the sandbox: taken from Zoho's ledger (D60, D73).
-TAKEN_TYPES = frozenset({"sales_receipt"})
+# Transaction types no rule derives on the sandbox: taken from Zoho's ledger (D60, D73, D92).
+TAKEN_TYPES = frozenset({"sales_receipt", "retainer_payment"})
 
 
 def _piece(row: dict[str, Any], taken_index: dict[str, int]) -> str:
@@ -328,19 +328,18 @@ def assert_refunds_are_derived(built: Built, query: Query) -> None:
     assert {(org, kind): count for org, kind, _, count in rows} == dict(expected)
 
 
-def assert_sales_receipts_are_taken(built: Built, query: Query) -> None:
-    """Sales receipts (D73) are the only lines taken from Zoho's ledger: every one of them, in every
-    organization, so the fallback is exercised on the sandbox and the ledger still ties."""
-    expected: dict[str, int] = defaultdict(int)
+def assert_taken_types_are_taken(built: Built, query: Query) -> None:
+    """Sales receipts (D73) and retainer payments (D92) are the only lines taken from Zoho's ledger: every one
+    of them, in every organization, so the fallback is exercised on the sandbox and the ledger still ties."""
+    expected: dict[tuple[str, str], int] = defaultdict(int)
     for org_id, books in built.dataset.orgs.items():
         for row in books.account_transactions:
-            if row["transaction_type"] == "sales_receipt":
-                expected[org_id] += 1
-    assert set(expected) == set(built.dataset.orgs)
+            if row["transaction_type"] in TAKEN_TYPES:
+                expected[(org_id, row["transaction_type"])] += 1
+    assert {kind for _, kind in expected} == TAKEN_TYPES
+    assert {org for org, _ in expected} == set(built.dataset.orgs)
     rows = query(
         "select organization_id, zoho_transaction_type, count(*) from zoho_books.fct_general_ledger"
         " where line_source = 'zoho_ledger' group by 1, 2"
     )
-    assert {(org, kind): count for org, kind, count in rows} == {
-        (org, "sales_receipt"): count for org, count in expected.items()
-    }
+    assert {(org, kind): count for org, kind, count in rows} == dict(expected)

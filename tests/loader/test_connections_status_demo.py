@@ -162,8 +162,9 @@ def test_demo_runs_the_whole_job_on_the_sandbox_and_the_fake_looker(tmp_path: Pa
     assert job.reconciliation.reconciled
     shares = {t.transaction_type: t.share_derived for t in job.reconciliation.types}
     assert shares["invoice"] == shares["bills"] == shares["customer_payment"] == Decimal("1.0000")
-    # The sandbox's sales receipts name no account a rule could post to: taken whole (D60, D73).
-    assert shares["sales_receipt"] == Decimal("0")
+    # The sandbox's sales receipts and retainer payments name no account a rule could post to: taken whole
+    # (D60, D73, D92).
+    assert shares["sales_receipt"] == shares["retainer_payment"] == Decimal("0")
     assert "General ledger vs Zoho's ledger, by Zoho transaction type" in printed
     assert "the general ledger equals Zoho's ledger on every type, account and month" in printed
     assert re.search(r"[\d,]+\s+of\s+[\d,]+\s+ledger\s+lines\s+derived", printed)

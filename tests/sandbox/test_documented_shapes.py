@@ -123,6 +123,13 @@ DOCUMENTED: dict[str, Documented] = {
         "/salesreceipts/{sales_receipt_id}",
         "salesreceipt",
     ),
+    "retainer_invoices": Documented(
+        "retainer-invoices",
+        "/retainerinvoices",
+        "retainerinvoices",
+        "/retainerinvoices/{retainerinvoice_id}",
+        "retainerinvoice",
+    ),
     "credit_note_refunds": Documented(
         "credit-notes",
         "/creditnotes/refunds",
@@ -551,7 +558,7 @@ def test_ledger_rows_say_the_documented_transaction_types(answers: Answers) -> N
     assert len(documented) == 24
     seen = {row["transaction_type"] for row in _rows(answers, "account_transactions")}
     # Vendor credits and their refunds post too, under types the documents do not list.
-    assert seen - documented == {"vendor_credit", "vendor_credit_refund", "sales_receipt"}
+    assert seen - documented == {"vendor_credit", "vendor_credit_refund", "sales_receipt", "retainer_payment"}
     assert "creditnote_refund" in seen
     assert {
         "invoice",

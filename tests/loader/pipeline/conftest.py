@@ -52,6 +52,7 @@ TABLES = {
     "creditnoterefunds": "credit_note_refunds",
     "vendorcreditrefunds": "vendor_credit_refunds",
     "salesreceipts": "sales_receipts",
+    "retainerinvoices": "retainer_invoices",
 }
 
 

@@ -41,6 +41,7 @@ MONEY = {  # sandbox entity -> money field whose per-org sum must match exactly
     "creditnoterefunds": "amount",
     "vendorcreditrefunds": "amount",
     "salesreceipts": "total",
+    "retainerinvoices": "total",
 }
 
 
