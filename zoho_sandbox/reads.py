@@ -167,7 +167,15 @@ SORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "vendorpayments": ("vendor_name", "date", "reference_number", "amount", "balance"),
     "salesreceipts": ("customer_name", "receipt_number", "date", "total", "created_time"),
     # retainer-invoices.yml ("retainer invoice_number" as documented, with its space: not a member name).
-    "retainerinvoices": ("customer_name", "retainerinvoice_number", "date", "due_date", "total", "balance", "created_time"),
+    "retainerinvoices": (
+        "customer_name",
+        "retainerinvoice_number",
+        "date",
+        "due_date",
+        "total",
+        "balance",
+        "created_time",
+    ),
     "creditnoterefunds": (
         "refund_mode",
         "reference_number",

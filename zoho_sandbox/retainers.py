@@ -10,8 +10,9 @@ are (``ledger.TRANSACTION_TYPES``). None is drawn against an invoice here: a dra
 balance through an application no documented answer shows.
 
 The mix per organization: about one retainer per fifteen invoices (at least three), a few paid in full a few
-days after they were raised, some sent and still unpaid, one draft and one void; in the customer's currency at
-the rate of the day. Random draws come from a generator of their own, so the rest of the data set is unchanged.
+days after they were raised, some sent and still unpaid, one draft and one void; in the customer's currency
+at the rate of the day. Random draws come from a generator of their own, so the rest of the data set is
+unchanged.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ def _status_mix(count: int) -> list[str]:
     return ["draft", "void", *(["sent"] * unpaid), *(["paid"] * (count - 2 - unpaid))]
 
 
-def _retainer(ctx: Context, rng: random.Random, customer: Record, day: date, number: str, status: str) -> Record:
+def _retainer(
+    ctx: Context, rng: random.Random, customer: Record, day: date, number: str, status: str
+) -> Record:
     code = str(customer["currency_code"])
     currency = ctx.currencies[code]
     rate = ctx.rate_on(code, day)
@@ -143,7 +146,8 @@ def add_retainers(ctx: Context, seed: str, start: date, end: date) -> None:
     days = sorted(start + timedelta(days=rng.randrange(span)) for _ in statuses)
     for seq, (day, status) in enumerate(zip(days, statuses, strict=True), 1):
         customer = rng.choice(ctx.customers)
-        retainer = _retainer(ctx, rng, customer, day, f"RET-{seq:05d}", "sent" if status == "paid" else status)
+        issued = "sent" if status == "paid" else status  # paid below, when its payment is recorded
+        retainer = _retainer(ctx, rng, customer, day, f"RET-{seq:05d}", issued)
         retainers[retainer["retainerinvoice_id"]] = retainer
         if status == "paid":
             paid_on = min(day + timedelta(days=rng.randint(1, 10)), end)

@@ -413,7 +413,7 @@ SALES_RECEIPT_DETAIL = Members(
     nested={"line_items": SALES_RECEIPT_LINE},
 )  # fmt: skip
 
-# Retainer invoices (retainer-invoices.yml list-a-retainer-invoices-response, get-a-retainer-invoice-response).
+# Retainer invoices (retainer-invoices.yml: the list and the detail answers, as documented).
 RETAINER_INVOICE_LINE = Members(
     (
         "line_item_id", "description", "item_order", "rate", "bcy_rate", "tax_id", "tax_name", "tax_type",
@@ -431,9 +431,9 @@ RETAINER_INVOICE_DETAIL = Members(
     (
         "retainerinvoice_id", "retainerinvoice_number", "date", "status", "last_payment_date",
         "reference_number", "customer_id", "customer_name", "currency_id", "currency_code", "currency_symbol",
-        "exchange_rate", "is_viewed_by_client", "is_inclusive_tax", "line_items", "sub_total", "total", "taxes",
-        "payment_made", "payment_drawn", "balance", "allow_partial_payments", "price_precision", "is_emailed",
-        "notes", "terms", "created_time", "last_modified_time",
+        "exchange_rate", "is_viewed_by_client", "is_inclusive_tax", "line_items", "sub_total", "total",
+        "taxes", "payment_made", "payment_drawn", "balance", "allow_partial_payments", "price_precision",
+        "is_emailed", "notes", "terms", "created_time", "last_modified_time",
     ),
     nested={"line_items": RETAINER_INVOICE_LINE, "taxes": TAX_SUMMARY},
 )  # fmt: skip
@@ -687,9 +687,7 @@ SHAPES: dict[str, Shape] = {
         VENDOR_CREDIT_REFUND_LIST, VENDOR_CREDIT_REFUND_DETAIL, id_field="vendor_credit_refund_id"
     ),
     "salesreceipts": Shape(SALES_RECEIPT_LIST, SALES_RECEIPT_DETAIL, id_field="sales_receipt_id"),
-    "retainerinvoices": Shape(
-        RETAINER_INVOICE_LIST, RETAINER_INVOICE_DETAIL, id_field="retainerinvoice_id"
-    ),
+    "retainerinvoices": Shape(RETAINER_INVOICE_LIST, RETAINER_INVOICE_DETAIL, id_field="retainerinvoice_id"),
     "purchaseorders": Shape(PURCHASE_ORDER_LIST, PURCHASE_ORDER_DETAIL, id_field="purchaseorder_id"),
     "expenses": Shape(EXPENSE_LIST, EXPENSE_DETAIL, derive_detail=_expense_detail, id_field="expense_id"),
     "journals": Shape(JOURNAL_LIST, JOURNAL_DETAIL, derive_detail=_with_symbol, id_field="journal_id"),

@@ -353,8 +353,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             )
         },
     ),
-    # Retainer invoices (D92): money asked for up front. Issuing one posts nothing; its payments post (Dr bank,
-    # Cr customer advance) but Zoho documents no route that lists them nor a member naming their deposit
+    # Retainer invoices (D92): money asked for up front. Issuing one posts nothing; its payments post (Dr
+    # bank, Cr customer advance) but Zoho documents no route that lists them nor a member naming their deposit
     # account, so their ledger lines are taken from Zoho's ledger (D60). The list documents no
     # last_modified_time sort: it is walked whole and details are fetched only for changed rows.
     Endpoint(
