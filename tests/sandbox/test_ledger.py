@@ -562,3 +562,36 @@ def test_refunds_post_bank_against_the_credits_control_account_and_keep_balances
                     assert credit["balance"] == credit["total"] - applied - refunded >= 0
                     assert (credit["status"] == "closed") == (credit["balance"] == 0)
     assert seen == set(kinds)
+
+
+def test_retainer_payments_post_bank_against_customer_advances_and_settle_their_retainer(
+    dataset: Dataset,
+) -> None:
+    """D92: a paid retainer invoice has one payment, posted Dr its deposit account / Cr Customer Advances at
+    the payment's rate on its day; issuing a retainer invoice posts nothing; every organization has each
+    status of the mix."""
+    for books in dataset.orgs.values():
+        chart = books.records["chartofaccounts"]
+        retainers = books.records["retainerinvoices"]
+        payments = {p["retainerinvoice_id"]: p for p in books.records["retainerpayments"].values()}
+        assert {r["status"] for r in retainers.values()} == {"draft", "void", "sent", "paid"}
+        assert not [r for r in books.account_transactions if r["transaction_id"] in retainers]
+        for retainer_id, retainer in retainers.items():
+            payment = payments.get(retainer_id)
+            assert (payment is not None) == (retainer["status"] == "paid")
+            if payment is None:
+                assert retainer["payment_made"] == 0
+                continue
+            assert retainer["payment_made"] == payment["amount"] == retainer["total"]
+            assert retainer["balance"] == 0
+            assert retainer["last_payment_date"] == payment["date"] >= retainer["date"]
+            rows = [r for r in books.account_transactions if r["transaction_id"] == payment["payment_id"]]
+            assert [(r["account_id"], r["debit_amount"], r["credit_amount"]) for r in rows] == [
+                (payment["deposit_to_account_id"], payment["bcy_amount"], Decimal(0)),
+                (payment["advance_account_id"], Decimal(0), payment["bcy_amount"]),
+            ]
+            assert chart[payment["advance_account_id"]]["account_type"] == "contract_liability"
+            assert chart[payment["deposit_to_account_id"]]["account_type"] in ("bank", "cash")
+            assert {(r["transaction_type"], r["transaction_date"]) for r in rows} == {
+                ("retainer_payment", payment["date"])
+            }
