@@ -220,7 +220,72 @@ def bank_transactions(ctx: Context, rng: random.Random, start: date, end: date) 
     for payee in ("Stripe payout", "Unknown card refund", "ATM withdrawal"):
         day = start + timedelta(days=rng.randrange((end - start).days + 1))
         bank.statement_line(day, bank.amount(20, 800), payee != "ATM withdrawal", payee)
+    _foreign_currency_transfers(bank, start, end)
     return bank.records
+
+
+def _foreign_currency_account(ctx: Context) -> tuple[str, Record]:
+    """A bank account held in a foreign currency (USD, or EUR for a USD organization), added to the chart
+    last so no other account's id moves; the chart key is the English name."""
+    code = "EUR" if ctx.base_currency == "USD" else "USD"
+    name = f"{code} Account"
+    if name not in ctx.account_ids:
+        currency = ctx.currencies[code]
+        created = next(iter(ctx.accounts.values()))["created_time"]
+        account: Record = {
+            **next(a for a in ctx.accounts.values() if a["chart_key"] == "Savings Account"),
+            "account_id": ctx.new_id(),
+            "account_name": name,
+            "chart_key": name,
+            "account_code": "1020",
+            "currency_id": currency["currency_id"],
+            "currency_code": code,
+            "current_balance": ZERO,
+            "created_time": created,
+            "last_modified_time": created,
+        }
+        ctx.accounts[account["account_id"]] = account
+        ctx.account_ids[name] = account["account_id"]
+    return code, ctx.account(name)
+
+
+def _foreign_currency_transfers(bank: _Bank, start: date, end: date) -> None:
+    """Transfers between Business Checking and the foreign-currency account (D93): every quarter money goes
+    out to it, once it comes back. Each is a transfer_fund in the foreign currency: ``total`` in it, the
+    day's ``exchange_rate`` and ``bcy_total``, the only amounts and rate Zoho documents on a transfer; both
+    accounts post at ``bcy_total`` (ledger._bank_transaction_pieces), so the transfer itself makes no
+    exchange difference."""
+    ctx, rng = bank.ctx, bank.rng
+    code, foreign = _foreign_currency_account(ctx)
+    currency = ctx.currencies[code]
+    per_usd = _PER_USD.get(code, ONE)
+    quarterly = [d for d in _month_ends(start, end) if d.month % 3 == 1]
+    moves = [(d, "Business Checking", foreign["chart_key"]) for d in quarterly]
+    if quarterly:
+        moves.append((end - timedelta(days=20), foreign["chart_key"], "Business Checking"))
+    for day, from_name, to_name in moves:
+        rate = rate6(ctx.rate_on(code, day))
+        total = cents(Decimal(rng.randint(1_000, 6_000)) * per_usd)
+        outward = from_name == "Business Checking"
+        record = bank.add(
+            day,
+            "transfer_fund",
+            from_name,
+            to_name,
+            total,
+            bank_name="Business Checking",
+            description=f"Transfer {'to' if outward else 'from'} the {code} account",
+        )
+        # Listed under Business Checking: the statement amount is what moved there, in base currency.
+        base = to_base(total, rate)
+        record.update(
+            currency_id=currency["currency_id"],
+            currency_code=code,
+            currency_symbol=currency.get("currency_symbol", ""),
+            exchange_rate=rate,
+            amount=base,
+            bcy_total=base,
+        )
 
 
 def opening_balance(ctx: Context, day: date) -> Record:

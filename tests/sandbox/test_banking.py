@@ -4,6 +4,7 @@ balance as one object (not found where an organization has none), adjustments li
 from __future__ import annotations
 
 from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -70,3 +71,31 @@ def test_base_currency_adjustments_list_without_accounts_and_detail_under_data(d
     assert route is not None
     detail = read(route, dataset.orgs[US], {}, SandboxConfig())["data"]
     assert detail["accounts"][0]["gain_or_loss"] == rows[0]["gain_or_loss"]
+
+
+def test_transfers_to_a_foreign_currency_account_post_both_sides_at_the_base_amount(dataset: Dataset) -> None:
+    """D93: every organization moves money between Business Checking and a bank account in a foreign currency;
+    the transfer carries the foreign amount (total), the day's rate and bcy_total = total × rate, and Zoho's
+    ledger debits the receiving account and credits the giving one at bcy_total, nothing to exchange gain or
+    loss."""
+    for books in dataset.orgs.values():
+        base = books.organization["currency_code"]
+        chart = books.records["chartofaccounts"]
+        foreign = [
+            record
+            for record in books.records["banktransactions"].values()
+            if record["transaction_type"] == "transfer_fund" and record["currency_code"] != base
+        ]
+        assert len(foreign) >= 4
+        accounts = {chart[r["to_account_id"]]["currency_code"] for r in foreign}
+        assert accounts == {base, foreign[0]["currency_code"]}  # money goes out and comes back
+        for record in foreign:
+            assert record["exchange_rate"] != 1
+            assert record["bcy_total"] == (record["total"] * record["exchange_rate"]).quantize(
+                Decimal("0.01"), ROUND_HALF_UP
+            )
+            rows = [r for r in books.account_transactions if r["transaction_id"] == record["transaction_id"]]
+            assert [(r["account_id"], r["debit_amount"], r["credit_amount"]) for r in rows] == [
+                (record["to_account_id"], record["bcy_total"], 0),
+                (record["from_account_id"], 0, record["bcy_total"]),
+            ]
