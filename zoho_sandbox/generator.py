@@ -1735,6 +1735,7 @@ def refresh_contact_balances(books: OrgBooks, contact_ids: set[str] | None = Non
 
     for entity, contact_field, field_name in (
         ("invoices", "customer_id", "outstanding_receivable_amount"),
+        ("debitnotes", "customer_id", "outstanding_receivable_amount"),
         ("bills", "vendor_id", "outstanding_payable_amount"),
         ("creditnotes", "customer_id", "unused_credits_receivable_amount"),
         ("vendorcredits", "vendor_id", "unused_credits_payable_amount"),
@@ -1856,6 +1857,7 @@ def _generate_org(
     profile: OrgProfile, seed: int, invoices_per_org: int, period_end: date, months: int
 ) -> OrgBooks:
     from zoho_sandbox.advances import add_customer_advances  # these modules build on this one
+    from zoho_sandbox.debit_notes import add_debit_notes
     from zoho_sandbox.discounts import name_discount_accounts
     from zoho_sandbox.retainers import add_retainers
     from zoho_sandbox.tds import withhold_tds
@@ -1885,6 +1887,8 @@ def _generate_org(
     _add_custom_fields(books, rng)
     add_banking(ctx, seed, plan.period_start, plan.period_end)
     add_retainers(ctx, f"{seed}:{profile.organization_id}", plan.period_start, plan.period_end)
+    add_debit_notes(ctx, f"{seed}:{profile.organization_id}", plan.period_end)
+    refresh_contact_balances(books)  # the debit notes are open receivables too
     rebuild_account_transactions(books)
     return books
 

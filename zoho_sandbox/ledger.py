@@ -65,6 +65,9 @@ TRANSACTION_TYPES: dict[str, str] = {
     # Retainer payments (D92): not documented among the types, nor served by any documented route; only their
     # ledger rows are (zoho_sandbox/retainers.py). "retainer_payment" is the sandbox's guess.
     "retainerpayments": "retainer_payment",
+    # Customer debit notes (D95): invoices of type debit_note; not documented among the types, the sandbox's
+    # guess.
+    "debitnotes": "debit_note",
 }
 NUMBER_FIELDS: dict[str, str] = {
     "invoices": "invoice_number",
@@ -79,6 +82,7 @@ NUMBER_FIELDS: dict[str, str] = {
     "vendorcreditrefunds": "vendor_credit_number",
     "salesreceipts": "receipt_number",
     "retainerpayments": "payment_number",
+    "debitnotes": "invoice_number",
 }
 ID_FIELDS: dict[str, str] = {
     "invoices": "invoice_id",
@@ -93,6 +97,7 @@ ID_FIELDS: dict[str, str] = {
     "vendorcreditrefunds": "vendor_credit_refund_id",
     "salesreceipts": "sales_receipt_id",
     "retainerpayments": "payment_id",
+    "debitnotes": "invoice_id",
 }
 # Banking (zoho_sandbox/banking.py): bank transactions post under their own transaction_type, base currency
 # adjustments and the opening balance under the types chart-of-accounts.yml documents for them.
@@ -557,8 +562,9 @@ def _pieces(books: OrgBooks, accounts: ControlAccounts, entity: str, record: Rec
         return _base_currency_adjustment_pieces(accounts, record)
     if entity == "openingbalances":
         return _opening_balance_pieces(record)
-    if entity in ("invoices", "creditnotes", "bills", "vendorcredits"):
-        pieces = _line_document_pieces(books, accounts, record, sales=entity in ("invoices", "creditnotes"))
+    if entity in ("invoices", "creditnotes", "bills", "vendorcredits", "debitnotes"):
+        sales = entity in ("invoices", "creditnotes", "debitnotes")  # a debit note posts as an invoice
+        pieces = _line_document_pieces(books, accounts, record, sales=sales)
         if entity in ("creditnotes", "vendorcredits"):
             return [Piece(p.account_id, -p.net_base, -p.net_fcy) for p in pieces]
         if entity == "invoices" and record.get("write_off_amount"):

@@ -413,6 +413,28 @@ SALES_RECEIPT_DETAIL = Members(
     nested={"line_items": SALES_RECEIPT_LINE},
 )  # fmt: skip
 
+# Customer debit notes (customer-debit-notes.yml): their list rows (documented under debit_notes; lines are
+# documented there too, left out here as from every list); their detail is the invoice detail (served by
+# GET /invoices/{invoice_id}, invoices.yml) with the debit note's reference to its invoice.
+REFERENCE_INVOICE = Members(
+    (
+        "reference_invoice_id", "reference_invoice_number", "reference_invoice_status",
+        "reference_invoice_amount",
+    )
+)  # fmt: skip
+DEBIT_NOTE_LIST = Members(
+    (
+        "invoice_id", "invoice_number", "date", "status", "customer_id", "customer_name", "total", "balance",
+        "created_time", "last_modified_time", "reference_invoice",
+    ),
+    nested={"reference_invoice": REFERENCE_INVOICE},
+)  # fmt: skip
+DEBIT_NOTE_DETAIL = Members(
+    (*INVOICE_DETAIL.names, "reference_invoice"),
+    nested={**INVOICE_DETAIL.nested, "reference_invoice": REFERENCE_INVOICE},
+    renames=INVOICE_DETAIL.renames,
+)
+
 # Retainer invoices (retainer-invoices.yml: the list and the detail answers, as documented).
 RETAINER_INVOICE_LINE = Members(
     (
@@ -657,6 +679,7 @@ SHAPES: dict[str, Shape] = {
     "taxes": Shape(TAX_LIST, TAX_DETAIL),
     "currencies": Shape(CURRENCY_LIST, CURRENCY_DETAIL),
     "invoices": Shape(INVOICE_LIST, INVOICE_DETAIL, id_field="invoice_id"),
+    "debitnotes": Shape(DEBIT_NOTE_LIST, DEBIT_NOTE_DETAIL, id_field="invoice_id"),
     "creditnotes": Shape(
         CREDIT_NOTE_LIST, CREDIT_NOTE_DETAIL, derive_detail=_credit_note_detail, id_field="creditnote_id"
     ),

@@ -14,6 +14,7 @@ _SCOPE_BY_ROOT = {
     "settings": "settings",
     "organizations": "settings",
     "invoices": "invoices",
+    "retainerinvoices": "invoices",  # retainer-invoices.yml: the invoices scope
     "creditnotes": "creditnotes",
     "customerpayments": "customerpayments",
     "bills": "bills",

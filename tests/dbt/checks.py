@@ -29,7 +29,7 @@ def assert_build_green(built: Built) -> None:
     ]
     assert failed == []
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
-    assert len(unit_tests) == 30
+    assert len(unit_tests) == 31
     data_tests = [r for r in results if r["unique_id"].startswith("test.")]
     assert len(data_tests) > 150
 
@@ -258,8 +258,12 @@ def assert_ap_aging_matches_open_balances(built: Built, query: Query) -> None:
 
 
 def assert_ar_aging_matches_open_balances(built: Built, query: Query) -> None:
-    """Customer payments and credit notes applied to invoices (the deleted invoice left out)."""
+    """Customer payments and credit notes applied to invoices (the deleted invoice left out); customer debit
+    notes are open receivables too (D95)."""
     expected = _open_balances(built, "invoices", built.deleted_invoice)
+    debit_notes = _open_balances(built, "debitnotes")
+    assert {org for org, _ in debit_notes} == set(built.dataset.orgs)
+    expected |= debit_notes
     # Unapplied customer payments are credit lines of their unused amount (D77).
     unused = {
         (org_id, payment_id): -payment["unused_amount"]
@@ -343,3 +347,29 @@ def assert_taken_types_are_taken(built: Built, query: Query) -> None:
         " where line_source = 'zoho_ledger' group by 1, 2"
     )
     assert {(org, kind): count for org, kind, count in rows} == dict(expected)
+
+
+def assert_debit_notes_are_derived(built: Built, query: Query) -> None:
+    """Customer debit notes (D95) post through the invoice rule: every line of each, in every organization, is
+    derived (none taken), filed under Zoho's type for them, and each is an invoice of document type
+    debit_note."""
+    expected: dict[str, int] = defaultdict(int)
+    for org_id, books in built.dataset.orgs.items():
+        for row in books.account_transactions:
+            if row["transaction_type"] == "debit_note":
+                expected[org_id] += 1
+    assert set(expected) == set(built.dataset.orgs)
+    rows = query(
+        "select organization_id, line_source, count(*) from zoho_books.fct_general_ledger"
+        " where zoho_transaction_type = 'debit_note' group by 1, 2"
+    )
+    assert {(org, source): count for org, source, count in rows} == {
+        (org, "derived"): count for org, count in expected.items()
+    }
+    staged = query(
+        "select organization_id, count(*) from zoho_books_staging.stg_zoho_books__invoices"
+        " where document_type = 'debit_note' group by 1"
+    )
+    assert dict(staged) == {
+        org: len(books.records["debitnotes"]) for org, books in built.dataset.orgs.items()
+    }

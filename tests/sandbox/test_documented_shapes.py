@@ -48,6 +48,9 @@ class Documented:
     list_key: str
     detail_path: str | None = None
     detail_key: str | None = None
+    # A detail another module's document describes too (a debit note is read by the invoice detail): its
+    # module, path and key; the members of both count as documented.
+    detail_also: tuple[str, str, str] | None = None
 
 
 # The documents' own paths and keys (the list roots where real Zoho differs are the documented ones here:
@@ -122,6 +125,14 @@ DOCUMENTED: dict[str, Documented] = {
         "salesreceipts",
         "/salesreceipts/{sales_receipt_id}",
         "salesreceipt",
+    ),
+    "debit_notes": Documented(
+        "customer-debit-notes",
+        "/invoices",
+        "debit_notes",
+        "/invoices/{debit_note_id}",
+        "invoice",
+        detail_also=("invoices", "/invoices/{invoice_id}", "invoice"),
     ),
     "retainer_invoices": Documented(
         "retainer-invoices",
@@ -253,9 +264,15 @@ def answers() -> Iterator[Answers]:
         server.stop()
 
 
+# Answers another endpoint's answer is: a debit note's detail is the invoice detail (GET /invoices/{id}), so
+# what the invoice detail is allowed, with its evidence, is allowed there too.
+SAME_ANSWER = {("debit_notes", "detail"): "invoices"}
+
+
 def _allowed(endpoint: str, kind: str, path: str) -> bool:
+    same = SAME_ANSWER.get((endpoint, kind), endpoint)
     for (where, which, allowed_path), _evidence in ALLOWED.items():
-        if where not in ("*", endpoint) or which not in ("*", kind):
+        if where not in ("*", endpoint, same) or which not in ("*", kind):
             continue
         if path == allowed_path or (allowed_path.endswith("*") and path.startswith(allowed_path[:-1])):
             return True
@@ -263,6 +280,15 @@ def _allowed(endpoint: str, kind: str, path: str) -> bool:
         top = re.split(r"[.\[]", path, maxsplit=1)[0]
         return top in OBSERVED.get(BY_NAME[endpoint].path, frozenset())
     return False
+
+
+def _merged(first: zoho_docs.Members, second: zoho_docs.Members) -> dict[str, Any]:
+    """Both documents' members, nested ones merged member by member."""
+    out: dict[str, Any] = dict(first)
+    for name, nested in second.items():
+        known = out.get(name)
+        out[name] = _merged(known, nested) if isinstance(known, dict) and isinstance(nested, dict) else nested
+    return out
 
 
 def _documented(endpoint: str, kind: str) -> zoho_docs.Members:
@@ -273,6 +299,8 @@ def _documented(endpoint: str, kind: str) -> zoho_docs.Members:
         assert where.detail_path is not None
         assert where.detail_key is not None
         members = dict(zoho_docs.root(where.module, where.detail_path, where.detail_key))
+        if where.detail_also is not None:
+            members = _merged(zoho_docs.root(*where.detail_also), members)
     for (alias_endpoint, alias_kind, member), documented_as in ALIASES.items():
         if (alias_endpoint, alias_kind) == (endpoint, kind):
             members[member] = members[documented_as]
@@ -558,7 +586,13 @@ def test_ledger_rows_say_the_documented_transaction_types(answers: Answers) -> N
     assert len(documented) == 24
     seen = {row["transaction_type"] for row in _rows(answers, "account_transactions")}
     # Vendor credits and their refunds post too, under types the documents do not list.
-    assert seen - documented == {"vendor_credit", "vendor_credit_refund", "sales_receipt", "retainer_payment"}
+    assert seen - documented == {
+        "vendor_credit",
+        "vendor_credit_refund",
+        "sales_receipt",
+        "retainer_payment",
+        "debit_note",
+    }
     assert "creditnote_refund" in seen
     assert {
         "invoice",

@@ -53,6 +53,7 @@ TABLES = {
     "vendorcreditrefunds": "vendor_credit_refunds",
     "salesreceipts": "sales_receipts",
     "retainerinvoices": "retainer_invoices",
+    "debitnotes": "debit_notes",
 }
 
 

@@ -42,6 +42,7 @@ MONEY = {  # sandbox entity -> money field whose per-org sum must match exactly
     "vendorcreditrefunds": "amount",
     "salesreceipts": "total",
     "retainerinvoices": "total",
+    "debitnotes": "total",
 }
 
 

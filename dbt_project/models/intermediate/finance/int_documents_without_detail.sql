@@ -4,7 +4,8 @@
 -- With each its number, the entry number Zoho's ledger lines carry: Zoho leaves transaction_id out of a few
 -- lines (a journal's, a transfer's), and those are told apart by it.
 {%- set tables = {
-    'invoices': 'invoice_number', 'credit_notes': 'creditnote_number', 'credit_note_refunds': none,
+    'invoices': 'invoice_number', 'debit_notes': 'invoice_number', 'credit_notes': 'creditnote_number',
+    'credit_note_refunds': none,
     'sales_receipts': 'receipt_number', 'customer_payments': 'payment_number', 'bills': 'bill_number',
     'vendor_credits': 'vendor_credit_number', 'vendor_credit_refunds': none, 'vendor_payments': 'payment_number',
     'expenses': 'reference_number', 'journals': 'entry_number', 'bank_transactions': 'reference_number',

@@ -22,7 +22,7 @@ derived_types as (
         ('deposit'), ('transfer_fund'), ('card_payment'), ('owner_contribution'), ('owner_drawings'),
         ('interest_income'), ('other_income'), ('expense_refund'), ('sales_without_invoices'),
         ('opening_balance'), ('base_currency_adjustment'),
-        ('creditnote_refund'), ('vendor_credit_refund')
+        ('creditnote_refund'), ('vendor_credit_refund'), ('debit_note')
     ) as types (transaction_type)
 ),
 
