@@ -351,8 +351,8 @@ def assert_taken_types_are_taken(built: Built, query: Query) -> None:
 
 def assert_debit_notes_are_derived(built: Built, query: Query) -> None:
     """Customer debit notes (D95) post through the invoice rule: every line of each, in every organization, is
-    derived (none taken), filed under Zoho's type for them, and each is an invoice of document type
-    debit_note."""
+    derived (none taken), each is staged as an invoice of document type debit_note, and the reconciliation
+    files them under Zoho's type for them, reconciled."""
     expected: dict[str, int] = defaultdict(int)
     for org_id, books in built.dataset.orgs.items():
         for row in books.account_transactions:
@@ -360,8 +360,11 @@ def assert_debit_notes_are_derived(built: Built, query: Query) -> None:
                 expected[org_id] += 1
     assert set(expected) == set(built.dataset.orgs)
     rows = query(
-        "select organization_id, line_source, count(*) from zoho_books.fct_general_ledger"
-        " where zoho_transaction_type = 'debit_note' group by 1, 2"
+        "select ledger.organization_id, ledger.line_source, count(*)"
+        " from zoho_books.fct_general_ledger as ledger"
+        " inner join zoho_books_staging.stg_zoho_books__invoices as invoices"
+        " on ledger.organization_id = invoices.organization_id and ledger.source_id = invoices.invoice_id"
+        " where invoices.document_type = 'debit_note' group by 1, 2"
     )
     assert {(org, source): count for org, source, count in rows} == {
         (org, "derived"): count for org, count in expected.items()
@@ -370,6 +373,12 @@ def assert_debit_notes_are_derived(built: Built, query: Query) -> None:
         "select organization_id, count(*) from zoho_books_staging.stg_zoho_books__invoices"
         " where document_type = 'debit_note' group by 1"
     )
-    assert dict(staged) == {
-        org: len(books.records["debitnotes"]) for org, books in built.dataset.orgs.items()
+    notes = {org: len(books.records["debitnotes"]) for org, books in built.dataset.orgs.items()}
+    assert dict(staged) == notes
+    reconciled = query(
+        "select organization_id, sum(derived_entry_count), bool_and(is_reconciled)"
+        " from zoho_books.rpt_gl_reconciliation where zoho_transaction_type = 'debit_note' group by 1"
+    )
+    assert {org: (count, True) for org, count in expected.items()} == {
+        org: (count, ok) for org, count, ok in reconciled
     }
