@@ -1,5 +1,6 @@
 -- Bills (D22, D47, D49, D79). On the bill's date, in this piece order with cumulative rounding: Dr each line's
--- account (item_total, with its cost center), Dr the purchase tax account of each tax, Dr purchase shipping, Dr the
+-- account (item_total, net of its tax where prices include
+-- tax (D100), with its cost center), Dr the purchase tax account of each tax, Dr purchase shipping, Dr the
 -- adjustment, Cr the discount (the account the bill names, else purchase discount), the round-off where there is
 -- one; then Cr the payable with bcy_total.
 with bills as (
@@ -33,7 +34,7 @@ bill_pieces as (
         1 as piece_group,
         lines.line_index as piece_order,
         lines.account_id,
-        lines.item_total as amount,
+        lines.amount_excluding_tax as amount,
         lines.cost_center
     from lines
     union all
