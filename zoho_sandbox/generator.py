@@ -1863,7 +1863,7 @@ def _generate_org(
     from zoho_sandbox.inclusive_tax import price_some_documents_tax_inclusive
     from zoho_sandbox.inventory import add_inventory_adjustments
     from zoho_sandbox.tds import withhold_tds
-    from zoho_sandbox.vendor_tds import withhold_vendor_tds
+    from zoho_sandbox.vendor_tds import withhold_tds_on_bills, withhold_vendor_tds
     from zoho_sandbox.writeoffs import write_off_invoices
 
     rng = random.Random(f"{seed}:{profile.organization_id}")
@@ -1880,6 +1880,7 @@ def _generate_org(
     write_off_invoices(ctx, plan.period_end)
     _bills_and_vendor_payments(ctx, plan)
     withhold_vendor_tds(ctx)
+    withhold_tds_on_bills(ctx)
     _other_purchase_documents(ctx, plan)
     _expenses_and_journals(ctx, plan)
     add_refunds(ctx, f"{seed}:{profile.organization_id}")

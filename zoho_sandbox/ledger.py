@@ -260,8 +260,12 @@ def recompute_line_document(record: Record, taxes: Mapping[str, Record]) -> None
         total.quantize(Decimal(1), rounding=ROUND_HALF_UP) - total if record.get("rounds_to_whole") else ZERO
     )
     total += roundoff
+    # Tax withheld at source on a bill (India, ``tds_total``): the bill is owed that much less, a piece of its
+    # own after the round-off (D102).
+    tds: Decimal = record.get("tds_total") or ZERO
+    total -= tds
     amounts = [*line_totals, *tax_amounts.values(), shipping, adjustment, -discount]
-    bases = cumulative_base([*amounts, roundoff] if roundoff else amounts, rate)
+    bases = cumulative_base([*amounts, *([roundoff] if roundoff else []), *([-tds] if tds else [])], rate)
     n_lines, n_taxes = len(line_totals), len(tax_amounts)
     record.update(
         sub_total=sub_total,
@@ -411,6 +415,9 @@ def _line_document_pieces(
     if record.get("roundoff_value"):
         targets.append(accounts.named(ROUNDING))
         amounts.append(record["roundoff_value"])
+    if record.get("tds_total"):
+        targets.append(accounts.named(TDS_PAYABLE))  # withheld from the vendor, owed to the state (D102)
+        amounts.append(-record["tds_total"])
     pieces = [
         Piece(account, sign * base, sign * amount)
         for account, amount, base in zip(targets, amounts, cumulative_base(amounts, rate), strict=True)

@@ -88,7 +88,8 @@ amounts as (
                 else coalesce(source.tax_total, tax_sums.tax_total, 0)
             end
             + coalesce(source.shipping_charge, 0) + coalesce(source.adjustment, 0)
-            + coalesce(source.roundoff_value, 0) - source.total
+            + coalesce(source.roundoff_value, 0)
+            {%- if table == 'bills' %} - coalesce(source.tds_total, 0){% endif %} - source.total
         ) as resolved_discount_total
     from source
     left join line_sums on source._dlt_id = line_sums._dlt_parent_id
@@ -127,6 +128,9 @@ renamed as (
         {{ money('coalesce(source.roundoff_value, 0)') }} as roundoff_value,
         -- an invoice written off: the amount (D78); other documents have none
         {% if table == 'invoices' %}{{ money('coalesce(source.write_off_amount, 0)') }}{% else %}{{ money(0) }}{% endif %} as write_off_amount,
+        -- tax withheld at source on a bill (India's TDS, the list row's tds_total): owed to the state, not the
+        -- vendor (D102); other documents have none
+        {% if table == 'bills' %}{{ money('coalesce(source.tds_total, 0)') }}{% else %}{{ money(0) }}{% endif %} as tds_total,
         cast(source.last_modified_time as date) as last_modified_date,
         -- amounts, base currency: Zoho's bcy_* members where it sends them, else each amount at the
         -- document's rate, rounded half up to cents (D45; bills never carry them)

@@ -114,6 +114,9 @@ candidates as (
     -- (D101)
     select organization_id, payment_id, tds_role, tax_amount_withheld, exchange_rate from payments
     union all
+    -- tax withheld on a bill when it was recorded (D102)
+    select organization_id, bill_id, 'tds_payable', tds_total, exchange_rate from bills
+    union all
     select
         invoices.organization_id,
         invoices.invoice_id,
