@@ -27,6 +27,9 @@ from zoho_sandbox.ledger import (
 )
 from zoho_sandbox.ledger_only import ledger_only_rows
 
+# Their transaction types in Zoho's ledger (the sandbox's guesses: no documented type names them).
+DEPRECIATION_TYPE = "depreciation"
+WRITE_OFF_TYPE = "fixed_asset_write_off"
 ASSET_COST_USD = 12_000
 USEFUL_LIFE_MONTHS = 60
 
@@ -52,7 +55,7 @@ def add_fixed_asset_postings(ctx: Context, start: date, end: date) -> None:
         books.ledger_only_lines += ledger_only_rows(
             books,
             ctx.new_id(),
-            "depreciation",
+            DEPRECIATION_TYPE,
             month_end.isoformat(),
             f"FA-00001/{number:02d}",
             [(accounts[DEPRECIATION], monthly), (accounts[ACCUMULATED_DEPRECIATION], -monthly)],
@@ -61,7 +64,7 @@ def add_fixed_asset_postings(ctx: Context, start: date, end: date) -> None:
     books.ledger_only_lines += ledger_only_rows(
         books,
         ctx.new_id(),
-        "fixed_asset_write_off",
+        WRITE_OFF_TYPE,
         end.isoformat(),
         "FA-00001",
         [

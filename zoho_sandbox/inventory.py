@@ -19,6 +19,7 @@ from zoho_sandbox.generator import USD_VALUE, Context
 from zoho_sandbox.ledger import COST_OF_GOODS_SOLD, INVENTORY_ASSET, cents
 from zoho_sandbox.ledger_only import ledger_only_rows
 
+INVENTORY_ADJUSTMENT_TYPE = "inventory_adjustment"
 OPENING_STOCK_USD = 45_000
 OPENING_OFFSET = "Opening Balance Offset"
 
@@ -42,7 +43,7 @@ def add_inventory_adjustments(ctx: Context, start: date, end: date) -> None:
         books.ledger_only_lines += ledger_only_rows(
             books,
             ctx.new_id(),
-            "inventory_adjustment",
+            INVENTORY_ADJUSTMENT_TYPE,
             day.isoformat(),
             f"IA-{number:05d}",
             [(accounts[INVENTORY_ASSET], value), (accounts[offset], -value)],

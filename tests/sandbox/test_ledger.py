@@ -11,7 +11,9 @@ import pytest
 
 from tests import zoho_docs
 from zoho_sandbox.dataset import Dataset, OrgBooks, Record
+from zoho_sandbox.fixed_assets import DEPRECIATION_TYPE, WRITE_OFF_TYPE
 from zoho_sandbox.generator import generate_dataset
+from zoho_sandbox.inventory import INVENTORY_ADJUSTMENT_TYPE
 from zoho_sandbox.ledger import (
     BANK_TRANSFER_TYPES,
     DEBIT_NORMAL_TYPES,
@@ -65,6 +67,9 @@ def test_rows_have_one_side_and_unique_ids(dataset: Dataset) -> None:
                 *BANK_TRANSFER_TYPES,
                 "base_currency_adjustment",
                 "opening_balance",
+                DEPRECIATION_TYPE,
+                WRITE_OFF_TYPE,
+                INVENTORY_ADJUSTMENT_TYPE,
             }
 
 
