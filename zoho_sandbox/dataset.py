@@ -25,6 +25,8 @@ class OrgBooks:
     daily_limit: int  # plan's daily API call cap (code 45 past it)
     records: dict[str, dict[str, Record]] = field(default_factory=dict)  # entity name -> id -> detail record
     account_transactions: list[Record] = field(default_factory=list)  # Zoho's own ledger, one row per posting
+    # Lines only Zoho's ledger carries, no document behind them (depreciation, inventory adjustments)
+    ledger_only_lines: list[Record] = field(default_factory=list)
     exchange_rates: dict[str, list[Record]] = field(default_factory=dict)  # currency_id -> rate history rows
 
     @property

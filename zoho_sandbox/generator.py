@@ -36,6 +36,7 @@ from zoho_sandbox.ledger import (
     SALES_ADJUSTMENT,
     SALES_DISCOUNT,
     SHIPPING_INCOME,
+    TDS_PAYABLE,
     TDS_RECEIVABLE,
     ZERO,
     cents,
@@ -170,6 +171,7 @@ CHART: tuple[tuple[str, str, str, str], ...] = (
     (ROUNDING, "7010", "other_expense", ""),
     ("Sales Discounts", "4910", "income", ""),
     (TDS_RECEIVABLE, "1370", "other_current_asset", ""),
+    (TDS_PAYABLE, "2150", "other_current_liability", ""),
 )
 # Display names where an organization's chart differs from Zoho's English defaults: the EUR organization's
 # chart is in German, the Indian one has renamed a few defaults (Zoho lets both happen). The ledger and the
@@ -1860,7 +1862,11 @@ def _generate_org(
     from zoho_sandbox.debit_notes import add_debit_notes
     from zoho_sandbox.discounts import name_discount_accounts
     from zoho_sandbox.retainers import add_retainers
+    from zoho_sandbox.fixed_assets import add_fixed_asset_postings
+    from zoho_sandbox.inclusive_tax import price_some_documents_tax_inclusive
+    from zoho_sandbox.inventory import add_inventory_adjustments
     from zoho_sandbox.tds import withhold_tds
+    from zoho_sandbox.vendor_tds import withhold_tds_on_bills, withhold_vendor_tds
     from zoho_sandbox.writeoffs import write_off_invoices
 
     rng = random.Random(f"{seed}:{profile.organization_id}")
@@ -1876,11 +1882,14 @@ def _generate_org(
     _credit_notes(ctx, plan)
     write_off_invoices(ctx, plan.period_end)
     _bills_and_vendor_payments(ctx, plan)
+    withhold_vendor_tds(ctx)
+    withhold_tds_on_bills(ctx)
     _other_purchase_documents(ctx, plan)
     _expenses_and_journals(ctx, plan)
     add_refunds(ctx, f"{seed}:{profile.organization_id}")
     days = (plan.period_end - plan.period_start).days + 1
     add_sales_receipts(ctx, f"{seed}:{profile.organization_id}", days)
+    price_some_documents_tax_inclusive(ctx)
     refresh_contact_balances(books)
     _share_timestamps(books, rng)
     _schema_drift(books)
@@ -1889,6 +1898,8 @@ def _generate_org(
     add_retainers(ctx, f"{seed}:{profile.organization_id}", plan.period_start, plan.period_end)
     add_debit_notes(ctx, f"{seed}:{profile.organization_id}", plan.period_end)
     refresh_contact_balances(books)  # the debit notes are open receivables too
+    add_fixed_asset_postings(ctx, plan.period_start, plan.period_end)
+    add_inventory_adjustments(ctx, plan.period_start, plan.period_end)
     rebuild_account_transactions(books)
     return books
 

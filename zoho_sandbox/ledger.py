@@ -45,6 +45,16 @@ BAD_DEBT = "Bad Debt"
 ROUNDING = "Rounding Off"
 # What customers withhold from payments as tax deducted at source (India), receivable from the state (D81).
 TDS_RECEIVABLE = "TDS Receivable"
+# What the organization withholds from vendors' payments as tax deducted at source, owed to the state (D101).
+TDS_PAYABLE = "TDS Payable"
+# Fixed assets (D103): depreciation and disposals post only to Zoho's ledger here.
+FIXED_ASSETS = "Furniture and Equipment"
+ACCUMULATED_DEPRECIATION = "Accumulated Depreciation"
+DEPRECIATION = "Depreciation Expense"
+LOSS_ON_DISPOSAL = "Other Expenses"
+# Inventory (D104): the cost of inventory items sold and stock adjustments, valued by Zoho alone.
+INVENTORY_ASSET = "Inventory Asset"
+COST_OF_GOODS_SOLD = "Cost of Goods Sold"
 
 # The transaction_type of each document's ledger rows: the values chart-of-accounts.yml documents
 # (``bills``, ``credit_notes``...); vendor credits are not among them, "vendor_credit" is the sandbox's guess.
@@ -210,53 +220,69 @@ def recompute_line_document(record: Record, taxes: Mapping[str, Record]) -> None
     summed per component into ``taxes``;
     ``total = sub_total + tax_total + shipping_charge + adjustment − discount_total`` (discount after tax),
     plus ``roundoff_value`` where the organization rounds totals.
-    Base pieces, in this order: lines, taxes, shipping, adjustment, −discount (cumulative rounding).
+    With ``is_inclusive_tax`` (D100) the rate and ``item_total`` hold the tax: each component is
+    ``round(item_total × p / (100 + the line's total percentage))``, the line's net is ``item_total`` less
+    them, ``sub_total`` is the lines' ``item_total`` (tax included) and ``total = sub_total + shipping_charge
+    + adjustment − discount_total``.
+    Base pieces, in this order: lines (net), taxes, shipping, adjustment, −discount (cumulative rounding).
     Does not touch ``balance`` (it depends on payments and credits).
     """
     rate: Decimal = record["exchange_rate"]
-    line_totals: list[Decimal] = []
+    inclusive = bool(record.get("is_inclusive_tax"))
+    line_totals: list[Decimal] = []  # net of tax: what each line's account is posted
     tax_amounts: dict[str, Decimal] = {}
     for line in record["line_items"]:
         gross = line["rate"] * line["quantity"]
         item_total = cents(gross * (HUNDRED - line["discount"]) / HUNDRED)
         line["item_total"] = item_total
         line["bcy_rate"] = cents(line["rate"] * rate)
-        line_totals.append(item_total)
         tax_id = line["tax_id"]
+        components = tax_components(taxes, tax_id)
         line["tax_type"] = taxes[tax_id].get("tax_type", "tax") if tax_id else ""
         line["line_item_taxes"] = []
-        for component in tax_components(taxes, tax_id):
+        # A tax-inclusive price (D100) holds its tax: each component is its share of the price,
+        # item_total × p / (100 + the line's whole percentage); otherwise tax is item_total × p / 100.
+        divisor = HUNDRED + sum((c["tax_percentage"] for c in components), ZERO) if inclusive else HUNDRED
+        line_tax_total = ZERO
+        for component in components:
             component_id = component["tax_id"]
-            line_tax = cents(item_total * component["tax_percentage"] / HUNDRED)
+            line_tax = cents(item_total * component["tax_percentage"] / divisor)
+            line_tax_total += line_tax
             tax_amounts[component_id] = tax_amounts.get(component_id, ZERO) + line_tax
             line["line_item_taxes"].append(
                 {"tax_id": component_id, "tax_name": component["tax_name"], "tax_amount": line_tax}
             )
+        line_totals.append(item_total - line_tax_total if inclusive else item_total)
     record["taxes"] = [
         {"tax_id": tax_id, "tax_name": taxes[tax_id]["tax_name"], "tax_amount": amount}
         for tax_id, amount in tax_amounts.items()
     ]
-    sub_total = sum(line_totals, ZERO)
     tax_total = sum(tax_amounts.values(), ZERO)
+    # Zoho's sub_total of a tax-inclusive document is its lines' item_total, tax included (D100).
+    sub_total = sum(line_totals, ZERO) + (tax_total if inclusive else ZERO)
     shipping: Decimal = record["shipping_charge"]
     adjustment: Decimal = record["adjustment"]
     discount: Decimal = record["discount_total"]
-    total = sub_total + tax_total + shipping + adjustment - discount
+    total = sum(line_totals, ZERO) + tax_total + shipping + adjustment - discount
     # An organization that rounds totals to whole units (internal ``rounds_to_whole``) books the difference
     # as ``roundoff_value``, a piece of its own after the discount (D79).
     roundoff = (
         total.quantize(Decimal(1), rounding=ROUND_HALF_UP) - total if record.get("rounds_to_whole") else ZERO
     )
     total += roundoff
+    # Tax withheld at source on a bill (India, ``tds_total``): the bill is owed that much less, a piece of its
+    # own after the round-off (D102).
+    tds: Decimal = record.get("tds_total") or ZERO
+    total -= tds
     amounts = [*line_totals, *tax_amounts.values(), shipping, adjustment, -discount]
-    bases = cumulative_base([*amounts, roundoff] if roundoff else amounts, rate)
+    bases = cumulative_base([*amounts, *([roundoff] if roundoff else []), *([-tds] if tds else [])], rate)
     n_lines, n_taxes = len(line_totals), len(tax_amounts)
     record.update(
         sub_total=sub_total,
         tax_total=tax_total,
         total=total,
         roundoff_value=cents(roundoff),
-        bcy_sub_total=sum(bases[:n_lines], ZERO),
+        bcy_sub_total=sum(bases[: n_lines + n_taxes] if inclusive else bases[:n_lines], ZERO),
         bcy_tax_total=sum(bases[n_lines : n_lines + n_taxes], ZERO),
         bcy_shipping_charge=bases[n_lines + n_taxes],
         bcy_adjustment=bases[n_lines + n_taxes + 1],
@@ -353,6 +379,15 @@ def control_accounts(books: OrgBooks) -> ControlAccounts:
     return ControlAccounts(by_type["accounts_receivable"], by_type["accounts_payable"], by_name)
 
 
+def line_net(record: Record, line: Record) -> Decimal:
+    """What a line's account is posted: its ``item_total``, less the tax it holds on a tax-inclusive
+    document (D100)."""
+    item_total: Decimal = line["item_total"]
+    if not record.get("is_inclusive_tax"):
+        return item_total
+    return item_total - sum((tax["tax_amount"] for tax in line.get("line_item_taxes") or ()), ZERO)
+
+
 # One posting before it becomes a row: net amounts, debit positive; on the document's date unless it says.
 @dataclass(frozen=True)
 class Piece:
@@ -374,7 +409,7 @@ def _line_document_pieces(
     # The posting accounts are internal members: Zoho documents them on taxes for one edition only.
     tax_account_field = "posting_account_id" if sales else "purchase_posting_account_id"
     targets = [line["account_id"] for line in record["line_items"]]
-    amounts = [line["item_total"] for line in record["line_items"]]
+    amounts = [line_net(record, line) for line in record["line_items"]]
     for tax in record["taxes"]:
         targets.append(taxes[tax["tax_id"]][tax_account_field])
         amounts.append(tax["tax_amount"])
@@ -390,6 +425,9 @@ def _line_document_pieces(
     if record.get("roundoff_value"):
         targets.append(accounts.named(ROUNDING))
         amounts.append(record["roundoff_value"])
+    if record.get("tds_total"):
+        targets.append(accounts.named(TDS_PAYABLE))  # withheld from the vendor, owed to the state (D102)
+        amounts.append(-record["tds_total"])
     pieces = [
         Piece(account, sign * base, sign * amount)
         for account, amount, base in zip(targets, amounts, cumulative_base(amounts, rate), strict=True)
@@ -408,6 +446,25 @@ def _write_off_pieces(accounts: ControlAccounts, record: Record) -> list[Piece]:
     return [
         Piece(accounts.named(BAD_DEBT), base, amount, day),
         Piece(accounts.receivable, -base, -amount, day),
+    ]
+
+
+def _cost_of_goods_sold_pieces(books: OrgBooks, accounts: ControlAccounts, record: Record) -> list[Piece]:
+    """Inventory items sold (D104): Dr Cost of Goods Sold / Cr Inventory Asset for what Zoho values the
+    goods at, after the invoice's own pieces. Zoho values them from its stock movements (FIFO); the sandbox's
+    stand-in is the item's purchase rate in base currency × the quantity. No answer carries the amount, so
+    no rule can derive it: the lines are taken from Zoho's ledger."""
+    items = books.records.get("items", {})
+    cost = ZERO
+    for line in record["line_items"]:
+        item = items.get(str(line.get("item_id") or ""))
+        if item and item.get("item_type") == "inventory":
+            cost += cents(item["purchase_rate"] * line["quantity"])
+    if not cost:
+        return []
+    return [
+        Piece(accounts.named(COST_OF_GOODS_SOLD), cost, ZERO),
+        Piece(accounts.named(INVENTORY_ASSET), -cost, ZERO),
     ]
 
 
@@ -435,10 +492,12 @@ def _payment_pieces(
     ]
     if charges_base or charges:
         pieces.append(Piece(accounts.named(BANK_CHARGES), sign * charges_base, sign * charges))
-    withheld: Decimal = (record.get("tax_amount_withheld") or ZERO) if customer else ZERO
+    withheld: Decimal = record.get("tax_amount_withheld") or ZERO
     if withheld:
-        # Tax deducted at source: the account the payment names, a receivable from the state (D81).
-        pieces.append(Piece(record["tax_account_id"], to_base(withheld, rate), withheld))
+        # Tax deducted at source: on a customer payment the account the payment names, a receivable from
+        # the state (D81); on a vendor payment the organization's TDS payable, owed to the state (D101).
+        tds_account = record["tax_account_id"] if customer else accounts.named(TDS_PAYABLE)
+        pieces.append(Piece(tds_account, sign * to_base(withheld, rate), sign * withheld))
     if customer:
         applied_rows, documents, control = record["invoices"], books.records["invoices"], accounts.receivable
         id_field = "invoice_id"
@@ -450,9 +509,9 @@ def _payment_pieces(
     for applied in applied_rows:
         document = documents[applied[id_field]]
         document_rate: Decimal = document["exchange_rate"]
-        # what settles the document: the amount applied and, on a customer payment, the tax withheld (D81)
+        # what settles the document: the amount applied and the tax withheld on it (D81, D101)
         paid: Decimal = applied["amount_applied"]
-        amount = paid + ((applied.get("tax_amount_withheld") or ZERO) if customer else ZERO)
+        amount = paid + (applied.get("tax_amount_withheld") or ZERO)
         settle = Piece(control, -sign * to_base(amount, document_rate), -sign * amount)
         applied_on = max(day, document["date"])
         if applied_on == day or not customer:
@@ -569,6 +628,8 @@ def _pieces(books: OrgBooks, accounts: ControlAccounts, entity: str, record: Rec
             return [Piece(p.account_id, -p.net_base, -p.net_fcy) for p in pieces]
         if entity == "invoices" and record.get("write_off_amount"):
             pieces += _write_off_pieces(accounts, record)
+        if entity == "invoices":
+            pieces += _cost_of_goods_sold_pieces(books, accounts, record)
         return pieces
     if entity in ("customerpayments", "vendorpayments"):
         return _payment_pieces(books, accounts, record, customer=entity == "customerpayments")
@@ -676,6 +737,9 @@ def rebuild_account_transactions(books: OrgBooks) -> None:
     for entity in POSTING_ENTITIES:
         for record in books.records.get(entity, {}).values():
             rows.extend(_postings(books, accounts, entity, record))
+    # What only Zoho's ledger carries (fixed-asset depreciation and disposals, inventory adjustments: D103,
+    # D104): made with the books, kept through every rebuild.
+    rows.extend(books.ledger_only_lines)
     books.account_transactions = rows
     for account in books.records.get("chartofaccounts", {}).values():
         account["current_balance"] = ZERO

@@ -91,6 +91,41 @@ def post_ledger_only(books: OrgBooks, body: Mapping[str, Any]) -> list[Record]:
     return lines
 
 
+def ledger_only_rows(
+    books: OrgBooks,
+    transaction_id: str,
+    kind: str,
+    day: str,
+    entry_number: str,
+    pieces: list[tuple[str, Decimal]],
+) -> list[Record]:
+    """Ledger lines of one transaction no document carries: ``pieces`` are (account_id, net base amount,
+    a debit positive), in the organization's base currency; they must balance."""
+    if sum((net for _, net in pieces), ZERO) != ZERO:
+        raise LedgerOnlyError(f"{kind} {transaction_id} does not balance")
+    base = str(books.organization.get("currency_code", ""))
+    base_id = str(books.organization.get("currency_id", ""))
+    return [
+        {
+            "categorized_transaction_id": f"{transaction_id}{index:03d}",
+            "account_id": account_id,
+            "transaction_id": transaction_id,
+            "transaction_type": kind,
+            "transaction_date": day,
+            "entry_number": entry_number,
+            "reference_number": "",
+            "customer_id": "",
+            "debit_or_credit": "debit" if net > 0 else "credit",
+            "debit_amount": net if net > 0 else ZERO,
+            "credit_amount": ZERO if net > 0 else -net,
+            "currency_id": base_id,
+            "currency_code": base,
+        }
+        for index, (account_id, net) in enumerate(pieces)
+        if net
+    ]
+
+
 def delete_ledger_only(books: OrgBooks, transaction_id: str) -> list[Record]:
     """Remove a transaction posted by ``post_ledger_only``; returns its lines ([] when there is none)."""
     removed = [

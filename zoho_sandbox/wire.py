@@ -230,6 +230,7 @@ INVOICE_DETAIL = Members(
         "discount_type", "is_viewed_by_client", "has_attachment", "client_viewed_time", "line_items",
         "shipping_charge", "adjustment", "sub_total", "tax_total", "total", "taxes", "balance",
         "write_off_amount", "roundoff_value", "discount_account_id", "price_precision", "is_emailed",
+        "is_inclusive_tax",
         "reminders_sent", "last_reminder_sent_date",
         "billing_address", "shipping_address", "notes", "terms", "custom_fields", "template_id",
         "created_time", "last_modified_time", "salesperson_id", "salesperson_name", "invoice_url",
@@ -265,7 +266,7 @@ CREDIT_NOTE_DETAIL = Members(
         "creditnote_id", "creditnote_number", "date", "status", "customer_id", "customer_name",
         "reference_number", "currency_code", "currency_symbol", "exchange_rate", "line_items", "taxes",
         "total", "balance", "invoices", "notes", "terms", "custom_fields", "template_id", "created_time",
-        "updated_time",
+        "updated_time", "is_inclusive_tax",
     ),
     nested={
         "line_items": CREDIT_NOTE_LINE,
@@ -318,6 +319,7 @@ BILL_DETAIL = Members(
         "reference_number", "currency_id", "currency_code", "currency_symbol", "exchange_rate",
         "price_precision", "line_items", "adjustment", "sub_total", "tax_total", "total", "taxes", "balance",
         "notes", "terms", "attachment_name", "custom_fields", "created_time", "last_modified_time",
+        "is_inclusive_tax",
     ),
     nested={"line_items": PURCHASE_LINE, "taxes": TAX_SUMMARY, "custom_fields": BILL_CUSTOM_FIELDS},
 )  # fmt: skip
@@ -334,7 +336,7 @@ VENDOR_CREDIT_DETAIL = Members(
         "vendor_credit_id", "vendor_credit_number", "date", "status", "reference_number", "vendor_id",
         "vendor_name", "currency_id", "currency_code", "exchange_rate", "price_precision", "line_items",
         "sub_total", "taxes", "total", "balance", "notes", "bills_credited", "created_time",
-        "last_modified_time",
+        "last_modified_time", "is_inclusive_tax",
     ),
     nested={
         "line_items": PURCHASE_LINE,
@@ -356,7 +358,7 @@ VENDOR_PAYMENT_DETAIL = Members(
         "payment_id", "payment_number", "date", "payment_mode", "vendor_id", "vendor_name", "description",
         "reference_number", "currency_id", "currency_symbol", "exchange_rate", "amount", "balance",
         "paid_through_account_id", "paid_through_account_name", "paid_through_account_type", "bills",
-        "created_time", "last_modified_time",
+        "created_time", "last_modified_time", "tax_account_name", "tax_amount_withheld",
     ),
     nested={"bills": Members(("bill_payment_id", "bill_id", "amount_applied", "tax_amount_withheld"))},
 )  # fmt: skip

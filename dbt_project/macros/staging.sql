@@ -78,12 +78,18 @@ amounts as (
         coalesce(source.shipping_charge, 0) as resolved_shipping_charge,
         coalesce(source.adjustment, 0) as resolved_adjustment,
         -- the document-level discount: the documents give no discount_total (discount may be a percentage),
-        -- so it is what the documented arithmetic leaves, 0 when discounts are per line (in item_total)
+        -- so it is what the documented arithmetic leaves, 0 when discounts are per line (in item_total); on a
+        -- tax-inclusive document the sub_total already holds the tax (D100)
         coalesce(
             source.discount_total,
-            coalesce(source.sub_total, line_sums.sub_total, 0) + coalesce(source.tax_total, tax_sums.tax_total, 0)
+            coalesce(source.sub_total, line_sums.sub_total, 0)
+            + case
+                when coalesce(source.is_inclusive_tax, false) then 0
+                else coalesce(source.tax_total, tax_sums.tax_total, 0)
+            end
             + coalesce(source.shipping_charge, 0) + coalesce(source.adjustment, 0)
-            + coalesce(source.roundoff_value, 0) - source.total
+            + coalesce(source.roundoff_value, 0)
+            {%- if table == 'bills' %} - coalesce(source.tds_total, 0){% endif %} - source.total
         ) as resolved_discount_total
     from source
     left join line_sums on source._dlt_id = line_sums._dlt_parent_id
@@ -102,6 +108,8 @@ renamed as (
         {{ is_posting_status('source.status') }} as is_posting,
         -- the discount account a document names (Zoho's discount_account_id), else the organization's
         cast(nullif(source.discount_account_id, '') as varchar) as discount_account_id,
+        -- the lines' rates and item_total hold their tax (D100)
+        coalesce(cast(source.is_inclusive_tax as boolean), false) as is_inclusive_tax,
         -- dates
         cast(source.date as date) as document_date,
         {% if table != 'credit_notes' %}cast(source.{{ 'delivery_date' if table == 'purchase_orders' else 'due_date' }} as date){% else %}cast(null as date){% endif %} as due_date,
@@ -120,6 +128,9 @@ renamed as (
         {{ money('coalesce(source.roundoff_value, 0)') }} as roundoff_value,
         -- an invoice written off: the amount (D78); other documents have none
         {% if table == 'invoices' %}{{ money('coalesce(source.write_off_amount, 0)') }}{% else %}{{ money(0) }}{% endif %} as write_off_amount,
+        -- tax withheld at source on a bill (India's TDS, the list row's tds_total): owed to the state, not the
+        -- vendor (D102); other documents have none
+        {% if table == 'bills' %}{{ money('coalesce(source.tds_total, 0)') }}{% else %}{{ money(0) }}{% endif %} as tds_total,
         cast(source.last_modified_time as date) as last_modified_date,
         -- amounts, base currency: Zoho's bcy_* members where it sends them, else each amount at the
         -- document's rate, rounded half up to cents (D45; bills never carry them)
@@ -139,8 +150,12 @@ renamed as (
 select * from renamed
 {%- endmacro %}
 
-{#- Lines of a line document, with their parent's id and the cost center from the line's tags. -#}
+{#- Lines of a line document, with their parent's id and the cost center from the line's tags.
+    amount_excluding_tax is what the line's account is posted: item_total, less the line's own taxes
+    (line_item_taxes[]) where the document's prices include tax (is_inclusive_tax, D100); a line Zoho sent
+    without them takes its tax_percentage out of the price. -#}
 {% macro stg_document_lines(table, parent_table, parent_id_column) -%}
+{%- set line_taxes_table = table ~ '__line_item_taxes' -%}
 with source as (
     {{ raw_child(table, {
         'line_item_id': 'text', 'item_id': 'text', 'account_id': 'text', 'tax_id': 'text', 'name': 'text',
@@ -150,11 +165,26 @@ with source as (
 ),
 
 parent as (
-    select _dlt_id, {{ parent_id_column }}, _zoho_organization_id from {{ source('zoho_books_raw', parent_table) }}
+    select
+        _dlt_id,
+        {{ parent_id_column }},
+        _zoho_organization_id,
+        coalesce(cast(is_inclusive_tax as boolean), false) as is_inclusive_tax
+    from {{ source('zoho_books_raw', parent_table) }}
 ),
 
 cost_centers as (
     {{ cost_center_by_parent(table ~ '__tags') }}
+),
+
+line_taxes as (
+    {%- if raw_table_exists(line_taxes_table) %}
+    select _dlt_parent_id, sum(tax_amount) as tax_amount
+    from {{ source('zoho_books_raw', line_taxes_table) }}
+    group by _dlt_parent_id
+    {%- else %}
+    select cast(null as varchar) as _dlt_parent_id, {{ money('null') }} as tax_amount where 1 = 0
+    {%- endif %}
 ),
 
 renamed as (
@@ -177,12 +207,18 @@ renamed as (
         cast(source.discount as decimal(9, 4)) as discount_percent,
         cast(source.tax_percentage as decimal(9, 4)) as tax_percentage,
         {{ money('source.item_total') }} as item_total,
+        {{ money(
+            'case when not parent.is_inclusive_tax then source.item_total'
+            ~ ' when line_taxes.tax_amount is not null then source.item_total - line_taxes.tax_amount'
+            ~ ' else round(source.item_total * 100 / (100 + coalesce(source.tax_percentage, 0)), 2) end'
+        ) }} as amount_excluding_tax,
         -- dlt
         source._dlt_id,
         source._dlt_parent_id
     from source
     inner join parent on source._dlt_parent_id = parent._dlt_id
     left join cost_centers on cost_centers._dlt_parent_id = source._dlt_id
+    left join line_taxes on line_taxes._dlt_parent_id = source._dlt_id
 )
 
 select * from renamed

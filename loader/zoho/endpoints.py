@@ -99,7 +99,13 @@ _JOURNAL_LINE = Fields(
 def _line_document(
     *decimals: str, dates: tuple[str, ...] = ("date", "due_date"), texts: tuple[str, ...] = ()
 ) -> Fields:
-    return Fields(decimals=_DOCUMENT_DECIMALS + decimals, dates=dates, texts=_DOCUMENT_TEXTS + texts)
+    # is_inclusive_tax: the lines' rates and item_total hold their tax (D100)
+    return Fields(
+        decimals=_DOCUMENT_DECIMALS + decimals,
+        dates=dates,
+        texts=_DOCUMENT_TEXTS + texts,
+        booleans=("is_inclusive_tax",),
+    )
 
 
 _LINE_CHILDREN: Mapping[str, Fields] = {

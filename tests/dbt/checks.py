@@ -15,7 +15,7 @@ CENT = Decimal("0.01")
 
 
 def assert_build_green(built: Built) -> None:
-    """`ml-connector build` exits 0, every node passed, and the 28 unit tests ran. The one warning is the
+    """`ml-connector build` exits 0, every node passed, and the 33 unit tests ran. The one warning is the
     taken-lines warning (D60): the sandbox's sales receipts name no deposit account, as Zoho documents them,
     so their lines are taken from Zoho's ledger (D73)."""
     assert built.exit_code == 0, built.output
@@ -29,7 +29,7 @@ def assert_build_green(built: Built) -> None:
     ]
     assert failed == []
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
-    assert len(unit_tests) == 31
+    assert len(unit_tests) == 36
     data_tests = [r for r in results if r["unique_id"].startswith("test.")]
     assert len(data_tests) > 150
 
@@ -65,8 +65,12 @@ def assert_reconciles_to_the_cent(built: Built, query: Query) -> None:
     assert query("select count(*) from zoho_books.rpt_gl_reconciliation_differences") == [(0,)]
 
 
-# Transaction types no rule derives on the sandbox: taken from Zoho's ledger (D60, D73, D92).
-TAKEN_TYPES = frozenset({"sales_receipt", "retainer_payment"})
+# Transaction types no rule derives on the sandbox: taken from Zoho's ledger (D60, D73, D92, D103, D104).
+TAKEN_TYPES = frozenset(
+    {"sales_receipt", "retainer_payment", "depreciation", "fixed_asset_write_off", "inventory_adjustment"}
+)
+# The accounts of the lines Zoho adds to an invoice of inventory items, its cost (D104): taken too.
+INVENTORY_COST_ACCOUNTS = ("Cost of Goods Sold", "Inventory Asset")
 
 
 def _piece(row: dict[str, Any], taken_index: dict[str, int]) -> str:
@@ -332,16 +336,23 @@ def assert_refunds_are_derived(built: Built, query: Query) -> None:
     assert {(org, kind): count for org, kind, _, count in rows} == dict(expected)
 
 
-def assert_taken_types_are_taken(built: Built, query: Query) -> None:
-    """Sales receipts (D73) and retainer payments (D92) are the only lines taken from Zoho's ledger: every one
-    of them, in every organization, so the fallback is exercised on the sandbox and the ledger still ties."""
+def assert_taken_lines_are_those_no_rule_derives(built: Built, query: Query) -> None:
+    """The lines taken from Zoho's ledger are exactly those no rule derives, in every organization: sales
+    receipts (D73), retainer payments (D92), fixed assets' depreciation and write-off (D103), inventory adjustments (D104), and the
+    cost of inventory items sold that Zoho adds to an invoice (D104); so the fallback is exercised on the
+    sandbox and the ledger still ties."""
     expected: dict[tuple[str, str], int] = defaultdict(int)
     for org_id, books in built.dataset.orgs.items():
+        chart = books.records["chartofaccounts"]
+        inventory = {a["account_id"] for a in chart.values() if a.get("chart_key") in INVENTORY_COST_ACCOUNTS}
         for row in books.account_transactions:
-            if row["transaction_type"] in TAKEN_TYPES:
-                expected[(org_id, row["transaction_type"])] += 1
-    assert {kind for _, kind in expected} == TAKEN_TYPES
-    assert {org for org, _ in expected} == set(built.dataset.orgs)
+            if (org_id, row["transaction_id"]) == built.deleted_invoice:
+                continue
+            kind = row["transaction_type"]
+            if kind in TAKEN_TYPES or (kind == "invoice" and row["account_id"] in inventory):
+                expected[(org_id, kind)] += 1
+    assert {kind for _org, kind in expected} == {*TAKEN_TYPES, "invoice"}
+    assert {org for org, _kind in expected} == set(built.dataset.orgs)
     rows = query(
         "select organization_id, zoho_transaction_type, count(*) from zoho_books.fct_general_ledger"
         " where line_source = 'zoho_ledger' group by 1, 2"

@@ -105,10 +105,8 @@ def test_refunds_are_derived_not_taken(duckdb_built: Built, query: checks.Query)
     checks.assert_refunds_are_derived(duckdb_built, query)
 
 
-def test_sales_receipts_and_retainer_payments_are_taken_from_zohos_ledger(
-    duckdb_built: Built, query: checks.Query
-) -> None:
-    checks.assert_taken_types_are_taken(duckdb_built, query)
+def test_taken_lines_are_those_no_rule_derives(duckdb_built: Built, query: checks.Query) -> None:
+    checks.assert_taken_lines_are_those_no_rule_derives(duckdb_built, query)
 
 
 def test_debit_notes_are_derived_by_the_invoice_rule(duckdb_built: Built, query: checks.Query) -> None:

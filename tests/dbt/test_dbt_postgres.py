@@ -65,10 +65,8 @@ def test_refunds_are_derived_not_taken(postgres_built: Built, query: checks.Quer
     checks.assert_refunds_are_derived(postgres_built, query)
 
 
-def test_sales_receipts_and_retainer_payments_are_taken_from_zohos_ledger(
-    postgres_built: Built, query: checks.Query
-) -> None:
-    checks.assert_taken_types_are_taken(postgres_built, query)
+def test_taken_lines_are_those_no_rule_derives(postgres_built: Built, query: checks.Query) -> None:
+    checks.assert_taken_lines_are_those_no_rule_derives(postgres_built, query)
 
 
 def test_debit_notes_are_derived_by_the_invoice_rule(postgres_built: Built, query: checks.Query) -> None:

@@ -25,6 +25,7 @@ def add_eur_invoice_paid_later(dataset: Dataset) -> None:
     line = dict(invoice["line_items"][0])
     line.update(
         line_item_id="102346959990000003",
+        item_id="",  # no inventory item: the example has no cost of goods sold (D104)
         account_id=accounts["Sales"]["account_id"],
         account_name="Sales",
         quantity=Decimal("2"),

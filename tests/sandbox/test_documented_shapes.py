@@ -28,7 +28,9 @@ from tests.sandbox.access import access_token
 from tests.sandbox.shape_allowlist import ALIASES, ALLOWED
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset
+from zoho_sandbox.fixed_assets import DEPRECIATION_TYPE, WRITE_OFF_TYPE
 from zoho_sandbox.generator import generate_dataset
+from zoho_sandbox.inventory import INVENTORY_ADJUSTMENT_TYPE
 from zoho_sandbox.server import SandboxServer
 
 LIST_FIELDS = Path(__file__).resolve().parents[1] / "reference" / "zoho-list-fields.md"
@@ -585,13 +587,17 @@ def test_ledger_rows_say_the_documented_transaction_types(answers: Answers) -> N
     documented = set(re.findall(r"<code>([a-z_]+)</code>", described))
     assert len(documented) == 24
     seen = {row["transaction_type"] for row in _rows(answers, "account_transactions")}
-    # Vendor credits and their refunds post too, under types the documents do not list.
+    # Vendor credits and their refunds post too, under types the documents do not list, and so do fixed
+    # assets' depreciation and write-offs and inventory adjustments (D103, D104; the sandbox's guesses).
     assert seen - documented == {
         "vendor_credit",
         "vendor_credit_refund",
         "sales_receipt",
         "retainer_payment",
         "debit_note",
+        DEPRECIATION_TYPE,
+        WRITE_OFF_TYPE,
+        INVENTORY_ADJUSTMENT_TYPE,
     }
     assert "creditnote_refund" in seen
     assert {

@@ -11,7 +11,9 @@ import pytest
 
 from tests import zoho_docs
 from zoho_sandbox.dataset import Dataset, OrgBooks, Record
+from zoho_sandbox.fixed_assets import DEPRECIATION_TYPE, WRITE_OFF_TYPE
 from zoho_sandbox.generator import generate_dataset
+from zoho_sandbox.inventory import INVENTORY_ADJUSTMENT_TYPE
 from zoho_sandbox.ledger import (
     BANK_TRANSFER_TYPES,
     DEBIT_NORMAL_TYPES,
@@ -65,6 +67,9 @@ def test_rows_have_one_side_and_unique_ids(dataset: Dataset) -> None:
                 *BANK_TRANSFER_TYPES,
                 "base_currency_adjustment",
                 "opening_balance",
+                DEPRECIATION_TYPE,
+                WRITE_OFF_TYPE,
+                INVENTORY_ADJUSTMENT_TYPE,
             }
 
 
@@ -292,6 +297,105 @@ def test_tax_withheld_by_customers_is_receivable_and_settles_the_invoice(dataset
         )
         assert [row["tax_amount_withheld"] for row in payment["invoices"]] == [withheld]
     assert withheld_payments >= 3
+
+
+def _chart_key(books: OrgBooks, key: str) -> str:
+    return next(
+        a["account_id"] for a in books.records["chartofaccounts"].values() if a.get("chart_key") == key
+    )
+
+
+def test_tax_inclusive_documents_post_their_lines_net_of_the_tax_they_hold(dataset: Dataset) -> None:
+    """D100: an inclusive line's item_total holds its tax; the line's account is posted the rest, the tax
+    its share item_total × p / (100 + p), the control account the total, which is the lines' item_total."""
+    books = dataset.orgs[EU]
+    taxes = books.records["taxes"]
+    inclusive = [
+        (entity, document)
+        for entity in ("invoices", "creditnotes", "bills", "vendorcredits")
+        for document in books.records[entity].values()
+        if document.get("is_inclusive_tax") and document["status"] not in NON_POSTING_STATUSES
+    ]
+    assert {entity for entity, _ in inclusive} >= {"invoices", "bills"}
+    for entity, document in inclusive:
+        assert document["sub_total"] == sum(line["item_total"] for line in document["line_items"])
+        assert (
+            document["total"]
+            == document["sub_total"]
+            + document["shipping_charge"]
+            + document["adjustment"]
+            - document["discount_total"]
+        )
+        rows = postings_for(books, entity, document)
+        for line in document["line_items"]:
+            for tax in line["line_item_taxes"]:
+                percentage = taxes[tax["tax_id"]]["tax_percentage"]
+                share = line["item_total"] * percentage / (100 + percentage)
+                assert tax["tax_amount"] == share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if document["exchange_rate"] == 1 and len(
+            {line["account_id"] for line in document["line_items"]}
+        ) == len(document["line_items"]):
+            for line in document["line_items"]:
+                net = line["item_total"] - sum(t["tax_amount"] for t in line["line_item_taxes"])
+                posted = [r for r in rows if r["account_id"] == line["account_id"]]
+                assert sum(r["debit_amount"] + r["credit_amount"] for r in posted) == net
+
+
+def test_tax_withheld_from_vendors_is_payable_on_payments_and_on_bills(dataset: Dataset) -> None:
+    """D101, D102: a payment's withheld tax and a bill's tds_total are credited to TDS Payable; the payable
+    takes the amount applied plus the tax withheld, and a bill's total is what the vendor is owed."""
+    books = dataset.orgs[IN]
+    tds_payable = _chart_key(books, "TDS Payable")
+    payable = _account_of_type(books, "accounts_payable")
+    payments = [p for p in books.records["vendorpayments"].values() if p.get("tax_amount_withheld")]
+    assert len(payments) >= 2
+    for payment in payments:
+        rows = postings_for(books, "vendorpayments", payment)
+        tds = [(r["debit_amount"], r["credit_amount"]) for r in rows if r["account_id"] == tds_payable]
+        assert tds == [(Decimal("0.00"), payment["tax_amount_withheld"])]
+        settled = sum(r["debit_amount"] for r in rows if r["account_id"] == payable)
+        assert settled == sum(row["amount_applied"] + row["tax_amount_withheld"] for row in payment["bills"])
+    bills = [b for b in books.records["bills"].values() if b.get("tds_total")]
+    assert len(bills) >= 2
+    for bill in bills:
+        rows = postings_for(books, "bills", bill)
+        tds = [(r["debit_amount"], r["credit_amount"]) for r in rows if r["account_id"] == tds_payable]
+        assert tds == [(Decimal("0.00"), bill["tds_total"])]
+        assert bill["total"] == bill["sub_total"] + bill["tax_total"] - bill["tds_total"]
+        assert [r["credit_amount"] for r in rows if r["account_id"] == payable] == [bill["total"]]
+
+
+def test_inventory_cost_and_fixed_assets_post_in_zohos_ledger_only(dataset: Dataset) -> None:
+    """D103, D104: an invoice of inventory items carries Dr Cost of Goods Sold / Cr Inventory Asset at the
+    items' purchase rate; depreciation, the asset's write-off and inventory adjustments are ledger-only
+    transactions, balanced each, and kept through a rebuild."""
+    for books in dataset.orgs.values():
+        cogs, stock = _chart_key(books, "Cost of Goods Sold"), _chart_key(books, "Inventory Asset")
+        items = books.records["items"]
+        sold = 0
+        for invoice in books.records["invoices"].values():
+            if invoice["status"] in NON_POSTING_STATUSES:
+                continue
+            cost = sum(
+                (
+                    (items[line["item_id"]]["purchase_rate"] * line["quantity"]).quantize(Decimal("0.01"))
+                    for line in invoice["line_items"]
+                    if line.get("item_id") in items and items[line["item_id"]]["item_type"] == "inventory"
+                ),
+                Decimal(0),
+            )
+            rows = postings_for(books, "invoices", invoice)
+            assert [r["debit_amount"] for r in rows if r["account_id"] == cogs] == ([cost] if cost else [])
+            assert [r["credit_amount"] for r in rows if r["account_id"] == stock] == ([cost] if cost else [])
+            sold += bool(cost)
+        assert sold >= 10
+        kinds = Counter(row["transaction_type"] for row in books.ledger_only_lines)
+        assert kinds == {DEPRECIATION_TYPE: 22, WRITE_OFF_TYPE: 3, INVENTORY_ADJUSTMENT_TYPE: 10}
+        by_transaction: dict[str, Decimal] = defaultdict(Decimal)
+        for row in books.ledger_only_lines:
+            by_transaction[row["transaction_id"]] += row["debit_amount"] - row["credit_amount"]
+            assert row in books.account_transactions
+        assert set(by_transaction.values()) == {Decimal(0)}
 
 
 def _account_of_type(books: OrgBooks, account_type: str) -> str:

@@ -46,7 +46,8 @@ payments as (
         customer_payments.bank_charges,
         customer_payments.exchange_rate,
         customer_payments.amount - coalesce(applied_now.amount_applied, 0) as unapplied_amount,
-        coalesce(customer_payments.tax_amount_withheld, 0) as tax_amount_withheld
+        coalesce(customer_payments.tax_amount_withheld, 0) as tax_amount_withheld,
+        'tds_receivable' as tds_role
     from {{ ref('stg_zoho_books__customer_payments') }} as customer_payments
     left join (
         -- what a payment applies on its own date (to invoices raised by then), as int_gl_entries__customer_payments
@@ -74,7 +75,9 @@ payments as (
         bank_charges,
         exchange_rate,
         {{ money(0) }} as unapplied_amount,
-        {{ money(0) }} as tax_amount_withheld
+        tax_amount_withheld,
+        -- tax withheld from a vendor (TDS), owed to the state (D101)
+        'tds_payable' as tds_role
     from {{ ref('stg_zoho_books__vendor_payments') }}
     where is_posting and not is_deleted
 ),
@@ -107,8 +110,12 @@ candidates as (
     -- a customer payment's unapplied amount on its date: the customer advance (D77)
     select organization_id, payment_id, 'customer_advance', unapplied_amount, exchange_rate from payments
     union all
-    -- tax a customer withheld (TDS), where the payment names no account for it (D81)
-    select organization_id, payment_id, 'tds_receivable', tax_amount_withheld, exchange_rate from payments
+    -- tax a customer withheld (TDS), where the payment names no account for it (D81), or withheld from a vendor
+    -- (D101)
+    select organization_id, payment_id, tds_role, tax_amount_withheld, exchange_rate from payments
+    union all
+    -- tax withheld on a bill when it was recorded (D102)
+    select organization_id, bill_id, 'tds_payable', tds_total, exchange_rate from bills
     union all
     select
         invoices.organization_id,

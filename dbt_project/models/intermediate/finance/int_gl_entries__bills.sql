@@ -1,7 +1,8 @@
--- Bills (D22, D47, D49, D79). On the bill's date, in this piece order with cumulative rounding: Dr each line's
--- account (item_total, with its cost center), Dr the purchase tax account of each tax, Dr purchase shipping, Dr the
--- adjustment, Cr the discount (the account the bill names, else purchase discount), the round-off where there is
--- one; then Cr the payable with bcy_total.
+-- Bills (D22, D47, D49, D79, D100, D102). On the bill's date, in this piece order with cumulative rounding: Dr each
+-- line's account (item_total, net of its tax where prices include tax, with its cost center), Dr the purchase tax
+-- account of each tax, Dr purchase shipping, Dr the adjustment, Cr the discount (the account the bill names, else
+-- purchase discount), the round-off where there is one, Cr TDS payable for the tax withheld from the vendor; then
+-- Cr the payable with bcy_total.
 with bills as (
     select * from {{ ref('stg_zoho_books__bills') }}
     where is_posting and not is_deleted
@@ -24,7 +25,8 @@ system_accounts as (
     select * from {{ ref('int_system_accounts') }}
 ),
 
--- piece_group orders a bill's pieces: 1 lines, 2 taxes, 3 shipping, 4 adjustment, 5 discount, 6 round-off.
+-- piece_group orders a bill's pieces: 1 lines, 2 taxes, 3 shipping, 4 adjustment, 5 discount, 6 round-off,
+-- 7 tax withheld at source (TDS, D102).
 -- Amounts are in the bill's currency, a debit positive.
 bill_pieces as (
     select
@@ -33,7 +35,7 @@ bill_pieces as (
         1 as piece_group,
         lines.line_index as piece_order,
         lines.account_id,
-        lines.item_total as amount,
+        lines.amount_excluding_tax as amount,
         lines.cost_center
     from lines
     union all
@@ -98,6 +100,20 @@ bill_pieces as (
     left join system_accounts
         on bills.organization_id = system_accounts.organization_id and system_accounts.role = 'purchase_rounding'
     where bills.roundoff_value <> 0
+    union all
+    -- tax withheld from the vendor when the bill was recorded (tds_total): Cr TDS payable (D102)
+    select
+        bills.organization_id,
+        bills.bill_id,
+        7,
+        0,
+        system_accounts.account_id,
+        -bills.tds_total,
+        cast(null as varchar)
+    from bills
+    left join system_accounts
+        on bills.organization_id = system_accounts.organization_id and system_accounts.role = 'tds_payable'
+    where bills.tds_total <> 0
 ),
 
 pieces as (

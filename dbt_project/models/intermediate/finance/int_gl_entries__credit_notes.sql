@@ -1,5 +1,6 @@
 -- Credit notes (D22, D47, D49, D79): the invoice's pieces reversed. On the credit note's date, in this piece order
--- with cumulative rounding: Dr each line's account (item_total, with its cost center), Dr the sales tax account of
+-- with cumulative rounding: Dr each line's account (item_total, net of its tax where prices include
+-- tax (D100), with its cost center), Dr the sales tax account of
 -- each tax, Dr shipping charge, Dr the adjustment, Cr the discount (the account the credit note names, else sales
 -- discount), the round-off where there is one; then Cr the receivable with bcy_total.
 with credit_notes as (
@@ -33,7 +34,7 @@ credit_note_pieces as (
         1 as piece_group,
         lines.line_index as piece_order,
         lines.account_id,
-        lines.item_total as amount,
+        lines.amount_excluding_tax as amount,
         lines.cost_center
     from lines
     union all

@@ -1,5 +1,6 @@
 -- Invoices (D22, D47, D49, D79). On the invoice's date, in this piece order with cumulative rounding: Cr each
--- line's account (item_total, with its cost center), Cr the sales tax account of each tax, Cr shipping charge,
+-- line's account (item_total, net of its tax where prices include
+-- tax (D100), with its cost center), Cr the sales tax account of each tax, Cr shipping charge,
 -- Cr the adjustment, Dr the discount (the account the invoice names, else sales discount), the round-off where
 -- there is one; then Dr the receivable with bcy_total. Then, for an invoice written off (D78), Dr bad debt / Cr the
 -- receivable for `write_off_amount` at the invoice's rate, on the day Zoho's ledger shows the write-off on the
@@ -41,7 +42,7 @@ invoice_pieces as (
         1 as piece_group,
         lines.line_index as piece_order,
         lines.account_id,
-        lines.item_total as amount,
+        lines.amount_excluding_tax as amount,
         lines.cost_center
     from lines
     union all

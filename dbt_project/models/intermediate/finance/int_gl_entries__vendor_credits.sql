@@ -1,5 +1,6 @@
 -- Vendor credits (D22, D47, D49, D79): the bill's pieces reversed. On the vendor credit's date, in this piece order
--- with cumulative rounding: Cr each line's account (item_total, with its cost center), Cr the purchase tax account
+-- with cumulative rounding: Cr each line's account (item_total, net of its tax where prices include
+-- tax (D100), with its cost center), Cr the purchase tax account
 -- of each tax, Cr purchase shipping, Cr the adjustment, Dr the discount (the account the vendor credit names, else
 -- purchase discount), the round-off where there is one; then Dr the payable with bcy_total.
 with vendor_credits as (
@@ -33,7 +34,7 @@ vendor_credit_pieces as (
         1 as piece_group,
         lines.line_index as piece_order,
         lines.account_id,
-        lines.item_total as amount,
+        lines.amount_excluding_tax as amount,
         lines.cost_center
     from lines
     union all

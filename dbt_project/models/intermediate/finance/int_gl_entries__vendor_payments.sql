@@ -1,7 +1,8 @@
--- Vendor payments (D22): customer payments mirrored. On the payment's date: Cr the bank (the base amount of Zoho's
--- list row, less the bank charges at the payment's rate), Cr bank charges, Dr the payable of each bill the payment
--- settles (the amount applied at the bill's own rate), and the difference to exchange gain or loss (a loss a debit,
--- a gain a credit).
+-- Vendor payments (D22, D101): customer payments mirrored. On the payment's date: Cr the bank (the base amount of
+-- Zoho's list row, less the bank charges at the payment's rate), Cr bank charges, Cr TDS payable for the tax
+-- withheld from the vendor (at the payment's rate), Dr the payable of each bill the payment settles (the amount
+-- applied plus the tax withheld on it, at the bill's own rate), and the difference to exchange gain or loss (a loss
+-- a debit, a gain a credit).
 with payments as (
     select * from {{ ref('stg_zoho_books__vendor_payments') }}
     where is_posting and not is_deleted
@@ -40,6 +41,19 @@ bank_pieces as (
     left join system_accounts
         on payments.organization_id = system_accounts.organization_id and system_accounts.role = 'bank_charges'
     where payments.bank_charges <> 0
+    union all
+    -- tax deducted at source: withheld from the vendor, owed to the state (D101)
+    select
+        payments.organization_id,
+        payments.payment_id,
+        case when payments.bank_charges <> 0 then 2 else 1 end,
+        system_accounts.account_id,
+        -{{ to_base('payments.tax_amount_withheld', 'payments.exchange_rate') }},
+        -payments.tax_amount_withheld
+    from payments
+    left join system_accounts
+        on payments.organization_id = system_accounts.organization_id and system_accounts.role = 'tds_payable'
+    where payments.tax_amount_withheld <> 0
 ),
 
 -- each bill the payment settles, after the bank and its charges, at the bill's own rate
@@ -47,10 +61,16 @@ applied_pieces as (
     select
         payments.organization_id,
         payments.payment_id as document_id,
-        (case when payments.bank_charges <> 0 then 2 else 1 end) + applied.applied_index as piece_index,
+        1
+        + (case when payments.bank_charges <> 0 then 1 else 0 end)
+        + (case when payments.tax_amount_withheld <> 0 then 1 else 0 end)
+        + applied.applied_index as piece_index,
         system_accounts.account_id,
-        {{ to_base('applied.amount_applied', 'coalesce(bills.exchange_rate, payments.exchange_rate)') }} as net_base,
-        applied.amount_applied as net_transaction
+        {{ to_base(
+            'applied.amount_applied + applied.tax_amount_withheld',
+            'coalesce(bills.exchange_rate, payments.exchange_rate)'
+        ) }} as net_base,
+        applied.amount_applied + applied.tax_amount_withheld as net_transaction
     from payments
     inner join applied
         on payments.organization_id = applied.organization_id and payments.payment_id = applied.payment_id

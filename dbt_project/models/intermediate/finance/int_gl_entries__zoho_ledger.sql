@@ -2,14 +2,49 @@
 -- post yet (transfers, deposits, opening balances, a type Zoho adds next year...) or documents the connector
 -- could not read. Taken as Zoho booked them, so the general ledger, trial balance and statements total to
 -- Zoho's ledger on any organization; each line says it was taken, and a warning test lists them by type.
+-- Also taken: the lines Zoho adds to a derived document on accounts its rule never posts that document to, when
+-- they balance among themselves (the cost of inventory items sold on an invoice, Dr cost of goods sold / Cr
+-- inventory asset, which Zoho values from its stock and no answer carries: D104); they follow the document's
+-- derived pieces.
 with zoho_ledger as (
     select * from {{ ref('stg_zoho_books__account_transactions') }}
     where not is_deleted
 ),
 
 derived_documents as (
-    select distinct organization_id, source_id
+    select organization_id, source_id, max(piece_index) as last_piece_index
     from {{ ref('int_gl_entries_unioned') }}
+    group by organization_id, source_id
+),
+
+derived_accounts as (
+    select distinct organization_id, source_id, account_id
+    from {{ ref('int_gl_entries_unioned') }}
+),
+
+-- Zoho's lines of a derived document on accounts its derived lines do not touch
+added_to_derived as (
+    select zoho_ledger.*
+    from zoho_ledger
+    inner join derived_documents
+        on
+            zoho_ledger.organization_id = derived_documents.organization_id
+            and zoho_ledger.transaction_id = derived_documents.source_id
+    where not exists (
+        select 1 from derived_accounts
+        where
+            derived_accounts.organization_id = zoho_ledger.organization_id
+            and derived_accounts.source_id = zoho_ledger.transaction_id
+            and derived_accounts.account_id = zoho_ledger.account_id
+    )
+),
+
+-- ...taken when they are a posting of their own: debits equal credits
+balanced_additions as (
+    select organization_id, transaction_id
+    from added_to_derived
+    group by organization_id, transaction_id
+    having sum(debit_amount - credit_amount) = 0
 ),
 
 -- Zoho leaves transaction_id out of a few rows: those of a type the rules derive are the derived documents'.
@@ -56,6 +91,31 @@ taken as (
         )
 ),
 
+taken_additions as (
+    select added_to_derived.*
+    from added_to_derived
+    inner join balanced_additions
+        on
+            added_to_derived.organization_id = balanced_additions.organization_id
+            and added_to_derived.transaction_id = balanced_additions.transaction_id
+),
+
+all_taken as (
+    select
+        taken.*,
+        -1 as last_piece_index
+    from taken
+    union all
+    select
+        taken_additions.*,
+        derived_documents.last_piece_index
+    from taken_additions
+    inner join derived_documents
+        on
+            taken_additions.organization_id = derived_documents.organization_id
+            and taken_additions.transaction_id = derived_documents.source_id
+),
+
 final as (
     select
         taken.organization_id,
@@ -67,10 +127,10 @@ final as (
         nullif(taken.customer_id, '') as contact_id,
         cast(null as varchar) as cost_center,
         cast(
-            row_number() over (
+            taken.last_piece_index + row_number() over (
                 partition by taken.organization_id, coalesce(taken.transaction_id, taken.categorized_transaction_id)
                 order by taken.categorized_transaction_id
-            ) - 1 as integer
+            ) as integer
         ) as piece_index,
         {{ money('taken.debit_amount - taken.credit_amount') }} as net_base,
         taken.currency_code as transaction_currency,
@@ -82,7 +142,7 @@ final as (
         taken._load_id,
         cast('zoho_ledger' as varchar) as line_source,
         taken.transaction_type as zoho_transaction_type
-    from taken
+    from all_taken as taken
 )
 
 select * from final

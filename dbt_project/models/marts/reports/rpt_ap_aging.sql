@@ -1,6 +1,6 @@
 {%- set settlements %}
     select applied.organization_id, applied.bill_id as document_id, payments.payment_date as settled_on,
-        applied.amount_applied as amount
+        applied.amount_applied + applied.tax_amount_withheld as amount
     from {{ ref('stg_zoho_books__vendor_payments_applied') }} as applied
     inner join {{ ref('stg_zoho_books__vendor_payments') }} as payments
         on applied.organization_id = payments.organization_id and applied.payment_id = payments.payment_id

@@ -30,6 +30,8 @@ renamed as (
         -- amounts, payment currency
         {{ money('source.amount') }} as amount,
         {{ money('coalesce(source.bank_charges, 0)') }} as bank_charges,
+        -- tax withheld from the vendor (TDS), owed to the state (D101)
+        {{ money('coalesce(source.tax_amount_withheld, 0)') }} as tax_amount_withheld,
         -- Zoho calls what is left unapplied balance on a vendor payment
         {{ money('coalesce(source.balance, 0)') }} as unused_amount,
         -- amounts, base currency: bcy_amount is on the list row only (D45)
