@@ -96,7 +96,7 @@ def render_lookml(
         path = f"{EXPLORES_DIR}/{explore.name}.explore.lkml"
         files[path] = render_lkml({"explores": [explore.data]}, comment, path)
     label = " ".join(word.capitalize() for word in model.split("_"))
-    dashboards = build_dashboards(model, {e.name for e in explores}, views, reporting_currency)
+    dashboards = build_dashboards(model, {e.name: e.data for e in explores}, views, reporting_currency)
     for dashboard in dashboards:
         path = f"{DASHBOARDS_DIR}/{dashboard['dashboard']}.dashboard.lookml"
         files[path] = render_dashboard(dashboard, comment)
