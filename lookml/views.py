@@ -197,11 +197,15 @@ def build_view(mart: Mart, dialect: Dialect, reporting_currency: str) -> View:
     count["description"] = f"Number of rows. {mart.description}".strip()
     measures.insert(0, count)
     measures.extend(context.helpers.values())
-    # Reporting-currency (and plain) measures first, the base and transaction currency ones after.
+    # Reporting-currency (and plain) measures first, then the base and transaction currency ones, then the
+    # hidden helpers: the order a user reads them in the field picker.
+    group_order = list(CURRENCY_GROUPS.values())
     measures.sort(
         key=lambda m: (
-            list(CURRENCY_GROUPS.values()).index(m["group_label"]) + 1
-            if m.get("group_label") in CURRENCY_GROUPS.values()
+            3
+            if m.get("hidden") == "yes"
+            else group_order.index(m["group_label"]) + 1
+            if m.get("group_label") in group_order
             else 0
         )
     )
