@@ -86,8 +86,8 @@ def test_period_end_balances_equal_the_trial_balance_of_their_period_and_never_a
             )
             expected = _sql(
                 setup,
-                "select account_id, opening_base, closing_base, closing_reporting from zoho_books.rpt_trial_balance"
-                f" where organization_id = '{organization}' and period_month = date '{period}' order by 1",
+                "select account_id, opening_base, closing_base, closing_reporting"
+                " from zoho_books.rpt_trial_balance where organization_id = '{organization}' and period_month = date '{period}' order by 1",
             )
             assert got == expected and len(got) > 10, (organization, period)
             # The balance sheet's account lines at that month end are the trial balance's closing balances.
@@ -152,7 +152,8 @@ def test_base_and_transaction_measures_refuse_mixed_currencies(setup: Setup) -> 
     )
     assert by_currency == _sql(
         setup,
-        "select base_currency, sum(total_base) from zoho_books.fct_invoices where is_posting group by 1 order by 1",
+        "select base_currency, sum(total_base) from zoho_books.fct_invoices where is_posting"
+        " group by 1 order by 1",
     )
     assert sorted(c for c, _ in by_currency) == sorted(ORGANIZATIONS.values())
     # One organization is one base currency; several documents' currencies still refuse the transaction sum.
@@ -162,7 +163,8 @@ def test_base_and_transaction_measures_refuse_mixed_currencies(setup: Setup) -> 
         base
         == _sql(
             setup,
-            "select sum(total_base) from zoho_books.fct_invoices where is_posting and organization_id = '10234695'",
+            "select sum(total_base) from zoho_books.fct_invoices"
+            " where is_posting and organization_id = '10234695'",
         )[0][0]
     )
     currencies = _sql(
@@ -170,7 +172,8 @@ def test_base_and_transaction_measures_refuse_mixed_currencies(setup: Setup) -> 
         "select count(distinct transaction_currency) from zoho_books.fct_invoices"
         " where is_posting and organization_id = '10234695'",
     )[0][0]
-    assert currencies > 1 and transaction is None
+    assert currencies > 1
+    assert transaction is None
     # The trial balance has its base currency beside the base amounts.
     assert _run(
         setup,
@@ -287,7 +290,8 @@ def test_every_explore_filters_on_the_users_organizations(setup: Setup) -> None:
             seen
             == _sql(
                 setup,
-                f"select count(*) from zoho_books.fct_general_ledger where organization_id = '{organization}'",
+                "select count(*) from zoho_books.fct_general_ledger"
+                f" where organization_id = '{organization}'",
             )[0][0]
         )
     # A user without the attribute sees nothing (Looker refuses the query).
@@ -349,7 +353,8 @@ def test_month_end_trial_balance_tile_run_as_looker_would_ties_to_rpt_trial_bala
             f" where t.organization_id = '{organization}' and t.period_month = date '{PERIOD}'"
             " order by t.account_code",
         )
-        assert [row[:10] for row in rows] == expected and len(expected) > 10
+        assert [row[:10] for row in rows] == expected
+        assert len(expected) > 10
         # Debits equal credits in the month, and the closing balances sum to zero (base currency).
         assert sum(r[7] for r in rows) == sum(r[8] for r in rows)
         assert sum(r[9] for r in rows) == 0
@@ -370,11 +375,13 @@ def test_month_end_aging_sorts_by_bucket_and_reconciliation_shows_absolute_diffe
     assert buckets == sorted(buckets, key=AGING_ORDER.index)
     reconciliation = tiles["rpt_gl_reconciliation"]
     fields = [f.split(".")[1] for f in reconciliation["fields"]]
-    assert "absolute_net_difference_base" in fields and "share_derived_overall" in fields
+    assert "absolute_net_difference_base" in fields
+    assert "share_derived_overall" in fields
     rows = _run(
         setup, dashboard_query(reconciliation, {"period": PERIOD.strftime("%Y-%m")}, dashboard["filters"])
     )
     position = reconciliation["fields"].index("rpt_gl_reconciliation.absolute_net_difference_base")
-    assert rows and all(row[position] >= 0 for row in rows)
+    assert rows
+    assert all(row[position] >= 0 for row in rows)
     coverage = reconciliation["fields"].index("rpt_gl_reconciliation.share_derived_overall")
     assert all(0 <= row[coverage] <= 1 for row in rows)
