@@ -87,9 +87,11 @@ def test_period_end_balances_equal_the_trial_balance_of_their_period_and_never_a
             expected = _sql(
                 setup,
                 "select account_id, opening_base, closing_base, closing_reporting"
-                " from zoho_books.rpt_trial_balance where organization_id = '{organization}' and period_month = date '{period}' order by 1",
+                " from zoho_books.rpt_trial_balance"
+                f" where organization_id = '{organization}' and period_month = date '{period}' order by 1",
             )
-            assert got == expected and len(got) > 10, (organization, period)
+            assert got == expected, (organization, period)
+            assert len(got) > 10, (organization, period)
             # The balance sheet's account lines at that month end are the trial balance's closing balances.
             sheet = _run(
                 setup,
