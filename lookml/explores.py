@@ -215,10 +215,14 @@ def _build(
     if view.posting_field:
         data["always_filter"] = {"filters__all": [[{f"{base.name}.{view.posting_field}": "Yes"}]]}
     if access_attribute:
-        if view.organization_field:
-            data["access_filters"] = [
-                {"field": f"{base.name}.{view.organization_field}", "user_attribute": access_attribute}
-            ]
+        # The view's own organization id, else the one of a joined view (Looker then always joins it).
+        # Else the organizations' own view (keyed by it), which every row meets, before any other.
+        joined_views = [(str(j["name"]), views[joined[str(j["name"])]]) for j in joins]
+        joined_views.sort(key=lambda item: item[1].primary_key_columns != ("organization_id",))
+        owners = [(base.name, view), *joined_views]
+        field = next((f"{a}.{v.organization_field}" for a, v in owners if v.organization_field), None)
+        if field is not None:
+            data["access_filters"] = [{"field": field, "user_attribute": access_attribute}]
         else:
             warnings.append(f"explore {base.name}: no organization_id, so no access filter")
     if joins:
