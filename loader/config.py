@@ -293,7 +293,12 @@ class _Parser:
         repo = self.string(table, "looker", "repo")
         branch = self.string_or(table, "looker", "branch", "ml-connector")
         datagroup = self.string_or(table, "looker", "datagroup", "zoho_books_sync")
-        attribute = self.string_or(table, "looker", "organization_attribute", "zoho_books_organization_id")
+        # "" is allowed here: it turns the explores' access filters off (D112).
+        attribute = (
+            ""
+            if table.get("organization_attribute") == ""
+            else self.string_or(table, "looker", "organization_attribute", "zoho_books_organization_id")
+        )
         return LookerConfig(
             base_url=base_url.rstrip("/"),
             project=self.required_string(table, "looker", "project"),
