@@ -232,6 +232,13 @@ def _measures(project: LookerProject, view: str) -> list[str]:
     ]
 
 
+def _column_of(project: LookerProject, view: str, measure: str) -> str:
+    """The table column a ``sum`` measure adds (through its dimension)."""
+    fields = project.views[view].fields
+    dimension = str(fields[measure].data["sql"]).strip().removeprefix("${").removesuffix("}")
+    return str(fields[dimension].data["sql"]).strip().removeprefix("${TABLE}.")
+
+
 def _first_dimension(project: LookerProject, join: Any) -> str:
     view = project.views[join.view]
     return next(
@@ -253,6 +260,15 @@ def test_no_explore_measure_changes_when_a_join_is_added(setup: Setup) -> None:
         assert alone == _run(setup, query, today=TODAY, join_all=True), name
         checked += len(measures)
         sums = [m for m in measures if project.views[explore.view].fields[m].type == "sum"]
+        # ... and equal the warehouse: the rows counted and each column summed, posting rows where filtered.
+        where = " where is_posting" if "always_filter" in explore.data else ""
+        columns = [_column_of(project, explore.view, m) for m in sums]
+        direct = _sql(
+            setup,
+            f"select count(*){''.join(f', sum({c})' for c in columns)} from zoho_books.{explore.view}{where}",
+        )[0]
+        got = _run(setup, Query(name, (f"{name}.count", *(f"{name}.{m}" for m in sums))), today=TODAY)[0]
+        assert got == direct, name
         for join in explore.joins:
             assert join.data["relationship"] == "many_to_one", (name, join.name)
             assert not any(
