@@ -84,6 +84,9 @@ class LookerConfig:
     repo: Path | None = None  # local checkout of the Looker project's repository, absolute
     branch: str = "ml-connector"
     datagroup: str = "zoho_books_sync"
+    # The Looker user attribute holding the organization ids each user may see: every explore's access
+    # filter reads it (D112); "" turns row-level security off.
+    organization_attribute: str = "zoho_books_organization_id"
 
 
 @dataclass(frozen=True)
@@ -271,7 +274,16 @@ class _Parser:
         )
 
     def looker(self, table: dict[str, Any]) -> LookerConfig:
-        allowed = {"base_url", "project", "model", "connection", "repo", "branch", "datagroup"}
+        allowed = {
+            "base_url",
+            "project",
+            "model",
+            "connection",
+            "repo",
+            "branch",
+            "datagroup",
+            "organization_attribute",
+        }
         self.only(table, "looker", allowed)
         base_url = self.url(table, "looker", "base_url")
         if base_url is None:
@@ -281,6 +293,12 @@ class _Parser:
         repo = self.string(table, "looker", "repo")
         branch = self.string_or(table, "looker", "branch", "ml-connector")
         datagroup = self.string_or(table, "looker", "datagroup", "zoho_books_sync")
+        # "" is allowed here: it turns the explores' access filters off (D112).
+        attribute = (
+            ""
+            if table.get("organization_attribute") == ""
+            else self.string_or(table, "looker", "organization_attribute", "zoho_books_organization_id")
+        )
         return LookerConfig(
             base_url=base_url.rstrip("/"),
             project=self.required_string(table, "looker", "project"),
@@ -289,6 +307,7 @@ class _Parser:
             repo=None if repo is None else self.resolve(repo),
             branch=branch,
             datagroup=datagroup,
+            organization_attribute=attribute,
         )
 
     def sync(self, table: dict[str, Any]) -> SyncConfig:

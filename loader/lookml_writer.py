@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from loader.config import Config
+from loader.config import Config, LookerConfig
 from lookml.generate import GenerationResult, generate_lookml
 from lookml.git_publish import PublishResult, commit_message, publish
 
@@ -56,6 +56,9 @@ def write_lookml(
                 model=looker.model if looker else "zoho_books",
                 datagroup=looker.datagroup if looker else "zoho_books_sync",
                 reporting_currency=config.reporting.currency,
+                access_attribute=(
+                    looker.organization_attribute if looker else LookerConfig.organization_attribute
+                ),
             )
         )
         return list(generated[-1].files)

@@ -10,9 +10,15 @@
 - Several relationships from one view to the same join (a ``relationships`` test on ``account_id`` and a
   ``foreign_key`` constraint on ``organization_id, account_id``) give one join, on the one that covers the
   parent's whole key: where an id is unique only within its organization, the id alone would fan out.
-- Line tables join their header one-to-many in the header's explore: ``fct_invoice_lines`` references
-  ``fct_invoices`` and is named after it (``invoice_`` + ``lines``), the dbt header/line naming convention;
-  as above, on the relationship that covers the header's whole key when there are several.
+- No fan-out (D111): a header's explore does not join its lines (``fct_invoice_lines`` references
+  ``fct_invoices`` and is named after it, the dbt header/line naming convention): grouped by a line's
+  account, a header total would count in every account of its lines. Lines have their own explore, which
+  reaches the header many-to-one. Every join is many-to-one on the whole key of the "one" side and offers
+  only its dimensions (``fields``): measures come from the explore's own view, so adding a join never
+  changes a measure.
+- Row-level security (D112): every explore has an ``access_filter`` on its organization id from the
+  configured user attribute; documents that may not post (``meta.finance: posting_flag``) are filtered to
+  posting rows by an ``always_filter`` a user may widen (D110).
 - A join whose columns are not the whole key of the "one" side is written ``many_to_many`` and reported.
 """
 
@@ -62,11 +68,6 @@ def is_explore(mart: Mart) -> bool:
     return mart.name.startswith(EXPLORE_PREFIXES)
 
 
-def is_line_table(child: str, header: str) -> bool:
-    """``fct_invoice_lines`` is the line table of ``fct_invoices``: named header-singular + ``_`` + more."""
-    return _stem(child).startswith(_singular(_stem(header)) + "_") and child.startswith(EXPLORE_PREFIXES)
-
-
 def _role(relationship: Relationship, parent: str) -> str | None:
     """``customer`` for ``customer_id`` -> ``contact_id``; None when the key names the parent itself.
 
@@ -86,13 +87,27 @@ def _role(relationship: Relationship, parent: str) -> str | None:
 
 
 def build_explores(
-    marts: tuple[Mart, ...], relationships: tuple[Relationship, ...], views: Mapping[str, View]
+    marts: tuple[Mart, ...],
+    relationships: tuple[Relationship, ...],
+    views: Mapping[str, View],
+    *,
+    access_attribute: str | None = None,
 ) -> list[Explore]:
+    """An explore per fact and report; ``access_attribute`` names the Looker user attribute holding the
+    organizations a user may see (None: no access filter)."""
     explores = []
     for mart in marts:
         if is_explore(mart) and mart.name in views:
-            explores.append(_build(mart, relationships, views))
+            explores.append(_build(mart, relationships, views, access_attribute))
     return explores
+
+
+def dimension_fields(view: View) -> list[str]:
+    """The fields of a view's dimensions and dimension groups (each timeframe), as a join offers them."""
+    out = [str(d["name"]) for d in view.data.get("dimensions", [])]
+    for group in view.data.get("dimension_groups", []):
+        out.extend(f"{group['name']}_{t}" for t in group.get("timeframes", []))
+    return out
 
 
 def _sql_on(
@@ -131,7 +146,12 @@ def _one_per_alias(
     return [r for r in candidates if r in kept]
 
 
-def _build(base: Mart, relationships: tuple[Relationship, ...], views: Mapping[str, View]) -> Explore:
+def _build(
+    base: Mart,
+    relationships: tuple[Relationship, ...],
+    views: Mapping[str, View],
+    access_attribute: str | None,
+) -> Explore:
     warnings: list[str] = []
     joins: list[dict[str, Any]] = []
     joined: dict[str, str] = {base.name: base.name}  # alias -> view
@@ -145,39 +165,6 @@ def _build(base: Mart, relationships: tuple[Relationship, ...], views: Mapping[s
             and all(c in child.column_fields for c in relationship.columns)
             and all(c in parent.column_fields for c in relationship.parent_columns)
         )
-
-    # Line tables of the base, one-to-many, first: their own parents are then reached through them. A line
-    # table referencing its header twice (an id test and a compound foreign key) joins on the whole key.
-    lines = [
-        r for r in relationships if r.parent == base.name and is_line_table(r.child, base.name) and usable(r)
-    ]
-    for relationship in _one_per_alias(lines, lambda r: r.child, views):
-        if relationship.child in joined:
-            continue
-        child, parent = views[relationship.child], views[base.name]
-        relation = "one_to_many" if _covers_key(parent, relationship.parent_columns) else "many_to_many"
-        if relation == "many_to_many":
-            warnings.append(
-                f"explore {base.name}: {relationship.child} joins on columns that are not the key of "
-                f"{base.name}"
-            )
-        joins.append(
-            {
-                "name": relationship.child,
-                "type": "left_outer",
-                "relationship": relation,
-                "sql_on": _sql_on(
-                    base.name,
-                    parent,
-                    relationship.parent_columns,
-                    relationship.child,
-                    child,
-                    relationship.columns,
-                ),
-            }
-        )
-        joined[relationship.child] = relationship.child
-        queue.append((relationship.child, 1))
 
     def alias_of(relationship: Relationship) -> str:
         role = _role(relationship, relationship.parent)
@@ -209,6 +196,7 @@ def _build(base: Mart, relationships: tuple[Relationship, ...], views: Mapping[s
             join.update(
                 type="left_outer",
                 relationship=relation,
+                fields=dimension_fields(parent),
                 sql_on=_sql_on(
                     alias, child, relationship.columns, target_alias, parent, relationship.parent_columns
                 ),
@@ -223,6 +211,20 @@ def _build(base: Mart, relationships: tuple[Relationship, ...], views: Mapping[s
     data["label"] = str(label or title(base.name))
     if base.description:
         data["description"] = " ".join(base.description.split())
+    view = views[base.name]
+    if view.posting_field:
+        data["always_filter"] = {"filters__all": [[{f"{base.name}.{view.posting_field}": "Yes"}]]}
+    if access_attribute:
+        # The view's own organization id, else the one of a joined view (Looker then always joins it).
+        # Else the organizations' own view (keyed by it), which every row meets, before any other.
+        joined_views = [(str(j["name"]), views[joined[str(j["name"])]]) for j in joins]
+        joined_views.sort(key=lambda item: item[1].primary_key_columns != ("organization_id",))
+        owners = [(base.name, view), *joined_views]
+        field = next((f"{a}.{v.organization_field}" for a, v in owners if v.organization_field), None)
+        if field is not None:
+            data["access_filters"] = [{"field": field, "user_attribute": access_attribute}]
+        else:
+            warnings.append(f"explore {base.name}: no organization_id, so no access filter")
     if joins:
         data["joins"] = joins
     return Explore(base.name, data, tuple(warnings))

@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TRIGGER_MART: Final = "fct_general_ledger"
 DEFAULT_TRIGGER_COLUMN: Final = "_synced_at"
+# The Looker user attribute holding the organization ids a user may see (D112; [looker]
+# organization_attribute, "" for none).
+DEFAULT_ACCESS_ATTRIBUTE: Final = "zoho_books_organization_id"
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ def render_lookml(
     include_refinements: bool = False,
     trigger: str = DEFAULT_TRIGGER_MART,
     trigger_column: str = DEFAULT_TRIGGER_COLUMN,
+    access_attribute: str = DEFAULT_ACCESS_ATTRIBUTE,
 ) -> tuple[dict[str, str], list[str], dict[str, View], list[str], list[str]]:
     """Every generated file as text (relative path -> text), the warnings, the views, explores, dashboards."""
     source = f"dbt project {project.project_name or '?'} (manifest.json)"
@@ -84,13 +88,15 @@ def render_lookml(
         warnings.extend(view.warnings)
         path = f"{VIEWS_DIR}/{view.name}.view.lkml"
         files[path] = render_lkml({"views": [view.data]}, comment, path)
-    explores = build_explores(project.marts, project.relationships, views)
+    explores = build_explores(
+        project.marts, project.relationships, views, access_attribute=access_attribute or None
+    )
     for explore in explores:
         warnings.extend(explore.warnings)
         path = f"{EXPLORES_DIR}/{explore.name}.explore.lkml"
         files[path] = render_lkml({"explores": [explore.data]}, comment, path)
     label = " ".join(word.capitalize() for word in model.split("_"))
-    dashboards = build_dashboards(model, {e.name for e in explores}, views, reporting_currency)
+    dashboards = build_dashboards(model, {e.name: e.data for e in explores}, views, reporting_currency)
     for dashboard in dashboards:
         path = f"{DASHBOARDS_DIR}/{dashboard['dashboard']}.dashboard.lookml"
         files[path] = render_dashboard(dashboard, comment)
@@ -135,12 +141,14 @@ def generate_lookml(
     reporting_currency: str = "USD",
     catalog_path: Path | None = None,
     write: bool = True,
+    access_attribute: str = DEFAULT_ACCESS_ATTRIBUTE,
 ) -> GenerationResult:
     """Generate the LookML for the marts of ``manifest_path`` into ``out_dir``.
 
     ``dialect`` is a warehouse destination name (duckdb, postgres, bigquery, snowflake) or a Dialect;
     ``schema`` defaults to the marts' schema in the manifest. Raises ``ManifestError`` for a missing or
     unreadable manifest and ``UnsupportedDialect`` for a warehouse the generator has no SQL for.
+    ``access_attribute`` is the Looker user attribute every explore's access filter reads ("" for none).
     """
     chosen = dialect if isinstance(dialect, Dialect) else dialect_for(dialect)
     project = read_manifest(Path(manifest_path), catalog_path)
@@ -154,6 +162,7 @@ def generate_lookml(
         datagroup=datagroup,
         reporting_currency=reporting_currency,
         include_refinements=has_refinements(out_dir),
+        access_attribute=access_attribute,
     )
     for warning in warnings:
         log.warning("%s", warning)

@@ -3,8 +3,11 @@
 - every column is a dimension with an explicit ``type``; DATE and TIMESTAMP columns are dimension groups;
 - the primary key (from dbt) is the first field, hidden; a compound key becomes one concatenated key;
 - columns whose names start with ``_`` are audit columns (``_synced_at``, ``_load_id`` ...): "Audit" group;
-- money columns (fixed-point, with a currency) are hidden dimensions behind ``sum`` measures labelled and
-  formatted by currency; ``meta: {measure: ...}`` in dbt adds measures; every view has a ``count``.
+- money columns (fixed-point, with a currency) get measures by their finance meaning (``meta.finance``,
+  lookml/semantics.py, D108-D109): additive amounts are sums, balances period-end measures, rates and
+  snapshot balances row values; base and transaction currency measures are empty when the result mixes
+  currencies; reporting-currency measures come first;
+- ``meta: {measure: ...}`` in dbt adds measures; every view has a ``count``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any, Final
 
 from lookml.dialects import Dialect, Kind
 from lookml.manifest import Column, Mart
+from lookml.semantics import Finance, currency_column, finance_of, model_period
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,10 @@ _PLAIN_IDENTIFIER: Final = re.compile(r"[a-z_][a-z0-9_]*")
 _CURRENCY_CODE: Final = re.compile(r"[A-Z]{3}")
 # "... in the organization's base currency", "... in reporting currency": an amount stated in a currency.
 _AMOUNT_IN: Final = re.compile(r"\bin (?:the |each )?(?:[\w.]+'s )?(reporting|base|transaction) currency\b")
+# Group labels of the measures in a currency that varies by row: the reporting currency's stay on top.
+CURRENCY_GROUPS: Final = {"base": "Base currency", "transaction": "Transaction currency"}
+# Measures that only feed the checked ones end in this suffix (hidden).
+UNCHECKED: Final = "_unchecked"
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,9 @@ class View:
     primary_key_field: str | None
     primary_key_columns: tuple[str, ...]
     warnings: list[str] = field(default_factory=list)
+    posting_field: str | None = None  # the yes/no field that says a row posts (meta.finance posting_flag)
+    period_field: str | None = None  # the period's dimension group (balances are measured per period)
+    organization_field: str | None = None  # the organization id, for access filters and dashboards
 
 
 def money_of(column: Column, dialect: Dialect) -> Money | None:
@@ -101,6 +112,12 @@ def build_view(mart: Mart, dialect: Dialect, reporting_currency: str) -> View:
     dimensions: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []
     measures: list[dict[str, Any]] = []
+    finances = {c.name: finance_of(c) for c in mart.columns}
+    for column_name, finance in finances.items():
+        if finance is not None and finance.problems:
+            warnings.extend(f"{mart.name}.{column_name}: {p}" for p in finance.problems)
+    period_column = _period_column(mart, kinds)
+    context = _Context(mart, names, column_fields, reporting_currency, period_column, warnings)
     key = mart.primary_key if all(mart.column(k) for k in mart.primary_key) else ()
     if mart.primary_key and not key:
         warnings.append(
@@ -147,20 +164,51 @@ def build_view(mart: Mart, dialect: Dialect, reporting_currency: str) -> View:
         dimension["type"] = kind.value
         dimension.update(_label_description(column))
         money = money_of(column, dialect) if kind is Kind.NUMBER else None
+        finance = finances[column.name]
+        meaning = _money_meaning(column, finance) if money is not None else None
         if money is not None:
-            dimension["hidden"] = "yes"
+            if meaning in ("additive", "balance"):
+                dimension["hidden"] = "yes"
+            else:
+                dimension["description"] = _row_value_note(dimension.get("description", ""), meaning)
             dimension["value_format_name"] = money.value_format_name(reporting_currency)
         if audit:
             dimension["group_label"] = AUDIT_GROUP
         dimension["sql"] = _column_sql(column.name, dialect)
-        dimensions.append(dimension)
-        if money is not None:
-            measures.append(_money_measure(column, name, money, reporting_currency))
-        measures.extend(_meta_measures(mart, column, name, warnings))
+        if finance is not None and finance.kind == "bucket" and finance.order:
+            order = _bucket_order(column, name, finance, names.values(), dialect)
+            dimension["order_by_field"] = order["name"]
+            dimensions.append(dimension)
+            dimensions.append(order)
+        else:
+            dimensions.append(dimension)
+        if finance is not None and finance.kind == "posting_flag":
+            context.posting_field = name
+        if money is not None and meaning == "additive":
+            measures.extend(_additive_measures(context, column, name, money, finance))
+        elif money is not None and meaning == "balance":
+            measures.extend(_balance_measures(context, column, name, money, finance))
+        if finance is not None and finance.kind == "ratio":
+            measures.extend(_ratio_measures(context, column, name, finance))
+        skip_sum = money is not None
+        measures.extend(_meta_measures(mart, column, name, warnings, skip_sum=skip_sum))
 
     count: dict[str, Any] = {"name": _free_name("count", names.values()), "type": "count"}
     count["description"] = f"Number of rows. {mart.description}".strip()
     measures.insert(0, count)
+    measures.extend(context.helpers.values())
+    # Reporting-currency (and plain) measures first, then the base and transaction currency ones, then the
+    # hidden helpers: the order a user reads them in the field picker.
+    group_order = list(CURRENCY_GROUPS.values())
+    measures.sort(
+        key=lambda m: (
+            3
+            if m.get("hidden") == "yes"
+            else group_order.index(m["group_label"]) + 1
+            if m.get("group_label") in group_order
+            else 0
+        )
+    )
     _deduplicate(measures, set(names.values()) | {pk_field or ""}, mart.name, warnings)
     data: dict[str, Any] = {
         "name": mart.name,
@@ -183,7 +231,234 @@ def build_view(mart: Mart, dialect: Dialect, reporting_currency: str) -> View:
         primary_key_field=pk_field,
         primary_key_columns=key,
         warnings=warnings,
+        posting_field=context.posting_field,
+        period_field=names[period_column] if period_column else None,
+        organization_field=names["organization_id"] if mart.column("organization_id") else None,
     )
+
+
+@dataclass
+class _Context:
+    """What the finance measures of one view share: names, the period, the hidden helper measures."""
+
+    mart: Mart
+    names: Mapping[str, str]
+    column_fields: Mapping[str, str]
+    reporting_currency: str
+    period_column: str | None
+    warnings: list[str]
+    posting_field: str | None = None
+    helpers: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def count_distinct(self, column: str, what: str) -> str:
+        """A hidden ``count_distinct`` of ``column`` (a currency, the period): how many the result holds."""
+        name = f"{self.names[column]}_count"
+        self.helpers.setdefault(
+            name,
+            {
+                "name": name,
+                "type": "count_distinct",
+                "hidden": "yes",
+                "description": f"Number of distinct {what} in the result.",
+                "sql": f"${{{self.column_fields[column]}}}",
+            },
+        )
+        return name
+
+
+def _period_column(mart: Mart, kinds: Mapping[str, Kind | None]) -> str | None:
+    declared = model_period(mart)
+    if declared and mart.column(declared):
+        return declared
+    return next(
+        (c.name for c in mart.columns if kinds[c.name] is Kind.DATE and not c.name.startswith("_")), None
+    )
+
+
+def _money_meaning(column: Column, finance: Finance | None) -> str:
+    """additive, balance, snapshot or rate: undeclared money adds up (and ``measure: sum`` says so)."""
+    if finance is not None and finance.kind in ("additive", "balance", "snapshot", "rate"):
+        return finance.kind
+    return "additive"
+
+
+def _row_value_note(description: str, meaning: str | None) -> str:
+    note = (
+        "A balance as of the last sync: a value per row, never added up."
+        if meaning == "snapshot"
+        else "A rate or price: a value per row, never added up."
+    )
+    return f"{description} {note}".strip()
+
+
+def _bucket_order(
+    column: Column, field_name: str, finance: Finance, taken: Any, dialect: Dialect
+) -> dict[str, Any]:
+    """A hidden dimension giving each bucket its place, so the buckets sort in order, not by name."""
+    cases = " ".join(f"WHEN '{value}' THEN {i}" for i, value in enumerate(finance.order, start=1))
+    return {
+        "name": _free_name(f"{field_name}_order", taken),
+        "type": "number",
+        "hidden": "yes",
+        "description": f"Place of {field_name} in its order: {', '.join(finance.order)}.",
+        "sql": f"CASE {_column_sql(column.name, dialect)} {cases} ELSE {len(finance.order) + 1} END",
+    }
+
+
+def _guard(conditions: list[str], value: str) -> str:
+    if not conditions:
+        return value
+    return f"CASE WHEN {' OR '.join(f'${{{c}}} > 1' for c in conditions)} THEN NULL ELSE ${{{value}}} END"
+
+
+def _currency_guard(
+    context: _Context, column: Column, money: Money, finance: Finance | None
+) -> list[str] | None:
+    """The hidden counts a base or transaction measure is checked against; None when no column says the
+    currency (the measure is then not offered)."""
+    if money.currency not in CURRENCY_GROUPS:
+        return []
+    found = currency_column(context.mart, money.currency, finance)
+    if found is None:
+        context.warnings.append(
+            f"{context.mart.name}.{column.name}: {money.currency} currency amounts without a currency column "
+            "(add base_currency / transaction_currency, or meta.finance.currency_column): no measure"
+        )
+        return None
+    return [context.count_distinct(found, f"{money.currency} currencies ({found})")]
+
+
+def _checked_measure(
+    context: _Context,
+    name: str,
+    label: str,
+    description: str,
+    money: Money,
+    conditions: list[str],
+    sql: str,
+) -> list[dict[str, Any]]:
+    """A ``sum`` when nothing is checked; else a hidden sum and the measure, empty when a check fails."""
+    value_format = money.value_format_name(context.reporting_currency)
+    group = CURRENCY_GROUPS.get(money.currency)
+    if not conditions:
+        measure: dict[str, Any] = {"name": name, "type": "sum", "label": label}
+        if group:
+            measure["group_label"] = group
+        measure.update(description=description, value_format_name=value_format, sql=sql)
+        return [measure]
+    helper = f"{name}{UNCHECKED}"
+    checked: dict[str, Any] = {"name": name, "type": "number", "label": label}
+    if group:
+        checked["group_label"] = group
+    checked.update(description=description, value_format_name=value_format, sql=_guard(conditions, helper))
+    hidden = {
+        "name": helper,
+        "type": "sum",
+        "hidden": "yes",
+        "description": f"Unchecked sum behind {name}.",
+        "value_format_name": value_format,
+        "sql": sql,
+    }
+    return [checked, hidden]
+
+
+def _currency_note(money: Money, conditions: list[str]) -> str:
+    if money.currency not in CURRENCY_GROUPS or not conditions:
+        return ""
+    return (
+        f" Empty when the result holds more than one {ROW_CURRENCIES[money.currency]}: filter or group by "
+        "the currency (or the organization)."
+    )
+
+
+def _additive_measures(
+    context: _Context, column: Column, field_name: str, money: Money, finance: Finance | None
+) -> list[dict[str, Any]]:
+    conditions = _currency_guard(context, column, money, finance)
+    if conditions is None:
+        return []
+    currency = money.label(context.reporting_currency)
+    description = column.description or _title(field_name)
+    name = f"sum_{field_name}" if field_name.startswith("total_") else f"total_{field_name}"
+    note = _currency_note(money, conditions)
+    out = _checked_measure(
+        context, name, f"Total {_title(field_name)} ({currency})", f"Sum of: {description}{note}", money,
+        conditions, f"${{{field_name}}}",
+    )  # fmt: skip
+    if finance is not None and finance.absolute:
+        out += _checked_measure(
+            context, f"absolute_{field_name}", f"Absolute {_title(field_name)} ({currency})",
+            f"Sum of the absolute values of: {description} Differences of either sign add up, never cancel."
+            f"{note}", money, conditions, f"ABS(${{{field_name}}})",
+        )  # fmt: skip
+    return out
+
+
+def _balance_measures(
+    context: _Context, column: Column, field_name: str, money: Money, finance: Finance | None
+) -> list[dict[str, Any]]:
+    conditions = _currency_guard(context, column, money, finance)
+    if conditions is None:
+        return []
+    period = (finance.period if finance and finance.period else None) or context.period_column
+    if period is None or context.mart.column(period) is None:
+        context.warnings.append(f"{context.mart.name}.{column.name}: a balance without a period column")
+        return []
+    conditions = [context.count_distinct(period, "periods"), *conditions]
+    currency = money.label(context.reporting_currency)
+    description = (
+        f"{column.description or _title(field_name)} Added across rows of one period only: empty when the "
+        "result holds more than one period (filter or group by the period)."
+        f"{_currency_note(money, conditions[1:])}"
+    )
+    return _checked_measure(
+        context, f"period_end_{field_name}", f"{_title(field_name)} ({currency}, period end)", description,
+        money, conditions, f"${{{field_name}}}",
+    )  # fmt: skip
+
+
+def _ratio_measures(
+    context: _Context, column: Column, field_name: str, finance: Finance
+) -> list[dict[str, Any]]:
+    """The ratio over the result: its parts summed, then divided (a ratio is never summed)."""
+    parts = {"numerator": finance.numerator, "denominator": finance.denominator}
+    missing = [c for cols in parts.values() for c in cols if context.mart.column(c) is None]
+    if missing or not all(parts.values()):
+        context.warnings.append(
+            f"{context.mart.name}.{column.name}: a ratio needs numerator and denominator columns"
+        )
+        return []
+    conditions: list[str] = []
+    first = context.mart.column(finance.numerator[0])
+    base = first is not None and first.name.endswith("_base")
+    if base:
+        found = currency_column(context.mart, "base", finance)
+        if found is not None:
+            conditions.append(context.count_distinct(found, f"base currencies ({found})"))
+    helpers = []
+    for part, columns in parts.items():
+        total = " + ".join(f"COALESCE(${{{context.names[c]}}}, 0)" for c in columns)
+        helpers.append(
+            {
+                "name": f"{field_name}_{part}",
+                "type": "sum",
+                "hidden": "yes",
+                "description": f"The {part} of {field_name}: {', '.join(columns)}.",
+                "sql": total,
+            }
+        )
+    ratio = f"1.0 * ${{{field_name}_numerator}} / NULLIF(${{{field_name}_denominator}}, 0)"
+    if conditions:
+        ratio = f"CASE WHEN {' OR '.join(f'${{{c}}} > 1' for c in conditions)} THEN NULL ELSE {ratio} END"
+    measure = {
+        "name": f"{field_name}_overall",
+        "type": "number",
+        "label": f"{_title(field_name)} (over the result)",
+        "description": f"{column.description} Recomputed from its parts, never summed.".strip(),
+        "value_format_name": "percent_2",
+        "sql": ratio,
+    }
+    return [measure, *helpers]
 
 
 def _is_time(kind: Kind | None) -> bool:
@@ -261,24 +536,9 @@ def _title(name: str) -> str:
     return " ".join(part.capitalize() for part in name.split("_") if part)
 
 
-def _money_measure(column: Column, field_name: str, money: Money, reporting_currency: str) -> dict[str, Any]:
-    currency = money.label(reporting_currency)
-    measure: dict[str, Any] = {
-        "name": f"sum_{field_name}" if field_name.startswith("total_") else f"total_{field_name}",
-        "type": "sum",
-        "label": f"Total {_title(field_name)} ({currency})",
-    }
-    description = column.description or _title(field_name)
-    note = ""
-    if money.currency in ROW_CURRENCIES:
-        note = f" Amounts are in each row's {currency}: filter or group by currency before adding them up."
-    measure["description"] = f"Sum of: {description}{note}"
-    measure["value_format_name"] = money.value_format_name(reporting_currency)
-    measure["sql"] = f"${{{field_name}}}"
-    return measure
-
-
-def _meta_measures(mart: Mart, column: Column, field_name: str, warnings: list[str]) -> list[dict[str, Any]]:
+def _meta_measures(
+    mart: Mart, column: Column, field_name: str, warnings: list[str], *, skip_sum: bool = False
+) -> list[dict[str, Any]]:
     declared: list[Any] = []
     for meta in (column.meta, _looker_meta(column.meta)):
         for key in ("measure", "measures"):
@@ -289,6 +549,8 @@ def _meta_measures(mart: Mart, column: Column, field_name: str, warnings: list[s
     for item in declared:
         spec = {"type": item} if isinstance(item, str) else dict(item) if isinstance(item, dict) else {}
         kind = str(spec.get("type", "")).lower()
+        if skip_sum and kind == "sum":
+            continue  # money: its finance meaning writes the sum (checked per currency)
         if kind not in MEASURE_TYPES:
             warnings.append(
                 f"{mart.name}.{column.name}: meta measure {item!r} is not one of {sorted(MEASURE_TYPES)}"

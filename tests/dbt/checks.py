@@ -29,7 +29,7 @@ def assert_build_green(built: Built) -> None:
     ]
     assert failed == []
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
-    assert len(unit_tests) == 36
+    assert len(unit_tests) == 37
     data_tests = [r for r in results if r["unique_id"].startswith("test.")]
     assert len(data_tests) > 150
 

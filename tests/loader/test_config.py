@@ -87,6 +87,18 @@ def test_contract_example_loads(tmp_path: Path) -> None:
     assert config.state_dir == tmp_path / ".ml-connector"
 
 
+def test_looker_organization_attribute_defaults_and_can_be_named_or_turned_off(tmp_path: Path) -> None:
+    """The user attribute of the explores' access filters (D112): on by default, named, or "" for off."""
+    config = load_config(write(tmp_path, CONTRACT_EXAMPLE), env={})
+    assert config.looker is not None
+    assert config.looker.organization_attribute == "zoho_books_organization_id"
+    for value in ("books_orgs", ""):
+        text = CONTRACT_EXAMPLE.replace("[looker]\n", f'[looker]\norganization_attribute = "{value}"\n')
+        named = load_config(write(tmp_path, text), env={})
+        assert named.looker is not None
+        assert named.looker.organization_attribute == value
+
+
 def test_defaults_fill_what_the_file_leaves_out(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, ONE_CONNECTION), env={})
 

@@ -103,5 +103,6 @@ def test_every_field_runs_on_postgres_and_a_broken_column_is_caught(
     assert {(f.line, f.name) for f in checked.failures} == {
         (line_of(view, "dimension: total_base {"), "fct_invoices.total_base"),
         (line_of(view, "measure: sum_total_base {"), "fct_invoices.sum_total_base"),
+        (line_of(view, "measure: sum_total_base_unchecked {"), "fct_invoices.sum_total_base_unchecked"),
     }
     assert all("column fct_invoices.total_base does not exist" in f.error for f in checked.failures)

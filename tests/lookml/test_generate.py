@@ -103,17 +103,28 @@ def test_view_has_typed_fields_a_hidden_first_primary_key_and_an_audit_group(gen
     assert dimensions["account_id"]["description"] == "Account posted to."
 
 
-def test_money_is_hidden_behind_sum_measures_formatted_by_currency(generated: Path) -> None:
+def test_money_is_hidden_behind_measures_by_currency_base_and_transaction_checked(generated: Path) -> None:
+    """Reporting amounts are plain sums; base and transaction amounts are empty when the result mixes
+    currencies (their currency column counted), behind a hidden unchecked sum (D109)."""
     view = _view(generated, "fct_general_ledger")
     dimensions, measures = _fields(view, "dimensions"), _fields(view, "measures")
     for column in ("debit_base", "credit_base", "net_base", "net_transaction", "net_reporting"):
         assert dimensions[column]["hidden"] == "yes"
-        assert measures[f"total_{column}"]["type"] == "sum"
-        assert measures[f"total_{column}"]["sql"] == f"${{{column}}}"
+    assert measures["total_net_reporting"]["type"] == "sum"
+    assert measures["total_net_reporting"]["sql"] == "${net_reporting}"
     assert measures["total_net_reporting"]["value_format_name"] == "usd"
     assert measures["total_net_reporting"]["label"] == "Total Net Reporting (USD)"
+    for column, counted in (("net_base", "organization_id"), ("net_transaction", "transaction_currency")):
+        checked, unchecked = measures[f"total_{column}"], measures[f"total_{column}_unchecked"]
+        assert checked["type"] == "number"
+        assert checked["sql"] == (
+            f"CASE WHEN ${{{counted}_count}} > 1 THEN NULL ELSE ${{total_{column}_unchecked}} END"
+        )
+        assert (unchecked["type"], unchecked["hidden"], unchecked["sql"]) == ("sum", "yes", f"${{{column}}}")
+        assert measures[f"{counted}_count"]["type"] == "count_distinct"
     assert measures["total_net_base"]["value_format_name"] == "decimal_2"
     assert measures["total_net_base"]["label"] == "Total Net Base (base currency)"
+    assert measures["total_net_base"]["group_label"] == "Base currency"
     assert measures["total_net_transaction"]["label"] == "Total Net Transaction (transaction currency)"
     assert measures["count"]["type"] == "count"
     # meta: {measure: count_distinct} in the dbt YAML
@@ -122,6 +133,9 @@ def test_money_is_hidden_behind_sum_measures_formatted_by_currency(generated: Pa
     lines = _fields(_view(generated, "fct_invoice_lines"), "measures")
     assert lines["total_quantity"]["type"] == "sum"  # meta measure on a non-money column
     assert "value_format_name" not in lines["total_quantity"]
+    # The trial balance's movements add up; the fixture declares no balance.
+    trial_balance = _fields(_view(generated, "rpt_trial_balance"), "measures")
+    assert trial_balance["total_balance_reporting"]["type"] == "sum"
 
 
 def test_reporting_currency_without_a_builtin_format_is_labelled(fixture_build: Any, tmp_path: Path) -> None:
@@ -164,16 +178,24 @@ def test_ledger_explore_joins_accounts_contacts_organizations_and_rates(generate
     )
 
 
-def test_invoice_explore_has_its_lines_and_the_customer(generated: Path) -> None:
-    joins = {j["name"]: j for j in _explore(generated, "fct_invoices")["joins"]}
-    assert joins["fct_invoice_lines"]["relationship"] == "one_to_many"
-    assert (
-        joins["fct_invoice_lines"]["sql_on"] == "${fct_invoices.invoice_id} = ${fct_invoice_lines.invoice_id}"
-    )
+def test_invoice_explore_joins_the_customer_not_its_lines(generated: Path) -> None:
+    """Grouped by a line's account, an invoice total would count once per account of its lines (D111)."""
+    explore = _explore(generated, "fct_invoices")
+    joins = {j["name"]: j for j in explore["joins"]}
+    assert sorted(joins) == ["customer", "dim_organizations"]
     assert joins["customer"]["from"] == "dim_contacts"
     assert joins["customer"]["sql_on"] == "${fct_invoices.customer_id} = ${customer.contact_id}"
-    # The lines' own account is reached through the lines.
-    assert joins["dim_accounts"]["sql_on"] == "${fct_invoice_lines.account_id} = ${dim_accounts.account_id}"
+    assert "count" not in joins["customer"]["fields"]  # joins offer dimensions only
+    assert explore["access_filters"] == [
+        {"field": "fct_invoices.organization_id", "user_attribute": "zoho_books_organization_id"}
+    ]
+    # The lines' explore reaches its header and, through the lines, their account; the fixture's lines have
+    # no organization id, so the access filter uses the joined one.
+    lines = _explore(generated, "fct_invoice_lines")
+    joined = {j["name"]: j for j in lines["joins"]}
+    assert joined["fct_invoices"]["relationship"] == "many_to_one"
+    assert joined["dim_accounts"]["sql_on"] == "${fct_invoice_lines.account_id} = ${dim_accounts.account_id}"
+    assert lines["access_filters"][0]["field"] == "dim_organizations.organization_id"
     explores = sorted(p.name for p in (generated / "generated/explores").iterdir())
     assert "rpt_trial_balance.explore.lkml" in explores  # reports are explores of their own
     assert "dim_accounts.explore.lkml" not in explores
@@ -201,17 +223,14 @@ def test_dashboard_tiles_reference_only_generated_fields(generated: Path) -> Non
         (generated / "generated/dashboards/month_end_close.dashboard.lookml").read_text()
     )
     titles = [e["title"] for e in dashboard["elements"]]
-    assert titles == [
-        "Trial balance",
-        "Revenue by currency: transaction vs reporting",
-        "Hours since the last sync",
-        "Last sync landed",
-    ]
+    assert titles == ["Trial balance", "Hours since the last sync", "Last sync landed"]
+    explores = {name: _explore(generated, name) for name in {e["explore"] for e in dashboard["elements"]}}
     for element in dashboard["elements"]:
-        for reference in element["fields"]:
-            view, name = reference.split(".")
-            text = (generated / f"generated/views/{view}.view.lkml").read_text()
-            assert f": {name} {{" in text, reference
+        aliases = {j["name"]: j.get("from", j["name"]) for j in explores[element["explore"]]["joins"]}
+        for reference in [*element["fields"], *element["listen"].values()]:
+            alias, name = reference.split(".")
+            text = (generated / f"generated/views/{aliases.get(alias, alias)}.view.lkml").read_text()
+            assert f": {name} {{" in text or f": {name.rsplit('_', 1)[0]} {{" in text, reference
 
 
 def test_user_refinements_are_never_touched_and_are_included(fixture_build: Any, tmp_path: Path) -> None:

@@ -77,6 +77,8 @@ final as (
         with_translation.organization_id,
         with_translation.period_month,
         with_translation.balance_date,
+        {{ fiscal_year('with_translation.period_month', 'organizations.fiscal_year_start_month') }} as fiscal_year,
+        {{ fiscal_period('with_translation.period_month', 'organizations.fiscal_year_start_month') }} as fiscal_period,
         with_translation.line_type,
         with_translation.account_id,
         with_translation.account_code,

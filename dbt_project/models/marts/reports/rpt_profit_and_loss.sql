@@ -1,11 +1,16 @@
 -- Income and expense per organization, account and month. amount_*: natural sign (income and expense both
--- positive); profit_*: the row's contribution to profit (income positive, expense negative).
+-- positive); profit_*: the row's contribution to profit (income positive, expense negative). The month's fiscal
+-- year and period follow the organization's fiscal year start.
 with ledger as (
     select * from {{ ref('fct_general_ledger') }}
     where account_class in ('income', 'expense')
 ),
 
-final as (
+organizations as (
+    select * from {{ ref('dim_organizations') }}
+),
+
+monthly as (
     select
         organization_id || '-' || account_id || '-'
         || cast(cast(date_trunc('month', posting_date) as date) as varchar) as pnl_key,
@@ -28,6 +33,28 @@ final as (
     group by
         organization_id, cast(date_trunc('month', posting_date) as date), account_id, account_code,
         account_name, account_type, account_class, base_currency, reporting_currency
+),
+
+final as (
+    select
+        monthly.pnl_key,
+        monthly.organization_id,
+        monthly.period_month,
+        {{ fiscal_year('monthly.period_month', 'organizations.fiscal_year_start_month') }} as fiscal_year,
+        {{ fiscal_period('monthly.period_month', 'organizations.fiscal_year_start_month') }} as fiscal_period,
+        monthly.account_id,
+        monthly.account_code,
+        monthly.account_name,
+        monthly.account_type,
+        monthly.account_class,
+        monthly.base_currency,
+        monthly.amount_base,
+        monthly.profit_base,
+        monthly.reporting_currency,
+        monthly.amount_reporting,
+        monthly.profit_reporting
+    from monthly
+    left join organizations on monthly.organization_id = organizations.organization_id
 )
 
 select * from final

@@ -1,12 +1,16 @@
 -- Per organization, account and month, from the account's first posting month to the ledger's last month:
 -- opening, debits, credits and closing, base currency (balances debit-positive), and the reporting twin at
--- posting-date rates.
+-- posting-date rates; the base currency beside the base amounts and the organization's fiscal year and period.
 with ledger as (
     select * from {{ ref('fct_general_ledger') }}
 ),
 
 accounts as (
     select * from {{ ref('dim_accounts') }}
+),
+
+organizations as (
+    select * from {{ ref('dim_organizations') }}
 ),
 
 monthly as (
@@ -89,6 +93,9 @@ final as (
         accounts.account_type,
         accounts.account_class,
         running.period_month,
+        {{ fiscal_year('running.period_month', 'organizations.fiscal_year_start_month') }} as fiscal_year,
+        {{ fiscal_period('running.period_month', 'organizations.fiscal_year_start_month') }} as fiscal_period,
+        organizations.base_currency_code as base_currency,
         {{ money('running.closing_base - (running.debits_base - running.credits_base)') }} as opening_base,
         {{ money('running.debits_base') }} as debits_base,
         {{ money('running.credits_base') }} as credits_base,
@@ -99,6 +106,7 @@ final as (
     from running
     left join accounts
         on running.organization_id = accounts.organization_id and running.account_id = accounts.account_id
+    left join organizations on running.organization_id = organizations.organization_id
 )
 
 select * from final

@@ -3,25 +3,62 @@
 
 - dashboard: month_end_close
   title: Month-end close
-  description: 'Close checklist: P&L, balance sheet, trial balance, aging, currencies (reporting currency
-    USD), reconciliation and sync freshness.'
+  description: 'Close checklist for the chosen period and organizations: trial balance, balance sheet,
+    P&L, aging, currencies (reporting currency USD), reconciliation and sync freshness. Base-currency
+    columns are empty where a row mixes organizations of different base currencies.'
   layout: newspaper
   preferred_viewer: dashboards-next
   refresh: 1 hour
-  elements:
-  - title: Profit and loss by month
-    name: profit_and_loss_by_month
+  filters:
+  - name: period
+    title: Period
+    type: field_filter
     model: zoho_books
-    explore: rpt_profit_and_loss
-    type: looker_column
+    explore: rpt_trial_balance
+    field: rpt_trial_balance.period_month_month
+    default_value: 1 month ago for 1 month
+    allow_multiple_values: false
+    required: true
+    ui_config:
+      type: advanced
+      display: popover
+  - name: organization
+    title: Organization
+    type: field_filter
+    model: zoho_books
+    explore: rpt_trial_balance
+    field: dim_organizations.organization_name
+    default_value: ''
+    allow_multiple_values: true
+    required: false
+    ui_config:
+      type: tag_list
+      display: popover
+  elements:
+  - title: Trial balance
+    name: trial_balance
+    model: zoho_books
+    explore: rpt_trial_balance
+    type: looker_grid
     fields:
-    - rpt_profit_and_loss.period_month_month
-    - rpt_profit_and_loss.account_class
-    - rpt_profit_and_loss.total_amount_reporting
-    pivots:
-    - rpt_profit_and_loss.account_class
+    - dim_organizations.organization_name
+    - rpt_trial_balance.fiscal_year
+    - rpt_trial_balance.fiscal_period
+    - rpt_trial_balance.base_currency
+    - rpt_trial_balance.account_code
+    - rpt_trial_balance.account_name
+    - rpt_trial_balance.period_end_opening_base
+    - rpt_trial_balance.total_debits_base
+    - rpt_trial_balance.total_credits_base
+    - rpt_trial_balance.period_end_closing_base
+    - rpt_trial_balance.total_net_reporting
+    - rpt_trial_balance.period_end_closing_reporting
     sorts:
-    - rpt_profit_and_loss.period_month_month asc
+    - dim_organizations.organization_name asc
+    - rpt_trial_balance.account_code asc
+    listen:
+      period: rpt_trial_balance.period_month_month
+      organization: dim_organizations.organization_name
     limit: 500
     row: 0
     col: 0
@@ -33,65 +70,86 @@
     explore: rpt_balance_sheet
     type: looker_grid
     fields:
+    - dim_organizations.organization_name
+    - rpt_balance_sheet.base_currency
+    - rpt_balance_sheet.account_class
     - rpt_balance_sheet.line_type
     - rpt_balance_sheet.account_code
     - rpt_balance_sheet.account_name
-    - rpt_balance_sheet.total_net_balance_base
-    - rpt_balance_sheet.total_balance_base
-    - rpt_balance_sheet.total_net_balance_reporting
-    - rpt_balance_sheet.total_balance_reporting
+    - rpt_balance_sheet.period_end_balance_reporting
+    - rpt_balance_sheet.period_end_balance_base
     sorts:
-    - rpt_balance_sheet.line_type asc
+    - dim_organizations.organization_name asc
+    - rpt_balance_sheet.account_class asc
+    listen:
+      period: rpt_balance_sheet.period_month_month
+      organization: dim_organizations.organization_name
     limit: 500
     row: 0
     col: 12
     width: 12
     height: 6
-  - title: Trial balance
-    name: trial_balance
+  - title: Profit and loss
+    name: profit_and_loss
     model: zoho_books
-    explore: rpt_trial_balance
+    explore: rpt_profit_and_loss
     type: looker_grid
     fields:
-    - rpt_trial_balance.account_code
-    - rpt_trial_balance.account_name
-    - rpt_trial_balance.account_type
-    - rpt_trial_balance.total_opening_base
-    - rpt_trial_balance.total_debits_base
-    - rpt_trial_balance.total_credits_base
-    - rpt_trial_balance.total_closing_base
+    - dim_organizations.organization_name
+    - rpt_profit_and_loss.fiscal_year
+    - rpt_profit_and_loss.fiscal_period
+    - rpt_profit_and_loss.base_currency
+    - rpt_profit_and_loss.account_class
+    - rpt_profit_and_loss.account_code
+    - rpt_profit_and_loss.account_name
+    - rpt_profit_and_loss.total_amount_reporting
+    - rpt_profit_and_loss.total_profit_reporting
+    - rpt_profit_and_loss.total_amount_base
+    - rpt_profit_and_loss.total_profit_base
     sorts:
-    - rpt_trial_balance.account_code asc
+    - dim_organizations.organization_name asc
+    - rpt_profit_and_loss.account_class asc
+    listen:
+      period: rpt_profit_and_loss.period_month_month
+      organization: dim_organizations.organization_name
     limit: 500
     row: 6
     col: 0
     width: 12
     height: 6
-  - title: AR aging
-    name: ar_aging
+  - title: AR aging (as of the build date)
+    name: ar_aging_as_of_the_build_date
     model: zoho_books
     explore: rpt_ar_aging
-    type: looker_bar
+    type: looker_column
     fields:
+    - dim_organizations.organization_name
     - rpt_ar_aging.aging_bucket
     - rpt_ar_aging.total_outstanding_reporting
     sorts:
     - rpt_ar_aging.aging_bucket asc
+    listen:
+      period: rpt_ar_aging.as_of_month
+      organization: dim_organizations.organization_name
     limit: 500
     row: 6
     col: 12
     width: 12
     height: 6
-  - title: AP aging
-    name: ap_aging
+  - title: AP aging (as of the build date)
+    name: ap_aging_as_of_the_build_date
     model: zoho_books
     explore: rpt_ap_aging
-    type: looker_bar
+    type: looker_column
     fields:
+    - dim_organizations.organization_name
     - rpt_ap_aging.aging_bucket
     - rpt_ap_aging.total_outstanding_reporting
     sorts:
     - rpt_ap_aging.aging_bucket asc
+    listen:
+      period: rpt_ap_aging.as_of_month
+      organization: dim_organizations.organization_name
     limit: 500
     row: 12
     col: 0
@@ -108,24 +166,35 @@
     - fct_invoices.total_sub_total_reporting
     sorts:
     - fct_invoices.total_sub_total_reporting desc
+    filters:
+      fct_invoices.is_posting: 'Yes'
+    listen:
+      period: fct_invoices.invoice_month
+      organization: dim_organizations.organization_name
     limit: 500
     row: 12
     col: 12
     width: 12
     height: 6
-  - title: GL reconciliation status
-    name: gl_reconciliation_status
+  - title: 'GL reconciliation: absolute differences and coverage'
+    name: gl_reconciliation_absolute_differences_and_coverage
     model: zoho_books
     explore: rpt_gl_reconciliation
     type: looker_grid
     fields:
+    - dim_organizations.organization_name
     - rpt_gl_reconciliation.zoho_transaction_type
-    - rpt_gl_reconciliation.is_reconciled
     - rpt_gl_reconciliation.total_ledger_debit_base
     - rpt_gl_reconciliation.total_zoho_debit_base
-    - rpt_gl_reconciliation.total_net_difference_base
+    - rpt_gl_reconciliation.absolute_net_difference_base
+    - rpt_gl_reconciliation.absolute_debit_difference_base
+    - rpt_gl_reconciliation.absolute_credit_difference_base
+    - rpt_gl_reconciliation.share_derived_overall
     sorts:
-    - rpt_gl_reconciliation.zoho_transaction_type asc
+    - rpt_gl_reconciliation.absolute_net_difference_base desc
+    listen:
+      period: rpt_gl_reconciliation.period_month_month
+      organization: dim_organizations.organization_name
     limit: 500
     row: 18
     col: 0
@@ -137,14 +206,18 @@
     explore: rpt_gl_reconciliation_differences
     type: looker_grid
     fields:
+    - dim_organizations.organization_name
     - rpt_gl_reconciliation_differences.zoho_transaction_type
     - rpt_gl_reconciliation_differences.source_type
     - rpt_gl_reconciliation_differences.source_number
     - rpt_gl_reconciliation_differences.total_ledger_debit_base
     - rpt_gl_reconciliation_differences.total_zoho_debit_base
-    - rpt_gl_reconciliation_differences.total_net_difference_base
+    - rpt_gl_reconciliation_differences.absolute_net_difference_base
     sorts:
-    - rpt_gl_reconciliation_differences.zoho_transaction_type asc
+    - rpt_gl_reconciliation_differences.absolute_net_difference_base desc
+    listen:
+      period: rpt_gl_reconciliation_differences.period_month_month
+      organization: dim_organizations.organization_name
     limit: 500
     row: 18
     col: 12
@@ -157,6 +230,9 @@
     type: single_value
     fields:
     - fct_general_ledger.hours_since_synced
+    listen:
+      period: fct_general_ledger.posting_month
+      organization: dim_organizations.organization_name
     limit: 500
     row: 24
     col: 0
@@ -169,6 +245,9 @@
     type: single_value
     fields:
     - fct_general_ledger.latest_synced
+    listen:
+      period: fct_general_ledger.posting_month
+      organization: dim_organizations.organization_name
     limit: 500
     row: 24
     col: 12

@@ -5,27 +5,160 @@ explore: fct_bill_lines {
   label: "Bill Lines"
   description: "Bill lines; line base amounts are cumulative-rounding pieces that add up to bcy_sub_total."
 
+  always_filter: {
+    filters: [
+      fct_bill_lines.is_posting: "Yes",
+    ]
+  }
+
+  access_filter: {
+    field: fct_bill_lines.organization_id
+    user_attribute: zoho_books_organization_id
+  }
+
   join: dim_organizations {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      organization_id,
+      organization_name,
+      base_currency_code,
+      reporting_currency,
+      time_zone,
+      country,
+      fiscal_year_start_month,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_bill_lines.organization_id} = ${dim_organizations.organization_id} ;;
   }
 
   join: dim_accounts {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      account_key,
+      organization_id,
+      account_id,
+      account_code,
+      account_name,
+      account_type,
+      account_class,
+      normal_balance,
+      parent_account_id,
+      is_active,
+      current_balance_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_bill_lines.organization_id} = ${dim_accounts.organization_id} AND ${fct_bill_lines.account_id} = ${dim_accounts.account_id} ;;
   }
 
   join: fct_bills {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      bill_key,
+      organization_id,
+      bill_id,
+      bill_number,
+      vendor_id,
+      reference_number,
+      status,
+      is_posting,
+      transaction_currency,
+      exchange_rate,
+      sub_total_transaction,
+      tax_total_transaction,
+      discount_total_transaction,
+      shipping_charge_transaction,
+      adjustment_transaction,
+      total_transaction,
+      balance_transaction,
+      base_currency,
+      sub_total_base,
+      tax_total_base,
+      total_base,
+      balance_base,
+      reporting_currency,
+      reporting_rate,
+      sub_total_reporting,
+      tax_total_reporting,
+      total_reporting,
+      balance_reporting,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      bill_raw,
+      bill_date,
+      bill_week,
+      bill_month,
+      bill_quarter,
+      bill_year,
+      due_raw,
+      due_date,
+      due_week,
+      due_month,
+      due_quarter,
+      due_year,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_bill_lines.organization_id} = ${fct_bills.organization_id} AND ${fct_bill_lines.bill_id} = ${fct_bills.bill_id} ;;
   }
 
   join: dim_items {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      item_key,
+      organization_id,
+      item_id,
+      item_name,
+      sku,
+      item_type,
+      product_type,
+      unit,
+      status,
+      sales_account_id,
+      purchase_account_id,
+      sales_rate_base,
+      purchase_rate_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_bill_lines.organization_id} = ${dim_items.organization_id} AND ${fct_bill_lines.item_id} = ${dim_items.item_id} ;;
   }
 
@@ -34,6 +167,31 @@ explore: fct_bill_lines {
     view_label: "Vendor"
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      contact_key,
+      organization_id,
+      contact_id,
+      contact_name,
+      company_name,
+      contact_type,
+      email,
+      status,
+      currency_code,
+      payment_terms_days,
+      outstanding_receivable_base,
+      outstanding_payable_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_bills.organization_id} = ${vendor.organization_id} AND ${fct_bills.vendor_id} = ${vendor.contact_id} ;;
   }
 }

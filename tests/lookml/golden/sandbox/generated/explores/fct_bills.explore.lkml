@@ -5,15 +5,39 @@ explore: fct_bills {
   label: "Bills"
   description: "Bills (all non-deleted; is_posting false for drafts and voids) in transaction, base and reporting currency."
 
-  join: fct_bill_lines {
-    type: left_outer
-    relationship: one_to_many
-    sql_on: ${fct_bills.organization_id} = ${fct_bill_lines.organization_id} AND ${fct_bills.bill_id} = ${fct_bill_lines.bill_id} ;;
+  always_filter: {
+    filters: [
+      fct_bills.is_posting: "Yes",
+    ]
+  }
+
+  access_filter: {
+    field: fct_bills.organization_id
+    user_attribute: zoho_books_organization_id
   }
 
   join: dim_organizations {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      organization_id,
+      organization_name,
+      base_currency_code,
+      reporting_currency,
+      time_zone,
+      country,
+      fiscal_year_start_month,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_bills.organization_id} = ${dim_organizations.organization_id} ;;
   }
 
@@ -22,18 +46,31 @@ explore: fct_bills {
     view_label: "Vendor"
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      contact_key,
+      organization_id,
+      contact_id,
+      contact_name,
+      company_name,
+      contact_type,
+      email,
+      status,
+      currency_code,
+      payment_terms_days,
+      outstanding_receivable_base,
+      outstanding_payable_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_bills.organization_id} = ${vendor.organization_id} AND ${fct_bills.vendor_id} = ${vendor.contact_id} ;;
-  }
-
-  join: dim_accounts {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${fct_bill_lines.organization_id} = ${dim_accounts.organization_id} AND ${fct_bill_lines.account_id} = ${dim_accounts.account_id} ;;
-  }
-
-  join: dim_items {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${fct_bill_lines.organization_id} = ${dim_items.organization_id} AND ${fct_bill_lines.item_id} = ${dim_items.item_id} ;;
   }
 }

@@ -5,9 +5,33 @@ explore: fct_exchange_rates_daily {
   label: "Exchange Rates Daily"
   description: "One row per organization, currency and calendar day, forward-filled from Zoho's rate history and the rate snapshots of each sync."
 
+  access_filter: {
+    field: fct_exchange_rates_daily.organization_id
+    user_attribute: zoho_books_organization_id
+  }
+
   join: dim_organizations {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      organization_id,
+      organization_name,
+      base_currency_code,
+      reporting_currency,
+      time_zone,
+      country,
+      fiscal_year_start_month,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_exchange_rates_daily.organization_id} = ${dim_organizations.organization_id} ;;
   }
 }

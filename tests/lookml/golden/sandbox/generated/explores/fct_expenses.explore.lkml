@@ -5,15 +5,69 @@ explore: fct_expenses {
   label: "Expenses"
   description: "Expenses in transaction, base and reporting currency."
 
+  always_filter: {
+    filters: [
+      fct_expenses.is_posting: "Yes",
+    ]
+  }
+
+  access_filter: {
+    field: fct_expenses.organization_id
+    user_attribute: zoho_books_organization_id
+  }
+
   join: dim_organizations {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      organization_id,
+      organization_name,
+      base_currency_code,
+      reporting_currency,
+      time_zone,
+      country,
+      fiscal_year_start_month,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_expenses.organization_id} = ${dim_organizations.organization_id} ;;
   }
 
   join: dim_accounts {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      account_key,
+      organization_id,
+      account_id,
+      account_code,
+      account_name,
+      account_type,
+      account_class,
+      normal_balance,
+      parent_account_id,
+      is_active,
+      current_balance_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_expenses.organization_id} = ${dim_accounts.organization_id} AND ${fct_expenses.account_id} = ${dim_accounts.account_id} ;;
   }
 
@@ -22,6 +76,31 @@ explore: fct_expenses {
     view_label: "Customer"
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      contact_key,
+      organization_id,
+      contact_id,
+      contact_name,
+      company_name,
+      contact_type,
+      email,
+      status,
+      currency_code,
+      payment_terms_days,
+      outstanding_receivable_base,
+      outstanding_payable_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_expenses.organization_id} = ${customer.organization_id} AND ${fct_expenses.customer_id} = ${customer.contact_id} ;;
   }
 
@@ -30,6 +109,31 @@ explore: fct_expenses {
     view_label: "Vendor"
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      contact_key,
+      organization_id,
+      contact_id,
+      contact_name,
+      company_name,
+      contact_type,
+      email,
+      status,
+      currency_code,
+      payment_terms_days,
+      outstanding_receivable_base,
+      outstanding_payable_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_expenses.organization_id} = ${vendor.organization_id} AND ${fct_expenses.vendor_id} = ${vendor.contact_id} ;;
   }
 }

@@ -5,27 +5,132 @@ explore: fct_general_ledger {
   label: "General Ledger"
   description: "The general ledger, one row per posting line - derived from the documents (docs/ledger-posting-rules.md), or taken from Zoho's own ledger where no posting rule derives the transaction (line_source, D60). For every organization and day sum(net_base) = 0."
 
+  access_filter: {
+    field: fct_general_ledger.organization_id
+    user_attribute: zoho_books_organization_id
+  }
+
   join: dim_organizations {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      organization_id,
+      organization_name,
+      base_currency_code,
+      reporting_currency,
+      time_zone,
+      country,
+      fiscal_year_start_month,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_general_ledger.organization_id} = ${dim_organizations.organization_id} ;;
   }
 
   join: dim_accounts {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      account_key,
+      organization_id,
+      account_id,
+      account_code,
+      account_name,
+      account_type,
+      account_class,
+      normal_balance,
+      parent_account_id,
+      is_active,
+      current_balance_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_general_ledger.organization_id} = ${dim_accounts.organization_id} AND ${fct_general_ledger.account_id} = ${dim_accounts.account_id} ;;
   }
 
   join: dim_contacts {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      contact_key,
+      organization_id,
+      contact_id,
+      contact_name,
+      company_name,
+      contact_type,
+      email,
+      status,
+      currency_code,
+      payment_terms_days,
+      outstanding_receivable_base,
+      outstanding_payable_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_general_ledger.organization_id} = ${dim_contacts.organization_id} AND ${fct_general_ledger.contact_id} = ${dim_contacts.contact_id} ;;
   }
 
   join: fct_exchange_rates_daily {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      rate_key,
+      organization_id,
+      base_currency_code,
+      currency_code,
+      rate,
+      inverse_rate,
+      rate_source,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      rate_date_raw,
+      rate_date_date,
+      rate_date_week,
+      rate_date_month,
+      rate_date_quarter,
+      rate_date_year,
+      effective_raw,
+      effective_date,
+      effective_week,
+      effective_month,
+      effective_quarter,
+      effective_year,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_general_ledger.organization_id} = ${fct_exchange_rates_daily.organization_id} AND ${fct_general_ledger.transaction_currency} = ${fct_exchange_rates_daily.currency_code} AND ${fct_general_ledger.posting_raw} = ${fct_exchange_rates_daily.rate_date_raw} ;;
   }
 }

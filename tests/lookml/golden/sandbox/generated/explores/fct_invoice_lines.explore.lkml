@@ -5,27 +5,160 @@ explore: fct_invoice_lines {
   label: "Invoice Lines"
   description: "Invoice lines; line base amounts are cumulative-rounding pieces that add up to bcy_sub_total."
 
+  always_filter: {
+    filters: [
+      fct_invoice_lines.is_posting: "Yes",
+    ]
+  }
+
+  access_filter: {
+    field: fct_invoice_lines.organization_id
+    user_attribute: zoho_books_organization_id
+  }
+
   join: dim_organizations {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      organization_id,
+      organization_name,
+      base_currency_code,
+      reporting_currency,
+      time_zone,
+      country,
+      fiscal_year_start_month,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_invoice_lines.organization_id} = ${dim_organizations.organization_id} ;;
   }
 
   join: dim_accounts {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      account_key,
+      organization_id,
+      account_id,
+      account_code,
+      account_name,
+      account_type,
+      account_class,
+      normal_balance,
+      parent_account_id,
+      is_active,
+      current_balance_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_invoice_lines.organization_id} = ${dim_accounts.organization_id} AND ${fct_invoice_lines.account_id} = ${dim_accounts.account_id} ;;
   }
 
   join: fct_invoices {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      invoice_key,
+      organization_id,
+      invoice_id,
+      invoice_number,
+      customer_id,
+      reference_number,
+      status,
+      is_posting,
+      transaction_currency,
+      exchange_rate,
+      sub_total_transaction,
+      tax_total_transaction,
+      discount_total_transaction,
+      shipping_charge_transaction,
+      adjustment_transaction,
+      total_transaction,
+      balance_transaction,
+      base_currency,
+      sub_total_base,
+      tax_total_base,
+      total_base,
+      balance_base,
+      reporting_currency,
+      reporting_rate,
+      sub_total_reporting,
+      tax_total_reporting,
+      total_reporting,
+      balance_reporting,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      invoice_raw,
+      invoice_date,
+      invoice_week,
+      invoice_month,
+      invoice_quarter,
+      invoice_year,
+      due_raw,
+      due_date,
+      due_week,
+      due_month,
+      due_quarter,
+      due_year,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_invoice_lines.organization_id} = ${fct_invoices.organization_id} AND ${fct_invoice_lines.invoice_id} = ${fct_invoices.invoice_id} ;;
   }
 
   join: dim_items {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      item_key,
+      organization_id,
+      item_id,
+      item_name,
+      sku,
+      item_type,
+      product_type,
+      unit,
+      status,
+      sales_account_id,
+      purchase_account_id,
+      sales_rate_base,
+      purchase_rate_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_invoice_lines.organization_id} = ${dim_items.organization_id} AND ${fct_invoice_lines.item_id} = ${dim_items.item_id} ;;
   }
 
@@ -34,6 +167,31 @@ explore: fct_invoice_lines {
     view_label: "Customer"
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      contact_key,
+      organization_id,
+      contact_id,
+      contact_name,
+      company_name,
+      contact_type,
+      email,
+      status,
+      currency_code,
+      payment_terms_days,
+      outstanding_receivable_base,
+      outstanding_payable_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_invoices.organization_id} = ${customer.organization_id} AND ${fct_invoices.customer_id} = ${customer.contact_id} ;;
   }
 }

@@ -5,15 +5,39 @@ explore: fct_invoices {
   label: "Invoices"
   description: "Invoices (all non-deleted; is_posting false for drafts and voids) in transaction, base and reporting currency."
 
-  join: fct_invoice_lines {
-    type: left_outer
-    relationship: one_to_many
-    sql_on: ${fct_invoices.organization_id} = ${fct_invoice_lines.organization_id} AND ${fct_invoices.invoice_id} = ${fct_invoice_lines.invoice_id} ;;
+  always_filter: {
+    filters: [
+      fct_invoices.is_posting: "Yes",
+    ]
+  }
+
+  access_filter: {
+    field: fct_invoices.organization_id
+    user_attribute: zoho_books_organization_id
   }
 
   join: dim_organizations {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      organization_id,
+      organization_name,
+      base_currency_code,
+      reporting_currency,
+      time_zone,
+      country,
+      fiscal_year_start_month,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_invoices.organization_id} = ${dim_organizations.organization_id} ;;
   }
 
@@ -22,18 +46,31 @@ explore: fct_invoices {
     view_label: "Customer"
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      contact_key,
+      organization_id,
+      contact_id,
+      contact_name,
+      company_name,
+      contact_type,
+      email,
+      status,
+      currency_code,
+      payment_terms_days,
+      outstanding_receivable_base,
+      outstanding_payable_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_invoices.organization_id} = ${customer.organization_id} AND ${fct_invoices.customer_id} = ${customer.contact_id} ;;
-  }
-
-  join: dim_accounts {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${fct_invoice_lines.organization_id} = ${dim_accounts.organization_id} AND ${fct_invoice_lines.account_id} = ${dim_accounts.account_id} ;;
-  }
-
-  join: dim_items {
-    type: left_outer
-    relationship: many_to_one
-    sql_on: ${fct_invoice_lines.organization_id} = ${dim_items.organization_id} AND ${fct_invoice_lines.item_id} = ${dim_items.item_id} ;;
   }
 }

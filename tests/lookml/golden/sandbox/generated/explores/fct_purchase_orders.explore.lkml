@@ -5,9 +5,39 @@ explore: fct_purchase_orders {
   label: "Purchase Orders"
   description: "Purchase orders (never post to the ledger) in transaction, base and reporting currency."
 
+  always_filter: {
+    filters: [
+      fct_purchase_orders.is_posting: "Yes",
+    ]
+  }
+
+  access_filter: {
+    field: fct_purchase_orders.organization_id
+    user_attribute: zoho_books_organization_id
+  }
+
   join: dim_organizations {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      organization_id,
+      organization_name,
+      base_currency_code,
+      reporting_currency,
+      time_zone,
+      country,
+      fiscal_year_start_month,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_purchase_orders.organization_id} = ${dim_organizations.organization_id} ;;
   }
 
@@ -16,6 +46,31 @@ explore: fct_purchase_orders {
     view_label: "Vendor"
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      contact_key,
+      organization_id,
+      contact_id,
+      contact_name,
+      company_name,
+      contact_type,
+      email,
+      status,
+      currency_code,
+      payment_terms_days,
+      outstanding_receivable_base,
+      outstanding_payable_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_purchase_orders.organization_id} = ${vendor.organization_id} AND ${fct_purchase_orders.vendor_id} = ${vendor.contact_id} ;;
   }
 }

@@ -5,9 +5,33 @@ explore: fct_vendor_payments {
   label: "Vendor Payments"
   description: "Vendor payments in payment, base and reporting currency."
 
+  access_filter: {
+    field: fct_vendor_payments.organization_id
+    user_attribute: zoho_books_organization_id
+  }
+
   join: dim_organizations {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      organization_id,
+      organization_name,
+      base_currency_code,
+      reporting_currency,
+      time_zone,
+      country,
+      fiscal_year_start_month,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_vendor_payments.organization_id} = ${dim_organizations.organization_id} ;;
   }
 
@@ -16,6 +40,31 @@ explore: fct_vendor_payments {
     view_label: "Vendor"
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      contact_key,
+      organization_id,
+      contact_id,
+      contact_name,
+      company_name,
+      contact_type,
+      email,
+      status,
+      currency_code,
+      payment_terms_days,
+      outstanding_receivable_base,
+      outstanding_payable_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${fct_vendor_payments.organization_id} = ${vendor.organization_id} AND ${fct_vendor_payments.vendor_id} = ${vendor.contact_id} ;;
   }
 }

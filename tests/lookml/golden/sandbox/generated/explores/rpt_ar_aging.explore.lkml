@@ -5,9 +5,33 @@ explore: rpt_ar_aging {
   label: "Ar Aging"
   description: "Open invoices on the as-of date (var as_of_date, default today) by days past due: current, 1-30, 31-60, 61-90, over_90; and customer payments not (yet) applied on that date as credit lines, aged from the payment date (D77)."
 
+  access_filter: {
+    field: rpt_ar_aging.organization_id
+    user_attribute: zoho_books_organization_id
+  }
+
   join: dim_organizations {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      organization_id,
+      organization_name,
+      base_currency_code,
+      reporting_currency,
+      time_zone,
+      country,
+      fiscal_year_start_month,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${rpt_ar_aging.organization_id} = ${dim_organizations.organization_id} ;;
   }
 
@@ -16,6 +40,31 @@ explore: rpt_ar_aging {
     view_label: "Customer"
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      contact_key,
+      organization_id,
+      contact_id,
+      contact_name,
+      company_name,
+      contact_type,
+      email,
+      status,
+      currency_code,
+      payment_terms_days,
+      outstanding_receivable_base,
+      outstanding_payable_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${rpt_ar_aging.organization_id} = ${customer.organization_id} AND ${rpt_ar_aging.customer_id} = ${customer.contact_id} ;;
   }
 }

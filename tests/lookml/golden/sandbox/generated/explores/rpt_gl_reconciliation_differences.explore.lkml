@@ -5,15 +5,63 @@ explore: rpt_gl_reconciliation_differences {
   label: "Gl Reconciliation Differences"
   description: "The transactions behind each difference of rpt_gl_reconciliation: per organization, Zoho transaction type, source transaction, account and month where the general ledger differs from Zoho's ledger (D64). Empty when all reconciles."
 
+  access_filter: {
+    field: rpt_gl_reconciliation_differences.organization_id
+    user_attribute: zoho_books_organization_id
+  }
+
   join: dim_organizations {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      organization_id,
+      organization_name,
+      base_currency_code,
+      reporting_currency,
+      time_zone,
+      country,
+      fiscal_year_start_month,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${rpt_gl_reconciliation_differences.organization_id} = ${dim_organizations.organization_id} ;;
   }
 
   join: dim_accounts {
     type: left_outer
     relationship: many_to_one
+    fields: [
+      primary_key,
+      account_key,
+      organization_id,
+      account_id,
+      account_code,
+      account_name,
+      account_type,
+      account_class,
+      normal_balance,
+      parent_account_id,
+      is_active,
+      current_balance_base,
+      zoho_organization_id,
+      zoho_source_id,
+      load_id,
+      synced_raw,
+      synced_time,
+      synced_date,
+      synced_week,
+      synced_month,
+      synced_quarter,
+      synced_year,
+    ]
     sql_on: ${rpt_gl_reconciliation_differences.organization_id} = ${dim_accounts.organization_id} AND ${rpt_gl_reconciliation_differences.account_id} = ${dim_accounts.account_id} ;;
   }
 }

@@ -74,8 +74,7 @@ view: dim_accounts {
 
   dimension: current_balance_base {
     type: number
-    description: "Current balance, in the organization's base currency, see base_currency."
-    hidden: yes
+    description: "Current balance, in the organization's base currency, see base_currency. A balance as of the last sync: a value per row, never added up."
     value_format_name: decimal_2
     sql: ${TABLE}.current_balance_base ;;
   }
@@ -121,14 +120,6 @@ view: dim_accounts {
   measure: count {
     type: count
     description: "Number of rows. Chart of accounts per organization, with the account class (asset, liability, equity, income, expense)."
-  }
-
-  measure: total_current_balance_base {
-    type: sum
-    label: "Total Current Balance Base (base currency)"
-    description: "Sum of: Current balance, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${current_balance_base} ;;
   }
 
   measure: latest_synced {

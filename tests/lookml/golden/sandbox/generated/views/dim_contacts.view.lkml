@@ -74,16 +74,14 @@ view: dim_contacts {
 
   dimension: outstanding_receivable_base {
     type: number
-    description: "Outstanding receivable, in the organization's base currency, see base_currency."
-    hidden: yes
+    description: "Outstanding receivable, in the organization's base currency, see base_currency. A balance as of the last sync: a value per row, never added up."
     value_format_name: decimal_2
     sql: ${TABLE}.outstanding_receivable_base ;;
   }
 
   dimension: outstanding_payable_base {
     type: number
-    description: "Outstanding payable, in the organization's base currency, see base_currency."
-    hidden: yes
+    description: "Outstanding payable, in the organization's base currency, see base_currency. A balance as of the last sync: a value per row, never added up."
     value_format_name: decimal_2
     sql: ${TABLE}.outstanding_payable_base ;;
   }
@@ -129,22 +127,6 @@ view: dim_contacts {
   measure: count {
     type: count
     description: "Number of rows. Customers and vendors per organization."
-  }
-
-  measure: total_outstanding_receivable_base {
-    type: sum
-    label: "Total Outstanding Receivable Base (base currency)"
-    description: "Sum of: Outstanding receivable, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${outstanding_receivable_base} ;;
-  }
-
-  measure: total_outstanding_payable_base {
-    type: sum
-    label: "Total Outstanding Payable Base (base currency)"
-    description: "Sum of: Outstanding payable, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${outstanding_payable_base} ;;
   }
 
   measure: latest_synced {

@@ -215,22 +215,6 @@ view: fct_bill_lines {
     description: "Number of rows. Bill lines; line base amounts are cumulative-rounding pieces that add up to bcy_sub_total."
   }
 
-  measure: total_item_total_transaction {
-    type: sum
-    label: "Total Item Total Transaction (transaction currency)"
-    description: "Sum of: Item total, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${item_total_transaction} ;;
-  }
-
-  measure: total_item_total_base {
-    type: sum
-    label: "Total Item Total Base (base currency)"
-    description: "Sum of: Item total, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${item_total_base} ;;
-  }
-
   measure: total_item_total_reporting {
     type: sum
     label: "Total Item Total Reporting (USD)"
@@ -255,5 +239,53 @@ view: fct_bill_lines {
     group_label: "Audit"
     value_format_name: decimal_1
     sql: EXTRACT(EPOCH FROM (now() - MAX(${synced_raw}))) / 3600.0 ;;
+  }
+
+  measure: total_item_total_base {
+    type: number
+    label: "Total Item Total Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Item total, in the organization's base currency, see base_currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_item_total_base_unchecked} END ;;
+  }
+
+  measure: total_item_total_transaction {
+    type: number
+    label: "Total Item Total Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Item total, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_item_total_transaction_unchecked} END ;;
+  }
+
+  measure: total_item_total_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_item_total_transaction."
+    value_format_name: decimal_2
+    sql: ${item_total_transaction} ;;
+  }
+
+  measure: total_item_total_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_item_total_base."
+    value_format_name: decimal_2
+    sql: ${item_total_base} ;;
+  }
+
+  measure: transaction_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct transaction currencies (transaction_currency) in the result."
+    sql: ${transaction_currency} ;;
+  }
+
+  measure: base_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct base currencies (base_currency) in the result."
+    sql: ${base_currency} ;;
   }
 }

@@ -154,7 +154,7 @@ view: fct_credit_notes {
 
   dimension: balance_base {
     type: number
-    description: "Balance at month end in its natural sign (assets debit-positive, liabilities and equity credit-positive), base currency."
+    description: "Amount still open on the document (balance due) at the last sync, in the organization's base currency, see base_currency."
     hidden: yes
     value_format_name: decimal_2
     sql: ${TABLE}.balance_base ;;
@@ -198,7 +198,7 @@ view: fct_credit_notes {
 
   dimension: balance_reporting {
     type: number
-    description: "balance_base at the month-end rate, reporting currency."
+    description: "balance_base in the reporting currency (the document date's rate), see reporting_currency."
     hidden: yes
     value_format_name: usd
     sql: ${TABLE}.balance_reporting ;;
@@ -279,94 +279,6 @@ view: fct_credit_notes {
     description: "Number of rows. Credit notes in transaction, base and reporting currency."
   }
 
-  measure: total_sub_total_transaction {
-    type: sum
-    label: "Total Sub Total Transaction (transaction currency)"
-    description: "Sum of: Sub total, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${sub_total_transaction} ;;
-  }
-
-  measure: total_tax_total_transaction {
-    type: sum
-    label: "Total Tax Total Transaction (transaction currency)"
-    description: "Sum of: Tax total, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${tax_total_transaction} ;;
-  }
-
-  measure: total_discount_total_transaction {
-    type: sum
-    label: "Total Discount Total Transaction (transaction currency)"
-    description: "Sum of: Discount total, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${discount_total_transaction} ;;
-  }
-
-  measure: total_shipping_charge_transaction {
-    type: sum
-    label: "Total Shipping Charge Transaction (transaction currency)"
-    description: "Sum of: Shipping charge, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${shipping_charge_transaction} ;;
-  }
-
-  measure: total_adjustment_transaction {
-    type: sum
-    label: "Total Adjustment Transaction (transaction currency)"
-    description: "Sum of: Adjustment, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${adjustment_transaction} ;;
-  }
-
-  measure: sum_total_transaction {
-    type: sum
-    label: "Total Total Transaction (transaction currency)"
-    description: "Sum of: Total, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${total_transaction} ;;
-  }
-
-  measure: total_balance_transaction {
-    type: sum
-    label: "Total Balance Transaction (transaction currency)"
-    description: "Sum of: Balance, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${balance_transaction} ;;
-  }
-
-  measure: total_sub_total_base {
-    type: sum
-    label: "Total Sub Total Base (base currency)"
-    description: "Sum of: Sub total, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${sub_total_base} ;;
-  }
-
-  measure: total_tax_total_base {
-    type: sum
-    label: "Total Tax Total Base (base currency)"
-    description: "Sum of: Tax total, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${tax_total_base} ;;
-  }
-
-  measure: sum_total_base {
-    type: sum
-    label: "Total Total Base (base currency)"
-    description: "Sum of: Total, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${total_base} ;;
-  }
-
-  measure: total_balance_base {
-    type: sum
-    label: "Total Balance Base (base currency)"
-    description: "Sum of: Balance at month end in its natural sign (assets debit-positive, liabilities and equity credit-positive), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${balance_base} ;;
-  }
-
   measure: total_sub_total_reporting {
     type: sum
     label: "Total Sub Total Reporting (USD)"
@@ -394,7 +306,7 @@ view: fct_credit_notes {
   measure: total_balance_reporting {
     type: sum
     label: "Total Balance Reporting (USD)"
-    description: "Sum of: balance_base at the month-end rate, reporting currency."
+    description: "Sum of: balance_base in the reporting currency (the document date's rate), see reporting_currency."
     value_format_name: usd
     sql: ${balance_reporting} ;;
   }
@@ -415,5 +327,206 @@ view: fct_credit_notes {
     group_label: "Audit"
     value_format_name: decimal_1
     sql: EXTRACT(EPOCH FROM (now() - MAX(${synced_raw}))) / 3600.0 ;;
+  }
+
+  measure: total_sub_total_base {
+    type: number
+    label: "Total Sub Total Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Sub total, in the organization's base currency, see base_currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_sub_total_base_unchecked} END ;;
+  }
+
+  measure: total_tax_total_base {
+    type: number
+    label: "Total Tax Total Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Tax total, in the organization's base currency, see base_currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_tax_total_base_unchecked} END ;;
+  }
+
+  measure: sum_total_base {
+    type: number
+    label: "Total Total Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Total, in the organization's base currency, see base_currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${sum_total_base_unchecked} END ;;
+  }
+
+  measure: total_balance_base {
+    type: number
+    label: "Total Balance Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Amount still open on the document (balance due) at the last sync, in the organization's base currency, see base_currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_balance_base_unchecked} END ;;
+  }
+
+  measure: total_sub_total_transaction {
+    type: number
+    label: "Total Sub Total Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Sub total, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_sub_total_transaction_unchecked} END ;;
+  }
+
+  measure: total_tax_total_transaction {
+    type: number
+    label: "Total Tax Total Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Tax total, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_tax_total_transaction_unchecked} END ;;
+  }
+
+  measure: total_discount_total_transaction {
+    type: number
+    label: "Total Discount Total Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Discount total, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_discount_total_transaction_unchecked} END ;;
+  }
+
+  measure: total_shipping_charge_transaction {
+    type: number
+    label: "Total Shipping Charge Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Shipping charge, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_shipping_charge_transaction_unchecked} END ;;
+  }
+
+  measure: total_adjustment_transaction {
+    type: number
+    label: "Total Adjustment Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Adjustment, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_adjustment_transaction_unchecked} END ;;
+  }
+
+  measure: sum_total_transaction {
+    type: number
+    label: "Total Total Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Total, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${sum_total_transaction_unchecked} END ;;
+  }
+
+  measure: total_balance_transaction {
+    type: number
+    label: "Total Balance Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Balance, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_balance_transaction_unchecked} END ;;
+  }
+
+  measure: total_sub_total_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_sub_total_transaction."
+    value_format_name: decimal_2
+    sql: ${sub_total_transaction} ;;
+  }
+
+  measure: total_tax_total_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_tax_total_transaction."
+    value_format_name: decimal_2
+    sql: ${tax_total_transaction} ;;
+  }
+
+  measure: total_discount_total_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_discount_total_transaction."
+    value_format_name: decimal_2
+    sql: ${discount_total_transaction} ;;
+  }
+
+  measure: total_shipping_charge_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_shipping_charge_transaction."
+    value_format_name: decimal_2
+    sql: ${shipping_charge_transaction} ;;
+  }
+
+  measure: total_adjustment_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_adjustment_transaction."
+    value_format_name: decimal_2
+    sql: ${adjustment_transaction} ;;
+  }
+
+  measure: sum_total_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind sum_total_transaction."
+    value_format_name: decimal_2
+    sql: ${total_transaction} ;;
+  }
+
+  measure: total_balance_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_balance_transaction."
+    value_format_name: decimal_2
+    sql: ${balance_transaction} ;;
+  }
+
+  measure: total_sub_total_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_sub_total_base."
+    value_format_name: decimal_2
+    sql: ${sub_total_base} ;;
+  }
+
+  measure: total_tax_total_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_tax_total_base."
+    value_format_name: decimal_2
+    sql: ${tax_total_base} ;;
+  }
+
+  measure: sum_total_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind sum_total_base."
+    value_format_name: decimal_2
+    sql: ${total_base} ;;
+  }
+
+  measure: total_balance_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_balance_base."
+    value_format_name: decimal_2
+    sql: ${balance_base} ;;
+  }
+
+  measure: transaction_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct transaction currencies (transaction_currency) in the result."
+    sql: ${transaction_currency} ;;
+  }
+
+  measure: base_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct base currencies (base_currency) in the result."
+    sql: ${base_currency} ;;
   }
 }

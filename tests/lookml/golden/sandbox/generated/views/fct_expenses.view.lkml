@@ -245,54 +245,6 @@ view: fct_expenses {
     description: "Number of rows. Expenses in transaction, base and reporting currency."
   }
 
-  measure: total_sub_total_transaction {
-    type: sum
-    label: "Total Sub Total Transaction (transaction currency)"
-    description: "Sum of: Sub total, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${sub_total_transaction} ;;
-  }
-
-  measure: total_tax_amount_transaction {
-    type: sum
-    label: "Total Tax Amount Transaction (transaction currency)"
-    description: "Sum of: Tax amount, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${tax_amount_transaction} ;;
-  }
-
-  measure: sum_total_transaction {
-    type: sum
-    label: "Total Total Transaction (transaction currency)"
-    description: "Sum of: Total, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${total_transaction} ;;
-  }
-
-  measure: total_sub_total_base {
-    type: sum
-    label: "Total Sub Total Base (base currency)"
-    description: "Sum of: Sub total, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${sub_total_base} ;;
-  }
-
-  measure: total_tax_amount_base {
-    type: sum
-    label: "Total Tax Amount Base (base currency)"
-    description: "Sum of: Tax amount, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${tax_amount_base} ;;
-  }
-
-  measure: sum_total_base {
-    type: sum
-    label: "Total Total Base (base currency)"
-    description: "Sum of: Total, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${total_base} ;;
-  }
-
   measure: total_sub_total_reporting {
     type: sum
     label: "Total Sub Total Reporting (USD)"
@@ -333,5 +285,121 @@ view: fct_expenses {
     group_label: "Audit"
     value_format_name: decimal_1
     sql: EXTRACT(EPOCH FROM (now() - MAX(${synced_raw}))) / 3600.0 ;;
+  }
+
+  measure: total_sub_total_base {
+    type: number
+    label: "Total Sub Total Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Sub total, in the organization's base currency, see base_currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_sub_total_base_unchecked} END ;;
+  }
+
+  measure: total_tax_amount_base {
+    type: number
+    label: "Total Tax Amount Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Tax amount, in the organization's base currency, see base_currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_tax_amount_base_unchecked} END ;;
+  }
+
+  measure: sum_total_base {
+    type: number
+    label: "Total Total Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Total, in the organization's base currency, see base_currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${sum_total_base_unchecked} END ;;
+  }
+
+  measure: total_sub_total_transaction {
+    type: number
+    label: "Total Sub Total Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Sub total, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_sub_total_transaction_unchecked} END ;;
+  }
+
+  measure: total_tax_amount_transaction {
+    type: number
+    label: "Total Tax Amount Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Tax amount, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_tax_amount_transaction_unchecked} END ;;
+  }
+
+  measure: sum_total_transaction {
+    type: number
+    label: "Total Total Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Total, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${sum_total_transaction_unchecked} END ;;
+  }
+
+  measure: total_sub_total_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_sub_total_transaction."
+    value_format_name: decimal_2
+    sql: ${sub_total_transaction} ;;
+  }
+
+  measure: total_tax_amount_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_tax_amount_transaction."
+    value_format_name: decimal_2
+    sql: ${tax_amount_transaction} ;;
+  }
+
+  measure: sum_total_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind sum_total_transaction."
+    value_format_name: decimal_2
+    sql: ${total_transaction} ;;
+  }
+
+  measure: total_sub_total_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_sub_total_base."
+    value_format_name: decimal_2
+    sql: ${sub_total_base} ;;
+  }
+
+  measure: total_tax_amount_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_tax_amount_base."
+    value_format_name: decimal_2
+    sql: ${tax_amount_base} ;;
+  }
+
+  measure: sum_total_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind sum_total_base."
+    value_format_name: decimal_2
+    sql: ${total_base} ;;
+  }
+
+  measure: transaction_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct transaction currencies (transaction_currency) in the result."
+    sql: ${transaction_currency} ;;
+  }
+
+  measure: base_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct base currencies (base_currency) in the result."
+    sql: ${base_currency} ;;
   }
 }

@@ -219,38 +219,6 @@ view: fct_general_ledger {
     description: "Number of rows. The general ledger, one row per posting line - derived from the documents (docs/ledger-posting-rules.md), or taken from Zoho's own ledger where no posting rule derives the transaction (line_source, D60). For every organization and day sum(net_base) = 0."
   }
 
-  measure: total_debit_base {
-    type: sum
-    label: "Total Debit Base (base currency)"
-    description: "Sum of: Debit, in the organization's base currency (0 on a credit row). Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${debit_base} ;;
-  }
-
-  measure: total_credit_base {
-    type: sum
-    label: "Total Credit Base (base currency)"
-    description: "Sum of: Credit, in the organization's base currency (0 on a debit row). Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${credit_base} ;;
-  }
-
-  measure: total_net_base {
-    type: sum
-    label: "Total Net Base (base currency)"
-    description: "Sum of: debit_base - credit_base, in the organization's base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${net_base} ;;
-  }
-
-  measure: total_net_transaction {
-    type: sum
-    label: "Total Net Transaction (transaction currency)"
-    description: "Sum of: Signed amount (debit positive) in the transaction currency as booked on the document; 0 on exchange-difference rows. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${net_transaction} ;;
-  }
-
   measure: total_net_reporting {
     type: sum
     label: "Total Net Reporting (USD)"
@@ -275,5 +243,87 @@ view: fct_general_ledger {
     group_label: "Audit"
     value_format_name: decimal_1
     sql: EXTRACT(EPOCH FROM (now() - MAX(${synced_raw}))) / 3600.0 ;;
+  }
+
+  measure: total_debit_base {
+    type: number
+    label: "Total Debit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Debit, in the organization's base currency (0 on a credit row). Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_debit_base_unchecked} END ;;
+  }
+
+  measure: total_credit_base {
+    type: number
+    label: "Total Credit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Credit, in the organization's base currency (0 on a debit row). Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_credit_base_unchecked} END ;;
+  }
+
+  measure: total_net_base {
+    type: number
+    label: "Total Net Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: debit_base - credit_base, in the organization's base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_net_base_unchecked} END ;;
+  }
+
+  measure: total_net_transaction {
+    type: number
+    label: "Total Net Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Signed amount (debit positive) in the transaction currency as booked on the document; 0 on exchange-difference rows. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_net_transaction_unchecked} END ;;
+  }
+
+  measure: total_debit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_debit_base."
+    value_format_name: decimal_2
+    sql: ${debit_base} ;;
+  }
+
+  measure: total_credit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_credit_base."
+    value_format_name: decimal_2
+    sql: ${credit_base} ;;
+  }
+
+  measure: total_net_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_net_base."
+    value_format_name: decimal_2
+    sql: ${net_base} ;;
+  }
+
+  measure: total_net_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_net_transaction."
+    value_format_name: decimal_2
+    sql: ${net_transaction} ;;
+  }
+
+  measure: base_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct base currencies (base_currency) in the result."
+    sql: ${base_currency} ;;
+  }
+
+  measure: transaction_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct transaction currencies (transaction_currency) in the result."
+    sql: ${transaction_currency} ;;
   }
 }

@@ -191,38 +191,6 @@ view: fct_vendor_payments {
     description: "Number of rows. Vendor payments in payment, base and reporting currency."
   }
 
-  measure: total_amount_transaction {
-    type: sum
-    label: "Total Amount Transaction (transaction currency)"
-    description: "Sum of: Amount, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${amount_transaction} ;;
-  }
-
-  measure: total_bank_charges_transaction {
-    type: sum
-    label: "Total Bank Charges Transaction (transaction currency)"
-    description: "Sum of: Bank charges, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${bank_charges_transaction} ;;
-  }
-
-  measure: total_amount_base {
-    type: sum
-    label: "Total Amount Base (base currency)"
-    description: "Sum of: Income or expense in its natural sign (both positive), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${amount_base} ;;
-  }
-
-  measure: total_bank_charges_base {
-    type: sum
-    label: "Total Bank Charges Base (base currency)"
-    description: "Sum of: Bank charges, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${bank_charges_base} ;;
-  }
-
   measure: total_amount_reporting {
     type: sum
     label: "Total Amount Reporting (USD)"
@@ -255,5 +223,87 @@ view: fct_vendor_payments {
     group_label: "Audit"
     value_format_name: decimal_1
     sql: EXTRACT(EPOCH FROM (now() - MAX(${synced_raw}))) / 3600.0 ;;
+  }
+
+  measure: total_amount_base {
+    type: number
+    label: "Total Amount Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Income or expense in its natural sign (both positive), base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_amount_base_unchecked} END ;;
+  }
+
+  measure: total_bank_charges_base {
+    type: number
+    label: "Total Bank Charges Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Bank charges, in the organization's base currency, see base_currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_bank_charges_base_unchecked} END ;;
+  }
+
+  measure: total_amount_transaction {
+    type: number
+    label: "Total Amount Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Amount, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_amount_transaction_unchecked} END ;;
+  }
+
+  measure: total_bank_charges_transaction {
+    type: number
+    label: "Total Bank Charges Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Bank charges, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_bank_charges_transaction_unchecked} END ;;
+  }
+
+  measure: total_amount_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_amount_transaction."
+    value_format_name: decimal_2
+    sql: ${amount_transaction} ;;
+  }
+
+  measure: total_bank_charges_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_bank_charges_transaction."
+    value_format_name: decimal_2
+    sql: ${bank_charges_transaction} ;;
+  }
+
+  measure: total_amount_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_amount_base."
+    value_format_name: decimal_2
+    sql: ${amount_base} ;;
+  }
+
+  measure: total_bank_charges_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_bank_charges_base."
+    value_format_name: decimal_2
+    sql: ${bank_charges_base} ;;
+  }
+
+  measure: transaction_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct transaction currencies (transaction_currency) in the result."
+    sql: ${transaction_currency} ;;
+  }
+
+  measure: base_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct base currencies (base_currency) in the result."
+    sql: ${base_currency} ;;
   }
 }

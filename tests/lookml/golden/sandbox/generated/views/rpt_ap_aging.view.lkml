@@ -46,6 +46,14 @@ view: rpt_ap_aging {
     type: string
     description: "current (not yet due), 1-30, 31-60, 61-90 or over_90 days past due."
     sql: ${TABLE}.aging_bucket ;;
+    order_by_field: aging_bucket_order
+  }
+
+  dimension: aging_bucket_order {
+    type: number
+    hidden: yes
+    description: "Place of aging_bucket in its order: current, 1-30, 31-60, 61-90, over_90."
+    sql: CASE ${TABLE}.aging_bucket WHEN 'current' THEN 1 WHEN '1-30' THEN 2 WHEN '31-60' THEN 3 WHEN '61-90' THEN 4 WHEN 'over_90' THEN 5 ELSE 6 END ;;
   }
 
   dimension: transaction_currency {
@@ -193,22 +201,6 @@ view: rpt_ap_aging {
     description: "Number of rows. Open bills on the as-of date (var as_of_date, default today) by days past due: current, 1-30, 31-60, 61-90, over_90."
   }
 
-  measure: total_outstanding_transaction {
-    type: sum
-    label: "Total Outstanding Transaction (transaction currency)"
-    description: "Sum of: Outstanding, in the transaction (document) currency, see transaction_currency. Amounts are in each row's transaction currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${outstanding_transaction} ;;
-  }
-
-  measure: total_outstanding_base {
-    type: sum
-    label: "Total Outstanding Base (base currency)"
-    description: "Sum of: Outstanding, in the organization's base currency, see base_currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${outstanding_base} ;;
-  }
-
   measure: total_outstanding_reporting {
     type: sum
     label: "Total Outstanding Reporting (USD)"
@@ -233,5 +225,53 @@ view: rpt_ap_aging {
     group_label: "Audit"
     value_format_name: decimal_1
     sql: EXTRACT(EPOCH FROM (now() - MAX(${synced_raw}))) / 3600.0 ;;
+  }
+
+  measure: total_outstanding_base {
+    type: number
+    label: "Total Outstanding Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Outstanding, in the organization's base currency, see base_currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_outstanding_base_unchecked} END ;;
+  }
+
+  measure: total_outstanding_transaction {
+    type: number
+    label: "Total Outstanding Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: Outstanding, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_outstanding_transaction_unchecked} END ;;
+  }
+
+  measure: total_outstanding_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_outstanding_transaction."
+    value_format_name: decimal_2
+    sql: ${outstanding_transaction} ;;
+  }
+
+  measure: total_outstanding_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_outstanding_base."
+    value_format_name: decimal_2
+    sql: ${outstanding_base} ;;
+  }
+
+  measure: transaction_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct transaction currencies (transaction_currency) in the result."
+    sql: ${transaction_currency} ;;
+  }
+
+  measure: base_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct base currencies (base_currency) in the result."
+    sql: ${base_currency} ;;
   }
 }

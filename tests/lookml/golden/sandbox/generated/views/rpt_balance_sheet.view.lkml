@@ -18,6 +18,18 @@ view: rpt_balance_sheet {
     sql: ${TABLE}.organization_id ;;
   }
 
+  dimension: fiscal_year {
+    type: number
+    description: "The organization's fiscal year of the month, named by the calendar year it ends in (D113)."
+    sql: ${TABLE}.fiscal_year ;;
+  }
+
+  dimension: fiscal_period {
+    type: number
+    description: "The month's period in the organization's fiscal year, 1 for the month the fiscal year starts in."
+    sql: ${TABLE}.fiscal_period ;;
+  }
+
   dimension: line_type {
     type: string
     description: "account, retained_earnings or translation_rounding."
@@ -129,35 +141,83 @@ view: rpt_balance_sheet {
     description: "Number of rows. Balance sheet per organization and month end; retained earnings rolled from the P&L so it balances."
   }
 
-  measure: total_net_balance_base {
+  measure: period_end_net_balance_reporting {
+    type: number
+    label: "Net Balance Reporting (USD, period end)"
+    description: "net_balance_base at the month-end rate, reporting currency; sums to 0 per organization and month (translation rounding line). Added across rows of one period only: empty when the result holds more than one period (filter or group by the period)."
+    value_format_name: usd
+    sql: CASE WHEN ${period_month_count} > 1 THEN NULL ELSE ${period_end_net_balance_reporting_unchecked} END ;;
+  }
+
+  measure: period_end_balance_reporting {
+    type: number
+    label: "Balance Reporting (USD, period end)"
+    description: "balance_base at the month-end rate, reporting currency. Added across rows of one period only: empty when the result holds more than one period (filter or group by the period)."
+    value_format_name: usd
+    sql: CASE WHEN ${period_month_count} > 1 THEN NULL ELSE ${period_end_balance_reporting_unchecked} END ;;
+  }
+
+  measure: period_end_net_balance_base {
+    type: number
+    label: "Net Balance Base (base currency, period end)"
+    group_label: "Base currency"
+    description: "Balance at month end, debit positive, base currency; sums to 0 per organization and month. Added across rows of one period only: empty when the result holds more than one period (filter or group by the period). Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${period_month_count} > 1 OR ${base_currency_count} > 1 THEN NULL ELSE ${period_end_net_balance_base_unchecked} END ;;
+  }
+
+  measure: period_end_balance_base {
+    type: number
+    label: "Balance Base (base currency, period end)"
+    group_label: "Base currency"
+    description: "Balance at month end in its natural sign (assets debit-positive, liabilities and equity credit-positive), base currency. Added across rows of one period only: empty when the result holds more than one period (filter or group by the period). Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${period_month_count} > 1 OR ${base_currency_count} > 1 THEN NULL ELSE ${period_end_balance_base_unchecked} END ;;
+  }
+
+  measure: period_end_net_balance_base_unchecked {
     type: sum
-    label: "Total Net Balance Base (base currency)"
-    description: "Sum of: Balance at month end, debit positive, base currency; sums to 0 per organization and month. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    hidden: yes
+    description: "Unchecked sum behind period_end_net_balance_base."
     value_format_name: decimal_2
     sql: ${net_balance_base} ;;
   }
 
-  measure: total_balance_base {
+  measure: period_end_balance_base_unchecked {
     type: sum
-    label: "Total Balance Base (base currency)"
-    description: "Sum of: Balance at month end in its natural sign (assets debit-positive, liabilities and equity credit-positive), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    hidden: yes
+    description: "Unchecked sum behind period_end_balance_base."
     value_format_name: decimal_2
     sql: ${balance_base} ;;
   }
 
-  measure: total_net_balance_reporting {
+  measure: period_end_net_balance_reporting_unchecked {
     type: sum
-    label: "Total Net Balance Reporting (USD)"
-    description: "Sum of: net_balance_base at the month-end rate, reporting currency; sums to 0 per organization and month (translation rounding line)."
+    hidden: yes
+    description: "Unchecked sum behind period_end_net_balance_reporting."
     value_format_name: usd
     sql: ${net_balance_reporting} ;;
   }
 
-  measure: total_balance_reporting {
+  measure: period_end_balance_reporting_unchecked {
     type: sum
-    label: "Total Balance Reporting (USD)"
-    description: "Sum of: balance_base at the month-end rate, reporting currency."
+    hidden: yes
+    description: "Unchecked sum behind period_end_balance_reporting."
     value_format_name: usd
     sql: ${balance_reporting} ;;
+  }
+
+  measure: base_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct base currencies (base_currency) in the result."
+    sql: ${base_currency} ;;
+  }
+
+  measure: period_month_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct periods in the result."
+    sql: ${period_month_raw} ;;
   }
 }

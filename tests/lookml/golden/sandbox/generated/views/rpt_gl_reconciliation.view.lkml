@@ -169,70 +169,6 @@ view: rpt_gl_reconciliation {
     description: "Number of rows. The general ledger against Zoho's own ledger per organization, Zoho transaction type, account and month (base currency): derived by a rule, taken from Zoho's ledger (D60), Zoho's, the difference and the share derived (D64). A difference is a warning unless strict_reconciliation is true; rpt_gl_reconciliation_differences lists the transactions behind it."
   }
 
-  measure: total_derived_debit_base {
-    type: sum
-    label: "Total Derived Debit Base (base currency)"
-    description: "Sum of: Debits the posting rules derived, in the organization's base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${derived_debit_base} ;;
-  }
-
-  measure: total_derived_credit_base {
-    type: sum
-    label: "Total Derived Credit Base (base currency)"
-    description: "Sum of: Credits the posting rules derived, in the organization's base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${derived_credit_base} ;;
-  }
-
-  measure: total_taken_debit_base {
-    type: sum
-    label: "Total Taken Debit Base (base currency)"
-    description: "Sum of: Debits taken from Zoho's ledger because no rule derives the transaction (D60), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${taken_debit_base} ;;
-  }
-
-  measure: total_taken_credit_base {
-    type: sum
-    label: "Total Taken Credit Base (base currency)"
-    description: "Sum of: Credits taken from Zoho's ledger because no rule derives the transaction (D60), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${taken_credit_base} ;;
-  }
-
-  measure: total_ledger_debit_base {
-    type: sum
-    label: "Total Ledger Debit Base (base currency)"
-    description: "Sum of: Debits of the general ledger (derived + taken), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${ledger_debit_base} ;;
-  }
-
-  measure: total_ledger_credit_base {
-    type: sum
-    label: "Total Ledger Credit Base (base currency)"
-    description: "Sum of: Credits of the general ledger (derived + taken), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${ledger_credit_base} ;;
-  }
-
-  measure: total_zoho_debit_base {
-    type: sum
-    label: "Total Zoho Debit Base (base currency)"
-    description: "Sum of: Debits of Zoho's own ledger (chartofaccounts/transactions), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${zoho_debit_base} ;;
-  }
-
-  measure: total_zoho_credit_base {
-    type: sum
-    label: "Total Zoho Credit Base (base currency)"
-    description: "Sum of: Credits of Zoho's own ledger (chartofaccounts/transactions), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${zoho_credit_base} ;;
-  }
-
   measure: total_derived_entry_count {
     type: sum
     description: "Sum of: General ledger lines derived by a rule."
@@ -251,27 +187,270 @@ view: rpt_gl_reconciliation {
     sql: ${zoho_entry_count} ;;
   }
 
+  measure: share_derived_overall {
+    type: number
+    label: "Share Derived (over the result)"
+    description: "Derived debits + credits over the ledger's debits + credits (4 decimals): 1 when the rules derive every line, 0 when all are taken from Zoho's ledger; null for a row without ledger amounts. Recomputed from its parts, never summed."
+    value_format_name: percent_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE 1.0 * ${share_derived_numerator} / NULLIF(${share_derived_denominator}, 0) END ;;
+  }
+
+  measure: total_derived_debit_base {
+    type: number
+    label: "Total Derived Debit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Debits the posting rules derived, in the organization's base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_derived_debit_base_unchecked} END ;;
+  }
+
+  measure: total_derived_credit_base {
+    type: number
+    label: "Total Derived Credit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Credits the posting rules derived, in the organization's base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_derived_credit_base_unchecked} END ;;
+  }
+
+  measure: total_taken_debit_base {
+    type: number
+    label: "Total Taken Debit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Debits taken from Zoho's ledger because no rule derives the transaction (D60), base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_taken_debit_base_unchecked} END ;;
+  }
+
+  measure: total_taken_credit_base {
+    type: number
+    label: "Total Taken Credit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Credits taken from Zoho's ledger because no rule derives the transaction (D60), base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_taken_credit_base_unchecked} END ;;
+  }
+
+  measure: total_ledger_debit_base {
+    type: number
+    label: "Total Ledger Debit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Debits of the general ledger (derived + taken), base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_ledger_debit_base_unchecked} END ;;
+  }
+
+  measure: total_ledger_credit_base {
+    type: number
+    label: "Total Ledger Credit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Credits of the general ledger (derived + taken), base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_ledger_credit_base_unchecked} END ;;
+  }
+
+  measure: total_zoho_debit_base {
+    type: number
+    label: "Total Zoho Debit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Debits of Zoho's own ledger (chartofaccounts/transactions), base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_zoho_debit_base_unchecked} END ;;
+  }
+
+  measure: total_zoho_credit_base {
+    type: number
+    label: "Total Zoho Credit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Credits of Zoho's own ledger (chartofaccounts/transactions), base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_zoho_credit_base_unchecked} END ;;
+  }
+
   measure: total_debit_difference_base {
-    type: sum
+    type: number
     label: "Total Debit Difference Base (base currency)"
-    description: "Sum of: Ledger debits minus Zoho's debits, base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    group_label: "Base currency"
+    description: "Sum of: Ledger debits minus Zoho's debits, base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_debit_difference_base_unchecked} END ;;
+  }
+
+  measure: absolute_debit_difference_base {
+    type: number
+    label: "Absolute Debit Difference Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of the absolute values of: Ledger debits minus Zoho's debits, base currency. Differences of either sign add up, never cancel. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${absolute_debit_difference_base_unchecked} END ;;
+  }
+
+  measure: total_credit_difference_base {
+    type: number
+    label: "Total Credit Difference Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Ledger credits minus Zoho's credits, base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_credit_difference_base_unchecked} END ;;
+  }
+
+  measure: absolute_credit_difference_base {
+    type: number
+    label: "Absolute Credit Difference Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of the absolute values of: Ledger credits minus Zoho's credits, base currency. Differences of either sign add up, never cancel. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${absolute_credit_difference_base_unchecked} END ;;
+  }
+
+  measure: total_net_difference_base {
+    type: number
+    label: "Total Net Difference Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Ledger net (debit - credit) minus Zoho's net, base currency; a warning test (an error with strict_reconciliation) when over 0.005. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_net_difference_base_unchecked} END ;;
+  }
+
+  measure: absolute_net_difference_base {
+    type: number
+    label: "Absolute Net Difference Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of the absolute values of: Ledger net (debit - credit) minus Zoho's net, base currency; a warning test (an error with strict_reconciliation) when over 0.005. Differences of either sign add up, never cancel. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${absolute_net_difference_base_unchecked} END ;;
+  }
+
+  measure: total_derived_debit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_derived_debit_base."
+    value_format_name: decimal_2
+    sql: ${derived_debit_base} ;;
+  }
+
+  measure: total_derived_credit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_derived_credit_base."
+    value_format_name: decimal_2
+    sql: ${derived_credit_base} ;;
+  }
+
+  measure: total_taken_debit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_taken_debit_base."
+    value_format_name: decimal_2
+    sql: ${taken_debit_base} ;;
+  }
+
+  measure: total_taken_credit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_taken_credit_base."
+    value_format_name: decimal_2
+    sql: ${taken_credit_base} ;;
+  }
+
+  measure: total_ledger_debit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_ledger_debit_base."
+    value_format_name: decimal_2
+    sql: ${ledger_debit_base} ;;
+  }
+
+  measure: total_ledger_credit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_ledger_credit_base."
+    value_format_name: decimal_2
+    sql: ${ledger_credit_base} ;;
+  }
+
+  measure: total_zoho_debit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_zoho_debit_base."
+    value_format_name: decimal_2
+    sql: ${zoho_debit_base} ;;
+  }
+
+  measure: total_zoho_credit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_zoho_credit_base."
+    value_format_name: decimal_2
+    sql: ${zoho_credit_base} ;;
+  }
+
+  measure: total_debit_difference_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_debit_difference_base."
     value_format_name: decimal_2
     sql: ${debit_difference_base} ;;
   }
 
-  measure: total_credit_difference_base {
+  measure: absolute_debit_difference_base_unchecked {
     type: sum
-    label: "Total Credit Difference Base (base currency)"
-    description: "Sum of: Ledger credits minus Zoho's credits, base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    hidden: yes
+    description: "Unchecked sum behind absolute_debit_difference_base."
+    value_format_name: decimal_2
+    sql: ABS(${debit_difference_base}) ;;
+  }
+
+  measure: total_credit_difference_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_credit_difference_base."
     value_format_name: decimal_2
     sql: ${credit_difference_base} ;;
   }
 
-  measure: total_net_difference_base {
+  measure: absolute_credit_difference_base_unchecked {
     type: sum
-    label: "Total Net Difference Base (base currency)"
-    description: "Sum of: Ledger net (debit - credit) minus Zoho's net, base currency; a warning test (an error with strict_reconciliation) when over 0.005. Amounts are in each row's base currency: filter or group by currency before adding them up."
+    hidden: yes
+    description: "Unchecked sum behind absolute_credit_difference_base."
+    value_format_name: decimal_2
+    sql: ABS(${credit_difference_base}) ;;
+  }
+
+  measure: total_net_difference_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_net_difference_base."
     value_format_name: decimal_2
     sql: ${net_difference_base} ;;
+  }
+
+  measure: absolute_net_difference_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind absolute_net_difference_base."
+    value_format_name: decimal_2
+    sql: ABS(${net_difference_base}) ;;
+  }
+
+  measure: share_derived_numerator {
+    type: sum
+    hidden: yes
+    description: "The numerator of share_derived: derived_debit_base, derived_credit_base."
+    sql: COALESCE(${derived_debit_base}, 0) + COALESCE(${derived_credit_base}, 0) ;;
+  }
+
+  measure: share_derived_denominator {
+    type: sum
+    hidden: yes
+    description: "The denominator of share_derived: ledger_debit_base, ledger_credit_base."
+    sql: COALESCE(${ledger_debit_base}, 0) + COALESCE(${ledger_credit_base}, 0) ;;
+  }
+
+  measure: organization_id_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct base currencies (organization_id) in the result."
+    sql: ${organization_id} ;;
   }
 }

@@ -137,46 +137,6 @@ view: rpt_gl_reconciliation_differences {
     description: "Number of rows. The transactions behind each difference of rpt_gl_reconciliation: per organization, Zoho transaction type, source transaction, account and month where the general ledger differs from Zoho's ledger (D64). Empty when all reconciles."
   }
 
-  measure: total_ledger_debit_base {
-    type: sum
-    label: "Total Ledger Debit Base (base currency)"
-    description: "Sum of: Debits of the general ledger (derived + taken), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${ledger_debit_base} ;;
-  }
-
-  measure: total_ledger_credit_base {
-    type: sum
-    label: "Total Ledger Credit Base (base currency)"
-    description: "Sum of: Credits of the general ledger (derived + taken), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${ledger_credit_base} ;;
-  }
-
-  measure: total_zoho_debit_base {
-    type: sum
-    label: "Total Zoho Debit Base (base currency)"
-    description: "Sum of: Debits of Zoho's own ledger, base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${zoho_debit_base} ;;
-  }
-
-  measure: total_zoho_credit_base {
-    type: sum
-    label: "Total Zoho Credit Base (base currency)"
-    description: "Sum of: Credits of Zoho's own ledger, base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${zoho_credit_base} ;;
-  }
-
-  measure: total_net_difference_base {
-    type: sum
-    label: "Total Net Difference Base (base currency)"
-    description: "Sum of: Ledger net (debit - credit) minus Zoho's net, base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${net_difference_base} ;;
-  }
-
   measure: total_derived_entry_count {
     type: sum
     description: "Sum of: General ledger lines derived by a rule."
@@ -187,5 +147,114 @@ view: rpt_gl_reconciliation_differences {
     type: sum
     description: "Sum of: Lines of Zoho's own ledger."
     sql: ${zoho_entry_count} ;;
+  }
+
+  measure: total_ledger_debit_base {
+    type: number
+    label: "Total Ledger Debit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Debits of the general ledger (derived + taken), base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_ledger_debit_base_unchecked} END ;;
+  }
+
+  measure: total_ledger_credit_base {
+    type: number
+    label: "Total Ledger Credit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Credits of the general ledger (derived + taken), base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_ledger_credit_base_unchecked} END ;;
+  }
+
+  measure: total_zoho_debit_base {
+    type: number
+    label: "Total Zoho Debit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Debits of Zoho's own ledger, base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_zoho_debit_base_unchecked} END ;;
+  }
+
+  measure: total_zoho_credit_base {
+    type: number
+    label: "Total Zoho Credit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Credits of Zoho's own ledger, base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_zoho_credit_base_unchecked} END ;;
+  }
+
+  measure: total_net_difference_base {
+    type: number
+    label: "Total Net Difference Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Ledger net (debit - credit) minus Zoho's net, base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${total_net_difference_base_unchecked} END ;;
+  }
+
+  measure: absolute_net_difference_base {
+    type: number
+    label: "Absolute Net Difference Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of the absolute values of: Ledger net (debit - credit) minus Zoho's net, base currency. Differences of either sign add up, never cancel. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${organization_id_count} > 1 THEN NULL ELSE ${absolute_net_difference_base_unchecked} END ;;
+  }
+
+  measure: total_ledger_debit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_ledger_debit_base."
+    value_format_name: decimal_2
+    sql: ${ledger_debit_base} ;;
+  }
+
+  measure: total_ledger_credit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_ledger_credit_base."
+    value_format_name: decimal_2
+    sql: ${ledger_credit_base} ;;
+  }
+
+  measure: total_zoho_debit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_zoho_debit_base."
+    value_format_name: decimal_2
+    sql: ${zoho_debit_base} ;;
+  }
+
+  measure: total_zoho_credit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_zoho_credit_base."
+    value_format_name: decimal_2
+    sql: ${zoho_credit_base} ;;
+  }
+
+  measure: total_net_difference_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_net_difference_base."
+    value_format_name: decimal_2
+    sql: ${net_difference_base} ;;
+  }
+
+  measure: absolute_net_difference_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind absolute_net_difference_base."
+    value_format_name: decimal_2
+    sql: ABS(${net_difference_base}) ;;
+  }
+
+  measure: organization_id_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct base currencies (organization_id) in the result."
+    sql: ${organization_id} ;;
   }
 }

@@ -18,6 +18,18 @@ view: rpt_profit_and_loss {
     sql: ${TABLE}.organization_id ;;
   }
 
+  dimension: fiscal_year {
+    type: number
+    description: "The organization's fiscal year of the month, named by the calendar year it ends in (D113)."
+    sql: ${TABLE}.fiscal_year ;;
+  }
+
+  dimension: fiscal_period {
+    type: number
+    description: "The month's period in the organization's fiscal year, 1 for the month the fiscal year starts in."
+    sql: ${TABLE}.fiscal_period ;;
+  }
+
   dimension: account_id {
     type: string
     description: "Zoho chart-of-accounts id."
@@ -113,22 +125,6 @@ view: rpt_profit_and_loss {
     description: "Number of rows. Income and expense per organization, account and month."
   }
 
-  measure: total_amount_base {
-    type: sum
-    label: "Total Amount Base (base currency)"
-    description: "Sum of: Income or expense in its natural sign (both positive), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${amount_base} ;;
-  }
-
-  measure: total_profit_base {
-    type: sum
-    label: "Total Profit Base (base currency)"
-    description: "Sum of: Contribution to profit (income positive, expense negative), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${profit_base} ;;
-  }
-
   measure: total_amount_reporting {
     type: sum
     label: "Total Amount Reporting (USD)"
@@ -143,5 +139,46 @@ view: rpt_profit_and_loss {
     description: "Sum of: Contribution to profit, reporting currency."
     value_format_name: usd
     sql: ${profit_reporting} ;;
+  }
+
+  measure: total_amount_base {
+    type: number
+    label: "Total Amount Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Income or expense in its natural sign (both positive), base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_amount_base_unchecked} END ;;
+  }
+
+  measure: total_profit_base {
+    type: number
+    label: "Total Profit Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Contribution to profit (income positive, expense negative), base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_profit_base_unchecked} END ;;
+  }
+
+  measure: total_amount_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_amount_base."
+    value_format_name: decimal_2
+    sql: ${amount_base} ;;
+  }
+
+  measure: total_profit_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_profit_base."
+    value_format_name: decimal_2
+    sql: ${profit_base} ;;
+  }
+
+  measure: base_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct base currencies (base_currency) in the result."
+    sql: ${base_currency} ;;
   }
 }

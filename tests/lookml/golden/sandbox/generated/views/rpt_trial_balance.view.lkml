@@ -48,6 +48,24 @@ view: rpt_trial_balance {
     sql: ${TABLE}.account_class ;;
   }
 
+  dimension: fiscal_year {
+    type: number
+    description: "The organization's fiscal year of the month, named by the calendar year it ends in (D113)."
+    sql: ${TABLE}.fiscal_year ;;
+  }
+
+  dimension: fiscal_period {
+    type: number
+    description: "The month's period in the organization's fiscal year, 1 for the month the fiscal year starts in."
+    sql: ${TABLE}.fiscal_period ;;
+  }
+
+  dimension: base_currency {
+    type: string
+    description: "The organization's base currency (ISO 4217)."
+    sql: ${TABLE}.base_currency ;;
+  }
+
   dimension: opening_base {
     type: number
     description: "Balance at the start of the month (debit positive), base currency."
@@ -123,38 +141,6 @@ view: rpt_trial_balance {
     description: "Number of rows. Trial balance per organization, account and month: opening, debits, credits, closing (base currency, debit-positive)."
   }
 
-  measure: total_opening_base {
-    type: sum
-    label: "Total Opening Base (base currency)"
-    description: "Sum of: Balance at the start of the month (debit positive), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${opening_base} ;;
-  }
-
-  measure: total_debits_base {
-    type: sum
-    label: "Total Debits Base (base currency)"
-    description: "Sum of: Debits posted in the month, base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${debits_base} ;;
-  }
-
-  measure: total_credits_base {
-    type: sum
-    label: "Total Credits Base (base currency)"
-    description: "Sum of: Credits posted in the month, base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${credits_base} ;;
-  }
-
-  measure: total_closing_base {
-    type: sum
-    label: "Total Closing Base (base currency)"
-    description: "Sum of: Balance at the end of the month (debit positive), base currency. Amounts are in each row's base currency: filter or group by currency before adding them up."
-    value_format_name: decimal_2
-    sql: ${closing_base} ;;
-  }
-
   measure: total_net_reporting {
     type: sum
     label: "Total Net Reporting (USD)"
@@ -163,11 +149,101 @@ view: rpt_trial_balance {
     sql: ${net_reporting} ;;
   }
 
-  measure: total_closing_reporting {
+  measure: period_end_closing_reporting {
+    type: number
+    label: "Closing Reporting (USD, period end)"
+    description: "Cumulative net_reporting to month end (posting-date rates), reporting currency. Added across rows of one period only: empty when the result holds more than one period (filter or group by the period)."
+    value_format_name: usd
+    sql: CASE WHEN ${period_month_count} > 1 THEN NULL ELSE ${period_end_closing_reporting_unchecked} END ;;
+  }
+
+  measure: period_end_opening_base {
+    type: number
+    label: "Opening Base (base currency, period end)"
+    group_label: "Base currency"
+    description: "Balance at the start of the month (debit positive), base currency. Added across rows of one period only: empty when the result holds more than one period (filter or group by the period). Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${period_month_count} > 1 OR ${base_currency_count} > 1 THEN NULL ELSE ${period_end_opening_base_unchecked} END ;;
+  }
+
+  measure: total_debits_base {
+    type: number
+    label: "Total Debits Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Debits posted in the month, base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_debits_base_unchecked} END ;;
+  }
+
+  measure: total_credits_base {
+    type: number
+    label: "Total Credits Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: Credits posted in the month, base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_credits_base_unchecked} END ;;
+  }
+
+  measure: period_end_closing_base {
+    type: number
+    label: "Closing Base (base currency, period end)"
+    group_label: "Base currency"
+    description: "Balance at the end of the month (debit positive), base currency. Added across rows of one period only: empty when the result holds more than one period (filter or group by the period). Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${period_month_count} > 1 OR ${base_currency_count} > 1 THEN NULL ELSE ${period_end_closing_base_unchecked} END ;;
+  }
+
+  measure: period_end_opening_base_unchecked {
     type: sum
-    label: "Total Closing Reporting (USD)"
-    description: "Sum of: Cumulative net_reporting to month end (posting-date rates), reporting currency."
+    hidden: yes
+    description: "Unchecked sum behind period_end_opening_base."
+    value_format_name: decimal_2
+    sql: ${opening_base} ;;
+  }
+
+  measure: total_debits_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_debits_base."
+    value_format_name: decimal_2
+    sql: ${debits_base} ;;
+  }
+
+  measure: total_credits_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_credits_base."
+    value_format_name: decimal_2
+    sql: ${credits_base} ;;
+  }
+
+  measure: period_end_closing_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind period_end_closing_base."
+    value_format_name: decimal_2
+    sql: ${closing_base} ;;
+  }
+
+  measure: period_end_closing_reporting_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind period_end_closing_reporting."
     value_format_name: usd
     sql: ${closing_reporting} ;;
+  }
+
+  measure: base_currency_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct base currencies (base_currency) in the result."
+    sql: ${base_currency} ;;
+  }
+
+  measure: period_month_count {
+    type: count_distinct
+    hidden: yes
+    description: "Number of distinct periods in the result."
+    sql: ${period_month_raw} ;;
   }
 }
