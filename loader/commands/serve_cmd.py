@@ -34,8 +34,10 @@ def register(subparsers: Subparsers) -> None:
         "--journal",
         type=Path,
         metavar="FILE",
-        help="apply nothing: append each coalesced batch to FILE as a JSON line (to check a webhook set-up "
-        "before letting it sync; also what the load test counts)",
+        help="apply nothing: append each coalesced batch of the events received in this mode to FILE as a "
+        "JSON line (status journal, then journaled; events pending from a real `serve` are left alone, and "
+        "`webhooks replay` applies a journaled one for real). To check a webhook set-up before letting it "
+        "sync; also what the load test counts",
     )
     parser.set_defaults(handler=run)
 
@@ -53,7 +55,12 @@ def run(ctx: CommandContext) -> int:
     config = ctx.load_config()
     vault = ctx.vault(config)
     options = ServeOptions(
-        host=args.host, port=args.port, debounce=args.debounce, schedule=not args.no_schedule
+        host=args.host,
+        port=args.port,
+        debounce=args.debounce,
+        schedule=not args.no_schedule,
+        status_access=config.serve.status_access,
+        journal=args.journal is not None,
     )
     applier: EventApplier = (
         WarehouseApplier(config, vault) if args.journal is None else JournalApplier(args.journal.absolute())

@@ -104,7 +104,8 @@ def run_history(ctx: CommandContext) -> int:
     counts: dict[str, int] = {}
     for event in events:
         counts[event["status"]] = counts.get(event["status"], 0) + 1
-    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("applied", "pending", "failed"))
+    shown = ["applied", "pending", "failed"] + [s for s in ("journal", "journaled") if counts.get(s)]
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in shown)
     ctx.say(f"{len(events)} event(s): {summary}.")
     return 0
 

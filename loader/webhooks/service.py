@@ -36,12 +36,18 @@ from loader.secret import Secret
 from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault
 from loader.webhooks.applier import EventApplier
 from loader.webhooks.receiver import (
+    DEFAULT_BODY_TIMEOUT,
     DEFAULT_MAX_AGE,
     DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_CONCURRENT,
+    DEFAULT_MAX_PAIRS,
+    ConnectionSettings,
     ReceiverSettings,
     create_receiver_app,
 )
-from loader.webhooks.store import EventStore, StoreError
+from loader.webhooks.signature import Scheme
+from loader.webhooks.store import APPLIED, JOURNAL, JOURNALED, PENDING, EventStore, StoreError
+from loader.webhooks.timeouts import header_timeout_protocol
 from loader.webhooks.worker import EventWorker, RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -58,6 +64,15 @@ class ServeOptions:
     max_delay: float = 30.0
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_age: timedelta = DEFAULT_MAX_AGE
+    # Bounds on what a sender not yet authenticated can hold (D126).
+    max_pairs: int = DEFAULT_MAX_PAIRS
+    header_timeout: float = 10.0  # a connection's request line and headers, from connect or keep-alive
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    keep_alive_seconds: int = 5
+    max_concurrent: int = DEFAULT_MAX_CONCURRENT  # webhook deliveries handled at once; more get 503
+    max_connections: int = 256  # open connections; uvicorn answers 503 beyond
+    status_access: str = "token"  # the status page: "token" (admin token) or "loopback" (also loopback)
+    journal: bool = False  # ``--journal``: events are journal/journaled, never pending/applied
     graceful_seconds: float = 10.0
     worker_stop_seconds: float = 120.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -136,6 +151,7 @@ class WebhookService:
             debounce=options.debounce,
             max_delay=options.max_delay,
             retry=options.retry,
+            statuses=(JOURNAL, JOURNALED) if options.journal else (PENDING, APPLIED),
         )
         scheduler = Scheduler(CronSchedule(self.config.schedule.cron), worker.request_scheduled_sync)
         admin_token = Secret(secrets.token_urlsafe(32))
@@ -151,10 +167,18 @@ class WebhookService:
             }
 
         settings = ReceiverSettings(
-            connections={c.name: c.organization_id for c in self.config.zoho_connections},
+            connections={
+                c.name: ConnectionSettings(c.organization_id, Scheme(c.webhook_signature))
+                for c in self.config.zoho_connections
+            },
             max_body_bytes=options.max_body_bytes,
+            max_pairs=options.max_pairs,
+            body_timeout=options.body_timeout,
+            max_concurrent=options.max_concurrent,
             max_age=options.max_age,
             admin_token=admin_token,
+            status_access=options.status_access,
+            initial_status=JOURNAL if options.journal else PENDING,
         )
         for connection in self.config.zoho_connections:
             if (self.vault.get(f"webhook/{connection.name}") or {}).get("secret") is None:
@@ -175,6 +199,9 @@ class WebhookService:
                 access_log=False,
                 lifespan="off",
                 ws="none",
+                http=header_timeout_protocol(options.header_timeout),
+                timeout_keep_alive=options.keep_alive_seconds,
+                limit_concurrency=options.max_connections,
                 timeout_graceful_shutdown=max(1, int(options.graceful_seconds)),
             )
         )
