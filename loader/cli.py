@@ -20,6 +20,7 @@ from rich.text import Text
 
 from loader.commands import BadUsage, CommandContext, CommandFailed, Handler, common_options
 from loader.config import ConfigError
+from loader.private_files import owner_only_files
 from loader.vault import VaultError
 from loader.zoho.errors import ZohoError
 
@@ -76,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     handler: Handler = args.handler
     context = CommandContext(args=args, out=out, err=err, stdin=sys.stdin, env=os.environ)
     try:
-        return handler(context)
+        with owner_only_files():
+            return handler(context)
     except (BadUsage, ConfigError, VaultError) as exc:
         return _fail(err, exc, EXIT_USAGE, debug)
     except (CommandFailed, ZohoError) as exc:

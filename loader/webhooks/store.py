@@ -209,7 +209,10 @@ class EventStore:
     def duckdb(cls, path: Path, schema: str = SCHEMA) -> EventStore:
         import duckdb
 
+        from loader.private_files import restrict
+
         path.parent.mkdir(parents=True, exist_ok=True)
+        restrict(path)  # it holds every webhook body and signature
         try:
             con = duckdb.connect(str(path))
         except duckdb.Error as exc:
