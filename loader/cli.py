@@ -20,6 +20,7 @@ from rich.text import Text
 
 from loader.commands import BadUsage, CommandContext, CommandFailed, Handler, common_options
 from loader.config import ConfigError
+from loader.failures import explain
 from loader.private_files import owner_only_files
 from loader.vault import VaultError
 from loader.zoho.errors import ZohoError
@@ -87,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         err.print(Text("interrupted", style="bold red"))
         return EXIT_INTERRUPTED
     except Exception as exc:
+        explained = explain(exc)  # a cause the user can act on, under dlt's wrappers
+        if explained is not None:
+            return _fail(err, exc, explained.code, debug, explained.message)
         # A bug: show the type too, and point at --debug for the traceback.
         message = f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)"
         return _fail(err, exc, EXIT_FAILED, debug, message)

@@ -346,9 +346,14 @@ class _Parser:
     def schedule(self, table: dict[str, Any]) -> ScheduleConfig:
         self.only(table, "schedule", {"cron"})
         cron = self.string_or(table, "schedule", "cron", "0 2 * * *")
-        if len(cron.split()) != 5:
+        # Validated here, with the rest (h15, D129): `check` passes only what `serve` can run.
+        from croniter import croniter  # type: ignore[import-untyped]  # no stubs installed
+
+        if len(cron.split()) != 5 or not croniter.is_valid(cron):
             raise self.error(
-                "schedule.cron", f"{cron!r} is not a five-field cron expression such as '0 2 * * *'"
+                "schedule.cron",
+                f"{cron!r} is not a valid cron expression (minute hour day-of-month month day-of-week, UTC) "
+                "such as '0 2 * * *'",
             )
         return ScheduleConfig(cron)
 

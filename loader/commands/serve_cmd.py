@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from loader.commands import BadUsage, CommandContext, CommandFailed, Subparsers, add_command
+from loader.config import ConfigError
 
 
 def register(subparsers: Subparsers) -> None:
@@ -44,8 +45,8 @@ def register(subparsers: Subparsers) -> None:
 
 def run(ctx: CommandContext) -> int:
     from loader.webhooks.applier import EventApplier, JournalApplier, WarehouseApplier
-    from loader.webhooks.service import ServeOptions, WebhookService
-    from loader.webhooks.store import StoreError
+    from loader.webhooks.service import ListenError, ServeOptions, WebhookService
+    from loader.webhooks.store import StoreError, WarehousePathError
 
     args = ctx.args
     if not 0 <= args.port <= 65535:
@@ -74,9 +75,9 @@ def run(ctx: CommandContext) -> int:
 
     try:
         service.run(on_ready=ready)
-    except StoreError as exc:
+    except WarehousePathError as exc:
+        raise ConfigError(str(exc)) from None  # exit 2: the configured path is the problem
+    except (StoreError, ListenError) as exc:
         raise CommandFailed(str(exc)) from None
-    except OSError as exc:
-        raise CommandFailed(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     ctx.say("Stopped; events not yet applied stay pending and resume at the next start.")
     return 0

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 
 from loader.commands import BadUsage, CommandContext, CommandFailed, Subparsers, add_command
-from loader.config import Config
+from loader.config import Config, ConfigError
 
 if TYPE_CHECKING:
     from loader.webhooks.store import EventStore
@@ -151,9 +151,11 @@ def run_replay(ctx: CommandContext) -> int:
 
 def _open_store(ctx: CommandContext, config: Config) -> EventStore:
     from loader.webhooks.service import open_event_store
-    from loader.webhooks.store import StoreError
+    from loader.webhooks.store import StoreError, WarehousePathError
 
     try:
         return open_event_store(config, ctx.vault(config))
+    except WarehousePathError as exc:
+        raise ConfigError(str(exc)) from None  # exit 2: the configured path is the problem
     except StoreError as exc:
         raise CommandFailed(str(exc)) from None

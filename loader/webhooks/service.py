@@ -96,6 +96,10 @@ def open_event_store(config: Config, vault: Vault) -> EventStore:
     )
 
 
+class ListenError(Exception):
+    """The address cannot be listened on (taken, not this machine's, not allowed)."""
+
+
 class VaultSecrets:
     """Webhook secrets from the vault (``webhook/<connection>``), re-read at most every 30 s so a secret
     stored or rotated with ``ml-connector auth webhook`` takes effect without a restart."""
@@ -144,7 +148,14 @@ class WebhookService:
     def run(self, on_ready: Callable[[str], None] | None = None) -> None:
         """Serve until SIGINT/SIGTERM (or ``stop()``), then shut down gracefully. Blocks."""
         options = self.options
-        store = self._store or open_event_store(self.config, self.vault)
+        # First, before anything is opened: a file in the way of the state directory is a path to fix.
+        self.config.state_dir.mkdir(parents=True, exist_ok=True)
+        sock = _bind(options.host, options.port)  # a taken port is said before the warehouse is opened
+        try:
+            store = self._store or open_event_store(self.config, self.vault)
+        except BaseException:
+            sock.close()
+            raise
         worker = EventWorker(
             store,
             self.applier,
@@ -189,7 +200,6 @@ class WebhookService:
                     connection.name,
                 )
         app = create_receiver_app(settings, VaultSecrets(self.vault), store, worker.notify, status)
-        sock = _bind(options.host, options.port)
         host = f"[{options.host}]" if ":" in options.host else options.host
         self.url = f"http://{host}:{sock.getsockname()[1]}"
         server = self._server = uvicorn.Server(
@@ -262,7 +272,14 @@ def _bind(host: str, port: int) -> socket.socket:
     # IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted sockets (see zoho_sandbox.server).
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ListenError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}: choose another --host or --port, or "
+            "stop the process that holds it"
+        ) from None
     return sock
 
 

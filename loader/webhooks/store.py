@@ -49,6 +49,10 @@ class StoreError(Exception):
     """The event store cannot be reached or written. The message names the warehouse, never a secret."""
 
 
+class WarehousePathError(StoreError):
+    """The configured DuckDB path cannot be a warehouse (a directory, not writable, not DuckDB): exit 2."""
+
+
 @dataclass(frozen=True)
 class IncomingEvent:
     dedup_key: str
@@ -209,17 +213,22 @@ class EventStore:
     def duckdb(cls, path: Path, schema: str = SCHEMA) -> EventStore:
         import duckdb
 
+        from loader.failures import duckdb_open_message
         from loader.private_files import restrict
 
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehousePathError(
+                f"cannot create {path.parent} for the DuckDB warehouse: {exc.strerror}: fix [warehouse] path"
+            ) from None
         restrict(path)  # it holds every webhook body and signature
         try:
             con = duckdb.connect(str(path))
         except duckdb.Error as exc:
-            raise StoreError(
-                f"cannot open the DuckDB warehouse {path}: {exc}. DuckDB allows one writing process per "
-                "file: stop the other process (a sync, or another `ml-connector serve`) and try again"
-            ) from None
+            # Only a lock conflict is another process; anything else is the path (D129).
+            busy, message = duckdb_open_message(path, exc)
+            raise (StoreError if busy else WarehousePathError)(message) from None
         con.execute("set TimeZone = 'UTC'")
         return cls(con, _DuckDB(), schema, str(path))
 
