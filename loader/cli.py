@@ -21,6 +21,7 @@ from rich.text import Text
 from loader.commands import BadUsage, CommandContext, CommandFailed, Handler, common_options
 from loader.config import ConfigError
 from loader.failures import explain
+from loader.output import PIPE_WIDTH
 from loader.private_files import owner_only_files
 from loader.vault import VaultError
 from loader.zoho.errors import ZohoError
@@ -72,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         # argparse has printed the usage error (2) or the help (0).
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     debug = bool(args.debug) or os.environ.get(DEBUG_ENV, "") not in ("", "0", "false")
-    out = Console(highlight=False, soft_wrap=True)
+    # Into a file or a pipe nothing is cut to a terminal's width (tables included): scripts read it whole.
+    out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else PIPE_WIDTH)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     _configure_logging(err, debug)
     handler: Handler = args.handler

@@ -238,3 +238,35 @@ def test_an_existing_world_readable_state_db_is_narrowed(config_path: Path) -> N
     (state_dir / "state.db").chmod(0o644)
     assert main(["--config", str(config_path), "status"]) == 0
     assert group_or_other(state_dir / "state.db") == 0
+
+
+# --- output for scripts (issue 15) ---
+
+
+def test_sync_summary_and_status_as_json_and_csv(
+    config_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+    import io
+    import json
+
+    sync = ["--config", str(config_path), "sync", "--entities", "currencies"]
+    assert main([*sync, "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)  # the summary alone: no progress, no table
+    by_connection = {org["connection"]: org for org in document["organizations"]}
+    assert set(by_connection) == set(ORGS)
+    assert by_connection["us"]["entities"]["currencies"]["state"] == "loaded"
+    assert document["rows"] == sum(o["entities"]["currencies"]["rows"] for o in document["organizations"]) > 0
+
+    assert main(["--config", str(config_path), "status", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    currencies = {r["connection"]: r for r in rows if r["entity"] == "currencies"}
+    assert int(currencies["us"]["rows"]) > 0  # a number, not "1,234"
+    assert currencies["us"]["entity last sync"].endswith("UTC")
+
+    assert main([*sync, "--format", "csv"]) == 0
+    summary = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert sorted((r["connection"], r["entity"], r["state"]) for r in summary) == [
+        ("eu", "currencies", "loaded"),
+        ("us", "currencies", "loaded"),
+    ]
