@@ -16,8 +16,9 @@ def register(subparsers: Subparsers) -> None:
         description="Long-running: POST /webhooks/zoho/{connection} receives Zoho Books webhooks (verified "
         "with the secret stored by `ml-connector auth webhook`, kept in zoho_books_raw.webhook_events, "
         "then applied as debounced targeted syncs), the [schedule] cron (UTC) runs the polling sync, "
-        "/healthz and / show health and status. SIGTERM or Ctrl-C stop it gracefully; pending events "
-        "resume at the next start.",
+        "/healthz shows health and / the status (to the bearer of the admin token in serve.json, or "
+        'with [serve] status_access = "loopback" to clients on this machine). SIGTERM or Ctrl-C stop it '
+        "gracefully; pending events resume at the next start.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080; 0: any)")
@@ -69,7 +70,13 @@ def run(ctx: CommandContext) -> int:
     service = WebhookService(config, vault, applier, options)
 
     def ready(url: str) -> None:
-        ctx.say(f"Serving on {url}: webhooks at {url}/webhooks/zoho/<connection>, status at {url}/")
+        access = (
+            "the admin token in .ml-connector/serve.json"
+            if options.status_access == "token"
+            else "that token, or from this machine"
+        )
+        webhooks = f"{url}/webhooks/zoho/<connection>"
+        ctx.say(f"Serving on {url}: webhooks at {webhooks}, status at {url}/ (with {access})")
         if options.schedule:
             ctx.say(f"Schedule: {config.schedule.cron} (cron, UTC).")
 
