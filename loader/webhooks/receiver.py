@@ -161,9 +161,10 @@ def create_receiver_app(
         if raw_pairs > settings.max_pairs:
             raise _Refused(413, f"more than {settings.max_pairs} query and form pairs")
         try:
-            pairs = list(request.query_params.multi_items()) + (
-                form_pairs(body, settings.max_pairs) if form else []
-            )
+            # Decoding a megabyte of %-escapes takes a while: in a worker thread, so the event loop (and
+            # /healthz) keeps answering meanwhile.
+            decoded = await run_in_threadpool(form_pairs, body, settings.max_pairs) if form else []
+            pairs = list(request.query_params.multi_items()) + decoded
         except MalformedPayload as exc:
             raise _Refused(400, str(exc)) from None
         # Authentication: every failure from here to the signature is the same 401.
@@ -177,7 +178,9 @@ def create_receiver_app(
         if repeated is not None:
             raise _unauthenticated(f"the key {repeated!r} is given twice")
         header = request.headers.get(signature.SIGNATURE_HEADER)
-        verified = signature.verify_delivery(chosen.scheme, secret, header, pairs, body, form)
+        verified = await run_in_threadpool(
+            signature.verify_delivery, chosen.scheme, secret, header, pairs, body, form
+        )
         if verified is None:
             raise _unauthenticated(f"missing or wrong {signature.SIGNATURE_HEADER} ({chosen.scheme})")
         try:
