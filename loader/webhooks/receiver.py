@@ -187,6 +187,10 @@ def create_receiver_app(
             delivery = parse_delivery(body, content_type, pairs)
             signed_at = verified.signed_at or delivery_time(dict(pairs))
         except MalformedPayload as exc:
+            # Re-split signed bytes often do not parse either: they get the one 401, not the reason.
+            ambiguous = signature.ambiguity(pairs)
+            if ambiguous is not None:
+                raise _unauthenticated(f"signed pairs that can be re-split: {ambiguous}") from None
             raise _Refused(400, str(exc)) from None
         ambiguous = signature.ambiguity(pairs, delivery.payload_key)
         if ambiguous is not None:
