@@ -147,9 +147,11 @@ def main() -> None:
 
     process, url = start(directory, journal, env, args.debounce)
     restarted = time.monotonic()
+    # /status.json needs the admin token of serve.json; --journal events wait as "journal" (D127).
+    token = json.loads((directory / ".ml-connector" / "serve.json").read_text())["token"]
     while True:
-        status = httpx.get(url + "/status.json", timeout=10).json()["events"]
-        if status["pending"] == 0:
+        answer = httpx.get(url + "/status.json", timeout=10, headers={"Authorization": f"Bearer {token}"})
+        if answer.json()["events"].get("journal", 0) == 0:
             break
         time.sleep(0.1)
     drained = time.monotonic()

@@ -20,6 +20,9 @@ from rich.text import Text
 
 from loader.commands import BadUsage, CommandContext, CommandFailed, Handler, common_options
 from loader.config import ConfigError
+from loader.failures import explain
+from loader.output import PIPE_WIDTH
+from loader.private_files import owner_only_files
 from loader.vault import VaultError
 from loader.zoho.errors import ZohoError
 
@@ -70,13 +73,15 @@ def main(argv: list[str] | None = None) -> int:
         # argparse has printed the usage error (2) or the help (0).
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     debug = bool(args.debug) or os.environ.get(DEBUG_ENV, "") not in ("", "0", "false")
-    out = Console(highlight=False, soft_wrap=True)
+    # Into a file or a pipe nothing is cut to a terminal's width (tables included): scripts read it whole.
+    out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else PIPE_WIDTH)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     _configure_logging(err, debug)
     handler: Handler = args.handler
     context = CommandContext(args=args, out=out, err=err, stdin=sys.stdin, env=os.environ)
     try:
-        return handler(context)
+        with owner_only_files():
+            return handler(context)
     except (BadUsage, ConfigError, VaultError) as exc:
         return _fail(err, exc, EXIT_USAGE, debug)
     except (CommandFailed, ZohoError) as exc:
@@ -85,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         err.print(Text("interrupted", style="bold red"))
         return EXIT_INTERRUPTED
     except Exception as exc:
+        explained = explain(exc)  # a cause the user can act on, under dlt's wrappers
+        if explained is not None:
+            return _fail(err, exc, explained.code, debug, explained.message)
         # A bug: show the type too, and point at --debug for the traceback.
         message = f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)"
         return _fail(err, exc, EXIT_FAILED, debug, message)

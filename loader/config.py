@@ -32,6 +32,8 @@ _SECRET_SUFFIXES: Final = ("_secret", "_password", "_token")
 _CONNECTION_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _CURRENCY: Final = re.compile(r"[A-Z]{3}")
 _DESTINATION: Final = re.compile(r"[a-z][a-z0-9_]*")
+# The webhook signing schemes (loader.webhooks.signature.Scheme); the first is the default.
+WEBHOOK_SIGNATURES: Final = ("billing-hex", "billing-base64", "payments")
 
 
 class ConfigError(Exception):
@@ -73,6 +75,9 @@ class ZohoConnectionConfig:
     requests_per_minute: int = 100  # Zoho's per-organization limit
     max_in_flight: int = 5  # concurrent requests (Zoho plans allow 5 to 10)
     daily_call_limit: int | None = None  # the plan's daily cap, when known: sync stops before Zoho does
+    # --- webhooks (h15, D122) ---
+    # How Zoho signs this connection's webhooks: "billing-hex" (default), "billing-base64" or "payments".
+    webhook_signature: str = "billing-hex"
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,17 @@ class LookerConfig:
 @dataclass(frozen=True)
 class ScheduleConfig:
     cron: str = "0 2 * * *"
+
+
+# --- serve (h15, D125) ---
+STATUS_ACCESS: Final = ("token", "loopback")
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    # Who sees `serve`'s status page: "token" (the bearer of the admin token in .ml-connector/serve.json)
+    # or "loopback" (that, and any client on this machine).
+    status_access: str = "token"
 
 
 DETAIL_MODES = ("all", "recent", "none")
@@ -119,6 +135,7 @@ class Config:
     schedule: ScheduleConfig
     state_dir: Path  # .ml-connector/ beside the config
     sync: SyncConfig = SyncConfig()
+    serve: ServeConfig = ServeConfig()
 
     def connection(self, name: str) -> ZohoConnectionConfig:
         for connection in self.zoho_connections:
@@ -172,7 +189,7 @@ class _Parser:
 
     def config(self, document: dict[str, Any]) -> Config:
         self.refuse_secrets(document, "")
-        self.only(document, "", {"warehouse", "reporting", "zoho", "looker", "schedule", "sync"})
+        self.only(document, "", {"warehouse", "reporting", "zoho", "looker", "schedule", "sync", "serve"})
         zoho = self.table(document, "zoho")
         self.only(zoho, "zoho", {"connections"})
         looker = document.get("looker")
@@ -185,6 +202,7 @@ class _Parser:
             schedule=self.schedule(self.table(document, "schedule")),
             state_dir=self.directory / STATE_DIR_NAME,
             sync=self.sync(self.table(document, "sync")),
+            serve=self.serve(self.table(document, "serve")),
         )
 
     # --- sections --------------------------------------------------------------------------------------
@@ -249,6 +267,7 @@ class _Parser:
             "requests_per_minute",
             "max_in_flight",
             "daily_call_limit",
+            "webhook_signature",
         }
         self.only(table, where, allowed)
         name = self.required_string(table, where, "name")
@@ -271,7 +290,20 @@ class _Parser:
             requests_per_minute=self.integer(table, where, "requests_per_minute", 100),
             max_in_flight=self.integer(table, where, "max_in_flight", 5),
             daily_call_limit=self.optional_integer(table, where, "daily_call_limit"),
+            webhook_signature=self.webhook_signature(table, where),
         )
+
+    # --- webhooks (h15) --------------------------------------------------------------------------------
+
+    def webhook_signature(self, table: dict[str, Any], where: str) -> str:
+        scheme = self.string_or(table, where, "webhook_signature", WEBHOOK_SIGNATURES[0])
+        if scheme not in WEBHOOK_SIGNATURES:
+            raise self.error(
+                f"{where}.webhook_signature",
+                f"{scheme!r} is not one of {', '.join(WEBHOOK_SIGNATURES)} (how Zoho signs this connection's "
+                "webhooks)",
+            )
+        return scheme
 
     def looker(self, table: dict[str, Any]) -> LookerConfig:
         allowed = {
@@ -333,11 +365,23 @@ class _Parser:
     def schedule(self, table: dict[str, Any]) -> ScheduleConfig:
         self.only(table, "schedule", {"cron"})
         cron = self.string_or(table, "schedule", "cron", "0 2 * * *")
-        if len(cron.split()) != 5:
+        # Validated here, with the rest (h15, D129): `check` passes only what `serve` can run.
+        from croniter import croniter  # type: ignore[import-untyped]  # no stubs installed
+
+        if len(cron.split()) != 5 or not croniter.is_valid(cron):
             raise self.error(
-                "schedule.cron", f"{cron!r} is not a five-field cron expression such as '0 2 * * *'"
+                "schedule.cron",
+                f"{cron!r} is not a valid cron expression (minute hour day-of-month month day-of-week, UTC) "
+                "such as '0 2 * * *'",
             )
         return ScheduleConfig(cron)
+
+    def serve(self, table: dict[str, Any]) -> ServeConfig:
+        self.only(table, "serve", {"status_access"})
+        access = self.string_or(table, "serve", "status_access", STATUS_ACCESS[0])
+        if access not in STATUS_ACCESS:
+            raise self.error("serve.status_access", f"{access!r} is not one of {', '.join(STATUS_ACCESS)}")
+        return ServeConfig(access)
 
     # --- checks ----------------------------------------------------------------------------------------
 

@@ -89,4 +89,7 @@ def open_zoho_client(
 
 
 def open_state(config: Config) -> StateStore:
+    from loader.private_files import restrict
+
+    restrict(config.state_dir / "state.db")
     return StateStore(config.state_dir / "state.db")

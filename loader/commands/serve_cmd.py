@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from loader.commands import BadUsage, CommandContext, CommandFailed, Subparsers, add_command
+from loader.config import ConfigError
 
 
 def register(subparsers: Subparsers) -> None:
@@ -15,8 +16,9 @@ def register(subparsers: Subparsers) -> None:
         description="Long-running: POST /webhooks/zoho/{connection} receives Zoho Books webhooks (verified "
         "with the secret stored by `ml-connector auth webhook`, kept in zoho_books_raw.webhook_events, "
         "then applied as debounced targeted syncs), the [schedule] cron (UTC) runs the polling sync, "
-        "/healthz and / show health and status. SIGTERM or Ctrl-C stop it gracefully; pending events "
-        "resume at the next start.",
+        "/healthz shows health and / the status (to the bearer of the admin token in serve.json, or "
+        'with [serve] status_access = "loopback" to clients on this machine). SIGTERM or Ctrl-C stop it '
+        "gracefully; pending events resume at the next start.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080; 0: any)")
@@ -34,16 +36,18 @@ def register(subparsers: Subparsers) -> None:
         "--journal",
         type=Path,
         metavar="FILE",
-        help="apply nothing: append each coalesced batch to FILE as a JSON line (to check a webhook set-up "
-        "before letting it sync; also what the load test counts)",
+        help="apply nothing: append each coalesced batch of the events received in this mode to FILE as a "
+        "JSON line (status journal, then journaled; events pending from a real `serve` are left alone, and "
+        "`webhooks replay` applies a journaled one for real). To check a webhook set-up before letting it "
+        "sync; also what the load test counts",
     )
     parser.set_defaults(handler=run)
 
 
 def run(ctx: CommandContext) -> int:
     from loader.webhooks.applier import EventApplier, JournalApplier, WarehouseApplier
-    from loader.webhooks.service import ServeOptions, WebhookService
-    from loader.webhooks.store import StoreError
+    from loader.webhooks.service import ListenError, ServeOptions, WebhookService
+    from loader.webhooks.store import StoreError, WarehousePathError
 
     args = ctx.args
     if not 0 <= args.port <= 65535:
@@ -53,7 +57,12 @@ def run(ctx: CommandContext) -> int:
     config = ctx.load_config()
     vault = ctx.vault(config)
     options = ServeOptions(
-        host=args.host, port=args.port, debounce=args.debounce, schedule=not args.no_schedule
+        host=args.host,
+        port=args.port,
+        debounce=args.debounce,
+        schedule=not args.no_schedule,
+        status_access=config.serve.status_access,
+        journal=args.journal is not None,
     )
     applier: EventApplier = (
         WarehouseApplier(config, vault) if args.journal is None else JournalApplier(args.journal.absolute())
@@ -61,15 +70,21 @@ def run(ctx: CommandContext) -> int:
     service = WebhookService(config, vault, applier, options)
 
     def ready(url: str) -> None:
-        ctx.say(f"Serving on {url}: webhooks at {url}/webhooks/zoho/<connection>, status at {url}/")
+        access = (
+            "the admin token in .ml-connector/serve.json"
+            if options.status_access == "token"
+            else "that token, or from this machine"
+        )
+        webhooks = f"{url}/webhooks/zoho/<connection>"
+        ctx.say(f"Serving on {url}: webhooks at {webhooks}, status at {url}/ (with {access})")
         if options.schedule:
             ctx.say(f"Schedule: {config.schedule.cron} (cron, UTC).")
 
     try:
         service.run(on_ready=ready)
-    except StoreError as exc:
+    except WarehousePathError as exc:
+        raise ConfigError(str(exc)) from None  # exit 2: the configured path is the problem
+    except (StoreError, ListenError) as exc:
         raise CommandFailed(str(exc)) from None
-    except OSError as exc:
-        raise CommandFailed(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     ctx.say("Stopped; events not yet applied stay pending and resume at the next start.")
     return 0

@@ -8,14 +8,15 @@ there yet, busy or unreachable is said in one line and the rest is still reporte
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from rich.table import Table
 from rich.text import Text
 
 from loader.commands import CommandContext, Subparsers, add_command
 from loader.config import Config
 from loader.connections import open_state, vault_record_name
+from loader.output import Records, add_format_option, print_csv, print_json
 from loader.reconciliation import print_reconciliation
 from loader.secret import Secret
 from loader.state import DailyUsage
@@ -43,11 +44,26 @@ def register(subparsers: Subparsers) -> None:
         "reconciliation with Zoho's (share derived per transaction type, the largest differences) and crawls "
         "waiting to resume after a daily cap. Reads the warehouse read-only.",
     )
+    add_format_option(parser)
     parser.set_defaults(handler=run)
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+CONNECTION_COLUMNS = (
+    "connection",
+    "region",
+    "organization",
+    "credentials",
+    "last sync",
+    "API calls today",
+    "quota left",
+    "next run",
+)
+ENTITY_COLUMNS = ("connection", "organization", "entity", "rows", "last sync")
+CRAWL_COLUMNS = ("connection", "organization", "entity", "next page")
 
 
 def run(ctx: CommandContext) -> int:
@@ -58,34 +74,64 @@ def run(ctx: CommandContext) -> int:
     warehouse, warehouse_note = _warehouse(ctx, config, stored)
     next_run, schedule_line = _next_run(config.schedule.cron)
 
-    table = Table(title=f"Connections in {config.path}")
-    for column in (
-        "connection",
-        "region",
-        "organization",
-        "credentials",
-        "last sync",
-        "API calls today",
-        "quota left",
-        "next run",
-    ):
-        table.add_column(column, justify="right" if column.startswith(("API", "quota")) else "left")
-    for connection in config.zoho_connections:
-        today = usage.get((connection.name, connection.organization_id))
-        table.add_row(
-            connection.name,
-            connection.region,
-            connection.organization_id,
-            _credentials_label(stored, connection.name),
-            _last_sync_label(warehouse, connection.organization_id, known=warehouse_note is None),
-            _calls_label(today),
-            _quota_label(today, connection.daily_call_limit),
-            next_run,
+    connections = Records(
+        f"Connections in {config.path}",
+        CONNECTION_COLUMNS,
+        [
+            (
+                connection.name,
+                connection.region,
+                connection.organization_id,
+                _credentials_label(stored, connection.name),
+                _last_sync_label(warehouse, connection.organization_id, known=warehouse_note is None),
+                _calls_label(usage.get((connection.name, connection.organization_id))),
+                _quota_label(
+                    usage.get((connection.name, connection.organization_id)), connection.daily_call_limit
+                ),
+                next_run,
+            )
+            for connection in config.zoho_connections
+        ],
+        right=frozenset({"API calls today", "quota left"}),
+    )
+    entities = _entities(config, warehouse) if warehouse is not None else None
+    crawls = Records(
+        "Crawls stopped part-way (the next sync resumes them)",
+        CRAWL_COLUMNS,
+        [
+            (name, organization_id, stream, next_page)
+            for name, organization_id, stream, next_page in state.checkpoints()
+        ],
+    )
+    fmt = ctx.args.format
+    if fmt == "json":
+        print_json(
+            ctx.out,
+            {
+                "config": str(config.path),
+                "connections": connections.dicts(),
+                "entities": entities.dicts() if entities is not None else [],
+                "warehouse": {
+                    "where": warehouse.where if warehouse is not None else _where(config),
+                    "last_load_at": _when(warehouse.last_load_at)
+                    if warehouse and warehouse.last_load_at
+                    else None,
+                    "not_read": warehouse_note,
+                },
+                "crawls_stopped": crawls.dicts(),
+                "schedule": {"cron": config.schedule.cron, "next_run": next_run},
+            },
         )
-    ctx.out.print(table)
+        return 0
+    if fmt == "csv":
+        _print_flat_csv(ctx, connections, entities)
+        if warehouse_note is not None:
+            ctx.err.print(Text(f"warehouse not read: {warehouse_note}", style="yellow"))
+        return 0
 
-    if warehouse is not None:
-        ctx.out.print(_entities_table(config, warehouse))
+    ctx.out.print(connections.table())
+    if warehouse is not None and entities is not None:
+        ctx.out.print(entities.table())
         loaded = f"; last load completed {_when(warehouse.last_load_at)}" if warehouse.last_load_at else ""
         ctx.say(f"Warehouse: {warehouse.where}{loaded}.")
         if warehouse.reconciliation is not None:
@@ -94,17 +140,25 @@ def run(ctx: CommandContext) -> int:
         ctx.err.print(Text(f"warehouse not read: {warehouse_note}", style="yellow"))
     else:
         ctx.say(f"Warehouse: {_where(config)} holds no synced data yet: run `ml-connector sync`.")
-
-    pending = state.checkpoints()
-    if pending:
-        resume = Table(title="Crawls stopped part-way (the next sync resumes them)")
-        for column in ("connection", "organization", "entity", "next page"):
-            resume.add_column(column)
-        for connection_name, organization_id, stream, next_page in pending:
-            resume.add_row(connection_name, organization_id, stream, str(next_page))
-        ctx.out.print(resume)
+    if crawls.rows:
+        ctx.out.print(crawls.table())
     ctx.say(schedule_line)
     return 0
+
+
+def _print_flat_csv(ctx: CommandContext, connections: Records, entities: Records | None) -> None:
+    """One row per connection and entity, the connection's columns repeated: one table a script can read."""
+    by_connection: dict[str, list[Sequence[object]]] = {}
+    for row in entities.rows if entities is not None else []:
+        by_connection.setdefault(str(row[0]), []).append(row)
+    columns = (*CONNECTION_COLUMNS, "entity", "rows", "entity last sync")
+    rows: list[Sequence[object]] = []
+    for connection in connections.rows:
+        held = by_connection.pop(str(connection[0]), [])
+        rows += [(*connection, e[2], e[3], e[4]) for e in held] or [(*connection, None, None, None)]
+    for held in by_connection.values():  # organizations whose connection left the config
+        rows += [(e[0], None, e[1], None, None, None, None, None, e[2], e[3], e[4]) for e in held]
+    print_csv(ctx.out, Records("", columns, rows))
 
 
 # --- the warehouse ------------------------------------------------------------------------------------------
@@ -127,32 +181,37 @@ def _warehouse(
         return None, str(exc)
 
 
-def _entities_table(config: Config, warehouse: WarehouseStatus) -> Table:
-    table = Table(title=f"Rows in {warehouse.where} (raw tables; deleted records not counted)")
-    for column in ("connection", "organization", "entity", "rows", "last sync"):
-        table.add_column(column, justify="right" if column == "rows" else "left")
+def _entities(config: Config, warehouse: WarehouseStatus) -> Records:
+    rows: list[tuple[object, ...]] = []
     configured = set()
     for connection in config.zoho_connections:
         configured.add(connection.organization_id)
         held = warehouse.of(connection.organization_id)
         for entity in ENTITIES:
             found = held.get(entity)
-            table.add_row(
-                connection.name,
-                connection.organization_id,
-                entity,
-                f"{found.rows:,}" if found else "0",
-                _when(found.last_synced_at) if found else NEVER,
+            rows.append(
+                (
+                    connection.name,
+                    connection.organization_id,
+                    entity,
+                    found.rows if found else 0,
+                    _when(found.last_synced_at) if found else NEVER,
+                )
             )
     # Organizations still in the warehouse whose connection was removed from the config.
     for organization_id in warehouse.organizations():
         if organization_id in configured:
             continue
         for entity, found in warehouse.of(organization_id).items():
-            table.add_row(
-                "(not configured)", organization_id, entity, f"{found.rows:,}", _when(found.last_synced_at)
+            rows.append(
+                ("(not configured)", organization_id, entity, found.rows, _when(found.last_synced_at))
             )
-    return table
+    return Records(
+        f"Rows in {warehouse.where} (raw tables; deleted records not counted)",
+        ENTITY_COLUMNS,
+        rows,
+        right=frozenset({"rows"}),
+    )
 
 
 def _where(config: Config) -> str:

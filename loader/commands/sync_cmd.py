@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from loader.commands import BadUsage, CommandContext, CommandFailed, Subparsers, add_command
+from loader.output import add_format_option, print_csv, print_json
 
 
 def register(subparsers: Subparsers) -> None:
@@ -22,10 +23,12 @@ def register(subparsers: Subparsers) -> None:
         action="store_true",
         help="re-read every record (ignoring watermarks) and scan for deletions",
     )
+    add_format_option(parser)
     parser.set_defaults(handler=run)
 
 
 def run(ctx: CommandContext) -> int:
+    from loader.pipeline.progress import summary_document, summary_records
     from loader.pipeline.run import parse_entities, run_sync
 
     config = ctx.load_config()
@@ -37,14 +40,19 @@ def run(ctx: CommandContext) -> int:
     if ctx.args.connection:
         config.connection(ctx.args.connection)  # a ConfigError (exit 2) names the configured ones
         connections = [ctx.args.connection]
+    fmt = ctx.args.format
     result = run_sync(
         config,
         ctx.vault(config),
         connections=connections,
         entities=entities,
         full_refresh=bool(ctx.args.full_refresh),
-        console=ctx.out,
+        console=ctx.out if fmt == "table" else None,  # json and csv: the summary alone on stdout
     )
+    if fmt == "json":
+        print_json(ctx.out, summary_document(result))
+    elif fmt == "csv":
+        print_csv(ctx.out, summary_records(result))
     if result.failed:
         names = ", ".join(line.split(":", 1)[0] for line in result.failed)
         raise CommandFailed(

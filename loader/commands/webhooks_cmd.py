@@ -9,13 +9,42 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
-
 from loader.commands import BadUsage, CommandContext, CommandFailed, Subparsers, add_command
-from loader.config import Config
+from loader.config import Config, ConfigError
+from loader.output import Records, add_format_option, print_csv, print_json
 
 if TYPE_CHECKING:
     from loader.webhooks.store import EventStore
+
+
+HISTORY_COLUMNS = (
+    "event",
+    "received (UTC)",
+    "connection",
+    "entity",
+    "document",
+    "action",
+    "status",
+    "attempts",
+    "deliveries",
+    "last error",
+)
+# Every field of an event, as json and csv give it (StoredEvent.to_json).
+EVENT_FIELDS = (
+    "event_id",
+    "connection",
+    "organization_id",
+    "entity",
+    "document_id",
+    "action",
+    "received_at",
+    "status",
+    "attempts",
+    "deliveries",
+    "last_error",
+    "applied_at",
+    "next_attempt_at",
+)
 
 
 def register(subparsers: Subparsers) -> None:
@@ -32,6 +61,7 @@ def register(subparsers: Subparsers) -> None:
     history.add_argument("--since", required=True, metavar="D", help="YYYY-MM-DD or an ISO 8601 instant")
     history.add_argument("--until", required=True, metavar="D", help="YYYY-MM-DD (inclusive) or an instant")
     history.add_argument("--connection", metavar="NAME", help="only this connection's events")
+    add_format_option(history)
     history.set_defaults(handler=run_history)
 
     replay = add_command(
@@ -81,30 +111,44 @@ def run_history(ctx: CommandContext) -> int:
             events = [e.to_json() for e in store.history(since, until, args.connection)]
         finally:
             store.close()
-    table = Table(title=f"Webhook events received {since.isoformat()} to {until.isoformat()}")
-    for column in ("event", "received (UTC)", "connection", "entity", "document", "action", "status"):
-        table.add_column(column)
-    table.add_column("attempts", justify="right")
-    table.add_column("deliveries", justify="right")
-    table.add_column("last error")
-    for event in events:
-        table.add_row(
-            str(event["event_id"]),
-            event["received_at"][:19],
-            event["connection"],
-            event["entity"],
-            event["document_id"],
-            event["action"],
-            event["status"],
-            str(event["attempts"]),
-            str(event["deliveries"]),
-            event["last_error"] or "",
-        )
-    ctx.out.print(table)
     counts: dict[str, int] = {}
     for event in events:
         counts[event["status"]] = counts.get(event["status"], 0) + 1
-    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("applied", "pending", "failed"))
+    if args.format == "json":
+        document = {
+            "since": since.isoformat(),
+            "until": until.isoformat(),
+            "counts": counts,
+            "events": events,
+        }
+        print_json(ctx.out, document)
+        return 0
+    if args.format == "csv":
+        print_csv(ctx.out, Records("", EVENT_FIELDS, [[e[k] for k in EVENT_FIELDS] for e in events]))
+        return 0
+    records = Records(
+        f"Webhook events received {since.isoformat()} to {until.isoformat()}",
+        HISTORY_COLUMNS,
+        [
+            (
+                event["event_id"],
+                event["received_at"][:19],
+                event["connection"],
+                event["entity"],
+                event["document_id"],
+                event["action"],
+                event["status"],
+                event["attempts"],
+                event["deliveries"],
+                event["last_error"],
+            )
+            for event in events
+        ],
+        right=frozenset({"attempts", "deliveries"}),
+    )
+    ctx.out.print(records.table())
+    shown = ["applied", "pending", "failed"] + [s for s in ("journal", "journaled") if counts.get(s)]
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in shown)
     ctx.say(f"{len(events)} event(s): {summary}.")
     return 0
 
@@ -150,9 +194,11 @@ def run_replay(ctx: CommandContext) -> int:
 
 def _open_store(ctx: CommandContext, config: Config) -> EventStore:
     from loader.webhooks.service import open_event_store
-    from loader.webhooks.store import StoreError
+    from loader.webhooks.store import StoreError, WarehousePathError
 
     try:
         return open_event_store(config, ctx.vault(config))
+    except WarehousePathError as exc:
+        raise ConfigError(str(exc)) from None  # exit 2: the configured path is the problem
     except StoreError as exc:
         raise CommandFailed(str(exc)) from None

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from loader.output import Records
+
 if TYPE_CHECKING:
     from loader.pipeline.run import SyncResult
-    from loader.pipeline.source import OrgSync
+    from loader.pipeline.source import EntityProgress, OrgSync
 
 
 class SyncProgress:
@@ -104,3 +106,53 @@ class SyncProgress:
                     style="yellow",
                     highlight=False,
                 )
+
+
+# --- the summary for scripts (``sync --format json|csv``) -----------------------------------------------
+
+SUMMARY_COLUMNS: Final = ("connection", "organization", "entity", "rows", "deletions", "state", "error")
+
+
+def entity_state(progress: EntityProgress) -> str:
+    return "not read" if progress.error else "loaded" if progress.complete else "incomplete"
+
+
+def summary_records(result: SyncResult) -> Records:
+    """One row per connection and entity, as the table's cells say it."""
+    rows = [
+        (org.connection, org.organization_id, name, p.rows, p.deletions, entity_state(p), p.error)
+        for org in result.organizations
+        for name, p in sorted(org.entities.items())
+    ]
+    return Records("Sync summary: rows loaded", SUMMARY_COLUMNS, rows)
+
+
+def summary_document(result: SyncResult) -> dict[str, Any]:
+    return {
+        "rows": result.rows,
+        "api_calls": result.api_calls,
+        "seconds": round(result.seconds, 3),
+        "deletions_marked": result.deletions_marked,
+        "complete": result.complete,
+        "synced_at": result.synced_at.isoformat() if result.synced_at else None,
+        "organizations": [
+            {
+                "connection": org.connection,
+                "organization_id": org.organization_id,
+                "api_calls": org.api_calls,
+                "stopped_at_daily_cap": org.stopped,
+                "entities": {
+                    name: {
+                        "rows": p.rows,
+                        "deletions": p.deletions,
+                        "state": entity_state(p),
+                        "error": p.error,
+                    }
+                    for name, p in sorted(org.entities.items())
+                },
+            }
+            for org in result.organizations
+        ],
+        "not_read": result.failed,
+        "left_for_next_run": result.incomplete,
+    }

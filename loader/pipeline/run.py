@@ -32,6 +32,7 @@ from loader.pipeline.hints import (
     SYNCED_AT_COLUMN,
 )
 from loader.pipeline.ledger_window import DEFAULT_OVERLAP_MONTHS
+from loader.pipeline.packages import prune_loaded_packages
 from loader.pipeline.progress import SyncProgress
 from loader.pipeline.source import (
     DELETIONS_TABLE,
@@ -43,7 +44,9 @@ from loader.pipeline.source import (
     Targets,
     zoho_books,
 )
+from loader.pipeline.telemetry import telemetry_off_by_default
 from loader.pipeline.workers import PARALLEL_FROM_RECORDS, extracted_records, normalize_workers
+from loader.private_files import restrict
 from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS
@@ -124,6 +127,7 @@ def parse_entities(text: str | None) -> frozenset[str]:
 def make_pipeline(destination: Any, pipelines_dir: Path, *, dataset_name: str = RAW_DATASET) -> Pipeline:
     # Arrow batches (loader.pipeline.arrow_batches) get the row id and load id dlt's row path gives every
     # row: merges, the replay clean-up (D39) and the models' audit columns rely on them.
+    telemetry_off_by_default()
     dlt.config["normalize.parquet_normalizer.add_dlt_id"] = True
     dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
     pipeline: Pipeline = dlt.pipeline(
@@ -494,6 +498,7 @@ def destination_from_config(config: Config, vault: Vault) -> Any:
     if warehouse.destination == "duckdb":
         assert warehouse.path is not None
         warehouse.path.parent.mkdir(parents=True, exist_ok=True)
+        restrict(warehouse.path)
         return dlt.destinations.duckdb(str(warehouse.path))
     if warehouse.destination == "postgres" and warehouse.postgres is not None:
         pg = warehouse.postgres
@@ -534,7 +539,7 @@ def run_sync(
     sync = config.sync
     try:
         pipeline = make_pipeline(destination_from_config(config, vault), config.state_dir / "dlt")
-        return sync_organizations(
+        result = sync_organizations(
             clients,
             pipeline,
             entities=entities,
@@ -546,6 +551,8 @@ def run_sync(
             details_months=sync.details_months,
             console=console,
         )
+        prune_loaded_packages(Path(pipeline.working_dir))
+        return result
     finally:
         for client in clients:
             client.close()
@@ -573,12 +580,14 @@ def sync_documents(
     client = open_zoho_client(config, vault, connection, state=open_state(config))
     try:
         pipeline = make_pipeline(destination_from_config(config, vault), config.state_dir / "dlt")
-        return sync_targets(
+        result = sync_targets(
             [client],
             pipeline,
             targets,
             ledger_overlap_months=config.sync.ledger_overlap_months,
             console=console,
         )
+        prune_loaded_packages(Path(pipeline.working_dir))
+        return result
     finally:
         client.close()

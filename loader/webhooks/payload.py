@@ -28,7 +28,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -69,6 +69,9 @@ TIMESTAMP_KEY: Final = "timestamp"
 
 _DOCUMENT_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _ACTION_SUFFIX: Final = re.compile(r"(created_or_edited|created|edited|updated|modified|deleted)$")
+# Zoho's Books event names are lowercase words joined by "_" ending in the action (``invoice_updated``,
+# ``customer_payment_created``); nothing else is read as one, so a value with a pair glued to it is refused.
+_EVENT_NAME: Final = re.compile(r"[a-z]+(?:_[a-z]+)*")
 
 
 @dataclass(frozen=True)
@@ -83,20 +86,23 @@ class Delivery:
     zoho_event_id: str | None = None
     organization_id: str | None = None
     last_modified_time: str | None = None
+    payload_key: str | None = None  # the form field the entity JSON came in (None for a JSON body)
+    content_hash: str = ""  # sha256 of the record's canonical JSON (sorted keys, no spaces)
 
-    def dedup_key(self, connection: str, body: bytes) -> str:
+    def dedup_key(self, connection: str) -> str:
         """Equal for repeated deliveries of one event, different for two changes of one document.
 
         Zoho's event id when it sends one; else the document's ``last_modified_time`` (a new edit has a new
-        one); else the body itself. Query pairs such as ``timestamp`` are left out on purpose: a retried
-        delivery carries a new timestamp but is the same event.
+        one); else the record's decoded, canonical content, so a form re-encoded (``%20`` for ``+``, keys in
+        another order) is the same event (D124). Query pairs such as ``timestamp`` are left out on purpose: a
+        retried delivery carries a new timestamp but is the same event.
         """
         if self.zoho_event_id:
             version = f"event:{self.zoho_event_id}"
         elif self.last_modified_time:
             version = f"modified:{self.last_modified_time}"
         else:
-            version = "body:" + hashlib.sha256(body).hexdigest()
+            version = "content:" + self.content_hash
         key = "\n".join((connection, self.entity, self.document_id, self.action.value, version))
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
@@ -114,13 +120,18 @@ def _media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
-def form_pairs(body: bytes) -> list[tuple[str, str]]:
-    """The decoded pairs of a form body; malformed encoding is a ``MalformedPayload``."""
+def form_pairs(body: bytes, max_pairs: int | None = None) -> list[tuple[str, str]]:
+    """The decoded pairs of a form body; malformed encoding, or more than ``max_pairs`` pairs (counted
+    before anything is decoded), is a ``MalformedPayload``."""
     from urllib.parse import parse_qsl
 
+    if max_pairs is not None and body.count(b"&") + body.count(b";") >= max_pairs:
+        raise MalformedPayload(f"more than {max_pairs} pairs")
     try:
         text = body.decode("utf-8")
-        return parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
+        return parse_qsl(
+            text, keep_blank_values=True, strict_parsing=bool(text), errors="strict", max_num_fields=max_pairs
+        )
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedPayload(f"the form body is not valid URL encoding: {exc}") from None
 
@@ -141,11 +152,11 @@ def _from_form(pairs: Sequence[tuple[str, str]], params: Mapping[str, str]) -> D
     for key, value in pairs:
         if key in BY_ROOT_KEY:
             entity_json = _json_object(value.encode("utf-8"), f"form field {key!r}")
-            candidates.append(_from_document({key: entity_json}, params, "form"))
+            candidates.append(replace(_from_document({key: entity_json}, params, "form"), payload_key=key))
         elif value.lstrip().startswith("{"):
             try:
                 document = _json_object(value.encode("utf-8"), f"form field {key!r}")
-                candidates.append(_from_document(document, params, "form"))
+                candidates.append(replace(_from_document(document, params, "form"), payload_key=key))
             except MalformedPayload:
                 continue  # a JSON-looking custom parameter that is not a payload
     if len(candidates) != 1:
@@ -190,13 +201,20 @@ def _from_document(document: Mapping[str, Any], params: Mapping[str, str], body_
         zoho_event_id=zoho_event_id,
         organization_id=organization_id or record_org,
         last_modified_time=last_modified if isinstance(last_modified, str) and last_modified else None,
+        content_hash=canonical_hash(record),
     )
+
+
+def canonical_hash(record: Mapping[str, Any]) -> str:
+    """The same for every encoding of the same decoded record."""
+    text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _action(event_type: str | None) -> Action:
     if event_type is None:
         return Action.CREATED_OR_EDITED
-    match = _ACTION_SUFFIX.search(event_type.strip().lower().replace(" ", "_"))
+    match = _ACTION_SUFFIX.search(event_type) if _EVENT_NAME.fullmatch(event_type) else None
     if match is None:
         raise MalformedPayload(f"unknown event type {event_type!r}: expected created, edited or deleted")
     word = match.group(1)
@@ -237,7 +255,7 @@ def delivery_time(params: Mapping[str, str]) -> datetime | None:
     raw = params.get(TIMESTAMP_KEY)
     if raw is None:
         return None
-    text = raw.strip()
+    text = raw
     try:
         number = float(text)
     except ValueError:

@@ -1,21 +1,33 @@
 """The HTTP side of ``ml-connector serve``: the webhook receiver, ``/healthz``, a status page, and the
 loopback admin API that ``ml-connector webhooks`` uses while the service holds the warehouse.
 
-``POST /webhooks/zoho/{connection}``, in this order, each refusal storing nothing:
+``POST /webhooks/zoho/{connection}``: the work done for a sender not yet authenticated is bounded and the same
+for every connection name (D125, D126), each refusal storing nothing:
 
-1. unknown connection → 404; a connection without a webhook secret in the vault → 401;
-2. body larger than ``max_body_bytes`` (by Content-Length or as read) → 413; a body cut short → 400;
-3. undecodable form pairs → 400; signature missing or wrong → 401 (``signature.verify``);
-4. a signed ``timestamp`` pair older than ``max_age`` or more than ``max_skew`` ahead → 401 (stale);
-5. a payload we cannot read (``payload.parse_delivery``) → 400; unsupported Content-Type → 415;
-6. the event is committed to the store (a repeat is recognised) → 200 ``{"event_id", "duplicate"}``;
-   a store failure → 503, so Zoho delivers again later.
+1. more deliveries in progress than ``max_concurrent`` → 503 (Zoho delivers again later);
+2. unsupported Content-Type → 415; a body larger than ``max_body_bytes`` (by Content-Length or as read) →
+   413; a body not received within ``body_timeout`` → 408; cut short → 400;
+3. more than ``max_pairs`` query and form pairs (counted in the raw bytes, before decoding) → 413;
+   undecodable pairs → 400;
+4. then one answer, 401 ``{"error": "refused"}``, whatever the reason: an unknown connection, one without a
+   secret, a key given twice, a missing or wrong signature (``signature.verify_delivery``, the connection's
+   scheme), signed pairs that can be re-split (``signature.ambiguity``), a signed time older than
+   ``max_age`` or more than ``max_skew`` ahead; the reason goes to the log only;
+5. authenticated: a payload we cannot read (``payload.parse_delivery``) or of another organization → 400
+   with the reason; else the event is committed to the store (a repeat is recognised) → 200
+   ``{"event_id", "duplicate"}``; a store failure → 503, so Zoho delivers again later.
+
+The status page and ``/status.json`` answer the bearer of the admin token (``serve.json``), and with
+``status_access = "loopback"`` any loopback client; everyone else gets the same 401. ``/healthz`` is open
+and says only ok or unhealthy.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import html
+import ipaddress
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -38,31 +50,57 @@ from loader.webhooks.payload import (
     is_json,
     parse_delivery,
 )
-from loader.webhooks.store import EventStore, IncomingEvent
+from loader.webhooks.signature import DEFAULT_SCHEME, Scheme
+from loader.webhooks.store import PENDING, EventStore, IncomingEvent
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BODY_BYTES: Final = 1024 * 1024
+DEFAULT_MAX_PAIRS: Final = 64
+DEFAULT_BODY_TIMEOUT: Final = 10.0
+DEFAULT_MAX_CONCURRENT: Final = 32
 DEFAULT_MAX_AGE: Final = timedelta(minutes=15)
 DEFAULT_MAX_SKEW: Final = timedelta(minutes=5)
+STATUS_ACCESS: Final = ("token", "loopback")
 
 SecretSource = Callable[[str], Secret | None]
 
 
 @dataclass(frozen=True)
+class ConnectionSettings:
+    organization_id: str
+    scheme: Scheme = DEFAULT_SCHEME
+
+
+@dataclass(frozen=True)
 class ReceiverSettings:
-    connections: Mapping[str, str]  # connection name → its organization id
+    connections: Mapping[str, ConnectionSettings]
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_pairs: int = DEFAULT_MAX_PAIRS
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    max_concurrent: int = DEFAULT_MAX_CONCURRENT
     max_age: timedelta = DEFAULT_MAX_AGE
     max_skew: timedelta = DEFAULT_MAX_SKEW
-    admin_token: Secret | None = None  # enables /admin/... for the CLI; None: no admin API
+    admin_token: Secret | None = None  # enables /admin/... for the CLI and opens the status page
+    status_access: str = "token"  # "token": the admin token only; "loopback": also any loopback client
+    initial_status: str = PENDING  # what an accepted event starts as (``serve --journal``: journal)
 
 
 class _Refused(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
+    """A refusal; ``reason`` is logged, ``public`` is what the sender is told."""
+
+    def __init__(self, status: int, public: str, reason: str | None = None) -> None:
+        super().__init__(public)
         self.status = status
-        self.message = message
+        self.public = public
+        self.reason = reason or public
+
+
+REFUSED: Final = "refused"
+
+
+def _unauthenticated(reason: str) -> _Refused:
+    return _Refused(401, REFUSED, reason)
 
 
 def create_receiver_app(
@@ -73,14 +111,28 @@ def create_receiver_app(
     status: Callable[[], dict[str, Any]],
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Starlette:
+    in_flight = 0
+
     async def receive(request: Request) -> Response:
+        nonlocal in_flight
         connection = request.path_params["connection"]
+        if in_flight >= settings.max_concurrent:
+            return JSONResponse(
+                {"error": "busy; deliver again later"}, status_code=503, headers={"Retry-After": "5"}
+            )
+        in_flight += 1
+        try:
+            return await _receive(request, connection)
+        finally:
+            in_flight -= 1
+
+    async def _receive(request: Request, connection: str) -> Response:
         try:
             event = await _accept(request, connection)
         except _Refused as refused:
-            if refused.status in (401, 413):
-                log.warning("webhook for %r refused (%d): %s", connection, refused.status, refused.message)
-            return JSONResponse({"error": refused.message}, status_code=refused.status)
+            if refused.status in (401, 408, 413):
+                log.warning("webhook for %r refused (%d): %s", connection, refused.status, refused.reason)
+            return JSONResponse({"error": refused.public}, status_code=refused.status)
         try:
             result = await run_in_threadpool(store.record, event)
         except Exception as exc:
@@ -97,43 +149,65 @@ def create_receiver_app(
         )
 
     async def _accept(request: Request, connection: str) -> IncomingEvent:
-        organization_id = settings.connections.get(connection)
-        if organization_id is None:
-            raise _Refused(404, f"no connection named {connection!r}")
-        secret = await run_in_threadpool(secrets, connection)
-        if secret is None:
-            raise _Refused(401, f"no webhook secret stored for connection {connection!r}")
-        received_at = now()
-        body = await _read_body(request, settings.max_body_bytes)
+        # Bounded work first, identical for every connection name: nothing here reveals which exist.
         content_type = request.headers.get("content-type", "")
         form = is_form(content_type)
         if not form and not is_json(content_type):
             raise _Refused(415, f"unsupported Content-Type {content_type!r}: send JSON or a form")
+        received_at = now()
+        body = await _read_body(request, settings.max_body_bytes, settings.body_timeout)
+        query = request.url.query
+        raw_pairs = (query.count("&") + 1 if query else 0) + (body.count(b"&") + 1 if form and body else 0)
+        if raw_pairs > settings.max_pairs:
+            raise _Refused(413, f"more than {settings.max_pairs} query and form pairs")
         try:
-            pairs = list(request.query_params.multi_items()) + (form_pairs(body) if form else [])
+            # Decoding a megabyte of %-escapes takes a while: in a worker thread, so the event loop (and
+            # /healthz) keeps answering meanwhile.
+            decoded = await run_in_threadpool(form_pairs, body, settings.max_pairs) if form else []
+            pairs = list(request.query_params.multi_items()) + decoded
         except MalformedPayload as exc:
             raise _Refused(400, str(exc)) from None
+        # Authentication: every failure from here to the signature is the same 401.
+        chosen = settings.connections.get(connection)
+        if chosen is None:
+            raise _unauthenticated("no such connection")
+        secret = await run_in_threadpool(secrets, connection)
+        if secret is None:
+            raise _unauthenticated("no webhook secret stored for this connection")
+        repeated = signature.duplicate_key(pairs)
+        if repeated is not None:
+            raise _unauthenticated(f"the key {repeated!r} is given twice")
         header = request.headers.get(signature.SIGNATURE_HEADER)
-        if not signature.verify(secret, header, pairs, b"" if form else body):
-            raise _Refused(401, f"missing or wrong {signature.SIGNATURE_HEADER}")
+        verified = await run_in_threadpool(
+            signature.verify_delivery, chosen.scheme, secret, header, pairs, body, form
+        )
+        if verified is None:
+            raise _unauthenticated(f"missing or wrong {signature.SIGNATURE_HEADER} ({chosen.scheme})")
         try:
-            signed_at = delivery_time(dict(pairs))
             delivery = parse_delivery(body, content_type, pairs)
+            signed_at = verified.signed_at or delivery_time(dict(pairs))
         except MalformedPayload as exc:
+            # Re-split signed bytes often do not parse either: they get the one 401, not the reason.
+            ambiguous = signature.ambiguity(pairs)
+            if ambiguous is not None:
+                raise _unauthenticated(f"signed pairs that can be re-split: {ambiguous}") from None
             raise _Refused(400, str(exc)) from None
+        ambiguous = signature.ambiguity(pairs, delivery.payload_key)
+        if ambiguous is not None:
+            raise _unauthenticated(f"signed pairs that can be re-split: {ambiguous}")
         if signed_at is not None:
             if signed_at < received_at - settings.max_age:
-                raise _Refused(401, "stale delivery: its signed timestamp is too old")
+                raise _unauthenticated("stale delivery: its signed time is too old")
             if signed_at > received_at + settings.max_skew:
-                raise _Refused(401, "stale delivery: its signed timestamp is in the future")
-        if delivery.organization_id and delivery.organization_id != organization_id:
+                raise _unauthenticated("stale delivery: its signed time is in the future")
+        if delivery.organization_id and delivery.organization_id != chosen.organization_id:
             raise _Refused(
                 400,
                 f"organization {delivery.organization_id} is not connection {connection!r}'s "
-                f"({organization_id}): check the webhook's URL in Zoho",
+                f"({chosen.organization_id}): check the webhook's URL in Zoho",
             )
         return IncomingEvent(
-            dedup_key=delivery.dedup_key(connection, body),
+            dedup_key=delivery.dedup_key(connection),
             connection=connection,
             entity=delivery.entity,
             document_id=delivery.document_id,
@@ -143,21 +217,32 @@ def create_receiver_app(
             headers=dict(request.headers),
             query_string=request.url.query,
             body=body,
-            organization_id=organization_id,
+            organization_id=chosen.organization_id,
             zoho_event_id=delivery.zoho_event_id,
+            status=settings.initial_status,
         )
 
     async def healthz(request: Request) -> Response:
         try:
             await run_in_threadpool(store.ping)
         except Exception as exc:
-            return JSONResponse({"status": "unhealthy", "store": type(exc).__name__}, status_code=503)
+            log.error("healthz: the event store failed: %s: %s", type(exc).__name__, exc)
+            return JSONResponse({"status": "unhealthy"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
+    def _may_see_status(request: Request) -> bool:
+        if _authorised(request):
+            return True
+        return settings.status_access == "loopback" and _is_loopback(request)
+
     async def status_json(request: Request) -> Response:
+        if not _may_see_status(request):
+            return JSONResponse({"error": REFUSED}, status_code=401)
         return JSONResponse(await run_in_threadpool(_full_status))
 
     async def status_page(request: Request) -> Response:
+        if not _may_see_status(request):
+            return JSONResponse({"error": REFUSED}, status_code=401)
         data = await run_in_threadpool(_full_status)
         rows = "".join(
             f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
@@ -199,7 +284,8 @@ def create_receiver_app(
         if not _authorised(request):
             return JSONResponse({"error": "unauthorised"}, status_code=401)
         event_id = int(request.path_params["event_id"])
-        event = await run_in_threadpool(store.replay, event_id, now())
+        # Queued for this service's worker: pending, or journal under ``serve --journal``.
+        event = await run_in_threadpool(store.replay, event_id, now(), settings.initial_status)
         if event is None:
             return JSONResponse({"error": f"no webhook event {event_id}"}, status_code=404)
         on_event()
@@ -216,7 +302,15 @@ def create_receiver_app(
     return Starlette(routes=routes)
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+def _is_loopback(request: Request) -> bool:
+    host = request.client.host if request.client is not None else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+async def _read_body(request: Request, limit: int, timeout: float) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
@@ -226,13 +320,16 @@ async def _read_body(request: Request, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise _Refused(413, f"body larger than {limit} bytes")
-            chunks.append(chunk)
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise _Refused(413, f"body larger than {limit} bytes")
+                chunks.append(chunk)
     except ClientDisconnect:
         raise _Refused(400, "the body was cut short") from None
+    except TimeoutError:
+        raise _Refused(408, f"the body did not arrive within {timeout:g} s") from None
     if declared is not None and size != int(declared):
         raise _Refused(400, "the body is shorter than its Content-Length")
     return b"".join(chunks)

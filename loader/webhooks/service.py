@@ -36,12 +36,18 @@ from loader.secret import Secret
 from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault
 from loader.webhooks.applier import EventApplier
 from loader.webhooks.receiver import (
+    DEFAULT_BODY_TIMEOUT,
     DEFAULT_MAX_AGE,
     DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_CONCURRENT,
+    DEFAULT_MAX_PAIRS,
+    ConnectionSettings,
     ReceiverSettings,
     create_receiver_app,
 )
-from loader.webhooks.store import EventStore, StoreError
+from loader.webhooks.signature import Scheme
+from loader.webhooks.store import APPLIED, JOURNAL, JOURNALED, PENDING, EventStore, StoreError
+from loader.webhooks.timeouts import header_timeout_protocol
 from loader.webhooks.worker import EventWorker, RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -58,6 +64,15 @@ class ServeOptions:
     max_delay: float = 30.0
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_age: timedelta = DEFAULT_MAX_AGE
+    # Bounds on what a sender not yet authenticated can hold (D126).
+    max_pairs: int = DEFAULT_MAX_PAIRS
+    header_timeout: float = 10.0  # a connection's request line and headers, from connect or keep-alive
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    keep_alive_seconds: int = 5
+    max_concurrent: int = DEFAULT_MAX_CONCURRENT  # webhook deliveries handled at once; more get 503
+    max_connections: int = 256  # open connections; uvicorn answers 503 beyond
+    status_access: str = "token"  # the status page: "token" (admin token) or "loopback" (also loopback)
+    journal: bool = False  # ``--journal``: events are journal/journaled, never pending/applied
     graceful_seconds: float = 10.0
     worker_stop_seconds: float = 120.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -79,6 +94,10 @@ def open_event_store(config: Config, vault: Vault) -> EventStore:
         f"webhook events are stored in DuckDB or PostgreSQL; destination {warehouse.destination!r} is "
         "not supported by `serve` yet"
     )
+
+
+class ListenError(Exception):
+    """The address cannot be listened on (taken, not this machine's, not allowed)."""
 
 
 class VaultSecrets:
@@ -129,13 +148,21 @@ class WebhookService:
     def run(self, on_ready: Callable[[str], None] | None = None) -> None:
         """Serve until SIGINT/SIGTERM (or ``stop()``), then shut down gracefully. Blocks."""
         options = self.options
-        store = self._store or open_event_store(self.config, self.vault)
+        # First, before anything is opened: a file in the way of the state directory is a path to fix.
+        self.config.state_dir.mkdir(parents=True, exist_ok=True)
+        sock = _bind(options.host, options.port)  # a taken port is said before the warehouse is opened
+        try:
+            store = self._store or open_event_store(self.config, self.vault)
+        except BaseException:
+            sock.close()
+            raise
         worker = EventWorker(
             store,
             self.applier,
             debounce=options.debounce,
             max_delay=options.max_delay,
             retry=options.retry,
+            statuses=(JOURNAL, JOURNALED) if options.journal else (PENDING, APPLIED),
         )
         scheduler = Scheduler(CronSchedule(self.config.schedule.cron), worker.request_scheduled_sync)
         admin_token = Secret(secrets.token_urlsafe(32))
@@ -151,10 +178,18 @@ class WebhookService:
             }
 
         settings = ReceiverSettings(
-            connections={c.name: c.organization_id for c in self.config.zoho_connections},
+            connections={
+                c.name: ConnectionSettings(c.organization_id, Scheme(c.webhook_signature))
+                for c in self.config.zoho_connections
+            },
             max_body_bytes=options.max_body_bytes,
+            max_pairs=options.max_pairs,
+            body_timeout=options.body_timeout,
+            max_concurrent=options.max_concurrent,
             max_age=options.max_age,
             admin_token=admin_token,
+            status_access=options.status_access,
+            initial_status=JOURNAL if options.journal else PENDING,
         )
         for connection in self.config.zoho_connections:
             if (self.vault.get(f"webhook/{connection.name}") or {}).get("secret") is None:
@@ -165,7 +200,6 @@ class WebhookService:
                     connection.name,
                 )
         app = create_receiver_app(settings, VaultSecrets(self.vault), store, worker.notify, status)
-        sock = _bind(options.host, options.port)
         host = f"[{options.host}]" if ":" in options.host else options.host
         self.url = f"http://{host}:{sock.getsockname()[1]}"
         server = self._server = uvicorn.Server(
@@ -175,6 +209,9 @@ class WebhookService:
                 access_log=False,
                 lifespan="off",
                 ws="none",
+                http=header_timeout_protocol(options.header_timeout),
+                timeout_keep_alive=options.keep_alive_seconds,
+                limit_concurrency=options.max_connections,
                 timeout_graceful_shutdown=max(1, int(options.graceful_seconds)),
             )
         )
@@ -235,7 +272,14 @@ def _bind(host: str, port: int) -> socket.socket:
     # IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted sockets (see zoho_sandbox.server).
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ListenError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}: choose another --host or --port, or "
+            "stop the process that holds it"
+        ) from None
     return sock
 
 

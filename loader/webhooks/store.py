@@ -32,7 +32,11 @@ TABLE: Final = "webhook_events"
 PENDING: Final = "pending"
 APPLIED: Final = "applied"
 FAILED: Final = "failed"
-STATUSES: Final = (PENDING, APPLIED, FAILED)
+# ``serve --journal`` (D127): its events start as ``journal`` and end ``journaled``; a real ``serve`` never
+# takes them, and the journal never takes a real pending event. ``webhooks replay`` makes one pending.
+JOURNAL: Final = "journal"
+JOURNALED: Final = "journaled"
+STATUSES: Final = (PENDING, APPLIED, FAILED, JOURNAL, JOURNALED)
 _MAX_ERROR_CHARS: Final = 2000
 
 # Headers never stored: credentials of any kind. The signature stays (it is not the secret and lets a
@@ -43,6 +47,10 @@ _SECRET_HEADER_WORDS: Final = ("token", "secret", "password", "api-key", "apikey
 
 class StoreError(Exception):
     """The event store cannot be reached or written. The message names the warehouse, never a secret."""
+
+
+class WarehousePathError(StoreError):
+    """The configured DuckDB path cannot be a warehouse (a directory, not writable, not DuckDB): exit 2."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class IncomingEvent:
     body: bytes
     organization_id: str | None = None
     zoho_event_id: str | None = None
+    status: str = PENDING  # JOURNAL under ``serve --journal``
 
 
 @dataclass(frozen=True)
@@ -204,14 +213,22 @@ class EventStore:
     def duckdb(cls, path: Path, schema: str = SCHEMA) -> EventStore:
         import duckdb
 
-        path.parent.mkdir(parents=True, exist_ok=True)
+        from loader.failures import duckdb_open_message
+        from loader.private_files import restrict
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehousePathError(
+                f"cannot create {path.parent} for the DuckDB warehouse: {exc.strerror}: fix [warehouse] path"
+            ) from None
+        restrict(path)  # it holds every webhook body and signature
         try:
             con = duckdb.connect(str(path))
         except duckdb.Error as exc:
-            raise StoreError(
-                f"cannot open the DuckDB warehouse {path}: {exc}. DuckDB allows one writing process per "
-                "file: stop the other process (a sync, or another `ml-connector serve`) and try again"
-            ) from None
+            # Only a lock conflict is another process; anything else is the path (D129).
+            busy, message = duckdb_open_message(path, exc)
+            raise (StoreError if busy else WarehousePathError)(message) from None
         con.execute("set TimeZone = 'UTC'")
         return cls(con, _DuckDB(), schema, str(path))
 
@@ -293,14 +310,14 @@ class EventStore:
                     headers,
                     event.query_string,
                     event.body,
-                    PENDING,
+                    event.status,
                     event.received_at,
                 ),
             )
             event_id, deliveries, status = cur.fetchone()
         return RecordResult(int(event_id), int(deliveries) > 1, str(status))
 
-    def mark_applied(self, event_ids: Sequence[int], now: datetime) -> None:
+    def mark_applied(self, event_ids: Sequence[int], now: datetime, status: str = APPLIED) -> None:
         if not event_ids:
             return
         with self._transaction() as cur:
@@ -309,16 +326,21 @@ class EventStore:
                     f"""update {self._table} set status = ?, attempts = attempts + 1, applied_at = ?,
                         last_error = null where event_id in ({", ".join("?" * len(event_ids))})"""
                 ),
-                (APPLIED, now, *event_ids),
+                (status, now, *event_ids),
             )
 
     def mark_failed(
-        self, event_ids: Sequence[int], error: str, now: datetime, retry_at: datetime | None
+        self,
+        event_ids: Sequence[int],
+        error: str,
+        now: datetime,
+        retry_at: datetime | None,
+        waiting: str = PENDING,
     ) -> None:
-        """Count a failed attempt: pending again from ``retry_at``, or failed for good when it is None."""
+        """Count a failed attempt: ``waiting`` again from ``retry_at``, or failed for good when it is None."""
         if not event_ids:
             return
-        status = PENDING if retry_at is not None else FAILED
+        status = waiting if retry_at is not None else FAILED
         with self._transaction() as cur:
             cur.execute(
                 self._sql(
@@ -328,27 +350,27 @@ class EventStore:
                 (status, error[:_MAX_ERROR_CHARS], retry_at or now, *event_ids),
             )
 
-    def replay(self, event_id: int, now: datetime) -> StoredEvent | None:
-        """Queue an event again (whatever its status); None when there is no such event."""
+    def replay(self, event_id: int, now: datetime, status: str = PENDING) -> StoredEvent | None:
+        """Queue an event again (whatever its status) as ``status``; None when there is no such event."""
         with self._transaction() as cur:
             cur.execute(
                 self._sql(f"update {self._table} set status = ?, next_attempt_at = ? where event_id = ?"),
-                (PENDING, now, event_id),
+                (status, now, event_id),
             )
         return self.get(event_id)
 
     # --- reads ---------------------------------------------------------------------------------------
 
-    def due(self, now: datetime, limit: int = 1000) -> list[StoredEvent]:
-        """Pending events whose next attempt is due, oldest first."""
+    def due(self, now: datetime, limit: int = 1000, status: str = PENDING) -> list[StoredEvent]:
+        """Events waiting in ``status`` (pending, or journal) whose next attempt is due, oldest first."""
         return self._select(
-            "where status = ? and next_attempt_at <= ? order by event_id limit ?", (PENDING, now, limit)
+            "where status = ? and next_attempt_at <= ? order by event_id limit ?", (status, now, limit)
         )
 
-    def next_due_at(self) -> datetime | None:
+    def next_due_at(self, status: str = PENDING) -> datetime | None:
         with self._transaction() as cur:
             cur.execute(
-                self._sql(f"select min(next_attempt_at) from {self._table} where status = ?"), (PENDING,)
+                self._sql(f"select min(next_attempt_at) from {self._table} where status = ?"), (status,)
             )
             row = cur.fetchone()
         return None if row is None else _aware(row[0])
@@ -379,7 +401,8 @@ class EventStore:
         with self._transaction() as cur:
             cur.execute(f"select status, count(*), sum(deliveries) from {self._table} group by status")
             rows = cur.fetchall()
-        counts = {status: 0 for status in STATUSES}
+        # The journal's statuses appear only once a `serve --journal` used them.
+        counts = {status: 0 for status in (PENDING, APPLIED, FAILED)}
         deliveries = 0
         for status, count, delivered in rows:
             counts[str(status)] = int(count)

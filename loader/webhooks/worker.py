@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from loader.webhooks.applier import EventApplier, coalesce
-from loader.webhooks.store import EventStore, StoreError
+from loader.webhooks.store import APPLIED, PENDING, EventStore, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,12 @@ class EventWorker:
         retry: RetryPolicy | None = None,
         idle_poll: float = 1.0,
         now: Callable[[], datetime] = _utcnow,
+        statuses: tuple[str, str] = (PENDING, APPLIED),
     ) -> None:
         self._store = store
+        # The status events wait in and the one they end in: (pending, applied), or under ``serve
+        # --journal`` (journal, journaled), so neither kind of worker settles the other's events.
+        self._waiting, self._done = statuses
         self._applier = applier
         self._debounce = debounce
         self._max_delay = max_delay
@@ -171,7 +175,7 @@ class EventWorker:
         failed an attempt)."""
         settled = 0
         while not self._stopping:
-            events = self._store.due(self._now(), self._batch_limit)
+            events = self._store.due(self._now(), self._batch_limit, self._waiting)
             if not events:
                 break
             attempts = {e.event_id: e.attempts for e in events}
@@ -191,7 +195,7 @@ class EventWorker:
                         self._stats["batches_failed"] += 1
                         self._stats["last_error"] = error
                 else:
-                    self._store.mark_applied(batch.event_ids, self._now())
+                    self._store.mark_applied(batch.event_ids, self._now(), self._done)
                     with self._wake:
                         self._stats["batches_applied"] += 1
                         self._stats["events_applied"] += len(batch.event_ids)
@@ -207,7 +211,7 @@ class EventWorker:
         for event_id in event_ids:
             by_retry.setdefault(self._retry.next_attempt(attempts[event_id], now), []).append(event_id)
         for retry_at, ids in by_retry.items():
-            self._store.mark_failed(ids, error, now, retry_at)
+            self._store.mark_failed(ids, error, now, retry_at, self._waiting)
 
     def _scheduled_sync(self) -> None:
         started = self._now()

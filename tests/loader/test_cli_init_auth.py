@@ -96,7 +96,14 @@ def test_init_writes_a_starter_that_load_config_accepts(
 def test_every_commented_key_of_the_starter_is_valid(config: Path) -> None:
     # Uncomment the optional connection keys and the whole [looker] table: the result must still load.
     text = config.read_text()
-    optional = ("requests_per_minute", "max_in_flight", "daily_call_limit", "accounts_url", "api_base_url")
+    optional = (
+        "requests_per_minute",
+        "max_in_flight",
+        "daily_call_limit",
+        "accounts_url",
+        "api_base_url",
+        "webhook_signature",
+    )
     for key in optional:
         text = re.sub(rf"^# ({key} = )", r"\1", text, flags=re.MULTILINE)
     head, looker = text.split("# [looker]")
@@ -107,6 +114,7 @@ def test_every_commented_key_of_the_starter_is_valid(config: Path) -> None:
     assert loaded.looker is not None
     assert loaded.looker.datagroup == "zoho_books_sync"
     assert loaded.connection("us").daily_call_limit == 1000
+    assert loaded.connection("us").webhook_signature == "billing-hex"
 
 
 def test_init_keeps_an_existing_file_unless_forced(config: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -281,6 +281,9 @@ def test_unknown_key_is_an_error_not_ignored(tmp_path: Path) -> None:
         ('[reporting]\ncurrency = "usd"\n', "reporting.currency"),
         ('[reporting]\nstrict_reconciliation = "yes"\n', "reporting.strict_reconciliation"),
         ('[schedule]\ncron = "nightly"\n', "schedule.cron"),
+        ('[schedule]\ncron = "61 2 * * *"\n', "schedule.cron"),  # five fields, not a time (issue 15)
+        (ONE_CONNECTION + 'webhook_signature = "sha1"\n', "zoho.connections[0].webhook_signature"),
+        ('[serve]\nstatus_access = "open"\n', "serve.status_access"),
         ('[warehouse]\nhost = "db"\n', "warehouse.host"),
         ('[warehouse]\ndestination = "postgres"\nhost = "db"\nuser = "u"\n', "warehouse.database"),
         ('[looker]\nbase_url = "https://x.looker.com"\n', "looker.project"),

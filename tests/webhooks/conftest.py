@@ -138,6 +138,12 @@ class RunningServe:
     url: str
     thread: threading.Thread
 
+    @property
+    def auth(self) -> dict[str, str]:
+        """The admin token's header, as `ml-connector` reads it from serve.json."""
+        token = json.loads(self.service.serve_file.read_text(encoding="utf-8"))["token"]
+        return {"Authorization": f"Bearer {token}"}
+
     def stop(self) -> None:
         self.service.stop()
         self.thread.join(30)

@@ -17,7 +17,7 @@ import pytest
 from loader.cli import main
 from loader.config import Config
 from loader.webhooks.applier import JournalApplier
-from loader.webhooks.store import APPLIED, PENDING, EventStore
+from loader.webhooks.store import APPLIED, JOURNAL, JOURNALED, PENDING, EventStore
 
 from .conftest import invoice, signed_json
 
@@ -81,7 +81,8 @@ def test_killed_serve_resumes_pending_events_and_applies_each_once(
         )
         == 0
     )
-    assert "12 event(s): 0 applied, 12 pending, 0 failed." in capsys.readouterr().out
+    # Received under --journal: they wait as "journal", never as real pending events.
+    assert "12 event(s): 0 applied, 0 pending, 0 failed, 12 journal." in capsys.readouterr().out
 
     process, url = start_serve(config, journal, debounce=0.1)
     try:
@@ -105,7 +106,7 @@ def test_killed_serve_resumes_pending_events_and_applies_each_once(
             )
             == 0
         )
-        assert "12 event(s): 12 applied, 0 pending, 0 failed." in capsys.readouterr().out
+        assert "12 event(s): 0 applied, 0 pending, 0 failed, 12 journaled." in capsys.readouterr().out
         assert main(["webhooks", "replay", "--config", str(config.path), str(accepted[0])]) == 0
         assert "queued again" in capsys.readouterr().out
         deadline = time.monotonic() + 10
@@ -126,10 +127,10 @@ def test_killed_serve_resumes_pending_events_and_applies_each_once(
         counts = store.counts()
     finally:
         store.close()
-    assert (counts[APPLIED], counts[PENDING]) == (12, 0)
+    assert (counts[JOURNALED], counts[APPLIED], counts[PENDING]) == (12, 0, 0)
 
 
-def test_sigterm_while_events_wait_keeps_them_pending(config: Config, tmp_path: Path) -> None:
+def test_sigterm_while_events_wait_keeps_them_waiting(config: Config, tmp_path: Path) -> None:
     journal = tmp_path / "journal.jsonl"
     process, url = start_serve(config, journal, debounce=60)
     with httpx.Client(timeout=10) as http:
@@ -139,7 +140,7 @@ def test_sigterm_while_events_wait_keeps_them_pending(config: Config, tmp_path: 
     assert config.warehouse.path is not None
     store = EventStore.duckdb(config.warehouse.path)
     try:
-        assert store.counts()[PENDING] == 1
+        assert store.counts()[JOURNAL] == 1
     finally:
         store.close()
     assert os.path.exists(config.warehouse.path)

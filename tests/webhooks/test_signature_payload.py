@@ -133,8 +133,11 @@ def test_without_an_event_type_the_action_is_created_or_edited_and_aliases_work(
         "77",
         Action.CREATED_OR_EDITED,
     )
-    updated = parse_delivery(body, JSON, [("event", "Customer Payment Updated")])
+    updated = parse_delivery(body, JSON, [("event", "customer_payment_updated")])  # Zoho's Books name
     assert updated.action is Action.EDITED
+    # Only Zoho's lowercase snake_case names: anything else could be a value with a pair glued to it.
+    with pytest.raises(MalformedPayload):
+        parse_delivery(body, JSON, [("event", "Customer Payment Updated")])
 
 
 @pytest.mark.parametrize(
@@ -220,9 +223,9 @@ def test_generated_payloads_parse_back_to_their_document(
         Action(action),
     )
     # The dedup key ignores everything but the event's identity and version.
-    twice = delivery.dedup_key("us", b"a") == delivery.dedup_key("us", b"a")
+    twice = delivery.dedup_key("us") == delivery.dedup_key("us")
     assert twice
-    assert delivery.dedup_key("us", b"a") != delivery.dedup_key("eu", b"a")
+    assert delivery.dedup_key("us") != delivery.dedup_key("eu")
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import duckdb
 import pytest
 
 from loader.cli import main
+from loader.pipeline.packages import LOADED_FOLDER
 from loader.vault import Vault
 from loader.zoho.ratelimit import on_zoho_clock
 from zoho_sandbox.config import SandboxConfig
@@ -202,3 +205,68 @@ def test_modules_zoho_will_not_serve_are_named_and_everything_else_loads(
         warehouse(config_path, f"select _zoho_organization_id, count(*) from {RAW}.expenses group by 1")
     )
     assert stored == {org: len(dataset.orgs[org].records["expenses"]) for org in ORGS.values()}
+
+
+# --- files (issue 15, D128) ---
+
+
+def group_or_other(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode) & (stat.S_IRWXG | stat.S_IRWXO)
+
+
+def test_a_sync_leaves_owner_only_files_and_no_finished_packages(config_path: Path) -> None:
+    warehouse = config_path.parent / "warehouse.duckdb"
+    previous = os.umask(0o022)  # the usual mask: on main every file came out 0644
+    try:
+        assert main(["--config", str(config_path), "sync", "--entities", "currencies"]) == 0
+        assert os.umask(0o022) == 0o022  # the CLI gave the caller's mask back
+    finally:
+        os.umask(previous)
+    state_dir = config_path.parent / ".ml-connector"
+    written = [warehouse, state_dir / "state.db", *state_dir.rglob("*")]
+    assert [p for p in written if group_or_other(p)] == []
+    pipelines = [p for p in (state_dir / "dlt").iterdir() if p.is_dir()]
+    assert pipelines
+    for pipeline in pipelines:
+        loaded = pipeline / LOADED_FOLDER
+        assert not loaded.exists() or list(loaded.iterdir()) == []
+
+
+def test_an_existing_world_readable_state_db_is_narrowed(config_path: Path) -> None:
+    state_dir = config_path.parent / ".ml-connector"
+    assert main(["--config", str(config_path), "sync", "--entities", "currencies"]) == 0
+    (state_dir / "state.db").chmod(0o644)
+    assert main(["--config", str(config_path), "status"]) == 0
+    assert group_or_other(state_dir / "state.db") == 0
+
+
+# --- output for scripts (issue 15) ---
+
+
+def test_sync_summary_and_status_as_json_and_csv(
+    config_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+    import io
+    import json
+
+    sync = ["--config", str(config_path), "sync", "--entities", "currencies"]
+    assert main([*sync, "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)  # the summary alone: no progress, no table
+    by_connection = {org["connection"]: org for org in document["organizations"]}
+    assert set(by_connection) == set(ORGS)
+    assert by_connection["us"]["entities"]["currencies"]["state"] == "loaded"
+    assert document["rows"] == sum(o["entities"]["currencies"]["rows"] for o in document["organizations"]) > 0
+
+    assert main(["--config", str(config_path), "status", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    currencies = {r["connection"]: r for r in rows if r["entity"] == "currencies"}
+    assert int(currencies["us"]["rows"]) > 0  # a number, not "1,234"
+    assert currencies["us"]["entity last sync"].endswith("UTC")
+
+    assert main([*sync, "--format", "csv"]) == 0
+    summary = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert sorted((r["connection"], r["entity"], r["state"]) for r in summary) == [
+        ("eu", "currencies", "loaded"),
+        ("us", "currencies", "loaded"),
+    ]
