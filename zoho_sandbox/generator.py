@@ -1861,10 +1861,10 @@ def _generate_org(
     from zoho_sandbox.advances import add_customer_advances  # these modules build on this one
     from zoho_sandbox.debit_notes import add_debit_notes
     from zoho_sandbox.discounts import name_discount_accounts
-    from zoho_sandbox.retainers import add_retainers
     from zoho_sandbox.fixed_assets import add_fixed_asset_postings
     from zoho_sandbox.inclusive_tax import price_some_documents_tax_inclusive
     from zoho_sandbox.inventory import add_inventory_adjustments
+    from zoho_sandbox.retainers import add_retainers
     from zoho_sandbox.tds import withhold_tds
     from zoho_sandbox.vendor_tds import withhold_tds_on_bills, withhold_vendor_tds
     from zoho_sandbox.writeoffs import write_off_invoices

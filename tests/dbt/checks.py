@@ -338,9 +338,9 @@ def assert_refunds_are_derived(built: Built, query: Query) -> None:
 
 def assert_taken_lines_are_those_no_rule_derives(built: Built, query: Query) -> None:
     """The lines taken from Zoho's ledger are exactly those no rule derives, in every organization: sales
-    receipts (D73), retainer payments (D92), fixed assets' depreciation and write-off (D103), inventory adjustments (D104), and the
-    cost of inventory items sold that Zoho adds to an invoice (D104); so the fallback is exercised on the
-    sandbox and the ledger still ties."""
+    receipts (D73), retainer payments (D92), fixed assets' depreciation and write-off (D103), inventory
+    adjustments (D104), and the cost of inventory items sold that Zoho adds to an invoice (D104); so the
+    fallback is exercised on the sandbox and the ledger still ties."""
     expected: dict[tuple[str, str], int] = defaultdict(int)
     for org_id, books in built.dataset.orgs.items():
         chart = books.records["chartofaccounts"]
