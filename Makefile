@@ -17,6 +17,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/ml-connector demo
 
+# The suite runs on every core, one test file per worker (a file's fixtures stay in one process).
+PYTEST_ARGS ?= -n auto --dist loadfile
+
 # sqlfluff renders the models with dbt's templater (DuckDB profile; the file is only a scratch target).
 SQLFLUFF := ML_CONNECTOR_DBT_DUCKDB_PATH=$(VENV)/sqlfluff.duckdb $(BIN)/sqlfluff
 

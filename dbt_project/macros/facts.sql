@@ -1,6 +1,6 @@
 {#- Header facts of invoices, credit notes, bills and purchase orders: every amount in document (transaction),
     base and reporting currency. Reporting = base × the reporting rate of the document date. -#}
-{% macro fct_line_document(documents, id_column, number_column, contact_column, date_name) -%}
+{% macro fct_line_document(documents, id_column, number_column, contact_column, date_name, extra_columns=[]) -%}
 with documents as (
     select * from {{ ref(documents) }}
     where not is_deleted
@@ -23,6 +23,9 @@ final as (
         documents.{{ contact_column }},
         documents.reference_number,
         documents.status,
+        {%- for column in extra_columns %}
+        documents.{{ column }},
+        {%- endfor %}
         documents.is_posting,
         documents.document_date as {{ date_name }},
         documents.due_date,

@@ -475,9 +475,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "vendor_credit_id",
         needs_detail=True,
         posts=True,
-        fields=_line_document(
-            "tds_total", "unprocessed_payment_amount", texts=("vendor_credit_number", "vendor_id")
-        ),
+        # No tds_total: Zoho documents none on a vendor credit, and no rule would post it.
+        fields=_line_document("unprocessed_payment_amount", texts=("vendor_credit_number", "vendor_id")),
         children={
             **_LINE_CHILDREN,
             "bills_credited": replace(_CREDITED, texts=("bill_id", "bill_number")),

@@ -135,14 +135,17 @@ def test_none_mode_makes_no_detail_calls_and_the_ledger_still_ties_to_zohos(tmp_
                 " group by 1"
             ).fetchall()
         )
-        headers = con.execute("select count(*) from zoho_books.fct_invoices").fetchone()
+        headers = dict(
+            con.execute("select document_type, count(*) from zoho_books.fct_invoices group by 1").fetchall()
+        )
     finally:
         con.close()
     # Every invoice's and bill's lines are Zoho's own (taken whole), none derived from a list row.
     assert sources == {"invoice": "zoho_ledger", "bills": "zoho_ledger"}
-    # The header facts are complete from the list rows.
-    assert headers is not None
-    assert headers[0] == len(invoices)
+    # The header facts are complete from the list rows; customer debit notes (D95) are kept beside them.
+    debit_notes = _flags(database, "debit_notes")
+    assert set(debit_notes.values()) <= {False}
+    assert headers == {"invoice": len(invoices), "debit_note": len(debit_notes)}
 
 
 def test_recent_fetches_only_recent_documents_and_a_later_mode_fetches_the_missing_details(

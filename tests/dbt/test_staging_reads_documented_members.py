@@ -41,6 +41,8 @@ DEFENSIVE: dict[str, str] = {
     "bill_number": "informational on an application; the bill's own number is in bills",
     "total": "informational on an application",
     "taxes[]*": "a purchase order posts nothing; its taxes[] are informational",
+    "is_inclusive_tax": "documented in credit notes' create and update requests, not their answers; false "
+    "(tax-exclusive prices) when absent (D100)",
 }
 
 
