@@ -83,6 +83,7 @@ explore: fct_invoice_lines {
       customer_id,
       reference_number,
       status,
+      document_type,
       is_posting,
       transaction_currency,
       exchange_rate,

@@ -54,6 +54,12 @@ view: fct_invoices {
     sql: ${TABLE}.status ;;
   }
 
+  dimension: document_type {
+    type: string
+    description: "invoice, or debit_note for a customer debit note (an invoice of that type in Zoho)."
+    sql: ${TABLE}.document_type ;;
+  }
+
   dimension: is_posting {
     type: yesno
     description: "False for drafts and voids, which post nothing to the ledger."
