@@ -34,6 +34,9 @@ DELETED_AT_COLUMN = "_deleted_at"
 # On the tables of documents Zoho details apart from its list: false where the row is the list row only, its
 # detail (line items) not fetched in the sync's detail mode (D90).
 DETAIL_FETCHED_COLUMN = "_detail_fetched"
+# The audit columns a payment's refunds carry on their rows (D135): they are replaced with their payment,
+# whose row carries the deletion flags.
+REFUND_AUDIT_COLUMNS = (SYNCED_AT_COLUMN, ORGANIZATION_COLUMN, SOURCE_ID_COLUMN)
 
 _ZOHO_TIMESTAMP = "%Y-%m-%dT%H:%M:%S%z"
 
@@ -91,7 +94,12 @@ def nested_hints(endpoint: Endpoint) -> dict[str | tuple[str, ...], TResourceNes
     """Hints of the child tables (``invoices__line_items``...), reporting tags of lines included."""
     hints: dict[str | tuple[str, ...], TResourceNestedHints] = {}
     for path, fields in endpoint.children.items():
-        hints[tuple(path.split("."))] = make_nested_hints(columns=_level_columns(fields))
+        columns = _level_columns(fields)
+        if endpoint.refunds is not None and path == endpoint.refunds.child:
+            # Refunds carry the audit columns of a record of their own (D135); deletion is the payment's.
+            audit = audit_columns()
+            columns.update({name: audit[name] for name in REFUND_AUDIT_COLUMNS})
+        hints[tuple(path.split("."))] = make_nested_hints(columns=columns)
     return hints
 
 

@@ -35,7 +35,7 @@ import dlt
 import pyarrow as pa
 from dlt.extract.resource import DltResource
 
-from loader.pipeline import ledger_window
+from loader.pipeline import ledger_window, refunds
 from loader.pipeline.arrow_batches import arrow_batch
 from loader.pipeline.hints import (
     DETAIL_FETCHED_COLUMN,
@@ -829,6 +829,25 @@ def _fetch_details(
     return results
 
 
+def _read_refunds(
+    org: OrgSync, endpoint: Endpoint, options: SyncOptions, records: list[JsonObject | None]
+) -> None:
+    """The refunds of the payments among ``records`` that show one (D135), counted with the details."""
+    if endpoint.refunds is None:
+        return
+    with org.fetching:
+        reads = refunds.add_refunds(
+            org.client, endpoint.refunds, records, org.organization_id, options.synced_at
+        )
+    progress = org.progress(endpoint.name)
+    progress.detail_calls += reads.calls
+    if reads.refused is not None:
+        progress.fail(reads.refused)
+        _warn_not_read(org, endpoint, reads.refused)
+    if reads.capped is not None:
+        org.stop(reads.capped)
+
+
 def _documents(
     org: OrgSync, endpoint: Endpoint, options: SyncOptions, live_ids: LiveIds, report: Reporter
 ) -> Callable[[JsonObject], list[JsonObject] | None]:
@@ -862,6 +881,7 @@ def _documents(
             ids = [str(r.get(endpoint.id_field)) for r in whole]
             fetched = _fetch_details(org, endpoint, ids, whole) if whole else []
             complete_from_list_rows(whole, fetched)
+            _read_refunds(org, endpoint, options, fetched)
             _take(org, endpoint, options, walk, whole, fetched, out, failed)
             _take(org, endpoint, options, walk, listed, list(listed), out, failed, detail_fetched=False)
             rows, records = whole + listed, [*fetched, *listed]
@@ -1011,6 +1031,7 @@ def _by_id(
             progress.complete = False
         elif ids:
             records = _fetch_details(org, endpoint, ids)
+            _read_refunds(org, endpoint, options, records)
             # Where the walk stores list rows, keep the detail's fields the list rows gave the table:
             # a detail-only field (nested contact persons, addresses) would start tables no list fills.
             keep = frozenset() if endpoint.needs_detail else frozenset(stored_columns(endpoint.name))

@@ -90,6 +90,19 @@ _TAGS = Fields(texts=("tag_id", "tag_name", "tag_option_id", "tag_option_name"))
 _CREDITED = Fields(
     decimals=("amount", "amount_applied", "credited_amount"), dates=("date",), texts=("invoice_id",)
 )
+# Refunds of a payment (D135), loaded under it; the audit members are set on each row by the pipeline.
+_REFUND_DECIMALS = ("amount", "amount_bcy", "amount_fcy", "exchange_rate")
+_REFUND_TEXTS = ("description", "reference_number", "refund_mode")
+_CUSTOMER_PAYMENT_REFUND = Fields(
+    decimals=_REFUND_DECIMALS,
+    dates=("date",),
+    texts=(*_REFUND_TEXTS, "from_account_id", "payment_refund_id"),
+)
+_VENDOR_PAYMENT_REFUND = Fields(
+    decimals=_REFUND_DECIMALS,
+    dates=("date",),
+    texts=(*_REFUND_TEXTS, "to_account_id", "vendorpayment_refund_id"),
+)
 _JOURNAL_LINE = Fields(
     decimals=("amount", "bcy_amount", "tax_percentage"),
     texts=("account_id", "customer_id", "debit_or_credit", "description", "line_id"),
@@ -114,6 +127,28 @@ _LINE_CHILDREN: Mapping[str, Fields] = {
     "line_items.tags": _TAGS,
     "taxes": _TAXES,
 }
+
+
+@dataclass(frozen=True)
+class Refunds:
+    """Refunds Zoho keeps under one payment and lists nowhere organization-wide (D135): read only for a
+    payment whose detail shows one, and loaded as a nested list of the payment, so they are replaced with it.
+
+    ``list_path``: the payment's refunds list (customer payments), or None where the payment's detail
+    already lists them under ``child`` (vendor payments). ``detail_path`` (under the payment, with the
+    refund's id after it) answers the members the rows lack (the rate, the bank account) under
+    ``detail_root``, a list of one."""
+
+    child: str  # the nested list of the payment record the refunds are loaded as
+    id_field: str
+    detail_path: str  # "customerpayments/{payment_id}/refunds"
+    detail_root: str
+    list_path: str | None = None
+    list_root: str = ""
+    # Members of the payment that say it has refunds; none of them above zero: no call at all.
+    refunded_when: tuple[str, ...] = ()
+    # Members taken from the refund's detail onto its row.
+    detail_members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,6 +186,8 @@ class Endpoint:
     posts: bool = False
     fields: Fields = Fields()
     children: Mapping[str, Fields] = field(default_factory=dict)  # nested list path ("a.b") -> typing
+    # Refunds of this document read after its detail (payments, D135); their child is in ``children``.
+    refunds: Refunds | None = None
 
 
 ENDPOINTS: tuple[Endpoint, ...] = (
@@ -445,7 +482,21 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         children={
             "invoices": replace(_APPLIED, texts=("invoice_id", "invoice_number")),
             "applied_invoices": _APPLIED,
+            "payment_refunds": _CUSTOMER_PAYMENT_REFUND,
         },
+        # The refunds list rows (customer-payments.yml) carry the amounts; the refund's detail the rate and
+        # amount, and where Zoho sends it the bank account (from_account_id, documented on the refund request
+        # only, as for credit note refunds: D72).
+        refunds=Refunds(
+            "payment_refunds",
+            "payment_refund_id",
+            detail_path="customerpayments/{payment_id}/refunds",
+            detail_root="payment_refunds",
+            list_path="customerpayments/{payment_id}/refunds",
+            list_root="payment_refunds",
+            refunded_when=("amount_refunded", "bcy_refunded_amount"),
+            detail_members=("amount", "exchange_rate", "from_account_id", "description"),
+        ),
         webhook_aliases=("customerpayment", "customer_payment"),
     ),
     Endpoint(
@@ -548,7 +599,19 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 "vendor_id",
             ),
         ),
-        children={"bills": replace(_APPLIED, texts=("bill_id", "bill_number"))},
+        children={
+            "bills": replace(_APPLIED, texts=("bill_id", "bill_number")),
+            "vendorpayment_refunds": _VENDOR_PAYMENT_REFUND,
+        },
+        # The detail lists the refunds (vendorpayment_refunds[], vendor-payments.yml); the refund's detail
+        # documents the bank account (to_account_id) and the rate.
+        refunds=Refunds(
+            "vendorpayment_refunds",
+            "vendorpayment_refund_id",
+            detail_path="vendorpayments/{payment_id}/refunds",
+            detail_root="vendorpayment_refund",
+            detail_members=("amount", "exchange_rate", "to_account_id"),
+        ),
         webhook_aliases=("vendor_payment",),
     ),
     Endpoint(
