@@ -70,6 +70,8 @@ TRANSACTION_TYPES: dict[str, str] = {
     # Refunds (D72): "creditnote_refund" is documented; vendor credit refunds are not, the sandbox's guess.
     "creditnoterefunds": "creditnote_refund",
     "vendorcreditrefunds": "vendor_credit_refund",
+    # Refunds of customer payments (D135): "refund" is among the documented types.
+    "customerpaymentrefunds": "refund",
     # Sales receipts (D73): not documented among the types; the sandbox's guess.
     "salesreceipts": "sales_receipt",
     # Retainer payments (D92): not documented among the types, nor served by any documented route; only their
@@ -90,6 +92,7 @@ NUMBER_FIELDS: dict[str, str] = {
     "journals": "entry_number",
     "creditnoterefunds": "creditnote_number",
     "vendorcreditrefunds": "vendor_credit_number",
+    "customerpaymentrefunds": "payment_number",
     "salesreceipts": "receipt_number",
     "retainerpayments": "payment_number",
     "debitnotes": "invoice_number",
@@ -105,6 +108,7 @@ ID_FIELDS: dict[str, str] = {
     "journals": "journal_id",
     "creditnoterefunds": "creditnote_refund_id",
     "vendorcreditrefunds": "vendor_credit_refund_id",
+    "customerpaymentrefunds": "payment_refund_id",
     "salesreceipts": "sales_receipt_id",
     "retainerpayments": "payment_id",
     "debitnotes": "invoice_id",
@@ -348,7 +352,8 @@ def recompute_payment(record: Record, applied_key: str) -> None:
         raise ValueError(
             f"payment {record.get('payment_id')}: applied {applied} != amount {record['amount']}"
         )
-    unused = record["amount"] - applied
+    # What was refunded of the excess is no longer unused (D135).
+    unused = record["amount"] - applied - record.get("amount_refunded", ZERO)
     record["bcy_amount"] = to_base(record["amount"], rate)
     record["unused_amount"] = unused
     record["bcy_unused_amount"] = to_base(unused, rate)
@@ -561,6 +566,22 @@ def _refund_pieces(
     return pieces
 
 
+def _payment_refund_pieces(books: OrgBooks, accounts: ControlAccounts, record: Record) -> list[Piece]:
+    """A refund of a customer payment's excess (D135): the excess waited in Customer Advances at the
+    payment's rate, so that account is debited at it; the bank is credited the refund's base amount (at the
+    refund's own rate), and the difference goes to Exchange Gain or Loss."""
+    payment = books.records["customerpayments"][record["payment_id"]]
+    amount: Decimal = record["amount"]
+    pieces = [
+        Piece(accounts.named(CUSTOMER_ADVANCES), to_base(amount, payment["exchange_rate"]), amount),
+        Piece(record["from_account_id"], -record["amount_bcy"], -amount),
+    ]
+    difference = sum((piece.net_base for piece in pieces), ZERO)
+    if difference:
+        pieces.append(Piece(accounts.named(EXCHANGE_GAIN_OR_LOSS), -difference, ZERO))
+    return pieces
+
+
 def _expense_pieces(books: OrgBooks, record: Record) -> list[Piece]:
     rate: Decimal = record["exchange_rate"]
     lines: list[Record] = record["line_items"]
@@ -647,6 +668,8 @@ def _pieces(books: OrgBooks, accounts: ControlAccounts, entity: str, record: Rec
             Piece(record["deposit_to_account_id"], record["bcy_amount"], record["amount"]),
             Piece(record["advance_account_id"], -record["bcy_amount"], -record["amount"]),
         ]
+    if entity == "customerpaymentrefunds":
+        return _payment_refund_pieces(books, accounts, record)
     if entity in ("creditnoterefunds", "vendorcreditrefunds"):
         return _refund_pieces(books, accounts, record, customer=entity == "creditnoterefunds")
     return []

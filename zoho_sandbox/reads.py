@@ -44,12 +44,16 @@ from zoho_sandbox.listing import (
     parse_paging,
     sort_rows,
 )
+from zoho_sandbox.payment_refunds import CUSTOMER_PAYMENT_REFUNDS, refunds_of_payment
 
 ORGANIZATIONS = "/organizations"
 ORGANIZATION = "/organizations/{organization_id}"
 ACCOUNT_TRANSACTIONS = "/chartofaccounts/transactions"
 EXCHANGE_RATES = "/settings/currencies/{currency_id}/exchangerates"
 OPENING_BALANCE = "/settings/openingbalances"
+# Refunds of a customer payment, listed and detailed only under it (customer-payments.yml, D135).
+PAYMENT_REFUNDS = "/customerpayments/{customer_payment_id}/refunds"
+PAYMENT_REFUND = "/customerpayments/{customer_payment_id}/refunds/{refund_id}"
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,10 @@ def resolve(rest: str) -> Route | None:
             return Route(EXCHANGE_RATES, record_id=currency_id)
         return None
     parts = rest.split("/")
+    if len(parts) in (3, 4) and parts[0] == "customerpayments" and parts[2] == "refunds" and all(parts):
+        if len(parts) == 3:
+            return Route(PAYMENT_REFUNDS, record_id=parts[1])
+        return Route(PAYMENT_REFUND, record_id=parts[3], parent_id=parts[1])
     for entity in ENTITIES:
         if entity.parent is None or len(parts) != 4 or not all(parts):
             continue
@@ -475,8 +483,43 @@ def get_opening_balance(books: OrgBooks) -> dict[str, Any]:
     return success(opening_balance=wire.detail_record(books, "openingbalances", found))
 
 
+def _refunded_payment(books: OrgBooks, payment_id: str | None) -> Record:
+    payment = books.records.get("customerpayments", {}).get(str(payment_id))
+    if payment is None:
+        raise not_found()
+    return payment
+
+
+def list_payment_refunds(books: OrgBooks, payment_id: str, params: Mapping[str, str]) -> dict[str, Any]:
+    """A customer payment's refunds, oldest first, paged (no sort or filter is documented)."""
+    payment = _refunded_payment(books, payment_id)
+    paging = parse_paging(params)
+    rows = [
+        wire.list_row(CUSTOMER_PAYMENT_REFUNDS, refund)
+        for refund in refunds_of_payment(books, payment["payment_id"])
+    ]
+    page_rows, has_more = page_slice(rows, paging, repeat_boundary_row=False)
+    context = _page_context(paging, has_more, "date", "A")
+    return success(payment_refunds=page_rows, page_context=context)
+
+
+def get_payment_refund(books: OrgBooks, payment_id: str | None, refund_id: str) -> dict[str, Any]:
+    """One refund of a customer payment: documented as a list of one under ``payment_refunds``."""
+    payment = _refunded_payment(books, payment_id)
+    refund = books.records.get(CUSTOMER_PAYMENT_REFUNDS, {}).get(refund_id)
+    if refund is None or refund["payment_id"] != payment["payment_id"]:
+        raise not_found()
+    return success(payment_refunds=[wire.detail_record(books, CUSTOMER_PAYMENT_REFUNDS, refund)])
+
+
 def read(route: Route, books: OrgBooks, params: Mapping[str, str], config: SandboxConfig) -> dict[str, Any]:
     """Answer an org-scoped GET (everything except the organizations routes)."""
+    if route.template == PAYMENT_REFUNDS:
+        assert route.record_id is not None
+        return list_payment_refunds(books, route.record_id, params)
+    if route.template == PAYMENT_REFUND:
+        assert route.record_id is not None
+        return get_payment_refund(books, route.parent_id, route.record_id)
     if route.template == OPENING_BALANCE:
         return get_opening_balance(books)
     if route.template == ACCOUNT_TRANSACTIONS:

@@ -291,7 +291,7 @@ CUSTOMER_PAYMENT_DETAIL = Members(
     (
         "payment_id", "payment_mode", "amount", "unused_amount", "bank_charges", "date", "reference_number",
         "description", "customer_id", "customer_name", "account_id", "currency_code", "currency_symbol",
-        "exchange_rate", "invoices",
+        "exchange_rate", "invoices", "amount_refunded",
     ),
     nested={
         "invoices": Members(
@@ -388,6 +388,22 @@ VENDOR_CREDIT_REFUND_DETAIL = Members(
     (
         "vendor_credit_refund_id", "vendor_credit_id", "date", "refund_mode", "reference_number", "amount",
         "exchange_rate", "account_id", "account_name", "description",
+    )
+)  # fmt: skip
+
+# Refunds of a customer payment (customer-payments.yml list-refunds-of-a-customer-payment-response and
+# details-of-a-refund-response). The detail documents no bank account; the refund request does
+# (from_account_id), and it is sent as for credit note refunds (D72, D135).
+CUSTOMER_PAYMENT_REFUND_LIST = Members(
+    (
+        "payment_refund_id", "payment_id", "date", "refund_mode", "reference_number", "payment_number",
+        "customer_name", "amount_bcy", "amount_fcy",
+    )
+)  # fmt: skip
+CUSTOMER_PAYMENT_REFUND_DETAIL = Members(
+    (
+        "payment_refund_id", "payment_id", "date", "refund_mode", "reference_number", "amount",
+        "exchange_rate", "payment_form", "description", "from_account_id",
     )
 )  # fmt: skip
 
@@ -710,6 +726,9 @@ SHAPES: dict[str, Shape] = {
     ),
     "vendorcreditrefunds": Shape(
         VENDOR_CREDIT_REFUND_LIST, VENDOR_CREDIT_REFUND_DETAIL, id_field="vendor_credit_refund_id"
+    ),
+    "customerpaymentrefunds": Shape(
+        CUSTOMER_PAYMENT_REFUND_LIST, CUSTOMER_PAYMENT_REFUND_DETAIL, id_field="payment_refund_id"
     ),
     "salesreceipts": Shape(SALES_RECEIPT_LIST, SALES_RECEIPT_DETAIL, id_field="sales_receipt_id"),
     "retainerinvoices": Shape(RETAINER_INVOICE_LIST, RETAINER_INVOICE_DETAIL, id_field="retainerinvoice_id"),

@@ -1,0 +1,94 @@
+"""Refunds of customer payments (D135): part or all of what a payment left unapplied, paid back.
+
+Zoho refunds only a payment's excess (``refund-an-excess-customer-payment``), so the sandbox refunds payments
+that left an amount unused (the overpayments and advances of ``advances.py``), from the account the payment
+was deposited to, at the rate of the refund's own day. A refund raises the payment's ``amount_refunded`` and
+``bcy_refunded_amount`` and lowers its ``unused_amount``; the payment is modified then (its
+``last_modified_time`` moves), as Zoho's answers show a payment's refunded amount on its own record. Zoho
+lists refunds only under their payment (``GET /customerpayments/{payment_id}/refunds``); the sandbox keeps
+them in ``customerpaymentrefunds`` for its ledger (``ledger._payment_refund_pieces``) and its answers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from zoho_sandbox.dataset import OrgBooks, Record
+from zoho_sandbox.ledger import ZERO, cents, to_base
+
+if TYPE_CHECKING:  # the generator calls this module
+    from zoho_sandbox.generator import Context
+
+CUSTOMER_PAYMENT_REFUNDS = "customerpaymentrefunds"
+_MODES = ("cash", "banktransfer", "check")
+
+
+def refunds_of_payment(books: OrgBooks, payment_id: str) -> list[Record]:
+    """The refunds of one customer payment, oldest first."""
+    found = books.records.get(CUSTOMER_PAYMENT_REFUNDS, {}).values()
+    return sorted((r for r in found if r["payment_id"] == payment_id), key=lambda r: r["payment_refund_id"])
+
+
+def _refund(ctx: Context, rng: random.Random, payment: Record, amount: Decimal, day: date) -> Record:
+    rate = ctx.rate_on(payment["currency_code"], day)
+    created = ctx.stamp(day, ctx.office_seconds())
+    return {
+        "payment_refund_id": ctx.new_id(),
+        "payment_id": payment["payment_id"],
+        "payment_number": payment["payment_number"],
+        "customer_id": payment["customer_id"],
+        "customer_name": payment["customer_name"],
+        "date": day.isoformat(),
+        "refund_mode": rng.choice(_MODES),
+        "reference_number": f"RF{rng.randint(10_000, 99_999)}",
+        "description": "Refund of excess payment",
+        "payment_form": "",
+        "amount": amount,
+        "amount_fcy": amount,
+        "exchange_rate": rate,
+        "amount_bcy": to_base(amount, rate),
+        "currency_id": payment["currency_id"],
+        "currency_code": payment["currency_code"],
+        "from_account_id": payment["account_id"],
+        "from_account_name": payment["account_name"],
+        "created_time": created,
+    }
+
+
+def apply_payment_refund(payment: Record, refund: Record) -> None:
+    """The payment's refunded and unused amounts after ``refund``; the payment is modified then."""
+    payment["amount_refunded"] = payment.get("amount_refunded", ZERO) + refund["amount"]
+    payment["bcy_refunded_amount"] = payment.get("bcy_refunded_amount", ZERO) + refund["amount_bcy"]
+    payment["unused_amount"] -= refund["amount"]
+    payment["bcy_unused_amount"] = to_base(payment["unused_amount"], payment["exchange_rate"])
+    payment["last_modified_time"] = refund["created_time"]
+
+
+def add_payment_refunds(ctx: Context, seed: str) -> None:
+    """Refund the first payment with an unused amount and about half of the others: most in full, some in
+    part, a few twice. Its own random source, so the documents generated before stay as they were."""
+    rng = random.Random(f"{seed}:payment-refunds")
+    ctx = dataclasses.replace(ctx, rng=rng)
+    refunds: dict[str, Record] = {}
+    ctx.books.records[CUSTOMER_PAYMENT_REFUNDS] = refunds
+    payments = sorted(
+        (p for p in ctx.books.records["customerpayments"].values() if p["unused_amount"] > 0),
+        key=lambda p: p["payment_number"],
+    )
+    for index, payment in enumerate(payments):
+        if index and rng.random() >= 0.5:
+            continue
+        day = date.fromisoformat(payment["date"])
+        for _ in range(2 if rng.random() < 0.2 else 1):
+            day = min(day + timedelta(days=rng.randint(1, 30)), ctx.today)
+            share = Decimal(1) if rng.random() < 0.6 else Decimal(rng.randint(20, 80)) / 100
+            amount = min(cents(payment["unused_amount"] * share), payment["unused_amount"])
+            if amount <= ZERO:
+                break
+            refund = _refund(ctx, rng, payment, amount, day)
+            refunds[refund["payment_refund_id"]] = refund
+            apply_payment_refund(payment, refund)
