@@ -14,16 +14,22 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableSequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from loader.pipeline.hints import ORGANIZATION_COLUMN, SOURCE_ID_COLUMN, SYNCED_AT_COLUMN, parse_number
-from loader.zoho.client import ZohoBooksClient
+from loader.zoho.client import MAX_PER_PAGE
 from loader.zoho.endpoints import Refunds
 from loader.zoho.errors import ZohoApiError, ZohoDailyLimitError, ZohoNotFoundError, ZohoOrganizationError
 
 JsonObject = dict[str, Any]
 # What a record the reads could not complete becomes: the walk keeps it unloaded and its watermark still.
 MISSING: JsonObject = {"__missing__": True}
+
+
+class Getter(Protocol):
+    """What the reads need of a client: one GET and Zoho's checked envelope (``ZohoBooksClient.get``)."""
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> JsonObject: ...
 
 
 @dataclass
@@ -53,7 +59,7 @@ def _path(template: str, record: Mapping[str, Any]) -> str:
     return template.format_map({k: str(v) for k, v in record.items() if not isinstance(v, dict | list)})
 
 
-def _detail(client: ZohoBooksClient, spec: Refunds, record: Mapping[str, Any], refund_id: str) -> JsonObject:
+def _detail(client: Getter, spec: Refunds, record: Mapping[str, Any], refund_id: str) -> JsonObject:
     """The refund's own answer: documented as a list of one under ``detail_root`` (an object is taken too)."""
     body = client.get(f"{_path(spec.detail_path, record)}/{refund_id}")
     found = body.get(spec.detail_root)
@@ -65,16 +71,22 @@ def _detail(client: ZohoBooksClient, spec: Refunds, record: Mapping[str, Any], r
 
 
 def _refunds_of(
-    client: ZohoBooksClient, spec: Refunds, record: Mapping[str, Any], reads: RefundReads
+    client: Getter, spec: Refunds, record: Mapping[str, Any], reads: RefundReads
 ) -> list[JsonObject]:
     if spec.list_path is None:
         listed = [dict(row) for row in record.get(spec.child) or [] if isinstance(row, dict)]
     else:
-        pages = client.iter_pages(_path(spec.list_path, record), spec.list_root)
         listed = []
-        for page in pages:
+        page = 1
+        while True:
             reads.calls += 1
-            listed.extend(dict(row) for row in page.rows)
+            body = client.get(_path(spec.list_path, record), {"page": page, "per_page": MAX_PER_PAGE})
+            rows = body.get(spec.list_root)
+            listed.extend(dict(row) for row in rows or [] if isinstance(row, dict))
+            context = body.get("page_context")
+            if not (isinstance(context, dict) and context.get("has_more_page")):
+                break
+            page += 1
     kept: list[JsonObject] = []
     for row in listed:
         refund_id = str(row.get(spec.id_field))
@@ -89,7 +101,7 @@ def _refunds_of(
 
 
 def add_refunds(
-    client: ZohoBooksClient,
+    client: Getter,
     spec: Refunds,
     records: MutableSequence[JsonObject | None],
     organization_id: str,

@@ -15,7 +15,7 @@ CENT = Decimal("0.01")
 
 
 def assert_build_green(built: Built) -> None:
-    """`ml-connector build` exits 0, every node passed, and the 33 unit tests ran. The one warning is the
+    """`ml-connector build` exits 0, every node passed, and the 38 unit tests ran. The one warning is the
     taken-lines warning (D60): the sandbox's sales receipts name no deposit account, as Zoho documents them,
     so their lines are taken from Zoho's ledger (D73)."""
     assert built.exit_code == 0, built.output
@@ -29,7 +29,7 @@ def assert_build_green(built: Built) -> None:
     ]
     assert failed == []
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
-    assert len(unit_tests) == 37
+    assert len(unit_tests) == 38
     data_tests = [r for r in results if r["unique_id"].startswith("test.")]
     assert len(data_tests) > 150
 
@@ -316,9 +316,10 @@ def assert_banking_is_derived(built: Built, query: Query) -> None:
 
 
 def assert_refunds_are_derived(built: Built, query: Query) -> None:
-    """Credit note and vendor credit refunds (D72) are derived by their rules, none taken from Zoho's ledger,
-    line for line as many as the sandbox's ledger holds, in every organization that has them."""
-    types = ("creditnote_refund", "vendor_credit_refund")
+    """Credit note and vendor credit refunds (D72) and refunds of customer payments (``refund``, D135) are
+    derived by their rules, none taken from Zoho's ledger, line for line as many as the sandbox's ledger holds,
+    in every organization that has them."""
+    types = ("creditnote_refund", "vendor_credit_refund", "refund")
     expected: dict[tuple[str, str], int] = defaultdict(int)
     for org_id, books in built.dataset.orgs.items():
         for row in books.account_transactions:
@@ -328,7 +329,8 @@ def assert_refunds_are_derived(built: Built, query: Query) -> None:
     rows = query(
         "select organization_id, zoho_transaction_type, line_source, count(*)"
         " from zoho_books.fct_general_ledger"
-        " where zoho_transaction_type in ('creditnote_refund', 'vendor_credit_refund') group by 1, 2, 3"
+        " where zoho_transaction_type in ('creditnote_refund', 'vendor_credit_refund', 'refund')"
+        " group by 1, 2, 3"
     )
     assert {(org, kind, source) for org, kind, source, _ in rows} == {
         (org, kind, "derived") for org, kind in expected

@@ -21,6 +21,7 @@ from typing import Any
 import dlt
 
 from loader.pipeline.hints import nested_hints, table_columns, typed_record
+from loader.pipeline.refunds import add_refunds
 from loader.pipeline.source import complete_from_list_rows
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
 from zoho_sandbox.config import SandboxConfig
@@ -34,6 +35,7 @@ from zoho_sandbox.reads import (
     list_account_transactions,
     list_records,
     read,
+    resolve,
 )
 
 RAW_SCHEMA = "zoho_books_raw"
@@ -58,7 +60,22 @@ def _list_rows(books: OrgBooks, endpoint: Endpoint) -> Iterator[Record]:
     yield from _pages(lambda p: list_records(books, entity, p, _CONFIG), endpoint.list_root, params)
 
 
-def _records(books: OrgBooks, endpoint: Endpoint) -> Iterator[Record]:
+class _SandboxGetter:
+    """The sandbox's answers to one organization's GETs, without HTTP (the refunds' reads use it)."""
+
+    def __init__(self, books: OrgBooks) -> None:
+        self._books = books
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        route = resolve(path)
+        assert route is not None, path
+        answer: dict[str, Any] = read(
+            route, self._books, {k: str(v) for k, v in (params or {}).items()}, _CONFIG
+        )
+        return answer
+
+
+def _records(books: OrgBooks, endpoint: Endpoint, synced_at: dt.datetime) -> Iterator[Record]:
     """The records the pipeline would load for one plain-list endpoint of one organization."""
     entity = BY_PATH[endpoint.path]
     for row in _list_rows(books, endpoint):
@@ -67,6 +84,10 @@ def _records(books: OrgBooks, endpoint: Endpoint) -> Iterator[Record]:
             continue
         record = dict(get_record(books, entity, str(row[endpoint.id_field]))[endpoint.detail_root])
         complete_from_list_rows([row], [record])  # as the pipeline keeps the list row's members
+        if endpoint.refunds is not None:
+            # A payment's refunds, read as the pipeline reads them (D135).
+            records: list[Record | None] = [record]
+            add_refunds(_SandboxGetter(books), endpoint.refunds, records, books.organization_id, synced_at)
         yield record
 
 
@@ -82,7 +103,7 @@ def _rates(books: OrgBooks) -> Iterator[Record]:
         yield from history
 
 
-def _endpoint_records(books: OrgBooks, endpoint: Endpoint) -> Iterator[Record]:
+def _endpoint_records(books: OrgBooks, endpoint: Endpoint, synced_at: dt.datetime) -> Iterator[Record]:
     if endpoint.kind == "organization":
         yield get_organization(books)["organization"]
     elif endpoint.kind == "per_account":
@@ -93,7 +114,7 @@ def _endpoint_records(books: OrgBooks, endpoint: Endpoint) -> Iterator[Record]:
         with contextlib.suppress(ApiError):  # an organization without one: Zoho's "not found"
             yield read(Route(f"/{endpoint.path}"), books, {}, _CONFIG)[endpoint.detail_root]
     else:
-        yield from _records(books, endpoint)
+        yield from _records(books, endpoint, synced_at)
 
 
 def _source_id(endpoint: Endpoint, record: Record) -> str:
@@ -109,7 +130,7 @@ def _tables(
     tables: dict[str, list[Record]] = {endpoint.name: [] for endpoint in ALL_ENDPOINTS}
     for org_id, books in dataset.orgs.items():
         for endpoint in ALL_ENDPOINTS:
-            for record in _endpoint_records(books, endpoint):
+            for record in _endpoint_records(books, endpoint, synced_at):
                 source_id = _source_id(endpoint, record)
                 row = typed_record(endpoint, record, org_id, synced_at, source_id=source_id)
                 # The delete scan flags a deleted document; Zoho's ledger loses its postings too.

@@ -5,7 +5,8 @@
     'int_gl_entries__bills', 'int_gl_entries__vendor_credits', 'int_gl_entries__vendor_payments',
     'int_gl_entries__expenses', 'int_gl_entries__journals', 'int_gl_entries__bank_transactions',
     'int_gl_entries__opening_balances', 'int_gl_entries__base_currency_adjustments',
-    'int_gl_entries__credit_note_refunds', 'int_gl_entries__vendor_credit_refunds'
+    'int_gl_entries__credit_note_refunds', 'int_gl_entries__vendor_credit_refunds',
+    'int_gl_entries__customer_payment_refunds'
 ] %}
 with derived as (
     {%- for model in models %}
@@ -40,6 +41,9 @@ final as (
             case derived.source_type
                 when 'credit_note' then 'credit_notes'
                 when 'bill' then 'bills'
+                -- refunds of payments: "refund" among the types Zoho documents (D135)
+                when 'customer_payment_refund' then 'refund'
+                when 'vendor_payment_refund' then 'refund'
                 else derived.source_type
             end as varchar
         ) as zoho_transaction_type

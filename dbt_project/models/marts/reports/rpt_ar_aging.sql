@@ -1,5 +1,6 @@
 -- Open invoices on the as-of date, and customer payments whose amount is not (yet) applied on that date as
--- credit lines (D77): an advance applies to an invoice on the later of the two documents' dates.
+-- credit lines (D77): an advance applies to an invoice on the later of the two documents' dates; what was
+-- refunded of it by then is no longer a credit (D135).
 {%- set settlements %}
     select
         applied.organization_id,
@@ -54,16 +55,35 @@ applied_by_then as (
     group by applied.organization_id, applied.payment_id
 ),
 
+-- what was refunded of the excess by then is no longer the customer's credit (D135)
+refunded_by_then as (
+    select
+        refunds.organization_id,
+        refunds.payment_id,
+        sum(refunds.amount) as amount_refunded
+    from {{ ref('stg_zoho_books__customer_payment_refunds') }} as refunds
+    where refunds.is_posting and not refunds.is_deleted and refunds.refund_date <= {{ as_of_date() }}
+    group by refunds.organization_id, refunds.payment_id
+),
+
 unapplied as (
     select
         payments.*,
-        -(payments.amount - coalesce(applied_by_then.amount_applied, 0)) as outstanding_transaction,
+        -(
+            payments.amount
+            - coalesce(applied_by_then.amount_applied, 0)
+            - coalesce(refunded_by_then.amount_refunded, 0)
+        ) as outstanding_transaction,
         {{ days_between('payments.payment_date', as_of_date()) }} as days_past_due
     from payments
     left join applied_by_then
         on
             payments.organization_id = applied_by_then.organization_id
             and payments.payment_id = applied_by_then.payment_id
+    left join refunded_by_then
+        on
+            payments.organization_id = refunded_by_then.organization_id
+            and payments.payment_id = refunded_by_then.payment_id
 ),
 
 payment_lines as (
