@@ -47,7 +47,7 @@ from zoho_sandbox.ledger import (
     recompute_line_document,
     recompute_payment,
 )
-from zoho_sandbox.payment_refunds import add_payment_refunds
+from zoho_sandbox.payment_refunds import add_payment_refunds, add_vendor_payment_refunds
 from zoho_sandbox.refunds import add_refunds
 from zoho_sandbox.sales_receipts import add_sales_receipts
 from zoho_sandbox.zoho_time import local_timestamp, parse_zoho_timestamp
@@ -1890,6 +1890,7 @@ def _generate_org(
     _expenses_and_journals(ctx, plan)
     add_refunds(ctx, f"{seed}:{profile.organization_id}")
     add_payment_refunds(ctx, f"{seed}:{profile.organization_id}")
+    add_vendor_payment_refunds(ctx, f"{seed}:{profile.organization_id}")
     days = (plan.period_end - plan.period_start).days + 1
     add_sales_receipts(ctx, f"{seed}:{profile.organization_id}", days)
     price_some_documents_tax_inclusive(ctx)

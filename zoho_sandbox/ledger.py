@@ -70,8 +70,9 @@ TRANSACTION_TYPES: dict[str, str] = {
     # Refunds (D72): "creditnote_refund" is documented; vendor credit refunds are not, the sandbox's guess.
     "creditnoterefunds": "creditnote_refund",
     "vendorcreditrefunds": "vendor_credit_refund",
-    # Refunds of customer payments (D135): "refund" is among the documented types.
+    # Refunds of customer and vendor payments (D135): "refund" is among the documented types.
     "customerpaymentrefunds": "refund",
+    "vendorpaymentrefunds": "refund",
     # Sales receipts (D73): not documented among the types; the sandbox's guess.
     "salesreceipts": "sales_receipt",
     # Retainer payments (D92): not documented among the types, nor served by any documented route; only their
@@ -93,6 +94,7 @@ NUMBER_FIELDS: dict[str, str] = {
     "creditnoterefunds": "creditnote_number",
     "vendorcreditrefunds": "vendor_credit_number",
     "customerpaymentrefunds": "payment_number",
+    "vendorpaymentrefunds": "payment_number",
     "salesreceipts": "receipt_number",
     "retainerpayments": "payment_number",
     "debitnotes": "invoice_number",
@@ -109,6 +111,7 @@ ID_FIELDS: dict[str, str] = {
     "creditnoterefunds": "creditnote_refund_id",
     "vendorcreditrefunds": "vendor_credit_refund_id",
     "customerpaymentrefunds": "payment_refund_id",
+    "vendorpaymentrefunds": "vendorpayment_refund_id",
     "salesreceipts": "sales_receipt_id",
     "retainerpayments": "payment_id",
     "debitnotes": "invoice_id",
@@ -345,18 +348,22 @@ def recompute_journal(record: Record) -> None:
 
 def recompute_payment(record: Record, applied_key: str) -> None:
     """A customer or vendor payment: ``bcy_amount = round(amount × exchange_rate)``. What a customer
-    payment's applied rows do not take is ``unused_amount`` (an advance or overpayment); more fails."""
+    payment's applied rows do not take is ``unused_amount`` (an advance or overpayment), what a vendor
+    payment's do not take its ``balance`` (an overpayment, D135), less what was refunded; more fails."""
     rate: Decimal = record["exchange_rate"]
     applied = sum((row["amount_applied"] for row in record[applied_key]), ZERO)
-    if applied > record["amount"] or (applied != record["amount"] and applied_key != "invoices"):
+    if applied > record["amount"]:
         raise ValueError(
             f"payment {record.get('payment_id')}: applied {applied} != amount {record['amount']}"
         )
     # What was refunded of the excess is no longer unused (D135).
     unused = record["amount"] - applied - record.get("amount_refunded", ZERO)
     record["bcy_amount"] = to_base(record["amount"], rate)
-    record["unused_amount"] = unused
-    record["bcy_unused_amount"] = to_base(unused, rate)
+    if applied_key == "invoices":
+        record["unused_amount"] = unused
+        record["bcy_unused_amount"] = to_base(unused, rate)
+    else:
+        record["balance"] = unused  # a vendor payment's excess not yet applied nor refunded (D135)
 
 
 # --- postings ----------------------------------------------------------------------------------------
@@ -530,6 +537,9 @@ def _payment_pieces(
     unapplied = record["amount"] - applied_now
     if customer and unapplied:
         pieces.append(Piece(accounts.named(CUSTOMER_ADVANCES), -to_base(unapplied, rate), -unapplied))
+    elif unapplied:
+        # A vendor overpaid: the excess is the vendor's debit on the payable, at the payment's rate (D135).
+        pieces.append(Piece(control, to_base(unapplied, rate), unapplied))
     difference = sum((piece.net_base for piece in pieces), ZERO)
     if difference:
         pieces.append(Piece(accounts.named(EXCHANGE_GAIN_OR_LOSS), -difference, ZERO))
@@ -566,15 +576,23 @@ def _refund_pieces(
     return pieces
 
 
-def _payment_refund_pieces(books: OrgBooks, accounts: ControlAccounts, record: Record) -> list[Piece]:
+def _payment_refund_pieces(
+    books: OrgBooks, accounts: ControlAccounts, record: Record, *, customer: bool
+) -> list[Piece]:
     """A refund of a customer payment's excess (D135): the excess waited in Customer Advances at the
     payment's rate, so that account is debited at it; the bank is credited the refund's base amount (at the
-    refund's own rate), and the difference goes to Exchange Gain or Loss."""
-    payment = books.records["customerpayments"][record["payment_id"]]
+    refund's own rate), and the difference goes to Exchange Gain or Loss. A vendor's refund mirrors it: the
+    bank debited, the payable (where the vendor's excess waited) credited at the payment's rate."""
     amount: Decimal = record["amount"]
+    if customer:
+        payment = books.records["customerpayments"][record["payment_id"]]
+        held, bank, sign = accounts.named(CUSTOMER_ADVANCES), record["from_account_id"], Decimal(1)
+    else:
+        payment = books.records["vendorpayments"][record["payment_id"]]
+        held, bank, sign = accounts.payable, record["to_account_id"], Decimal(-1)
     pieces = [
-        Piece(accounts.named(CUSTOMER_ADVANCES), to_base(amount, payment["exchange_rate"]), amount),
-        Piece(record["from_account_id"], -record["amount_bcy"], -amount),
+        Piece(bank, -sign * record["amount_bcy"], -sign * amount),
+        Piece(held, sign * to_base(amount, payment["exchange_rate"]), sign * amount),
     ]
     difference = sum((piece.net_base for piece in pieces), ZERO)
     if difference:
@@ -668,8 +686,8 @@ def _pieces(books: OrgBooks, accounts: ControlAccounts, entity: str, record: Rec
             Piece(record["deposit_to_account_id"], record["bcy_amount"], record["amount"]),
             Piece(record["advance_account_id"], -record["bcy_amount"], -record["amount"]),
         ]
-    if entity == "customerpaymentrefunds":
-        return _payment_refund_pieces(books, accounts, record)
+    if entity in ("customerpaymentrefunds", "vendorpaymentrefunds"):
+        return _payment_refund_pieces(books, accounts, record, customer=entity == "customerpaymentrefunds")
     if entity in ("creditnoterefunds", "vendorcreditrefunds"):
         return _refund_pieces(books, accounts, record, customer=entity == "creditnoterefunds")
     return []

@@ -92,3 +92,76 @@ def add_payment_refunds(ctx: Context, seed: str) -> None:
             refund = _refund(ctx, rng, payment, amount, day)
             refunds[refund["payment_refund_id"]] = refund
             apply_payment_refund(payment, refund)
+
+
+# --- vendor payments ------------------------------------------------------------------------------------
+
+VENDOR_REFUNDS = "vendorpaymentrefunds"
+# What a vendor was overpaid by: a round amount, as a payment made before the bill was final would be.
+_EXCESS = tuple(Decimal(value) for value in (25, 50, 100, 150))
+
+
+def refunds_of_vendor_payment(books: OrgBooks, payment_id: str) -> list[Record]:
+    """The refunds of one vendor payment, oldest first."""
+    found = books.records.get(VENDOR_REFUNDS, {}).values()
+    return sorted(
+        (r for r in found if r["payment_id"] == payment_id), key=lambda r: r["vendorpayment_refund_id"]
+    )
+
+
+def _vendor_refund(ctx: Context, rng: random.Random, payment: Record, amount: Decimal, day: date) -> Record:
+    rate = ctx.rate_on(payment["currency_code"], day)
+    created = ctx.stamp(day, ctx.office_seconds())
+    return {
+        "vendorpayment_refund_id": ctx.new_id(),
+        "vendorpayment_id": payment["payment_id"],
+        "payment_id": payment["payment_id"],
+        "payment_number": payment["payment_number"],
+        "date": day.isoformat(),
+        "refund_mode": rng.choice(_MODES),
+        "reference_number": f"VRF{rng.randint(10_000, 99_999)}",
+        "description": "Refund of excess payment",
+        "amount": amount,
+        "amount_fcy": amount,
+        "exchange_rate": rate,
+        "amount_bcy": to_base(amount, rate),
+        "currency_id": payment["currency_id"],
+        "currency_code": payment["currency_code"],
+        "to_account_id": payment["paid_through_account_id"],
+        "to_account_name": payment["paid_through_account_name"],
+        "created_time": created,
+    }
+
+
+def add_vendor_payment_refunds(ctx: Context, seed: str) -> None:
+    """A few vendor payments of one bill paid a round amount too much (the excess waits on the payable as the
+    vendor's debit, ``balance``), and the vendor sends most of it back: in full, or in part, some twice."""
+    rng = random.Random(f"{seed}:vendor-payment-refunds")
+    ctx = dataclasses.replace(ctx, rng=rng)
+    refunds: dict[str, Record] = {}
+    ctx.books.records[VENDOR_REFUNDS] = refunds
+    payments = sorted(
+        (
+            p
+            for p in ctx.books.records["vendorpayments"].values()
+            if len(p["bills"]) == 1 and not p.get("bank_charges") and not p.get("tax_amount_withheld")
+        ),
+        key=lambda p: p["payment_number"],
+    )
+    for payment in rng.sample(payments, min(len(payments), max(2, len(payments) // 15))):
+        excess = rng.choice(_EXCESS)
+        payment["amount"] += excess
+        payment["bcy_amount"] = to_base(payment["amount"], payment["exchange_rate"])
+        payment["balance"] = excess
+        day = date.fromisoformat(payment["date"])
+        for _ in range(2 if rng.random() < 0.25 else 1):
+            day = min(day + timedelta(days=rng.randint(3, 30)), ctx.today)
+            share = Decimal(1) if rng.random() < 0.5 else Decimal(rng.randint(30, 70)) / 100
+            amount = min(cents(payment["balance"] * share), payment["balance"])
+            if amount <= ZERO:
+                break
+            refund = _vendor_refund(ctx, rng, payment, amount, day)
+            refunds[refund["vendorpayment_refund_id"]] = refund
+            payment["balance"] -= amount
+            payment["amount_refunded"] = payment.get("amount_refunded", ZERO) + amount
+            payment["last_modified_time"] = refund["created_time"]

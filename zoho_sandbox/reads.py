@@ -44,16 +44,28 @@ from zoho_sandbox.listing import (
     parse_paging,
     sort_rows,
 )
-from zoho_sandbox.payment_refunds import CUSTOMER_PAYMENT_REFUNDS, refunds_of_payment
+from zoho_sandbox.payment_refunds import (
+    CUSTOMER_PAYMENT_REFUNDS,
+    VENDOR_REFUNDS,
+    refunds_of_payment,
+    refunds_of_vendor_payment,
+)
 
 ORGANIZATIONS = "/organizations"
 ORGANIZATION = "/organizations/{organization_id}"
 ACCOUNT_TRANSACTIONS = "/chartofaccounts/transactions"
 EXCHANGE_RATES = "/settings/currencies/{currency_id}/exchangerates"
 OPENING_BALANCE = "/settings/openingbalances"
-# Refunds of a customer payment, listed and detailed only under it (customer-payments.yml, D135).
+# Refunds of a customer or vendor payment, listed and detailed only under it (customer-payments.yml,
+# vendor-payments.yml, D135).
 PAYMENT_REFUNDS = "/customerpayments/{customer_payment_id}/refunds"
 PAYMENT_REFUND = "/customerpayments/{customer_payment_id}/refunds/{refund_id}"
+VENDOR_PAYMENT_REFUNDS = "/vendorpayments/{payment_id}/refunds"
+VENDOR_PAYMENT_REFUND = "/vendorpayments/{payment_id}/refunds/{vendorpayment_refund_id}"
+_REFUND_ROUTES = {
+    "customerpayments": (PAYMENT_REFUNDS, PAYMENT_REFUND),
+    "vendorpayments": (VENDOR_PAYMENT_REFUNDS, VENDOR_PAYMENT_REFUND),
+}
 
 
 @dataclass(frozen=True)
@@ -90,10 +102,11 @@ def resolve(rest: str) -> Route | None:
             return Route(EXCHANGE_RATES, record_id=currency_id)
         return None
     parts = rest.split("/")
-    if len(parts) in (3, 4) and parts[0] == "customerpayments" and parts[2] == "refunds" and all(parts):
+    if len(parts) in (3, 4) and parts[0] in _REFUND_ROUTES and parts[2] == "refunds" and all(parts):
+        listed, detailed = _REFUND_ROUTES[parts[0]]
         if len(parts) == 3:
-            return Route(PAYMENT_REFUNDS, record_id=parts[1])
-        return Route(PAYMENT_REFUND, record_id=parts[3], parent_id=parts[1])
+            return Route(listed, record_id=parts[1])
+        return Route(detailed, record_id=parts[3], parent_id=parts[1])
     for entity in ENTITIES:
         if entity.parent is None or len(parts) != 4 or not all(parts):
             continue
@@ -483,43 +496,57 @@ def get_opening_balance(books: OrgBooks) -> dict[str, Any]:
     return success(opening_balance=wire.detail_record(books, "openingbalances", found))
 
 
-def _refunded_payment(books: OrgBooks, payment_id: str | None) -> Record:
-    payment = books.records.get("customerpayments", {}).get(str(payment_id))
+def _refunded_payment(books: OrgBooks, entity: str, payment_id: str | None) -> Record:
+    payment = books.records.get(entity, {}).get(str(payment_id))
     if payment is None:
         raise not_found()
     return payment
 
 
-def list_payment_refunds(books: OrgBooks, payment_id: str, params: Mapping[str, str]) -> dict[str, Any]:
-    """A customer payment's refunds, oldest first, paged (no sort or filter is documented)."""
-    payment = _refunded_payment(books, payment_id)
+def list_payment_refunds(
+    books: OrgBooks, entity: str, payment_id: str, params: Mapping[str, str]
+) -> dict[str, Any]:
+    """A customer (vendor) payment's refunds, oldest first, paged (no sort or filter is documented), under
+    ``payment_refunds`` (``vendorpayment_refunds``)."""
+    payment = _refunded_payment(books, entity, payment_id)
     paging = parse_paging(params)
-    rows = [
-        wire.list_row(CUSTOMER_PAYMENT_REFUNDS, refund)
-        for refund in refunds_of_payment(books, payment["payment_id"])
-    ]
+    if entity == "customerpayments":
+        kind, root, refunds = CUSTOMER_PAYMENT_REFUNDS, "payment_refunds", refunds_of_payment
+    else:
+        kind, root, refunds = (
+            VENDOR_REFUNDS,
+            "vendorpayment_refunds",
+            refunds_of_vendor_payment,
+        )
+    rows = [wire.list_row(kind, refund) for refund in refunds(books, payment["payment_id"])]
     page_rows, has_more = page_slice(rows, paging, repeat_boundary_row=False)
     context = _page_context(paging, has_more, "date", "A")
-    return success(payment_refunds=page_rows, page_context=context)
+    return success(**{root: page_rows, "page_context": context})
 
 
-def get_payment_refund(books: OrgBooks, payment_id: str | None, refund_id: str) -> dict[str, Any]:
-    """One refund of a customer payment: documented as a list of one under ``payment_refunds``."""
-    payment = _refunded_payment(books, payment_id)
-    refund = books.records.get(CUSTOMER_PAYMENT_REFUNDS, {}).get(refund_id)
+def get_payment_refund(
+    books: OrgBooks, entity: str, payment_id: str | None, refund_id: str
+) -> dict[str, Any]:
+    """One refund of a customer (vendor) payment: documented as a list of one under ``payment_refunds``
+    (``vendorpayment_refund``)."""
+    payment = _refunded_payment(books, entity, payment_id)
+    if entity == "customerpayments":
+        kind, root = CUSTOMER_PAYMENT_REFUNDS, "payment_refunds"
+    else:
+        kind, root = VENDOR_REFUNDS, "vendorpayment_refund"
+    refund = books.records.get(kind, {}).get(refund_id)
     if refund is None or refund["payment_id"] != payment["payment_id"]:
         raise not_found()
-    return success(payment_refunds=[wire.detail_record(books, CUSTOMER_PAYMENT_REFUNDS, refund)])
+    return success(**{root: [wire.detail_record(books, kind, refund)]})
 
 
 def read(route: Route, books: OrgBooks, params: Mapping[str, str], config: SandboxConfig) -> dict[str, Any]:
     """Answer an org-scoped GET (everything except the organizations routes)."""
-    if route.template == PAYMENT_REFUNDS:
-        assert route.record_id is not None
-        return list_payment_refunds(books, route.record_id, params)
-    if route.template == PAYMENT_REFUND:
-        assert route.record_id is not None
-        return get_payment_refund(books, route.parent_id, route.record_id)
+    for entity, (listed, detailed) in _REFUND_ROUTES.items():
+        if route.template == listed and route.record_id is not None:
+            return list_payment_refunds(books, entity, route.record_id, params)
+        if route.template == detailed and route.record_id is not None:
+            return get_payment_refund(books, entity, route.parent_id, route.record_id)
     if route.template == OPENING_BALANCE:
         return get_opening_balance(books)
     if route.template == ACCOUNT_TRANSACTIONS:

@@ -353,14 +353,32 @@ VENDOR_PAYMENT_LIST = Members(
         "last_modified_time",
     )
 )  # fmt: skip
+# A vendor payment's refunds (vendor-payments.yml vendorpayment_refunds, on the payment's detail and its
+# refunds list) and one refund's detail (vendorpayment_refund, with the bank account and the rate; D135).
+VENDOR_PAYMENT_REFUND_ROW = Members(
+    (
+        "vendorpayment_refund_id", "date", "refund_mode", "reference_number", "description", "amount_bcy",
+        "amount_fcy",
+    )
+)  # fmt: skip
+VENDOR_PAYMENT_REFUND_DETAIL = Members(
+    (
+        "vendorpayment_refund_id", "vendorpayment_id", "date", "refund_mode", "reference_number", "amount",
+        "exchange_rate", "to_account_id", "to_account_name", "description",
+    )
+)  # fmt: skip
 VENDOR_PAYMENT_DETAIL = Members(
     (
         "payment_id", "payment_number", "date", "payment_mode", "vendor_id", "vendor_name", "description",
         "reference_number", "currency_id", "currency_symbol", "exchange_rate", "amount", "balance",
         "paid_through_account_id", "paid_through_account_name", "paid_through_account_type", "bills",
         "created_time", "last_modified_time", "tax_account_name", "tax_amount_withheld",
+        "vendorpayment_refunds",
     ),
-    nested={"bills": Members(("bill_payment_id", "bill_id", "amount_applied", "tax_amount_withheld"))},
+    nested={
+        "bills": Members(("bill_payment_id", "bill_id", "amount_applied", "tax_amount_withheld")),
+        "vendorpayment_refunds": VENDOR_PAYMENT_REFUND_ROW,
+    },
 )  # fmt: skip
 
 # Refunds (credit-notes.yml list-credit-note-refunds-response and get-credit-note-refund-response;
@@ -671,7 +689,13 @@ def _vendor_payment_detail(books: OrgBooks, record: Record) -> Record:
         for index, row in enumerate(record.get("bills") or [])
     ]
     account = books.records.get("chartofaccounts", {}).get(str(record.get("paid_through_account_id")), {})
+    refunds = [
+        refund
+        for refund in books.records.get("vendorpaymentrefunds", {}).values()
+        if refund["payment_id"] == record.get("payment_id")
+    ]
     return {
+        "vendorpayment_refunds": sorted(refunds, key=lambda refund: str(refund["vendorpayment_refund_id"])),
         "bills": bills,
         "currency_symbol": _currency_symbol(books, record),
         "paid_through_account_type": account.get("account_type", ""),
@@ -729,6 +753,9 @@ SHAPES: dict[str, Shape] = {
     ),
     "customerpaymentrefunds": Shape(
         CUSTOMER_PAYMENT_REFUND_LIST, CUSTOMER_PAYMENT_REFUND_DETAIL, id_field="payment_refund_id"
+    ),
+    "vendorpaymentrefunds": Shape(
+        VENDOR_PAYMENT_REFUND_ROW, VENDOR_PAYMENT_REFUND_DETAIL, id_field="vendorpayment_refund_id"
     ),
     "salesreceipts": Shape(SALES_RECEIPT_LIST, SALES_RECEIPT_DETAIL, id_field="sales_receipt_id"),
     "retainerinvoices": Shape(RETAINER_INVOICE_LIST, RETAINER_INVOICE_DETAIL, id_field="retainerinvoice_id"),

@@ -1,8 +1,8 @@
--- Vendor payments (D22, D101): customer payments mirrored. On the payment's date: Cr the bank (the base amount of
+-- Vendor payments (D22, D101, D135): customer payments mirrored. On the payment's date: Cr the bank (the base amount of
 -- Zoho's list row, less the bank charges at the payment's rate), Cr bank charges, Cr TDS payable for the tax
 -- withheld from the vendor (at the payment's rate), Dr the payable of each bill the payment settles (the amount
--- applied plus the tax withheld on it, at the bill's own rate), and the difference to exchange gain or loss (a loss
--- a debit, a gain a credit).
+-- applied plus the tax withheld on it, at the bill's own rate), Dr the payable for what no bill takes (an
+-- overpayment, at the payment's rate), and the difference to exchange gain or loss (a loss a debit, a gain a credit).
 with payments as (
     select * from {{ ref('stg_zoho_books__vendor_payments') }}
     where is_posting and not is_deleted
@@ -80,10 +80,45 @@ applied_pieces as (
         on payments.organization_id = system_accounts.organization_id and system_accounts.role = 'accounts_payable'
 ),
 
+applied_totals as (
+    select
+        payments.organization_id,
+        payments.payment_id,
+        payments.amount - coalesce(sum(applied.amount_applied), 0) as unapplied_amount,
+        count(applied.applied_index) as applied_count
+    from payments
+    left join applied
+        on payments.organization_id = applied.organization_id and payments.payment_id = applied.payment_id
+    group by payments.organization_id, payments.payment_id, payments.amount
+),
+
+-- what the payment does not apply to a bill (an overpayment): the vendor's debit on the payable, at the payment's
+-- rate, after the bills (D135); a refund of it credits the payable back
+unapplied_pieces as (
+    select
+        payments.organization_id,
+        payments.payment_id as document_id,
+        1
+        + (case when payments.bank_charges <> 0 then 1 else 0 end)
+        + (case when payments.tax_amount_withheld <> 0 then 1 else 0 end)
+        + totals.applied_count as piece_index,
+        system_accounts.account_id,
+        {{ to_base('totals.unapplied_amount', 'payments.exchange_rate') }} as net_base,
+        totals.unapplied_amount as net_transaction
+    from payments
+    inner join applied_totals as totals
+        on payments.organization_id = totals.organization_id and payments.payment_id = totals.payment_id
+    left join system_accounts
+        on payments.organization_id = system_accounts.organization_id and system_accounts.role = 'accounts_payable'
+    where totals.unapplied_amount > 0
+),
+
 settled_pieces as (
     select * from bank_pieces
     union all
     select * from applied_pieces
+    union all
+    select * from unapplied_pieces
 ),
 
 exchange_difference as (

@@ -6,7 +6,7 @@
     'int_gl_entries__expenses', 'int_gl_entries__journals', 'int_gl_entries__bank_transactions',
     'int_gl_entries__opening_balances', 'int_gl_entries__base_currency_adjustments',
     'int_gl_entries__credit_note_refunds', 'int_gl_entries__vendor_credit_refunds',
-    'int_gl_entries__customer_payment_refunds'
+    'int_gl_entries__customer_payment_refunds', 'int_gl_entries__vendor_payment_refunds'
 ] %}
 with derived as (
     {%- for model in models %}
