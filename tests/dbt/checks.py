@@ -268,14 +268,23 @@ def assert_ar_aging_matches_open_balances(built: Built, query: Query) -> None:
     debit_notes = _open_balances(built, "debitnotes")
     assert {org for org, _ in debit_notes} == set(built.dataset.orgs)
     expected |= debit_notes
-    # Unapplied customer payments are credit lines of their unused amount (D77).
+    # Unapplied customer payments are credit lines of their unused amount (D77), less what was refunded
+    # (D135): a payment refunded in full is no credit any more, one refunded in part a credit of the rest.
     unused = {
         (org_id, payment_id): -payment["unused_amount"]
         for org_id, books in built.dataset.orgs.items()
         for payment_id, payment in books.records["customerpayments"].items()
         if payment["unused_amount"]
     }
-    assert len(unused) >= 6
+    refunded = {
+        (org_id, payment_id)
+        for org_id, books in built.dataset.orgs.items()
+        for payment_id, payment in books.records["customerpayments"].items()
+        if payment.get("amount_refunded")
+    }
+    assert len(unused) >= 3
+    assert refunded & set(unused)  # refunded in part: still a credit
+    assert refunded - set(unused)  # refunded in full: no credit
     _assert_aging_is_zohos_balances(query, "rpt_ar_aging", "document_id", expected | unused)
     buckets = {b for (b,) in query("select distinct aging_bucket from zoho_books.rpt_ar_aging")}
     assert buckets <= {"current", "1-30", "31-60", "61-90", "over_90"}
@@ -316,9 +325,9 @@ def assert_banking_is_derived(built: Built, query: Query) -> None:
 
 
 def assert_refunds_are_derived(built: Built, query: Query) -> None:
-    """Credit note and vendor credit refunds (D72) and refunds of customer payments (``refund``, D135) are
-    derived by their rules, none taken from Zoho's ledger, line for line as many as the sandbox's ledger holds,
-    in every organization that has them."""
+    """Credit note and vendor credit refunds (D72) and refunds of customer and vendor payments (``refund``,
+    D135) are derived by their rules, none taken from Zoho's ledger, line for line as many as the sandbox's
+    ledger holds, in every organization that has them."""
     types = ("creditnote_refund", "vendor_credit_refund", "refund")
     expected: dict[tuple[str, str], int] = defaultdict(int)
     for org_id, books in built.dataset.orgs.items():
