@@ -184,6 +184,10 @@ class Answers:
     rows: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=lambda: defaultdict(list))
     details: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=lambda: defaultdict(list))
     texts: list[str] = field(default_factory=list)  # every answer's JSON text, as sent
+    # Payment refunds (D135), read under their payment: (module, documented path, root) -> records
+    refunds: dict[tuple[str, str, str], list[dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
 
 class Books:
@@ -238,6 +242,7 @@ def _collect(books: Books, answers: Answers) -> None:
                 where = detail_location(endpoint, row)
                 detail = books.get(f"{where}/{row[endpoint.id_field]}")[endpoint.detail_root]
                 answers.details[endpoint.name].append((org, detail))
+    _collect_refunds(books, answers)
     for currency in currencies:
         if not currency["is_base_currency"]:
             path = f"settings/currencies/{currency['currency_id']}/exchangerates"
@@ -248,6 +253,36 @@ def _collect(books: Books, answers: Answers) -> None:
             "chartofaccounts/transactions", "transactions", account_id=account["account_id"]
         ):
             answers.rows["account_transactions"].append((org, row))
+
+
+CUSTOMER_REFUNDS = "/customerpayments/{customer_payment_id}/refunds"
+VENDOR_REFUNDS = "/vendorpayments/{payment_id}/refunds"
+
+
+def _collect_refunds(books: Books, answers: Answers) -> None:
+    """The refunds of the payments that show one, read as the pipeline reads them (D135)."""
+    for org, payment in answers.details["customer_payments"]:
+        if org != books.org_id or not payment.get("amount_refunded"):
+            continue
+        path = f"customerpayments/{payment['payment_id']}/refunds"
+        for row in books.walk(path, "payment_refunds"):
+            answers.refunds[("customer-payments", CUSTOMER_REFUNDS, "payment_refunds")].append(row)
+            detail = books.get(f"{path}/{row['payment_refund_id']}")["payment_refunds"]
+            answers.refunds[
+                ("customer-payments", f"{CUSTOMER_REFUNDS}/{{refund_id}}", "payment_refunds")
+            ].extend(detail)
+    for org, payment in answers.details["vendor_payments"]:
+        if org != books.org_id:
+            continue
+        path = f"vendorpayments/{payment['payment_id']}/refunds"
+        if payment["vendorpayment_refunds"]:
+            listed = list(books.walk(path, "vendorpayment_refunds"))
+            answers.refunds[("vendor-payments", VENDOR_REFUNDS, "vendorpayment_refunds")].extend(listed)
+        for row in payment["vendorpayment_refunds"]:
+            detail = books.get(f"{path}/{row['vendorpayment_refund_id']}")["vendorpayment_refund"]
+            answers.refunds[
+                ("vendor-payments", f"{VENDOR_REFUNDS}/{{vendorpayment_refund_id}}", "vendorpayment_refund")
+            ].extend(detail)
 
 
 @pytest.fixture(scope="module")
@@ -405,11 +440,16 @@ def test_customer_payments_carry_base_amounts_on_list_rows_only(answers: Answers
         )
         assert _bcy_members(detail) == []
         assert {"account_id", "exchange_rate", "unused_amount", "amount", "bank_charges"} <= detail.keys()
-        # An advance has no invoices yet; what the applied rows leave is the unused amount (D77).
+        # An advance has no invoices yet; what the applied rows leave is the unused amount (D77), less what
+        # was refunded of it (D135).
         applied_total = sum(
             (Decimal(str(applied["amount_applied"])) for applied in detail["invoices"]), Decimal(0)
         )
-        assert applied_total + Decimal(str(detail["unused_amount"])) == Decimal(str(detail["amount"]))
+        refunded = Decimal(str(detail["amount_refunded"]))
+        assert applied_total + Decimal(str(detail["unused_amount"])) + refunded == Decimal(
+            str(detail["amount"])
+        )
+        unapplied["refunded"] += refunded > 0
         for applied in detail["invoices"]:
             assert set(applied) == {
                 "invoice_payment_id",
@@ -423,6 +463,7 @@ def test_customer_payments_carry_base_amounts_on_list_rows_only(answers: Answers
             }
     assert unapplied["advance"] >= 1
     assert unapplied["overpaid"] >= 1
+    assert unapplied["refunded"] >= 1
 
 
 @pytest.mark.parametrize("endpoint", LINE_DOCUMENTS)
@@ -609,3 +650,24 @@ def test_ledger_rows_say_the_documented_transaction_types(answers: Answers) -> N
         "expense",
         "journal",
     } <= seen
+
+
+# The refund request documents the bank account a customer refund is paid from; its answers do not (D135).
+REFUND_ALLOWED = {("customer-payments", f"{CUSTOMER_REFUNDS}/{{refund_id}}", "from_account_id")}
+
+
+def test_payment_refunds_carry_only_documented_members(answers: Answers) -> None:
+    """The refund routes of customer and vendor payments answer in their documented shapes, each route
+    answering at least once, and every customer refund's detail names its bank account (D135, D136)."""
+    assert len(answers.refunds) == 4
+    unexplained: dict[str, int] = defaultdict(int)
+    for (module, path, key), records in answers.refunds.items():
+        assert records, path
+        documented = zoho_docs.root(module, path, key)
+        for record in records:
+            for member in zoho_docs.unlisted(record, documented):
+                if (module, path, member) not in REFUND_ALLOWED:
+                    unexplained[f"{path} {member}"] += 1
+    assert dict(unexplained) == {}
+    details = answers.refunds[("customer-payments", f"{CUSTOMER_REFUNDS}/{{refund_id}}", "payment_refunds")]
+    assert all(detail["from_account_id"] for detail in details)
