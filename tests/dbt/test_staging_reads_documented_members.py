@@ -15,7 +15,13 @@ from pathlib import Path
 
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint, Fields
 from tests import zoho_docs
-from tests.sandbox.test_documented_shapes import _allowed, _documented
+from tests.sandbox.test_documented_shapes import (
+    CUSTOMER_REFUNDS,
+    REFUND_ALLOWED,
+    VENDOR_REFUNDS,
+    _allowed,
+    _documented,
+)
 
 # Read when present, never relied on: the rule that covers the member's absence.
 DEFENSIVE: dict[str, str] = {
@@ -93,7 +99,31 @@ def _defensive(path: str) -> bool:
     return False
 
 
+# A payment's refunds are loaded under it, read from their own routes (D135): documented there.
+REFUND_ANSWERS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "customer_payments": (
+        ("customer-payments", CUSTOMER_REFUNDS, "payment_refunds"),
+        ("customer-payments", f"{CUSTOMER_REFUNDS}/{{refund_id}}", "payment_refunds"),
+    ),
+    "vendor_payments": (
+        ("vendor-payments", f"{VENDOR_REFUNDS}/{{vendorpayment_refund_id}}", "vendorpayment_refund"),
+    ),
+}
+
+
+def _refund_member(endpoint: Endpoint, path: str) -> bool:
+    if endpoint.refunds is None or not path.startswith(f"{endpoint.refunds.child}[]."):
+        return False
+    name = path.split("[].", 1)[1]
+    return any(
+        name in zoho_docs.root(*answer) or (*answer[:2], name) in REFUND_ALLOWED
+        for answer in REFUND_ANSWERS[endpoint.name]
+    )
+
+
 def _explained(endpoint: Endpoint, path: str) -> bool:
+    if _refund_member(endpoint, path):
+        return True
     kinds = ["list", "detail"] if endpoint.needs_detail else ["list"]
     for kind in kinds:
         if _in_tree(path, _documented(endpoint.name, kind)) or _allowed(endpoint.name, kind, path):

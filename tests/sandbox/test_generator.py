@@ -343,9 +343,10 @@ def test_invoice_balances_match_payments_and_credits(dataset: Dataset) -> None:
     for books in dataset.orgs.values():
         applied: Counter[str] = Counter()
         for payment in books.records["customerpayments"].values():
-            # What the rows do not apply is the customer's advance (D77).
+            # What the rows do not apply is the customer's advance (D77), less what was refunded (D135).
             applied_total = sum((row["amount_applied"] for row in payment["invoices"]), Decimal(0))
-            assert payment["amount"] == applied_total + payment["unused_amount"]
+            refunded = payment["amount_refunded"]
+            assert payment["amount"] == applied_total + payment["unused_amount"] + refunded
             for row in payment["invoices"]:
                 # tax the customer withheld settles the invoice too (D81)
                 applied[row["invoice_id"]] += row["amount_applied"] + row.get("tax_amount_withheld", 0)

@@ -25,6 +25,7 @@ from zoho_sandbox.ledger import (
     rebuild_account_transactions,
     recompute_line_document,
     recompute_payment,
+    to_base,
 )
 
 US, EU, IN = "10234695", "20088321", "60012345"
@@ -183,7 +184,8 @@ def test_unapplied_payments_wait_in_customer_advances_until_their_invoice(datase
             unapplied_now = payment["amount"] - sum(
                 (row["amount_applied"] for row in payment["invoices"] if row not in later), Decimal(0)
             )
-            assert payment["unused_amount"] == payment["amount"] - sum(
+            # what a refund paid back of the excess is no longer unused (D135)
+            assert payment["unused_amount"] == payment["amount"] - payment["amount_refunded"] - sum(
                 (row["amount_applied"] for row in payment["invoices"]), Decimal(0)
             )
             rows = postings_for(books, "customerpayments", payment)
@@ -204,6 +206,41 @@ def test_unapplied_payments_wait_in_customer_advances_until_their_invoice(datase
     assert shapes["applied later"] >= 3
     assert shapes["no invoice"] >= 3
     assert shapes["unapplied"] >= 6
+
+
+def test_payment_refunds_post_bank_against_where_the_excess_waited(dataset: Dataset) -> None:
+    """D135/D136: a customer refund credits the bank it was paid from with its base amount and debits Customer
+    Advances at the payment's rate; a vendor refund debits the bank and credits the payable; each balances,
+    the difference on Exchange Gain or Loss, and a vendor's excess waits on the payable."""
+    kinds: Counter[str] = Counter()
+    for books in dataset.orgs.values():
+        chart = books.records["chartofaccounts"]
+        keys = {a["account_id"]: a.get("chart_key") for a in chart.values()}
+        payable = _account_of_type(books, "accounts_payable")
+        for entity, payments, bank in (
+            ("customerpaymentrefunds", "customerpayments", "from_account_id"),
+            ("vendorpaymentrefunds", "vendorpayments", "to_account_id"),
+        ):
+            for refund in books.records[entity].values():
+                payment = books.records[payments][refund["payment_id"]]
+                rows = postings_for(books, entity, refund)
+                assert {r["transaction_type"] for r in rows} == {"refund"}
+                assert sum(r["debit_amount"] for r in rows) == sum(r["credit_amount"] for r in rows)
+                held = to_base(refund["amount"], payment["exchange_rate"])
+                by_account = {r["account_id"]: r for r in rows}
+                if entity == "customerpaymentrefunds":
+                    assert by_account[refund[bank]]["credit_amount"] == refund["amount_bcy"]
+                    advance = next(r for r in rows if keys[r["account_id"]] == "Customer Advances")
+                    assert advance["debit_amount"] == held
+                else:
+                    assert by_account[refund[bank]]["debit_amount"] == refund["amount_bcy"]
+                    assert by_account[payable]["credit_amount"] == held
+                    excess = payment["balance"] + payment.get("amount_refunded", 0)
+                    debits = [r for r in postings_for(books, payments, payment) if r["account_id"] == payable]
+                    assert to_base(excess, payment["exchange_rate"]) in {r["debit_amount"] for r in debits}
+                kinds[entity] += 1
+    assert kinds["customerpaymentrefunds"] >= 3
+    assert kinds["vendorpaymentrefunds"] >= 3
 
 
 def test_written_off_invoices_move_their_balance_to_bad_debt_on_the_write_off_day(dataset: Dataset) -> None:
