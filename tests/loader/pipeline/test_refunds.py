@@ -1,4 +1,4 @@
-"""Refunds of payments read with the payment's detail (D135): read where one shows, counted, never half."""
+"""Refunds of payments, read with the payment's detail only where one shows (D135), and counted."""
 
 from __future__ import annotations
 
