@@ -42,6 +42,7 @@ from zoho_sandbox.ledger import (
     repost_document,
     unpost_document,
 )
+from zoho_sandbox.payment_refunds import payment_refunds_of
 from zoho_sandbox.refunds import refunds_of
 from zoho_sandbox.zoho_time import local_date, zoho_timestamp
 
@@ -270,6 +271,8 @@ def _refuse_if_settled(books: OrgBooks, entity: str, record: Record, action: str
             raise MutationError(f"cannot {action} {entity}: its credits are applied to documents")
     if refunds_of(books, entity, record):
         raise MutationError(f"cannot {action} {entity}: part of its credit was refunded")
+    if entity in ("customerpayments", "vendorpayments") and payment_refunds_of(books, entity, record):
+        raise MutationError(f"cannot {action} {entity}: part of its excess was refunded")
 
 
 def void_document(books: OrgBooks, entity: str | Entity, record_id: str, now: datetime) -> Record:

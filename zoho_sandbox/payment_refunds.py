@@ -165,3 +165,12 @@ def add_vendor_payment_refunds(ctx: Context, seed: str) -> None:
             payment["balance"] -= amount
             payment["amount_refunded"] = payment.get("amount_refunded", ZERO) + amount
             payment["last_modified_time"] = refund["created_time"]
+
+
+def payment_refunds_of(books: OrgBooks, entity: str, payment: Record) -> list[Record]:
+    """The refunds of a customer or vendor payment (none for any other entity)."""
+    if entity == "customerpayments":
+        return refunds_of_payment(books, str(payment["payment_id"]))
+    if entity == "vendorpayments":
+        return refunds_of_vendor_payment(books, str(payment["payment_id"]))
+    return []

@@ -130,11 +130,51 @@ def full_sync_checks(
     return result
 
 
+CUSTOMER_REFUNDS_ROUTE = "/customerpayments/{customer_payment_id}/refunds"
+VENDOR_REFUNDS_ROUTE = "/vendorpayments/{payment_id}/refunds"
+
+
+def assert_payment_refunds_loaded(pipeline: Pipeline, dataset: Dataset, calls: dict[str, Any]) -> None:
+    """D135: a first sync reads one refunds list per refunded customer payment and one detail per refund
+    (customer and vendor), nothing under any other payment; the refunds are the payments' nested rows with
+    their bank account, amounts and audit columns."""
+    customer: list[tuple[str, str, str, Decimal, Decimal]] = []
+    vendor: list[tuple[str, str, str, Decimal, Decimal]] = []
+    for org in ORGS:
+        books = dataset.orgs[org]
+        refunds = list(books.records["customerpaymentrefunds"].values())
+        vendor_refunds = list(books.records["vendorpaymentrefunds"].values())
+        routes = calls[org]
+        assert routes[CUSTOMER_REFUNDS_ROUTE] == len({r["payment_id"] for r in refunds}) > 0
+        assert routes[f"{CUSTOMER_REFUNDS_ROUTE}/{{refund_id}}"] == len(refunds)
+        assert routes[f"{VENDOR_REFUNDS_ROUTE}/{{vendorpayment_refund_id}}"] == len(vendor_refunds) > 0
+        assert VENDOR_REFUNDS_ROUTE not in routes  # the vendor payment's detail lists them
+        customer += [
+            (org, r["payment_refund_id"], r["from_account_id"], r["amount"], r["amount_bcy"]) for r in refunds
+        ]
+        vendor += [
+            (org, r["vendorpayment_refund_id"], r["to_account_id"], r["amount"], r["amount_bcy"])
+            for r in vendor_refunds
+        ]
+    for table, account, expected in (
+        ("customer_payments__payment_refunds", "from_account_id", customer),
+        ("vendor_payments__vendorpayment_refunds", "to_account_id", vendor),
+    ):
+        stored = query(
+            pipeline,
+            f"select _zoho_organization_id, _zoho_source_id, {account}, amount, amount_bcy"
+            f" from {{ds}}.{table} where _synced_at is not null order by 1, 2",
+        )
+        assert [(o, i, a, Decimal(x), Decimal(b)) for o, i, a, x, b in stored] == sorted(expected)
+
+
 def test_full_sync_then_nothing_new_on_duckdb(
     tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
 ) -> None:
     pipeline = duckdb_pipeline(tmp_path)
+    sandbox.reset_stats()
     full_sync_checks(pipeline, dataset, make_clients)
+    assert_payment_refunds_loaded(pipeline, dataset, sandbox.stats()["calls"])
     snapshot = query(pipeline, "select invoice_id, total, _dlt_load_id from {ds}.invoices order by 1")
 
     sandbox.reset_stats()
