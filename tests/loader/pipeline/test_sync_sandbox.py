@@ -209,6 +209,45 @@ def test_full_sync_then_nothing_new_on_duckdb(
     assert snapshots == 2  # rates as of each sync are kept
 
 
+def test_a_deleted_payment_refund_goes_with_its_payments_next_read(
+    tmp_path: Path, dataset: Dataset, sandbox: SandboxServer, make_clients: ClientsFactory
+) -> None:
+    """D135: refunds are the payment's nested rows. A refund deleted in Zoho modifies its payment; the next
+    incremental sync reads that payment's detail again, and the stored refunds are replaced with what it shows
+    now (none: no refunds call at all). The refunds of the other payments stay."""
+    us_only = [client for client in make_clients() if client.organization_id == US_ORG]
+    pipeline = duckdb_pipeline(tmp_path)
+    entities = {"customer_payments"}
+    assert sync_organizations(us_only, pipeline, entities=entities).complete
+    table = "{ds}.customer_payments__payment_refunds"
+    before = {row[0] for row in query(pipeline, f"select payment_refund_id from {table}")}
+    books = dataset.orgs[US_ORG]
+    refunds = books.records["customerpaymentrefunds"]
+    assert before == set(refunds)
+    refund_id, refund = next(iter(refunds.items()))
+    payment = books.records["customerpayments"][refund["payment_id"]]
+    kept = dict(payment)
+    with dataset.lock:
+        del refunds[refund_id]
+        payment["amount_refunded"] -= refund["amount"]
+        payment["bcy_refunded_amount"] -= refund["amount_bcy"]
+        payment["unused_amount"] += refund["amount"]
+        payment["last_modified_time"] = "2027-01-04T09:00:00-0800"
+    try:
+        sandbox.reset_stats()
+        assert sync_organizations(us_only, pipeline, entities=entities).complete
+        routes = sandbox.stats()["calls"][US_ORG]
+        assert routes["/customerpayments/{payment_id}"] == 1
+        assert CUSTOMER_REFUNDS_ROUTE not in routes
+        after = {row[0] for row in query(pipeline, f"select payment_refund_id from {table}")}
+        assert after == before - {refund_id}
+    finally:
+        with dataset.lock:
+            refunds[refund_id] = refund
+            payment.clear()
+            payment.update(kept)
+
+
 @pytest.mark.postgres
 def test_full_sync_on_postgres(
     postgres_pipeline: Pipeline, dataset: Dataset, make_clients: ClientsFactory
