@@ -97,8 +97,9 @@ def nested_hints(endpoint: Endpoint) -> dict[str | tuple[str, ...], TResourceNes
         columns = _level_columns(fields)
         if endpoint.refunds is not None and path == endpoint.refunds.child:
             # Refunds carry the audit columns of a record of their own (D135); deletion is the payment's.
+            # Nullable: the reader always sets them; a row made elsewhere (a bare raw schema) may not.
             audit = audit_columns()
-            columns.update({name: audit[name] for name in REFUND_AUDIT_COLUMNS})
+            columns.update({name: {**audit[name], "nullable": True} for name in REFUND_AUDIT_COLUMNS})
         hints[tuple(path.split("."))] = make_nested_hints(columns=columns)
     return hints
 
