@@ -50,7 +50,7 @@ view: fct_general_ledger {
 
   dimension: source_type {
     type: string
-    description: "invoice, credit_note, customer_payment, bill, vendor_credit, vendor_payment, expense, journal, a bank transaction's type (deposit, transfer_fund, card_payment, owner_contribution, owner_drawings, interest_income, other_income, expense_refund, sales_without_invoices), opening_balance, base_currency_adjustment, creditnote_refund or vendor_credit_refund for a derived line; zoho_ledger for a line taken from Zoho's ledger (D60)."
+    description: "invoice, credit_note, customer_payment, bill, vendor_credit, vendor_payment, expense, journal, a bank transaction's type (deposit, transfer_fund, card_payment, owner_contribution, owner_drawings, interest_income, other_income, expense_refund, sales_without_invoices), opening_balance, base_currency_adjustment, creditnote_refund, vendor_credit_refund, customer_payment_refund or vendor_payment_refund for a derived line; zoho_ledger for a line taken from Zoho's ledger (D60)."
     sql: ${TABLE}.source_type ;;
   }
 
