@@ -57,7 +57,9 @@ derived_types as (
         ('deposit'), ('transfer_fund'), ('card_payment'), ('owner_contribution'), ('owner_drawings'),
         ('interest_income'), ('other_income'), ('expense_refund'), ('sales_without_invoices'),
         ('opening_balance'), ('base_currency_adjustment'),
-        ('creditnote_refund'), ('vendor_credit_refund'), ('debit_note')
+        ('creditnote_refund'), ('vendor_credit_refund'), ('debit_note'),
+        -- refunds of payments (D135) and the bank transactions of that type
+        ('refund')
     ) as types (transaction_type)
 ),
 
