@@ -10,6 +10,12 @@ Supported: models (``connection``, ``include`` globs, ``explore``, ``datagroup``
 ``constant``\\ s (``@{name}``) and ``${TABLE}`` / ``${field}`` / ``${view.field}`` /
 ``${view.SQL_TABLE_NAME}`` substitution. Not supported: Liquid, ``extends``, measure ``filters`` (ignored
 when compiling), symmetric aggregates.
+
+Validation rejects what Looker rejects (D134): unknown parameters and types, unknown fields in SQL, joins,
+measure ``filters``, ``fields`` lists, ``access_filter``, ``always_filter`` and ``conditionally_filter``;
+two primary keys in a view; undefined ``@{constants}``; unknown ``value_format_name``; and the included
+LookML dashboards' models, explores, fields and listened filters. A joined view without a primary key
+offers no measures through the join, as in Looker.
 """
 
 from __future__ import annotations
