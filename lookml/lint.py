@@ -63,6 +63,7 @@ _ZERO_PK: Final = re.compile(r"^(0pk|pk0)_[a-zA-Z0-9_]+$")
 # E1: after removing ${...} and Liquid, anything like a.b is a raw reference (LAMS's reading of the rule).
 _LIQUID: Final = re.compile(r"\$\{.*?\}|\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _DOTTED: Final = re.compile(r"[a-zA-Z0-9_]+\.[a-zA-Z0-9_]+")
+_ANY_REFERENCE: Final = re.compile(r"(?:\$\{|\{\{|\{%)\s*([^{}%]+?)\s*(?:\}|%\})")
 _DECIMAL: Final = re.compile(r"\b\d+\.\d+\b")
 _QUOTED_OR_COMMENT: Final = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|--[^\n]*|/\*.*?\*/", re.DOTALL)
 # A ${} on either side of an "=" (not <=, >=, !=): an equality constraint of the join.
@@ -175,8 +176,7 @@ def _field_rules(view: View) -> list[LintFinding]:
     for target in view.fields.values():
         where = f"{view.name}.{target.name}"
         if _has_table(view):
-            sql = _DECIMAL.sub("", str(target.data.get("sql") or ""))
-            for reference in sorted({r.strip() for r in _REFERENCE.findall(sql)}):
+            for reference in sorted(_field_references(target)):
                 other = reference.split(".", 1)[0] if "." in reference else None
                 if other is not None and other not in (view.name, "TABLE"):
                     message = f"{where} references another view: ${{{reference}}}"
@@ -188,6 +188,20 @@ def _field_rules(view: View) -> list[LintFinding]:
         if target.data.get("hidden") != "yes" and not target.data.get("description"):
             out.append(LintFinding("F4", "warning", target.file, target.line, f"{where} has no description"))
     return out
+
+
+def _field_references(target: Field) -> set[str]:
+    """What LAMS F1 reads: ``${}``, ``{{ }}`` and ``{% %}`` references in sql, html and link urls."""
+    links = target.data.get("links") or []
+    texts = [target.data.get("sql"), target.data.get("html")]
+    texts += [link.get("url") for link in links if isinstance(link, dict)]
+    texts += [link.get("icon_url") for link in links if isinstance(link, dict)]
+    found: set[str] = set()
+    for text in texts:
+        if text:
+            for inside in _ANY_REFERENCE.findall(_DECIMAL.sub("", str(text))):
+                found |= {word for word in inside.split() if "." in word}  # {% if a.b._in_query %}
+    return found
 
 
 def _has_filters(measure: Field) -> bool:
