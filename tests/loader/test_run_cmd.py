@@ -63,7 +63,7 @@ def test_run_deploys_a_valid_change_and_stops_before_deploy_when_a_look_would_br
         # Production moves to the analyst's branch, and a saved Look starts using the new field.
         hotfix = hotfix_in_production(directory, tmp_path)
         with world.open_looker() as client:
-            deploy(client, LOOKER_PROJECT, "hotfix")
+            deploy(client, LOOKER_PROJECT, "hotfix", hotfix)
         world.looker.add_look(
             Look("2", "Large invoices", "zoho_books", "fct_invoices", ["fct_invoices.is_large"])
         )
