@@ -239,9 +239,14 @@ def _looker(
                 )
             _say(console, f"Looker validation passed on branch {looker.branch}")
             if deploy:
-                result.deployed = deploy_branch(client, looker.project, looker.branch)
+                validated = result.validation.ref
+                result.deployed = deploy_branch(client, looker.project, looker.branch, validated)
                 result.stages.append("deploy")
-                _say(console, f"Deployed branch {looker.branch} of {looker.project} to production")
+                _say(
+                    console,
+                    f"Deployed branch {looker.branch} of {looker.project} to production at the validated "
+                    f"commit {validated[:12]}",
+                )
             # The marts changed whether or not the LookML did: production's cache must let go of them.
             synced_at = (result.sync.synced_at if result.sync else None) or datetime.now(UTC)
             result.refreshed = refresh_datagroup(client, looker.model, looker.datagroup, synced_at)

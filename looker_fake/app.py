@@ -338,7 +338,12 @@ class _Api:
         return Response(status_code=204)
 
     def deploy(self, request: Request, session: Session | None, raw: bytes) -> Any:
+        assert session is not None
         project = self.project(request.path_params["project_id"])
+        permissions = session.user.permissions
+        if permissions is not None and "deploy" not in permissions:
+            # "deploy permission required" (the spec's description); Looker refuses with 403.
+            raise ApiError(403, "You do not have permission to deploy this project.")
         branch = request.query_params.get("branch")
         ref = request.query_params.get("ref")
         if (branch is None) == (ref is None):

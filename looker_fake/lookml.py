@@ -10,15 +10,23 @@ Supported: models (``connection``, ``include`` globs, ``explore``, ``datagroup``
 ``constant``\\ s (``@{name}``) and ``${TABLE}`` / ``${field}`` / ``${view.field}`` /
 ``${view.SQL_TABLE_NAME}`` substitution. Not supported: Liquid, ``extends``, measure ``filters`` (ignored
 when compiling), symmetric aggregates.
+
+Validation rejects what Looker rejects (D134): unknown parameters and types, unknown fields in SQL, joins,
+measure ``filters``, ``fields`` lists, ``access_filter``, ``always_filter`` and ``conditionally_filter``;
+two primary keys in a view; undefined ``@{constants}``; unknown ``value_format_name``; and the included
+LookML dashboards' models, explores, fields and listened filters. A joined view without a primary key
+offers no measures through the join, as in Looker.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import lkml
+import yaml  # type: ignore[import-untyped]
 from lkml import tree
 
 # --- what LookML allows (the subset the fake knows; anything else is an unknown parameter) ------------------
@@ -105,6 +113,11 @@ _TIMEFRAME_SQL: Final = {
 _REFERENCE: Final = re.compile(r"\$\{([^}]*)\}")
 _CONSTANT: Final = re.compile(r"@\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SYNTAX_LINE: Final = re.compile(r"line (\d+)")
+# Looker's built-in value formats; a model adds its own with named_value_format.
+VALUE_FORMAT_NAMES: Final = _words(
+    """decimal_0 decimal_1 decimal_2 decimal_3 decimal_4 usd_0 usd gbp_0 gbp eur_0 eur id
+    percent_0 percent_1 percent_2 percent_3 percent_4"""
+)
 
 
 # --- the parsed tree, with line numbers -------------------------------------------------------------------
@@ -335,16 +348,128 @@ def load_project(files: dict[str, str]) -> LProject:
     for node in manifest:
         if node.key == "constant" and node.name:
             project.constants[node.name] = node.text("value") or ""
+    for path, text in sorted(files.items()):
+        if path.endswith((".lkml", ".lookml")):
+            _check_constants(project, path, text)
     for path, nodes in parsed.items():
         if path.endswith(".model.lkml"):
             name = path.rsplit("/", 1)[-1].removesuffix(".model.lkml")
             project.models[name] = _build_model(project, name, path, nodes, parsed)
+    for model in project.models.values():
+        for path in model.files:
+            if path.endswith(".dashboard.lookml"):
+                _check_dashboard(project, model, path)
     # A view included by two models is checked twice: report each finding once.
     unique: dict[tuple[object, ...], Problem] = {}
     for problem in project.problems:
         unique.setdefault((problem.code, problem.message, problem.file_path, problem.line_number), problem)
     project.problems = list(unique.values())
     return project
+
+
+class _Located(str):
+    """A YAML scalar that remembers its line (1-based)."""
+
+    line: int | None = None
+
+
+def _located(node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        value = _Located(node.value)
+        value.line = node.start_mark.line + 1
+        return value
+    if isinstance(node, yaml.SequenceNode):
+        return [_located(item) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        return {_located(key): _located(value) for key, value in node.value}
+    return None
+
+
+def _line(value: object) -> int | None:
+    return value.line if isinstance(value, _Located) else None
+
+
+def _check_dashboard(project: LProject, model: LModel, path: str) -> None:
+    """A LookML dashboard is validated like the model's views: every model, explore and field its filters
+    and tiles name must exist (and be offered by the explore), and a tile listens to filters it has."""
+
+    def report(message: str, at: object) -> None:
+        _problem(project, "error", "dashboard_unknown_field", message, path, _line(at), model_id=model.name)
+
+    try:
+        root = yaml.compose(project.files[path])
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        _problem(project, "error", "syntax_error", f"Dashboard YAML does not parse: {exc}", path, line)
+        return
+    dashboards = _located(root) if root is not None else []
+    for dashboard in dashboards if isinstance(dashboards, list) else []:
+        if not isinstance(dashboard, dict):
+            continue
+        name = dashboard.get("dashboard", path)
+        filter_names = set()
+        for spec in dashboard.get("filters") or []:
+            if not isinstance(spec, dict):
+                continue
+            filter_names.add(str(spec.get("name")))
+            if spec.get("field") is not None:
+                offered = _dashboard_explore(project, spec, report, f'filter "{spec.get("name")}"')
+                if offered is not None and spec["field"] not in offered:
+                    report(
+                        f'Dashboard "{name}" filter "{spec.get("name")}": unknown field "{spec["field"]}"',
+                        spec["field"],
+                    )
+        for element in dashboard.get("elements") or []:
+            if not isinstance(element, dict) or element.get("model") is None:
+                continue  # a text tile
+            where = f'Dashboard "{name}" tile "{element.get("name") or element.get("title")}"'
+            offered = _dashboard_explore(project, element, report, where)
+            if offered is None:
+                continue
+            listen = element.get("listen") or {}
+            named: list[tuple[str, object]] = [
+                *((str(f), f) for f in [*(element.get("fields") or []), *(element.get("pivots") or [])]),
+                *((str(f).split()[0], f) for f in element.get("sorts") or [] if str(f).split()),
+                *((str(f), f) for f in element.get("filters") or {}),
+                *((str(f), f) for f in listen.values()),
+            ]
+            for field_name, at in named:
+                if field_name not in offered:
+                    report(f'{where}: unknown field "{field_name}"', at)
+            for listened in listen:
+                if listened not in filter_names:
+                    report(
+                        f'{where} listens to filter "{listened}", which the dashboard does not have', listened
+                    )
+
+
+def _dashboard_explore(
+    project: LProject, spec: dict[str, Any], report: Callable[[str, object], None], where: str
+) -> set[str] | None:
+    """The fields the explore a dashboard filter or tile names offers; None (reported) when it is unknown."""
+    model = project.models.get(str(spec.get("model")))
+    if model is None:
+        report(f'{where}: unknown model "{spec.get("model")}"', spec.get("model"))
+        return None
+    explore = model.explores.get(str(spec.get("explore")))
+    if explore is None:
+        report(
+            f'{where}: unknown explore "{spec.get("explore")}" in model "{model.name}"', spec.get("explore")
+        )
+        return None
+    return {f.name for f in explore_fields(model, explore)}
+
+
+def _check_constants(project: LProject, path: str, text: str) -> None:
+    """Every ``@{name}`` needs a ``constant: name`` in the manifest: Looker refuses the project otherwise."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        for match in _CONSTANT.finditer(line):
+            if match.group(1) not in project.constants:
+                message = f'Constant "{match.group(1)}" is not defined in the manifest (manifest.lkml)'
+                _problem(project, "error", "undefined_constant", message, path, number)
 
 
 def _problem(
@@ -415,6 +540,8 @@ def _build_model(
         for node in parsed.get(file, []) if file != path else nodes:
             if node.key == "view" and node.name:
                 _add_view(project, model, node, file)
+    for view in model.views.values():
+        _check_primary_keys(project, model, view)
     for node in root.all("datagroup"):
         if node.name:
             _check_params(project, node, DATAGROUP_PARAMS, f'datagroup "{node.name}"', path)
@@ -515,6 +642,28 @@ def _add_view(project: LProject, model: LModel, node: Node, file: str) -> None:
         view.node.children.append(Node("sql_table_name", None, value=name))
 
 
+def primary_key(view: LView) -> LField | None:
+    return next((f for f in view.fields.values() if f.kind == "dimension" and f.primary_key), None)
+
+
+def _check_primary_keys(project: LProject, model: LModel, view: LView) -> None:
+    """A view has at most one ``primary_key: yes`` dimension (Looker's docs: "You cannot add this parameter
+    to more than one field in each view")."""
+    keys = list({id(f): f for f in view.fields.values() if f.kind == "dimension" and f.primary_key}.values())
+    if len(keys) > 1:
+        names = ", ".join(f.name for f in keys)
+        _problem(
+            project,
+            "error",
+            "multiple_primary_keys",
+            f'View "{view.name}" declares more than one primary key: {names}',
+            keys[1].file,
+            keys[1].node.line,
+            model_id=model.name,
+            field_name=f"{view.name}.{keys[1].name}",
+        )
+
+
 def _check_type(project: LProject, model: LModel, lfield: LField) -> None:
     types = {"dimension": DIMENSION_TYPES, "dimension_group": GROUP_TYPES, "measure": MEASURE_TYPES}
     allowed = types.get(lfield.kind)
@@ -543,6 +692,21 @@ def _check_type(project: LProject, model: LModel, lfield: LField) -> None:
                     timeframes.line if timeframes else None,
                     model_id=model.name,
                 )
+    format_name = lfield.node.get("value_format_name")
+    if format_name is not None and format_name.value:
+        named = {n.name for n in model.node.all("named_value_format") if n.name}
+        if format_name.value not in VALUE_FORMAT_NAMES | named:
+            _problem(
+                project,
+                "error",
+                "unknown_value_format",
+                f'Unknown value_format_name "{format_name.value}" in {lfield.kind} '
+                f'"{lfield.view}.{lfield.name}"',
+                lfield.file,
+                format_name.line,
+                model_id=model.name,
+                field_name=f"{lfield.view}.{lfield.name}",
+            )
     if lfield.kind == "measure" and lfield.type not in {"count"} and lfield.sql is None:
         _problem(
             project,
@@ -635,11 +799,33 @@ def _check_explore(project: LProject, model: LModel, explore: LExplore) -> None:
                         "Check for typos and missing joins.",
                         sql_on_node.line if sql_on_node else None,
                     )
+    for where, scope, node in _field_lists(explore):
+        for item in node.items or []:
+            problem = _list_item_problem(model, aliases, scope, item)
+            if problem:
+                report("error", "unknown_field", f"{problem} referenced in {where}. {_CHECK}", node.line)
+    for where, ref, ref_line in _explore_filters(explore):
+        problem = _resolve_problem(model, aliases, None, ref)
+        if problem:
+            report("error", "unknown_field", f"{problem} referenced in {where}. {_CHECK}", ref_line)
     for alias, view_name in aliases.items():
         if alias in missing:
             continue
         view = model.views[view_name]
         for lfield in {id(f): f for f in view.fields.values()}.values():
+            filters = lfield.node.get("filters") if lfield.kind == "measure" else None
+            for ref, filter_line in _measure_filter_fields(filters):
+                problem = _resolve_problem(model, aliases, alias, ref.removeprefix(f"{view_name}."))
+                if problem:
+                    qualified = f"{alias}.{lfield.name}"
+                    report(
+                        "error",
+                        "unknown_field",
+                        f'{problem} referenced in the filters of "{qualified}". {_CHECK}',
+                        filter_line,
+                        qualified,
+                        lfield.file,
+                    )
             for param in ("sql", "sql_start", "sql_end"):
                 text = lfield.node.text(param)
                 if text is None:
@@ -657,6 +843,63 @@ def _check_explore(project: LProject, model: LModel, explore: LExplore) -> None:
                             qualified,
                             lfield.file,
                         )
+
+
+_CHECK: Final = "Check for typos and missing joins."
+
+
+def _field_lists(explore: LExplore) -> list[tuple[str, str | None, Node]]:
+    """The explore's and its joins' ``fields`` lists: where, the alias bare names belong to, the list."""
+    out: list[tuple[str, str | None, Node]] = []
+    node = explore.node.get("fields")
+    if node is not None:
+        out.append((f'the fields of explore "{explore.name}"', None, node))
+    for join in explore.joins:
+        node = join.node.get("fields")
+        if node is not None:
+            out.append((f'the fields of join "{join.name}"', join.name, node))
+    return out
+
+
+def _list_item_problem(model: LModel, aliases: dict[str, str], scope: str | None, item: str) -> str | None:
+    """None when a ``fields`` entry resolves: ``view.field``, ``-view.field``, ``view.set*``, ALL_FIELDS*."""
+    entry = item.strip().removeprefix("-")
+    alias, _, name = entry.rpartition(".")
+    alias = alias or scope or ""
+    if alias not in aliases or aliases[alias] not in model.views:
+        return f'Unknown or inaccessible field "{entry}"'
+    view = model.views[aliases[alias]]
+    if name.endswith("*"):
+        sets = {n.name for n in view.node.all("set") if n.name}
+        if name == "ALL_FIELDS*" or name[:-1] in sets:
+            return None
+        return f'Unknown set "{alias}.{name}"'
+    return None if name in view.fields else f'Unknown or inaccessible field "{alias}.{name}"'
+
+
+def _explore_filters(explore: LExplore) -> list[tuple[str, str, int | None]]:
+    """Fields named by ``access_filter``, ``always_filter``, ``conditionally_filter``: where, field, line."""
+    out: list[tuple[str, str, int | None]] = []
+    for access in explore.node.all("access_filter"):
+        found = access.get("field")
+        if found is not None:
+            out.append((f'the access_filter of explore "{explore.name}"', found.value or "", found.line))
+    for key in ("always_filter", "conditionally_filter"):
+        block = explore.node.get(key)
+        filters = block.get("filters") if block is not None else None
+        for pair in filters.children if filters is not None else []:
+            out.append((f'the {key} of explore "{explore.name}"', pair.key, pair.line))
+    return out
+
+
+def _measure_filter_fields(filters: Node | None) -> list[tuple[str, int | None]]:
+    """The fields a measure's ``filters`` name: ``[field: "value", ...]`` or ``{ field: ... value: ... }``."""
+    if filters is None:
+        return []
+    if filters.is_block:
+        found = filters.get("field")
+        return [(found.value or "", found.line)] if found is not None else []
+    return [(pair.key, pair.line) for pair in filters.children]
 
 
 def _references(sql: str) -> list[str]:
@@ -710,9 +953,12 @@ def explore_fields(model: LModel, explore: LExplore) -> list[ExploreField]:
             items = fields_node.items
             if "ALL_FIELDS*" not in items and f"{alias}.ALL_FIELDS*" not in items:
                 allowed = {i.rpartition(".")[2] for i in items if not i.startswith("-")}
+        keyless_join = alias != explore.name and primary_key(view) is None
         for name, lfield in view.fields.items():
             if lfield.kind not in {"dimension", "dimension_group", "measure"}:
                 continue
+            if keyless_join and lfield.kind == "measure":
+                continue  # no symmetric aggregates without a primary key: Looker drops the measure
             if allowed is not None and name not in allowed and lfield.name not in allowed:
                 continue
             part = next((p for n, p in lfield.expanded() if n == name), None)
@@ -831,8 +1077,14 @@ def compile_query(
             raise CompileError(f'Unknown or inaccessible field "{name}"')
         compiler.used_aliases.add(alias)
         expression = compiler.expression(alias, field_name)
-        lfield = compiler.model.views[compiler.aliases[alias]].fields[field_name]
+        view = compiler.model.views[compiler.aliases[alias]]
+        lfield = view.fields[field_name]
         if lfield.kind == "measure":
+            if alias != explore.name and primary_key(view) is None:
+                raise CompileError(
+                    f'Measure "{name}" is not available: view "{view.name}" has no primary key, so its '
+                    "measures do not come through the join"
+                )
             has_measure = True
         else:
             group_by.append(str(len(selects) + 1))

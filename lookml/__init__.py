@@ -6,7 +6,7 @@ Reads dbt's ``manifest.json`` and knows Looker, not Zoho. The public API:
   writes the generated files and returns a ``GenerationResult``;
 - ``check_lookml(out_dir, runner)`` runs every field's and join's SQL against the warehouse
   (``DuckDBRunner`` / ``PostgresRunner``) and returns a ``CheckResult`` of failures by file and line;
-- ``lint_lookml(out_dir)`` applies the LAMS rules and returns ``LintFinding``\\ s;
+- ``lint_lookml(out_dir)`` applies the adopted LAMS rules and the ``mlc-`` ones, returns ``LintFinding``\\ s;
 - ``lookml.query.compile_query`` compiles a query on a generated explore (a dashboard tile's, say) into the
   SQL Looker runs, with its always and access filters, to check numbers offline;
 - ``publish`` (``lookml.git_publish``) commits the files on a branch of the Looker repository and pushes.

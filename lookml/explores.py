@@ -118,8 +118,10 @@ def _sql_on(
     right: View,
     right_columns: tuple[str, ...],
 ) -> str:
+    # The joined ("one") side is met on its pk{n}_ dimensions, so LAMS E2 can see the whole key is used.
     return " AND ".join(
-        f"${{{left_alias}.{left.column_fields[a]}}} = ${{{right_alias}.{right.column_fields[b]}}}"
+        f"${{{left_alias}.{left.column_fields[a]}}} = "
+        f"${{{right_alias}.{right.key_fields.get(b, right.column_fields[b])}}}"
         for a, b in zip(columns, right_columns, strict=True)
     )
 

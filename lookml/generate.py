@@ -22,6 +22,7 @@ from typing import Final
 from lookml.dashboards import build_dashboards, render_dashboard
 from lookml.dialects import Dialect, dialect_for
 from lookml.explores import build_explores
+from lookml.lint import LAMS_RULES
 from lookml.manifest import DbtProject, read_manifest
 from lookml.model import (
     DASHBOARDS_DIR,
@@ -118,10 +119,19 @@ def render_lookml(
     )
     model_path = f"{model}.model.lkml"
     files[model_path] = render_lkml(model_data, comment, model_path)
-    files["manifest.lkml"] = render_lkml(
-        build_project_manifest(schema=schema, connection=connection), comment, "manifest.lkml"
+    files["manifest.lkml"] = (
+        render_lkml(build_project_manifest(schema=schema, connection=connection), comment, "manifest.lkml")
+        + lams_opt_in()
     )
     return files, warnings, views, [e.name for e in explores], [str(d["dashboard"]) for d in dashboards]
+
+
+def lams_opt_in() -> str:
+    """LAMS runs only the rules a manifest opts in to (``#LAMS`` comments): the ones the generator follows and
+    ``lookml --lint`` checks, so a LAMS run on the project means the same as the lint (D131)."""
+    rules = "".join(f"#rule: {rule}{{}}\n" for rule in LAMS_RULES)
+    note = "# LAMS rules this project follows (ml-connector lookml --lint checks the same ones)."
+    return f"\n{note}\n#LAMS\n{rules}"
 
 
 def has_refinements(out_dir: Path) -> bool:

@@ -1,7 +1,8 @@
 """One LookML view per mart, as data for ``lkml.dump``.
 
 - every column is a dimension with an explicit ``type``; DATE and TIMESTAMP columns are dimension groups;
-- the primary key (from dbt) is the first field, hidden; a compound key becomes one concatenated key;
+- the primary key (from dbt) comes first, hidden, as LAMS's Primary Key Dimensions ``pk{n}_{column}``; a
+  compound key adds one ``primary_key`` concatenating them; ``count`` is filtered on the key (LAMS F3);
 - columns whose names start with ``_`` are audit columns (``_synced_at``, ``_load_id`` ...): "Audit" group;
 - money columns (fixed-point, with a currency) get measures by their finance meaning (``meta.finance``,
   lookml/semantics.py, D108-D109): additive amounts are sums, balances period-end measures, rates and
@@ -77,6 +78,7 @@ class View:
     posting_field: str | None = None  # the yes/no field that says a row posts (meta.finance posting_flag)
     period_field: str | None = None  # the period's dimension group (balances are measured per period)
     organization_field: str | None = None  # the organization id, for access filters and dashboards
+    key_fields: dict[str, str] = field(default_factory=dict)  # key column -> its pk{n}_ dimension
 
 
 def money_of(column: Column, dialect: Dialect) -> Money | None:
@@ -124,21 +126,24 @@ def build_view(mart: Mart, dialect: Dialect, reporting_currency: str) -> View:
             f"{mart.name}: primary key {mart.primary_key} names columns the model does not declare"
         )
     single_key = key[0] if len(key) == 1 and not _is_time(kinds[key[0]]) else None
+    key_fields = _key_dimensions(key, kinds, names, dialect)
+    dimensions.extend(key_fields)
     pk_field: str | None = None
     if key and single_key is None:
-        pk_field = _free_name("primary_key", names.values())
+        pk_field = _free_name("primary_key", [*names.values(), *(d["name"] for d in key_fields)])
         dimensions.append(
             {
                 "name": pk_field,
                 "primary_key": "yes",
                 "hidden": "yes",
                 "type": "string",
-                "sql": dialect.concat([_column_sql(c, dialect) for c in key]),
+                "sql": dialect.concat([f"${{{d['name']}}}" for d in key_fields]),
                 "description": f"Key of the row: {', '.join(key)} (the dbt primary key).",
             }
         )
     elif single_key is not None:
-        pk_field = names[single_key]
+        pk_field = str(key_fields[0]["name"])
+        key_fields[0]["primary_key"] = "yes"
 
     for column in _key_first(mart.columns, single_key):
         kind = kinds[column.name] or Kind.STRING
@@ -160,7 +165,7 @@ def build_view(mart: Mart, dialect: Dialect, reporting_currency: str) -> View:
             continue
         dimension: dict[str, Any] = {"name": name}
         if column.name == single_key:
-            dimension.update(primary_key="yes", hidden="yes")
+            dimension["hidden"] = "yes"  # the pk1_ dimension stands for it; kept for the names users know
         dimension["type"] = kind.value
         dimension.update(_label_description(column))
         money = money_of(column, dialect) if kind is Kind.NUMBER else None
@@ -195,6 +200,10 @@ def build_view(mart: Mart, dialect: Dialect, reporting_currency: str) -> View:
 
     count: dict[str, Any] = {"name": _free_name("count", names.values()), "type": "count"}
     count["description"] = f"Number of rows. {mart.description}".strip()
+    if key_fields:
+        # LAMS F3: a count filtered on its key counts this view's rows even where a join leaves it empty.
+        first = key_fields[0]
+        count["filters__all"] = [[{first["name"]: "NOT NULL" if first["type"] == "number" else "-NULL"}]]
     measures.insert(0, count)
     measures.extend(context.helpers.values())
     # Reporting-currency (and plain) measures first, then the base and transaction currency ones, then the
@@ -209,7 +218,8 @@ def build_view(mart: Mart, dialect: Dialect, reporting_currency: str) -> View:
             else 0
         )
     )
-    _deduplicate(measures, set(names.values()) | {pk_field or ""}, mart.name, warnings)
+    taken = set(names.values()) | {str(d["name"]) for d in key_fields} | {pk_field or ""}
+    _deduplicate(measures, taken, mart.name, warnings)
     data: dict[str, Any] = {
         "name": mart.name,
         "sql_table_name": f"@{{schema}}.{_identifier(mart.relation, dialect)}",
@@ -230,6 +240,7 @@ def build_view(mart: Mart, dialect: Dialect, reporting_currency: str) -> View:
         column_fields=column_fields,
         primary_key_field=pk_field,
         primary_key_columns=key,
+        key_fields={column: str(d["name"]) for column, d in zip(key, key_fields, strict=True)},
         warnings=warnings,
         posting_field=context.posting_field,
         period_field=names[period_column] if period_column else None,
@@ -459,6 +470,29 @@ def _ratio_measures(
         "sql": ratio,
     }
     return [measure, *helpers]
+
+
+def _key_dimensions(
+    key: tuple[str, ...], kinds: Mapping[str, Kind | None], names: Mapping[str, str], dialect: Dialect
+) -> list[dict[str, Any]]:
+    """LAMS's Primary Key Dimensions: ``pk{n}_{column}`` per key column, hidden, first in the view, so a join
+    can be checked to meet all ``n`` of them (LAMS K1, K3, K4, E2)."""
+    out: list[dict[str, Any]] = []
+    taken = set(names.values())
+    for column in key:
+        kind = kinds[column]
+        name = _free_name(f"pk{len(key)}_{column.lstrip('_') or column}", taken)
+        taken.add(name)
+        out.append(
+            {
+                "name": name,
+                "hidden": "yes",
+                "type": "string" if kind is None or _is_time(kind) else kind.value,
+                "description": f"Key column {column} ({len(key)} in the dbt primary key).",
+                "sql": _column_sql(column, dialect),
+            }
+        )
+    return out
 
 
 def _is_time(kind: Kind | None) -> bool:

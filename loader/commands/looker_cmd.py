@@ -112,8 +112,9 @@ def run_deploy(ctx: CommandContext) -> int:
     settings = looker_config(config)
     try:
         with open_looker_client(ctx, config) as client:
-            _validated(ctx, client, settings)
-            result = deploy(client, settings.project, settings.branch)
+            report = _validated(ctx, client, settings)
+            # The commit validated, not the branch's head now: a later push is not validated yet.
+            result = deploy(client, settings.project, settings.branch, report.ref)
     except LookerError as exc:
         raise CommandFailed(str(exc)) from None
     ref = (result.production_ref or "unknown")[:12]

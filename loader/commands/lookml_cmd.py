@@ -37,7 +37,11 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--check", action="store_true", help="run every field's and join's SQL against the warehouse"
     )
-    parser.add_argument("--lint", action="store_true", help="apply the LAMS rules; errors fail the run")
+    parser.add_argument(
+        "--lint",
+        action="store_true",
+        help="check the adopted LAMS rules (LAMS ids) and the project's own (mlc- ids); errors fail the run",
+    )
     parser.add_argument("--push", action="store_true", help="push the commit to the Looker repo's remote")
     parser.set_defaults(handler=run)
 

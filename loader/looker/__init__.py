@@ -3,7 +3,7 @@
 with LookerClient(base_url, credentials) as client:
     report = validate(client, config.looker)
     if report.ok:
-        deploy(client, config.looker.project, config.looker.branch)
+        deploy(client, config.looker.project, config.looker.branch, report.ref)  # the validated commit
     refresh_datagroup(client, config.looker.model, config.looker.datagroup, synced_at)
 """
 

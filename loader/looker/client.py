@@ -147,8 +147,14 @@ class LookerClient:
         result: JsonObject = self._json("POST", f"/projects/{project}/validate")
         return result
 
-    def deploy_ref_to_production(self, project: str, branch: str) -> None:
-        self._request("POST", f"/projects/{project}/deploy_ref_to_production", params={"branch": branch})
+    def deploy_ref_to_production(
+        self, project: str, *, ref: str | None = None, branch: str | None = None
+    ) -> None:
+        """Deploy a commit (``ref``) or a branch's head at this moment (``branch``): exactly one of them."""
+        if (ref is None) == (branch is None):
+            raise ValueError("give exactly one of ref and branch")
+        params = {"ref": ref} if ref is not None else {"branch": str(branch)}
+        self._request("POST", f"/projects/{project}/deploy_ref_to_production", params=params)
 
     # --- models and explores -----------------------------------------------------------------------------
 

@@ -1,4 +1,9 @@
-"""``deploy``: put the validated branch into production (Looker's advanced deploy mode)."""
+"""``deploy``: put the validated commit into production (Looker's advanced deploy mode).
+
+Production gets the commit that was validated (``deploy_ref_to_production?ref=<sha>``), never the branch's
+head at deploy time: a push that lands between validation and deploy stays out of production until it is
+validated itself (D133).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from loader.looker.client import LookerClient
+from loader.looker.errors import LookerError
 
 log = logging.getLogger(__name__)
 
@@ -17,10 +23,12 @@ class DeployResult:
     production_ref: str | None  # the commit production now serves, as Looker reports it
 
 
-def deploy(client: LookerClient, project: str, branch: str) -> DeployResult:
-    """Deploy ``branch`` of ``project`` to production and report the commit production now serves."""
-    client.deploy_ref_to_production(project, branch)
+def deploy(client: LookerClient, project: str, branch: str, ref: str) -> DeployResult:
+    """Deploy commit ``ref`` (validated on ``branch``) of ``project`` and check production serves it."""
+    client.deploy_ref_to_production(project, ref=ref)
     client.production_mode()
-    ref = client.git_branch(project).get("ref")
-    log.info("deployed looker branch %s of %s at %s", branch, project, ref)
-    return DeployResult(project, branch, str(ref) if ref else None)
+    served = client.git_branch(project).get("ref")
+    if served != ref:
+        raise LookerError(f"Looker deployed commit {ref} of {project} but production reports {served}")
+    log.info("deployed looker commit %s of branch %s of %s", ref, branch, project)
+    return DeployResult(project, branch, str(served))

@@ -428,11 +428,20 @@ class PhaseRuns:
 
 
 def _stored_columns(pipeline: Pipeline) -> Callable[[str], Mapping[str, str]]:
+    """The columns each table has in the warehouse, read once on this thread before the extract starts.
+
+    The resources ask from dlt's extract threads, while dlt may be replacing the live schema's content on
+    another: reading ``default_schema`` there raced with it (dlt's normalizer saw a schema half reset). The
+    snapshot is also the right answer: what earlier loads stored, not what this extract is adding.
+    """
+    snapshot: dict[str, dict[str, str]] = {}
+    if pipeline.schema_names:
+        for table, schema_table in pipeline.default_schema.tables.items():
+            found = schema_table.get("columns", {})
+            snapshot[table] = {name: str(column.get("data_type", "")) for name, column in found.items()}
+
     def columns(table: str) -> Mapping[str, str]:
-        if not pipeline.schema_names:
-            return {}
-        found = pipeline.default_schema.tables.get(table, {}).get("columns", {})
-        return {name: str(column.get("data_type", "")) for name, column in found.items()}
+        return snapshot.get(table, {})
 
     return columns
 

@@ -26,8 +26,9 @@ from tests.looker.conftest import (
 
 def _deployed(world: LookerWorld) -> None:
     with world.client() as client:
-        assert validate(client, world.settings()).ok
-        deploy(client, PROJECT, BRANCH)
+        report = validate(client, world.settings())
+        assert report.ok
+        deploy(client, PROJECT, BRANCH, report.ref)
 
 
 def test_each_sync_resets_the_datagroup_to_its_sync_time(world: LookerWorld) -> None:

@@ -47,8 +47,9 @@ def test_bodies_of_a_full_run_match_the_spec(world: LookerWorld) -> None:
         Dashboard("7", "Sales", [DashboardElement("71", "By status", MODEL, "orders", ["orders.status"])])
     )
     with world.client() as client:
-        assert validate(client, world.settings()).ok
-        deploy(client, PROJECT, BRANCH)
+        report = validate(client, world.settings())
+        assert report.ok
+        deploy(client, PROJECT, BRANCH, report.ref)
         refresh_datagroup(client, MODEL, DATAGROUP, SYNCED_AT)
         client.explore(MODEL, "no_such_explore")  # 404
         client.lookml_model("no_such_model")  # 404

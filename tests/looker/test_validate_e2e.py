@@ -140,7 +140,8 @@ def test_deploy_moves_production_to_the_branch(world: LookerWorld) -> None:
     )
     head = world.repo.commit({"views/customers.view.lkml": view}, "add city")
     with world.client() as client:
-        assert validate(client, world.settings()).ok
-        result = deploy(client, PROJECT, BRANCH)
+        report = validate(client, world.settings())
+        assert report.ok
+        result = deploy(client, PROJECT, BRANCH, report.ref)
     assert result.production_ref == head
     assert world.looker.projects[PROJECT].production_ref == head

@@ -86,7 +86,12 @@ def test_view_has_typed_fields_a_hidden_first_primary_key_and_an_audit_group(gen
     assert view["sql_table_name"] == "@{schema}.fct_general_ledger"
     dimensions = _fields(view, "dimensions")
     first = view["dimensions"][0]
-    assert (first["name"], first["primary_key"], first["hidden"]) == ("gl_entry_id", "yes", "yes")
+    # LAMS K1/K3/K4: the Primary Key Dimension pk1_<column>, first and hidden; the column keeps its name too.
+    assert (first["name"], first["primary_key"], first["hidden"]) == ("pk1_gl_entry_id", "yes", "yes")
+    assert first["sql"] == "${TABLE}.gl_entry_id"
+    assert (dimensions["gl_entry_id"]["hidden"], "primary_key" in dimensions["gl_entry_id"]) == ("yes", False)
+    # LAMS F3: the count is filtered on the key, not null.
+    assert _fields(view, "measures")["count"]["filters__all"] == [[{"pk1_gl_entry_id": "-NULL"}]]
     assert all("type" in d for d in view["dimensions"] + view["dimension_groups"] + view["measures"])
     assert dimensions["source_type"]["type"] == "string"
     assert dimensions["exchange_rate"]["type"] == "number"
@@ -152,10 +157,16 @@ def test_reporting_currency_without_a_builtin_format_is_labelled(fixture_build: 
 
 def test_compound_key_becomes_one_hidden_key_dimension(generated: Path) -> None:
     view = _view(generated, "fct_exchange_rates_daily")
-    key = view["dimensions"][0]
+    columns = ("organization_id", "currency_code", "rate_date")
+    # LAMS K1/K3/K8: one pk3_ dimension per key column first, then the key that concatenates all three.
+    assert [(d["name"], d["hidden"], d["sql"]) for d in view["dimensions"][:3]] == [
+        (f"pk3_{c}", "yes", f"${{TABLE}}.{c}") for c in columns
+    ]
+    key = view["dimensions"][3]
     assert (key["name"], key["primary_key"], key["hidden"]) == ("primary_key", "yes", "yes")
-    for column in ("organization_id", "currency_code", "rate_date"):
-        assert f"${{TABLE}}.{column}" in key["sql"]
+    for column in columns:
+        assert f"${{pk3_{column}}}" in key["sql"]
+    assert not any("primary_key" in d for d in view["dimensions"][:3])
     assert _fields(view, "measures")["average_rate_to_base"]["type"] == "average"
 
 
@@ -170,11 +181,13 @@ def test_ledger_explore_joins_accounts_contacts_organizations_and_rates(generate
     assert sorted(joins) == ["dim_accounts", "dim_contacts", "dim_organizations", "fct_exchange_rates_daily"]
     for join in joins.values():
         assert (join["type"], join["relationship"]) == ("left_outer", "many_to_one")
-    assert joins["dim_accounts"]["sql_on"] == "${fct_general_ledger.account_id} = ${dim_accounts.account_id}"
+    assert (
+        joins["dim_accounts"]["sql_on"] == "${fct_general_ledger.account_id} = ${dim_accounts.pk1_account_id}"
+    )
     assert joins["fct_exchange_rates_daily"]["sql_on"] == (
-        "${fct_general_ledger.organization_id} = ${fct_exchange_rates_daily.organization_id} AND "
-        "${fct_general_ledger.transaction_currency} = ${fct_exchange_rates_daily.currency_code} AND "
-        "${fct_general_ledger.posting_raw} = ${fct_exchange_rates_daily.rate_raw}"
+        "${fct_general_ledger.organization_id} = ${fct_exchange_rates_daily.pk3_organization_id} AND "
+        "${fct_general_ledger.transaction_currency} = ${fct_exchange_rates_daily.pk3_currency_code} AND "
+        "${fct_general_ledger.posting_raw} = ${fct_exchange_rates_daily.pk3_rate_date}"
     )
 
 
@@ -184,7 +197,7 @@ def test_invoice_explore_joins_the_customer_not_its_lines(generated: Path) -> No
     joins = {j["name"]: j for j in explore["joins"]}
     assert sorted(joins) == ["customer", "dim_organizations"]
     assert joins["customer"]["from"] == "dim_contacts"
-    assert joins["customer"]["sql_on"] == "${fct_invoices.customer_id} = ${customer.contact_id}"
+    assert joins["customer"]["sql_on"] == "${fct_invoices.customer_id} = ${customer.pk1_contact_id}"
     assert "count" not in joins["customer"]["fields"]  # joins offer dimensions only
     assert explore["access_filters"] == [
         {"field": "fct_invoices.organization_id", "user_attribute": "zoho_books_organization_id"}
@@ -194,7 +207,9 @@ def test_invoice_explore_joins_the_customer_not_its_lines(generated: Path) -> No
     lines = _explore(generated, "fct_invoice_lines")
     joined = {j["name"]: j for j in lines["joins"]}
     assert joined["fct_invoices"]["relationship"] == "many_to_one"
-    assert joined["dim_accounts"]["sql_on"] == "${fct_invoice_lines.account_id} = ${dim_accounts.account_id}"
+    assert (
+        joined["dim_accounts"]["sql_on"] == "${fct_invoice_lines.account_id} = ${dim_accounts.pk1_account_id}"
+    )
     assert lines["access_filters"][0]["field"] == "dim_organizations.organization_id"
     explores = sorted(p.name for p in (generated / "generated/explores").iterdir())
     assert "rpt_trial_balance.explore.lkml" in explores  # reports are explores of their own
@@ -262,8 +277,8 @@ def test_dialects_come_from_the_warehouse_destination(fixture_build: Any, tmp_pa
     _generate(fixture_build.manifest, tmp_path / "sf", dialect="snowflake")
     bq_view = _view(tmp_path / "bq", "fct_exchange_rates_daily")
     sf_view = _view(tmp_path / "sf", "fct_exchange_rates_daily")
-    assert "CAST(${TABLE}.organization_id AS STRING)" in bq_view["dimensions"][0]["sql"]
-    assert "CAST(${TABLE}.organization_id AS VARCHAR)" in sf_view["dimensions"][0]["sql"]
+    assert "CAST(${pk3_organization_id} AS STRING)" in bq_view["dimensions"][3]["sql"]
+    assert "CAST(${pk3_organization_id} AS VARCHAR)" in sf_view["dimensions"][3]["sql"]
     bq_hours = _fields(_view(tmp_path / "bq", "fct_general_ledger"), "measures")["hours_since_synced"]
     sf_hours = _fields(_view(tmp_path / "sf", "fct_general_ledger"), "measures")["hours_since_synced"]
     assert bq_hours["sql"].startswith("TIMESTAMP_DIFF(CURRENT_TIMESTAMP()")

@@ -59,10 +59,10 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(row[0])
 
 
-def _first_dimension(out: Path, view: str) -> dict[str, Any]:
+def _dimension(out: Path, view: str, position: int) -> dict[str, Any]:
     parsed = lkml.load((out / f"generated/views/{view}.view.lkml").read_text())
-    first: dict[str, Any] = parsed["views"][0]["dimensions"][0]
-    return first
+    found: dict[str, Any] = parsed["views"][0]["dimensions"][position]
+    return found
 
 
 def test_the_marts_generate_without_warnings_and_lint_clean(generated: Generated) -> None:
@@ -73,7 +73,14 @@ def test_the_marts_generate_without_warnings_and_lint_clean(generated: Generated
 
 
 def _on(*pairs: tuple[str, str]) -> str:
-    return " AND ".join(f"${{{left}}} = ${{{right}}}" for left, right in pairs)
+    """Each join meets the whole key of its "one" side, on its LAMS Primary Key Dimensions ``pk{n}_<column>``
+    (``n`` the columns of the key; a date key column by its column name)."""
+
+    def key(right: str) -> str:
+        alias, column = right.split(".")
+        return f"{alias}.pk{len(pairs)}_{column.removesuffix('_raw')}"
+
+    return " AND ".join(f"${{{left}}} = ${{{key(right)}}}" for left, right in pairs)
 
 
 def _join(
@@ -121,7 +128,7 @@ EXPECTED_JOINS: dict[str, list[dict[str, str]]] = {
             _on(
                 ("fct_general_ledger.organization_id", "fct_exchange_rates_daily.organization_id"),
                 ("fct_general_ledger.transaction_currency", "fct_exchange_rates_daily.currency_code"),
-                ("fct_general_ledger.posting_raw", "fct_exchange_rates_daily.rate_date_raw"),
+                ("fct_general_ledger.posting_raw", "fct_exchange_rates_daily.rate_date"),
             ),
         ),
     ],
@@ -190,22 +197,26 @@ def test_facts_join_dimensions_on_their_whole_key_many_to_one(generated: Generat
             )
             assert not set(join["fields"]) & {m["name"] for m in view["views"][0]["measures"]}, (name, join)
     # The "one" sides' keys: the (organization, Zoho id) pair, and the organization id itself.
-    accounts_key = _first_dimension(out, "dim_accounts")
+    # (LAMS K1/K8: pk2_ dimensions per column first, then the key that concatenates them.)
+    accounts_key = _dimension(out, "dim_accounts", 2)
     assert (accounts_key["name"], accounts_key["primary_key"], accounts_key["hidden"]) == (
         "primary_key",
         "yes",
         "yes",
     )
     assert accounts_key["sql"] == (
-        "COALESCE(CAST(${TABLE}.organization_id AS VARCHAR), '') || '|' || "
-        "COALESCE(CAST(${TABLE}.account_id AS VARCHAR), '')"
+        "COALESCE(CAST(${pk2_organization_id} AS VARCHAR), '') || '|' || "
+        "COALESCE(CAST(${pk2_account_id} AS VARCHAR), '')"
     )
     for view, key in ORGANIZATION_SCOPED_KEYS.items():
-        first = _first_dimension(out, view)
+        columns = key.split(", ")
+        pks = [_dimension(out, view, i) for i in range(len(columns))]
+        assert [(d["name"], d["hidden"]) for d in pks] == [(f"pk{len(columns)}_{c}", "yes") for c in columns]
+        first = _dimension(out, view, len(columns))
         assert (first["name"], first["primary_key"], first["hidden"]) == ("primary_key", "yes", "yes"), view
         assert first["description"] == f"Key of the row: {key} (the dbt primary key).", view
-    organizations_key = _first_dimension(out, "dim_organizations")
-    assert organizations_key["name"] == "organization_id"
+    organizations_key = _dimension(out, "dim_organizations", 0)
+    assert organizations_key["name"] == "pk1_organization_id"
     assert (organizations_key["primary_key"], organizations_key["hidden"]) == ("yes", "yes")
 
 
@@ -332,7 +343,7 @@ def test_check_names_the_file_and_line_of_a_broken_column_on_duckdb(
     shutil.copytree(out, broken)
     view = broken / "generated/views/dim_contacts.view.lkml"
     text = view.read_text()
-    assert text.count("sql: ${TABLE}.contact_id ;;") == 1
+    assert text.count("sql: ${TABLE}.contact_id ;;") == 2  # the pk2_ key dimension and the plain one
     view.write_text(text.replace("sql: ${TABLE}.contact_id ;;", "sql: ${TABLE}.contact_number ;;"))
     assert sandbox_duckdb_build.duckdb is not None
     with DuckDBRunner(sandbox_duckdb_build.duckdb) as runner:
@@ -351,6 +362,10 @@ def test_check_names_the_file_and_line_of_a_broken_column_on_duckdb(
             for name, join in contact_joins
             for file in [f"generated/explores/{name}.explore.lkml"]
         ),
+        ("generated/views/dim_contacts.view.lkml", line_of(view, "dimension: pk2_contact_id {"), "dimension",
+         "dim_contacts.pk2_contact_id"),
+        ("generated/views/dim_contacts.view.lkml", line_of(view, "dimension: primary_key {"), "dimension",
+         "dim_contacts.primary_key"),
         ("generated/views/dim_contacts.view.lkml", line_of(view, "dimension: contact_id {"), "dimension",
          "dim_contacts.contact_id"),
     ]  # fmt: skip

@@ -10,3 +10,19 @@ constant: schema {
   value: "zoho_books"
   export: none
 }
+
+# LAMS rules this project follows (ml-connector lookml --lint checks the same ones).
+#LAMS
+#rule: K1{}
+#rule: K3{}
+#rule: K4{}
+#rule: K7{}
+#rule: K8{}
+#rule: F1{}
+#rule: F2{}
+#rule: F3{}
+#rule: F4{}
+#rule: E1{}
+#rule: E2{}
+#rule: E6{}
+#rule: T1{}

@@ -20,6 +20,7 @@ explore: fct_bill_lines {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk1_organization_id,
       organization_id,
       organization_name,
       base_currency_code,
@@ -38,13 +39,15 @@ explore: fct_bill_lines {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_bill_lines.organization_id} = ${dim_organizations.organization_id} ;;
+    sql_on: ${fct_bill_lines.organization_id} = ${dim_organizations.pk1_organization_id} ;;
   }
 
   join: dim_accounts {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_account_id,
       primary_key,
       account_key,
       organization_id,
@@ -68,13 +71,15 @@ explore: fct_bill_lines {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_bill_lines.organization_id} = ${dim_accounts.organization_id} AND ${fct_bill_lines.account_id} = ${dim_accounts.account_id} ;;
+    sql_on: ${fct_bill_lines.organization_id} = ${dim_accounts.pk2_organization_id} AND ${fct_bill_lines.account_id} = ${dim_accounts.pk2_account_id} ;;
   }
 
   join: fct_bills {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_bill_id,
       primary_key,
       bill_key,
       organization_id,
@@ -127,13 +132,15 @@ explore: fct_bill_lines {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_bill_lines.organization_id} = ${fct_bills.organization_id} AND ${fct_bill_lines.bill_id} = ${fct_bills.bill_id} ;;
+    sql_on: ${fct_bill_lines.organization_id} = ${fct_bills.pk2_organization_id} AND ${fct_bill_lines.bill_id} = ${fct_bills.pk2_bill_id} ;;
   }
 
   join: dim_items {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_item_id,
       primary_key,
       item_key,
       organization_id,
@@ -159,7 +166,7 @@ explore: fct_bill_lines {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_bill_lines.organization_id} = ${dim_items.organization_id} AND ${fct_bill_lines.item_id} = ${dim_items.item_id} ;;
+    sql_on: ${fct_bill_lines.organization_id} = ${dim_items.pk2_organization_id} AND ${fct_bill_lines.item_id} = ${dim_items.pk2_item_id} ;;
   }
 
   join: vendor {
@@ -168,6 +175,8 @@ explore: fct_bill_lines {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_contact_id,
       primary_key,
       contact_key,
       organization_id,
@@ -192,6 +201,6 @@ explore: fct_bill_lines {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_bills.organization_id} = ${vendor.organization_id} AND ${fct_bills.vendor_id} = ${vendor.contact_id} ;;
+    sql_on: ${fct_bills.organization_id} = ${vendor.pk2_organization_id} AND ${fct_bills.vendor_id} = ${vendor.pk2_contact_id} ;;
   }
 }

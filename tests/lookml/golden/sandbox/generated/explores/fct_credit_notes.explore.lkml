@@ -20,6 +20,7 @@ explore: fct_credit_notes {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk1_organization_id,
       organization_id,
       organization_name,
       base_currency_code,
@@ -38,7 +39,7 @@ explore: fct_credit_notes {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_credit_notes.organization_id} = ${dim_organizations.organization_id} ;;
+    sql_on: ${fct_credit_notes.organization_id} = ${dim_organizations.pk1_organization_id} ;;
   }
 
   join: customer {
@@ -47,6 +48,8 @@ explore: fct_credit_notes {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_contact_id,
       primary_key,
       contact_key,
       organization_id,
@@ -71,6 +74,6 @@ explore: fct_credit_notes {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_credit_notes.organization_id} = ${customer.organization_id} AND ${fct_credit_notes.customer_id} = ${customer.contact_id} ;;
+    sql_on: ${fct_credit_notes.organization_id} = ${customer.pk2_organization_id} AND ${fct_credit_notes.customer_id} = ${customer.pk2_contact_id} ;;
   }
 }

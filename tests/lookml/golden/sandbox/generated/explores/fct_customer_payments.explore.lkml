@@ -14,6 +14,7 @@ explore: fct_customer_payments {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk1_organization_id,
       organization_id,
       organization_name,
       base_currency_code,
@@ -32,7 +33,7 @@ explore: fct_customer_payments {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_customer_payments.organization_id} = ${dim_organizations.organization_id} ;;
+    sql_on: ${fct_customer_payments.organization_id} = ${dim_organizations.pk1_organization_id} ;;
   }
 
   join: customer {
@@ -41,6 +42,8 @@ explore: fct_customer_payments {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_contact_id,
       primary_key,
       contact_key,
       organization_id,
@@ -65,6 +68,6 @@ explore: fct_customer_payments {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_customer_payments.organization_id} = ${customer.organization_id} AND ${fct_customer_payments.customer_id} = ${customer.contact_id} ;;
+    sql_on: ${fct_customer_payments.organization_id} = ${customer.pk2_organization_id} AND ${fct_customer_payments.customer_id} = ${customer.pk2_contact_id} ;;
   }
 }

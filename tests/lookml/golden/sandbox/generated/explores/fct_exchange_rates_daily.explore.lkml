@@ -14,6 +14,7 @@ explore: fct_exchange_rates_daily {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk1_organization_id,
       organization_id,
       organization_name,
       base_currency_code,
@@ -32,6 +33,6 @@ explore: fct_exchange_rates_daily {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_exchange_rates_daily.organization_id} = ${dim_organizations.organization_id} ;;
+    sql_on: ${fct_exchange_rates_daily.organization_id} = ${dim_organizations.pk1_organization_id} ;;
   }
 }

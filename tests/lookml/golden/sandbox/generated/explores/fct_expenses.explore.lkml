@@ -20,6 +20,7 @@ explore: fct_expenses {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk1_organization_id,
       organization_id,
       organization_name,
       base_currency_code,
@@ -38,13 +39,15 @@ explore: fct_expenses {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_expenses.organization_id} = ${dim_organizations.organization_id} ;;
+    sql_on: ${fct_expenses.organization_id} = ${dim_organizations.pk1_organization_id} ;;
   }
 
   join: dim_accounts {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_account_id,
       primary_key,
       account_key,
       organization_id,
@@ -68,7 +71,7 @@ explore: fct_expenses {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_expenses.organization_id} = ${dim_accounts.organization_id} AND ${fct_expenses.account_id} = ${dim_accounts.account_id} ;;
+    sql_on: ${fct_expenses.organization_id} = ${dim_accounts.pk2_organization_id} AND ${fct_expenses.account_id} = ${dim_accounts.pk2_account_id} ;;
   }
 
   join: customer {
@@ -77,6 +80,8 @@ explore: fct_expenses {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_contact_id,
       primary_key,
       contact_key,
       organization_id,
@@ -101,7 +106,7 @@ explore: fct_expenses {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_expenses.organization_id} = ${customer.organization_id} AND ${fct_expenses.customer_id} = ${customer.contact_id} ;;
+    sql_on: ${fct_expenses.organization_id} = ${customer.pk2_organization_id} AND ${fct_expenses.customer_id} = ${customer.pk2_contact_id} ;;
   }
 
   join: vendor {
@@ -110,6 +115,8 @@ explore: fct_expenses {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_contact_id,
       primary_key,
       contact_key,
       organization_id,
@@ -134,6 +141,6 @@ explore: fct_expenses {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_expenses.organization_id} = ${vendor.organization_id} AND ${fct_expenses.vendor_id} = ${vendor.contact_id} ;;
+    sql_on: ${fct_expenses.organization_id} = ${vendor.pk2_organization_id} AND ${fct_expenses.vendor_id} = ${vendor.pk2_contact_id} ;;
   }
 }

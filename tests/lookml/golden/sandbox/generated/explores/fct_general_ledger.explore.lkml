@@ -14,6 +14,7 @@ explore: fct_general_ledger {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk1_organization_id,
       organization_id,
       organization_name,
       base_currency_code,
@@ -32,13 +33,15 @@ explore: fct_general_ledger {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_general_ledger.organization_id} = ${dim_organizations.organization_id} ;;
+    sql_on: ${fct_general_ledger.organization_id} = ${dim_organizations.pk1_organization_id} ;;
   }
 
   join: dim_accounts {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_account_id,
       primary_key,
       account_key,
       organization_id,
@@ -62,13 +65,15 @@ explore: fct_general_ledger {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_general_ledger.organization_id} = ${dim_accounts.organization_id} AND ${fct_general_ledger.account_id} = ${dim_accounts.account_id} ;;
+    sql_on: ${fct_general_ledger.organization_id} = ${dim_accounts.pk2_organization_id} AND ${fct_general_ledger.account_id} = ${dim_accounts.pk2_account_id} ;;
   }
 
   join: dim_contacts {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_contact_id,
       primary_key,
       contact_key,
       organization_id,
@@ -93,13 +98,16 @@ explore: fct_general_ledger {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_general_ledger.organization_id} = ${dim_contacts.organization_id} AND ${fct_general_ledger.contact_id} = ${dim_contacts.contact_id} ;;
+    sql_on: ${fct_general_ledger.organization_id} = ${dim_contacts.pk2_organization_id} AND ${fct_general_ledger.contact_id} = ${dim_contacts.pk2_contact_id} ;;
   }
 
   join: fct_exchange_rates_daily {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk3_organization_id,
+      pk3_currency_code,
+      pk3_rate_date,
       primary_key,
       rate_key,
       organization_id,
@@ -131,6 +139,6 @@ explore: fct_general_ledger {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_general_ledger.organization_id} = ${fct_exchange_rates_daily.organization_id} AND ${fct_general_ledger.transaction_currency} = ${fct_exchange_rates_daily.currency_code} AND ${fct_general_ledger.posting_raw} = ${fct_exchange_rates_daily.rate_date_raw} ;;
+    sql_on: ${fct_general_ledger.organization_id} = ${fct_exchange_rates_daily.pk3_organization_id} AND ${fct_general_ledger.transaction_currency} = ${fct_exchange_rates_daily.pk3_currency_code} AND ${fct_general_ledger.posting_raw} = ${fct_exchange_rates_daily.pk3_rate_date} ;;
   }
 }

@@ -20,6 +20,7 @@ explore: fct_invoice_lines {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk1_organization_id,
       organization_id,
       organization_name,
       base_currency_code,
@@ -38,13 +39,15 @@ explore: fct_invoice_lines {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_invoice_lines.organization_id} = ${dim_organizations.organization_id} ;;
+    sql_on: ${fct_invoice_lines.organization_id} = ${dim_organizations.pk1_organization_id} ;;
   }
 
   join: dim_accounts {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_account_id,
       primary_key,
       account_key,
       organization_id,
@@ -68,13 +71,15 @@ explore: fct_invoice_lines {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_invoice_lines.organization_id} = ${dim_accounts.organization_id} AND ${fct_invoice_lines.account_id} = ${dim_accounts.account_id} ;;
+    sql_on: ${fct_invoice_lines.organization_id} = ${dim_accounts.pk2_organization_id} AND ${fct_invoice_lines.account_id} = ${dim_accounts.pk2_account_id} ;;
   }
 
   join: fct_invoices {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_invoice_id,
       primary_key,
       invoice_key,
       organization_id,
@@ -128,13 +133,15 @@ explore: fct_invoice_lines {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_invoice_lines.organization_id} = ${fct_invoices.organization_id} AND ${fct_invoice_lines.invoice_id} = ${fct_invoices.invoice_id} ;;
+    sql_on: ${fct_invoice_lines.organization_id} = ${fct_invoices.pk2_organization_id} AND ${fct_invoice_lines.invoice_id} = ${fct_invoices.pk2_invoice_id} ;;
   }
 
   join: dim_items {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_item_id,
       primary_key,
       item_key,
       organization_id,
@@ -160,7 +167,7 @@ explore: fct_invoice_lines {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_invoice_lines.organization_id} = ${dim_items.organization_id} AND ${fct_invoice_lines.item_id} = ${dim_items.item_id} ;;
+    sql_on: ${fct_invoice_lines.organization_id} = ${dim_items.pk2_organization_id} AND ${fct_invoice_lines.item_id} = ${dim_items.pk2_item_id} ;;
   }
 
   join: customer {
@@ -169,6 +176,8 @@ explore: fct_invoice_lines {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_contact_id,
       primary_key,
       contact_key,
       organization_id,
@@ -193,6 +202,6 @@ explore: fct_invoice_lines {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${fct_invoices.organization_id} = ${customer.organization_id} AND ${fct_invoices.customer_id} = ${customer.contact_id} ;;
+    sql_on: ${fct_invoices.organization_id} = ${customer.pk2_organization_id} AND ${fct_invoices.customer_id} = ${customer.pk2_contact_id} ;;
   }
 }

@@ -14,6 +14,7 @@ explore: rpt_gl_reconciliation {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk1_organization_id,
       organization_id,
       organization_name,
       base_currency_code,
@@ -32,13 +33,15 @@ explore: rpt_gl_reconciliation {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${rpt_gl_reconciliation.organization_id} = ${dim_organizations.organization_id} ;;
+    sql_on: ${rpt_gl_reconciliation.organization_id} = ${dim_organizations.pk1_organization_id} ;;
   }
 
   join: dim_accounts {
     type: left_outer
     relationship: many_to_one
     fields: [
+      pk2_organization_id,
+      pk2_account_id,
       primary_key,
       account_key,
       organization_id,
@@ -62,6 +65,6 @@ explore: rpt_gl_reconciliation {
       synced_quarter,
       synced_year,
     ]
-    sql_on: ${rpt_gl_reconciliation.organization_id} = ${dim_accounts.organization_id} AND ${rpt_gl_reconciliation.account_id} = ${dim_accounts.account_id} ;;
+    sql_on: ${rpt_gl_reconciliation.organization_id} = ${dim_accounts.pk2_organization_id} AND ${rpt_gl_reconciliation.account_id} = ${dim_accounts.pk2_account_id} ;;
   }
 }

@@ -4,11 +4,25 @@
 view: dim_accounts {
   sql_table_name: @{schema}.dim_accounts ;;
 
+  dimension: pk2_organization_id {
+    hidden: yes
+    type: string
+    description: "Key column organization_id (2 in the dbt primary key)."
+    sql: ${TABLE}.organization_id ;;
+  }
+
+  dimension: pk2_account_id {
+    hidden: yes
+    type: string
+    description: "Key column account_id (2 in the dbt primary key)."
+    sql: ${TABLE}.account_id ;;
+  }
+
   dimension: primary_key {
     primary_key: yes
     hidden: yes
     type: string
-    sql: COALESCE(CAST(${TABLE}.organization_id AS VARCHAR), '') || '|' || COALESCE(CAST(${TABLE}.account_id AS VARCHAR), '') ;;
+    sql: COALESCE(CAST(${pk2_organization_id} AS VARCHAR), '') || '|' || COALESCE(CAST(${pk2_account_id} AS VARCHAR), '') ;;
     description: "Key of the row: organization_id, account_id (the dbt primary key)."
   }
 
@@ -120,6 +134,9 @@ view: dim_accounts {
   measure: count {
     type: count
     description: "Number of rows. Chart of accounts per organization, with the account class (asset, liability, equity, income, expense)."
+    filters: [
+      pk2_organization_id: "-NULL",
+    ]
   }
 
   measure: latest_synced {

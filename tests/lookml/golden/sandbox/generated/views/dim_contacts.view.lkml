@@ -4,11 +4,25 @@
 view: dim_contacts {
   sql_table_name: @{schema}.dim_contacts ;;
 
+  dimension: pk2_organization_id {
+    hidden: yes
+    type: string
+    description: "Key column organization_id (2 in the dbt primary key)."
+    sql: ${TABLE}.organization_id ;;
+  }
+
+  dimension: pk2_contact_id {
+    hidden: yes
+    type: string
+    description: "Key column contact_id (2 in the dbt primary key)."
+    sql: ${TABLE}.contact_id ;;
+  }
+
   dimension: primary_key {
     primary_key: yes
     hidden: yes
     type: string
-    sql: COALESCE(CAST(${TABLE}.organization_id AS VARCHAR), '') || '|' || COALESCE(CAST(${TABLE}.contact_id AS VARCHAR), '') ;;
+    sql: COALESCE(CAST(${pk2_organization_id} AS VARCHAR), '') || '|' || COALESCE(CAST(${pk2_contact_id} AS VARCHAR), '') ;;
     description: "Key of the row: organization_id, contact_id (the dbt primary key)."
   }
 
@@ -127,6 +141,9 @@ view: dim_contacts {
   measure: count {
     type: count
     description: "Number of rows. Customers and vendors per organization."
+    filters: [
+      pk2_organization_id: "-NULL",
+    ]
   }
 
   measure: latest_synced {

@@ -4,8 +4,15 @@
 view: dim_currencies {
   sql_table_name: @{schema}.dim_currencies ;;
 
-  dimension: currency_key {
+  dimension: pk1_currency_key {
+    hidden: yes
+    type: string
+    description: "Key column currency_key (1 in the dbt primary key)."
+    sql: ${TABLE}.currency_key ;;
     primary_key: yes
+  }
+
+  dimension: currency_key {
     hidden: yes
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
@@ -111,6 +118,9 @@ view: dim_currencies {
   measure: count {
     type: count
     description: "Number of rows. The organization's currencies as of the latest sync, with the rate Zoho showed then."
+    filters: [
+      pk1_currency_key: "-NULL",
+    ]
   }
 
   measure: latest_synced {

@@ -4,11 +4,25 @@
 view: dim_items {
   sql_table_name: @{schema}.dim_items ;;
 
+  dimension: pk2_organization_id {
+    hidden: yes
+    type: string
+    description: "Key column organization_id (2 in the dbt primary key)."
+    sql: ${TABLE}.organization_id ;;
+  }
+
+  dimension: pk2_item_id {
+    hidden: yes
+    type: string
+    description: "Key column item_id (2 in the dbt primary key)."
+    sql: ${TABLE}.item_id ;;
+  }
+
   dimension: primary_key {
     primary_key: yes
     hidden: yes
     type: string
-    sql: COALESCE(CAST(${TABLE}.organization_id AS VARCHAR), '') || '|' || COALESCE(CAST(${TABLE}.item_id AS VARCHAR), '') ;;
+    sql: COALESCE(CAST(${pk2_organization_id} AS VARCHAR), '') || '|' || COALESCE(CAST(${pk2_item_id} AS VARCHAR), '') ;;
     description: "Key of the row: organization_id, item_id (the dbt primary key)."
   }
 
@@ -131,6 +145,9 @@ view: dim_items {
   measure: count {
     type: count
     description: "Number of rows. Items (products and services) per organization."
+    filters: [
+      pk2_organization_id: "-NULL",
+    ]
   }
 
   measure: latest_synced {

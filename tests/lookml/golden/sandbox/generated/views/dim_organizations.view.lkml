@@ -4,8 +4,15 @@
 view: dim_organizations {
   sql_table_name: @{schema}.dim_organizations ;;
 
-  dimension: organization_id {
+  dimension: pk1_organization_id {
+    hidden: yes
+    type: string
+    description: "Key column organization_id (1 in the dbt primary key)."
+    sql: ${TABLE}.organization_id ;;
     primary_key: yes
+  }
+
+  dimension: organization_id {
     hidden: yes
     type: string
     description: "Zoho Books organization id."
@@ -89,6 +96,9 @@ view: dim_organizations {
   measure: count {
     type: count
     description: "Number of rows. Zoho Books organizations with base and reporting currency."
+    filters: [
+      pk1_organization_id: "-NULL",
+    ]
   }
 
   measure: latest_synced {

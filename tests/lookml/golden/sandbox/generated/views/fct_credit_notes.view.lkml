@@ -4,8 +4,15 @@
 view: fct_credit_notes {
   sql_table_name: @{schema}.fct_credit_notes ;;
 
-  dimension: creditnote_key {
+  dimension: pk1_creditnote_key {
+    hidden: yes
+    type: string
+    description: "Key column creditnote_key (1 in the dbt primary key)."
+    sql: ${TABLE}.creditnote_key ;;
     primary_key: yes
+  }
+
+  dimension: creditnote_key {
     hidden: yes
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
@@ -277,6 +284,9 @@ view: fct_credit_notes {
   measure: count {
     type: count
     description: "Number of rows. Credit notes in transaction, base and reporting currency."
+    filters: [
+      pk1_creditnote_key: "-NULL",
+    ]
   }
 
   measure: total_sub_total_reporting {

@@ -4,11 +4,32 @@
 view: fct_exchange_rates_daily {
   sql_table_name: @{schema}.fct_exchange_rates_daily ;;
 
+  dimension: pk3_organization_id {
+    hidden: yes
+    type: string
+    description: "Key column organization_id (3 in the dbt primary key)."
+    sql: ${TABLE}.organization_id ;;
+  }
+
+  dimension: pk3_currency_code {
+    hidden: yes
+    type: string
+    description: "Key column currency_code (3 in the dbt primary key)."
+    sql: ${TABLE}.currency_code ;;
+  }
+
+  dimension: pk3_rate_date {
+    hidden: yes
+    type: string
+    description: "Key column rate_date (3 in the dbt primary key)."
+    sql: ${TABLE}.rate_date ;;
+  }
+
   dimension: primary_key {
     primary_key: yes
     hidden: yes
     type: string
-    sql: COALESCE(CAST(${TABLE}.organization_id AS VARCHAR), '') || '|' || COALESCE(CAST(${TABLE}.currency_code AS VARCHAR), '') || '|' || COALESCE(CAST(${TABLE}.rate_date AS VARCHAR), '') ;;
+    sql: COALESCE(CAST(${pk3_organization_id} AS VARCHAR), '') || '|' || COALESCE(CAST(${pk3_currency_code} AS VARCHAR), '') || '|' || COALESCE(CAST(${pk3_rate_date} AS VARCHAR), '') ;;
     description: "Key of the row: organization_id, currency_code, rate_date (the dbt primary key)."
   }
 
@@ -127,6 +148,9 @@ view: fct_exchange_rates_daily {
   measure: count {
     type: count
     description: "Number of rows. One row per organization, currency and calendar day, forward-filled from Zoho's rate history and the rate snapshots of each sync."
+    filters: [
+      pk3_organization_id: "-NULL",
+    ]
   }
 
   measure: latest_synced {

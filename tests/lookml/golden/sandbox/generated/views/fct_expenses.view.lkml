@@ -4,8 +4,15 @@
 view: fct_expenses {
   sql_table_name: @{schema}.fct_expenses ;;
 
-  dimension: expense_key {
+  dimension: pk1_expense_key {
+    hidden: yes
+    type: string
+    description: "Key column expense_key (1 in the dbt primary key)."
+    sql: ${TABLE}.expense_key ;;
     primary_key: yes
+  }
+
+  dimension: expense_key {
     hidden: yes
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
@@ -243,6 +250,9 @@ view: fct_expenses {
   measure: count {
     type: count
     description: "Number of rows. Expenses in transaction, base and reporting currency."
+    filters: [
+      pk1_expense_key: "-NULL",
+    ]
   }
 
   measure: total_sub_total_reporting {

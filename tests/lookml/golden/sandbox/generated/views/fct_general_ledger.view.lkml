@@ -4,8 +4,15 @@
 view: fct_general_ledger {
   sql_table_name: @{schema}.fct_general_ledger ;;
 
-  dimension: gl_entry_id {
+  dimension: pk1_gl_entry_id {
+    hidden: yes
+    type: string
+    description: "Key column gl_entry_id (1 in the dbt primary key)."
+    sql: ${TABLE}.gl_entry_id ;;
     primary_key: yes
+  }
+
+  dimension: gl_entry_id {
     hidden: yes
     type: string
     description: "Unique, stable across rebuilds: organization id, source document id and the 3-digit piece index (the same piece numbering as Zoho's categorized_transaction_id)."
@@ -217,6 +224,9 @@ view: fct_general_ledger {
   measure: count {
     type: count
     description: "Number of rows. The general ledger, one row per posting line - derived from the documents (docs/ledger-posting-rules.md), or taken from Zoho's own ledger where no posting rule derives the transaction (line_source, D60). For every organization and day sum(net_base) = 0."
+    filters: [
+      pk1_gl_entry_id: "-NULL",
+    ]
   }
 
   measure: total_net_reporting {

@@ -4,8 +4,15 @@
 view: fct_invoice_lines {
   sql_table_name: @{schema}.fct_invoice_lines ;;
 
-  dimension: line_key {
+  dimension: pk1_line_key {
+    hidden: yes
+    type: string
+    description: "Key column line_key (1 in the dbt primary key)."
+    sql: ${TABLE}.line_key ;;
     primary_key: yes
+  }
+
+  dimension: line_key {
     hidden: yes
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
@@ -213,6 +220,9 @@ view: fct_invoice_lines {
   measure: count {
     type: count
     description: "Number of rows. Invoice lines; line base amounts are cumulative-rounding pieces that add up to bcy_sub_total."
+    filters: [
+      pk1_line_key: "-NULL",
+    ]
   }
 
   measure: total_item_total_reporting {

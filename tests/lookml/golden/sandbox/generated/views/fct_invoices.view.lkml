@@ -4,11 +4,25 @@
 view: fct_invoices {
   sql_table_name: @{schema}.fct_invoices ;;
 
+  dimension: pk2_organization_id {
+    hidden: yes
+    type: string
+    description: "Key column organization_id (2 in the dbt primary key)."
+    sql: ${TABLE}.organization_id ;;
+  }
+
+  dimension: pk2_invoice_id {
+    hidden: yes
+    type: string
+    description: "Key column invoice_id (2 in the dbt primary key)."
+    sql: ${TABLE}.invoice_id ;;
+  }
+
   dimension: primary_key {
     primary_key: yes
     hidden: yes
     type: string
-    sql: COALESCE(CAST(${TABLE}.organization_id AS VARCHAR), '') || '|' || COALESCE(CAST(${TABLE}.invoice_id AS VARCHAR), '') ;;
+    sql: COALESCE(CAST(${pk2_organization_id} AS VARCHAR), '') || '|' || COALESCE(CAST(${pk2_invoice_id} AS VARCHAR), '') ;;
     description: "Key of the row: organization_id, invoice_id (the dbt primary key)."
   }
 
@@ -289,6 +303,9 @@ view: fct_invoices {
   measure: count {
     type: count
     description: "Number of rows. Invoices (all non-deleted; is_posting false for drafts and voids) in transaction, base and reporting currency."
+    filters: [
+      pk2_organization_id: "-NULL",
+    ]
   }
 
   measure: total_sub_total_reporting {

@@ -4,8 +4,15 @@
 view: fct_purchase_orders {
   sql_table_name: @{schema}.fct_purchase_orders ;;
 
-  dimension: purchaseorder_key {
+  dimension: pk1_purchaseorder_key {
+    hidden: yes
+    type: string
+    description: "Key column purchaseorder_key (1 in the dbt primary key)."
+    sql: ${TABLE}.purchaseorder_key ;;
     primary_key: yes
+  }
+
+  dimension: purchaseorder_key {
     hidden: yes
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
@@ -277,6 +284,9 @@ view: fct_purchase_orders {
   measure: count {
     type: count
     description: "Number of rows. Purchase orders (never post to the ledger) in transaction, base and reporting currency."
+    filters: [
+      pk1_purchaseorder_key: "-NULL",
+    ]
   }
 
   measure: total_sub_total_reporting {

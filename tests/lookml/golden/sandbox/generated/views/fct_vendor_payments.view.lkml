@@ -4,8 +4,15 @@
 view: fct_vendor_payments {
   sql_table_name: @{schema}.fct_vendor_payments ;;
 
-  dimension: payment_key {
+  dimension: pk1_payment_key {
+    hidden: yes
+    type: string
+    description: "Key column payment_key (1 in the dbt primary key)."
+    sql: ${TABLE}.payment_key ;;
     primary_key: yes
+  }
+
+  dimension: payment_key {
     hidden: yes
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
@@ -189,6 +196,9 @@ view: fct_vendor_payments {
   measure: count {
     type: count
     description: "Number of rows. Vendor payments in payment, base and reporting currency."
+    filters: [
+      pk1_payment_key: "-NULL",
+    ]
   }
 
   measure: total_amount_reporting {

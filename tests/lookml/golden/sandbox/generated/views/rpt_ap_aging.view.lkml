@@ -4,8 +4,15 @@
 view: rpt_ap_aging {
   sql_table_name: @{schema}.rpt_ap_aging ;;
 
-  dimension: aging_key {
+  dimension: pk1_aging_key {
+    hidden: yes
+    type: string
+    description: "Key column aging_key (1 in the dbt primary key)."
+    sql: ${TABLE}.aging_key ;;
     primary_key: yes
+  }
+
+  dimension: aging_key {
     hidden: yes
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
@@ -199,6 +206,9 @@ view: rpt_ap_aging {
   measure: count {
     type: count
     description: "Number of rows. Open bills on the as-of date (var as_of_date, default today) by days past due: current, 1-30, 31-60, 61-90, over_90."
+    filters: [
+      pk1_aging_key: "-NULL",
+    ]
   }
 
   measure: total_outstanding_reporting {

@@ -4,8 +4,15 @@
 view: rpt_ar_aging {
   sql_table_name: @{schema}.rpt_ar_aging ;;
 
-  dimension: aging_key {
+  dimension: pk1_aging_key {
+    hidden: yes
+    type: string
+    description: "Key column aging_key (1 in the dbt primary key)."
+    sql: ${TABLE}.aging_key ;;
     primary_key: yes
+  }
+
+  dimension: aging_key {
     hidden: yes
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
@@ -217,6 +224,9 @@ view: rpt_ar_aging {
   measure: count {
     type: count
     description: "Number of rows. Open invoices on the as-of date (var as_of_date, default today) by days past due: current, 1-30, 31-60, 61-90, over_90; and customer payments not (yet) applied on that date as credit lines, aged from the payment date (D77)."
+    filters: [
+      pk1_aging_key: "-NULL",
+    ]
   }
 
   measure: total_outstanding_reporting {

@@ -4,8 +4,15 @@
 view: rpt_balance_sheet {
   sql_table_name: @{schema}.rpt_balance_sheet ;;
 
-  dimension: balance_sheet_key {
+  dimension: pk1_balance_sheet_key {
+    hidden: yes
+    type: string
+    description: "Key column balance_sheet_key (1 in the dbt primary key)."
+    sql: ${TABLE}.balance_sheet_key ;;
     primary_key: yes
+  }
+
+  dimension: balance_sheet_key {
     hidden: yes
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
@@ -139,6 +146,9 @@ view: rpt_balance_sheet {
   measure: count {
     type: count
     description: "Number of rows. Balance sheet per organization and month end; retained earnings rolled from the P&L so it balances."
+    filters: [
+      pk1_balance_sheet_key: "-NULL",
+    ]
   }
 
   measure: period_end_net_balance_reporting {

@@ -4,8 +4,15 @@
 view: rpt_gl_reconciliation {
   sql_table_name: @{schema}.rpt_gl_reconciliation ;;
 
-  dimension: reconciliation_key {
+  dimension: pk1_reconciliation_key {
+    hidden: yes
+    type: string
+    description: "Key column reconciliation_key (1 in the dbt primary key)."
+    sql: ${TABLE}.reconciliation_key ;;
     primary_key: yes
+  }
+
+  dimension: reconciliation_key {
     hidden: yes
     type: string
     description: "Surrogate key: organization, transaction type, account and month; unique per row, stable across rebuilds."
@@ -167,6 +174,9 @@ view: rpt_gl_reconciliation {
   measure: count {
     type: count
     description: "Number of rows. The general ledger against Zoho's own ledger per organization, Zoho transaction type, account and month (base currency): derived by a rule, taken from Zoho's ledger (D60), Zoho's, the difference and the share derived (D64). A difference is a warning unless strict_reconciliation is true; rpt_gl_reconciliation_differences lists the transactions behind it."
+    filters: [
+      pk1_reconciliation_key: "-NULL",
+    ]
   }
 
   measure: total_derived_entry_count {

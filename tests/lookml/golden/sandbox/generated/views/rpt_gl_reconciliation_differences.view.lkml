@@ -4,8 +4,15 @@
 view: rpt_gl_reconciliation_differences {
   sql_table_name: @{schema}.rpt_gl_reconciliation_differences ;;
 
-  dimension: difference_key {
+  dimension: pk1_difference_key {
+    hidden: yes
+    type: string
+    description: "Key column difference_key (1 in the dbt primary key)."
+    sql: ${TABLE}.difference_key ;;
     primary_key: yes
+  }
+
+  dimension: difference_key {
     hidden: yes
     type: string
     description: "Surrogate key: organization, transaction type, transaction, account and month; unique, stable across rebuilds."
@@ -135,6 +142,9 @@ view: rpt_gl_reconciliation_differences {
   measure: count {
     type: count
     description: "Number of rows. The transactions behind each difference of rpt_gl_reconciliation: per organization, Zoho transaction type, source transaction, account and month where the general ledger differs from Zoho's ledger (D64). Empty when all reconciles."
+    filters: [
+      pk1_difference_key: "-NULL",
+    ]
   }
 
   measure: total_derived_entry_count {

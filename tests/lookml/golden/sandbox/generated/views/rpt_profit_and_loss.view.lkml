@@ -4,8 +4,15 @@
 view: rpt_profit_and_loss {
   sql_table_name: @{schema}.rpt_profit_and_loss ;;
 
-  dimension: pnl_key {
+  dimension: pk1_pnl_key {
+    hidden: yes
+    type: string
+    description: "Key column pnl_key (1 in the dbt primary key)."
+    sql: ${TABLE}.pnl_key ;;
     primary_key: yes
+  }
+
+  dimension: pnl_key {
     hidden: yes
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
@@ -123,6 +130,9 @@ view: rpt_profit_and_loss {
   measure: count {
     type: count
     description: "Number of rows. Income and expense per organization, account and month."
+    filters: [
+      pk1_pnl_key: "-NULL",
+    ]
   }
 
   measure: total_amount_reporting {

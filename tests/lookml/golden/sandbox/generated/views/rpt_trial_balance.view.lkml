@@ -4,8 +4,15 @@
 view: rpt_trial_balance {
   sql_table_name: @{schema}.rpt_trial_balance ;;
 
-  dimension: trial_balance_key {
+  dimension: pk1_trial_balance_key {
+    hidden: yes
+    type: string
+    description: "Key column trial_balance_key (1 in the dbt primary key)."
+    sql: ${TABLE}.trial_balance_key ;;
     primary_key: yes
+  }
+
+  dimension: trial_balance_key {
     hidden: yes
     type: string
     description: "Surrogate key: unique per row, stable across rebuilds."
@@ -139,6 +146,9 @@ view: rpt_trial_balance {
   measure: count {
     type: count
     description: "Number of rows. Trial balance per organization, account and month: opening, debits, credits, closing (base currency, debit-positive)."
+    filters: [
+      pk1_trial_balance_key: "-NULL",
+    ]
   }
 
   measure: total_net_reporting {
