@@ -33,11 +33,20 @@ def refunds_of_payment(books: OrgBooks, payment_id: str) -> list[Record]:
     return sorted((r for r in found if r["payment_id"] == payment_id), key=lambda r: r["payment_refund_id"])
 
 
-def _refund(ctx: Context, rng: random.Random, payment: Record, amount: Decimal, day: date) -> Record:
+def refund_id(payment: Record, refunds: dict[str, Record]) -> str:
+    """A refund's id from its payment's: the organization's id sequence is left alone, so every document
+    generated after the refunds keeps the id (and so the answers) it had before they existed."""
+    taken = sum(1 for refund in refunds.values() if refund["payment_id"] == payment["payment_id"])
+    return f"{payment['payment_id']}9{taken:02d}"
+
+
+def _refund(
+    ctx: Context, rng: random.Random, payment: Record, amount: Decimal, day: date, refund_id: str
+) -> Record:
     rate = ctx.rate_on(payment["currency_code"], day)
     created = ctx.stamp(day, ctx.office_seconds())
     return {
-        "payment_refund_id": ctx.new_id(),
+        "payment_refund_id": refund_id,
         "payment_id": payment["payment_id"],
         "payment_number": payment["payment_number"],
         "customer_id": payment["customer_id"],
@@ -89,7 +98,7 @@ def add_payment_refunds(ctx: Context, seed: str) -> None:
             amount = min(cents(payment["unused_amount"] * share), payment["unused_amount"])
             if amount <= ZERO:
                 break
-            refund = _refund(ctx, rng, payment, amount, day)
+            refund = _refund(ctx, rng, payment, amount, day, refund_id(payment, refunds))
             refunds[refund["payment_refund_id"]] = refund
             apply_payment_refund(payment, refund)
 
@@ -109,11 +118,13 @@ def refunds_of_vendor_payment(books: OrgBooks, payment_id: str) -> list[Record]:
     )
 
 
-def _vendor_refund(ctx: Context, rng: random.Random, payment: Record, amount: Decimal, day: date) -> Record:
+def _vendor_refund(
+    ctx: Context, rng: random.Random, payment: Record, amount: Decimal, day: date, refund_id: str
+) -> Record:
     rate = ctx.rate_on(payment["currency_code"], day)
     created = ctx.stamp(day, ctx.office_seconds())
     return {
-        "vendorpayment_refund_id": ctx.new_id(),
+        "vendorpayment_refund_id": refund_id,
         "vendorpayment_id": payment["payment_id"],
         "payment_id": payment["payment_id"],
         "payment_number": payment["payment_number"],
@@ -160,7 +171,7 @@ def add_vendor_payment_refunds(ctx: Context, seed: str) -> None:
             amount = min(cents(payment["balance"] * share), payment["balance"])
             if amount <= ZERO:
                 break
-            refund = _vendor_refund(ctx, rng, payment, amount, day)
+            refund = _vendor_refund(ctx, rng, payment, amount, day, refund_id(payment, refunds))
             refunds[refund["vendorpayment_refund_id"]] = refund
             payment["balance"] -= amount
             payment["amount_refunded"] = payment.get("amount_refunded", ZERO) + amount
