@@ -14,7 +14,8 @@ Point Dagster at this module (``dagster dev -m loader.orchestration.dagster_defs
 - A schedule per the configured ``[schedule] cron`` asks for one run per organization.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: Dagster reads the ``context`` annotations at definition time
+# and accepts only the class itself, not its name as a string.
 
 import os
 from collections.abc import Iterator, Mapping
@@ -107,7 +108,6 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
     sync_job = dg.define_asset_job(
         SYNC_JOB,
         selection=[sync_organization],
-        partitions_def=partitions,
         # The tag comes from the partition, so every launch of one organization's run carries it.
         config=dg.PartitionedConfig(
             partitions,
@@ -119,8 +119,10 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
 
     @dg.schedule(name=NIGHTLY_SCHEDULE, cron_schedule=config.schedule.cron, job=sync_job)
     def nightly(context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunRequest]:
+        # The run key names the tick: a daemon that evaluates one tick twice launches its runs once.
+        tick = context.scheduled_execution_time.isoformat()
         for key in partitions.get_partition_keys():
-            yield dg.RunRequest(partition_key=key, tags={ORGANIZATION_TAG: key})
+            yield dg.RunRequest(run_key=f"{key}@{tick}", partition_key=key, tags={ORGANIZATION_TAG: key})
 
     return dg.Definitions(assets=[sync_organization, marts], jobs=[sync_job, build_job], schedules=[nightly])
 
