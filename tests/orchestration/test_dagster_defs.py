@@ -24,7 +24,6 @@ from loader.orchestration.dagster_defs import (
     build_definitions,
 )
 
-
 DOCS_DAGSTER_YAML = Path(__file__).resolve().parents[2] / "docs" / "dagster.yaml"
 
 
