@@ -17,6 +17,8 @@ import pytest
 from loader.demo import DemoWorld, demo_world
 from loader.orchestration import dagster_defs
 from loader.orchestration.dagster_defs import (
+    BUILD_JOB,
+    MARTS_ASSET,
     NIGHTLY_SCHEDULE,
     ORGANIZATION_TAG,
     SYNC_ASSET,
@@ -92,20 +94,26 @@ def test_dagster_loads_the_module_on_an_instance_with_the_documented_concurrency
     assert "Validation successful for code location loader.orchestration.dagster_defs" in done.stdout
 
 
-def organizations_in_raw_invoices(warehouse: Path) -> set[str]:
+def organizations_in(warehouse: Path, table: str) -> set[str]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        rows = con.execute("select distinct _zoho_organization_id from zoho_books_raw.invoices").fetchall()
+        rows = con.execute(f"select distinct _zoho_organization_id from {table}").fetchall()
     finally:
         con.close()
     return {str(r[0]) for r in rows}
 
 
-def test_one_organizations_partition_loads_that_organization_only(world: DemoWorld) -> None:
+@pytest.mark.slow
+def test_one_organizations_partition_loads_that_organization_only_and_the_marts_build_on_it(
+    world: DemoWorld,
+) -> None:
     first = world.config.zoho_connections[0]
-    job = build_definitions(world.config, env={}).resolve_job_def(SYNC_JOB)
+    defs = build_definitions(world.config, env={})
+    warehouse = world.config.warehouse.path
+    assert warehouse is not None
     with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(instance=instance, partition_key=first.name)
+        sync_job = defs.resolve_job_def(SYNC_JOB)
+        result = sync_job.execute_in_process(instance=instance, partition_key=first.name)
         assert result.success
         assert result.dagster_run.tags[ORGANIZATION_TAG] == first.name
         (materialization,) = result.asset_materializations_for_node(SYNC_ASSET)
@@ -113,6 +121,11 @@ def test_one_organizations_partition_loads_that_organization_only(world: DemoWor
         assert materialization.metadata["complete"].value is True
         assert isinstance(materialization.metadata["rows"].value, int)
         assert materialization.metadata["rows"].value > 0
-    warehouse = world.config.warehouse.path
-    assert warehouse is not None
-    assert organizations_in_raw_invoices(warehouse) == {first.organization_id}
+        assert organizations_in(warehouse, "zoho_books_raw.invoices") == {first.organization_id}
+
+        # The marts downstream: dbt build (models and tests) passes on what that one organization loaded.
+        build = defs.resolve_job_def(BUILD_JOB).execute_in_process(instance=instance)
+        assert build.success
+        (marts,) = build.asset_materializations_for_node(MARTS_ASSET)
+        assert marts.partition is None
+    assert organizations_in(warehouse, "zoho_books.fct_invoices") == {first.organization_id}
