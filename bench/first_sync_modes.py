@@ -29,7 +29,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sync_bench import ZOHO_PER_MINUTE, minimum_calls, sandbox_entity
+from sync_bench import ZOHO_PER_MINUTE, minimum_calls, records_key
 
 from loader.config import ZohoConnectionConfig
 from loader.demo import sandbox_credentials
@@ -52,7 +52,7 @@ def details_needed(books: OrgBooks, since: date | None, mode: str) -> int:
     for endpoint in ALL_ENDPOINTS:
         if endpoint.kind != "list" or not endpoint.needs_detail:
             continue
-        for record in books.records.get(sandbox_entity(endpoint).name, {}).values():
+        for record in books.records.get(records_key(endpoint), {}).values():
             raw = record.get("date") or record.get("journal_date")
             if since is None or not raw or date.fromisoformat(str(raw)[:10]) >= since:
                 count += 1

@@ -65,22 +65,20 @@ from loader.zoho.ratelimit import LimiterRegistry, RateLimits
 from zoho_sandbox import jsonenc
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset, OrgBooks, Record
-from zoho_sandbox.entities import ENTITIES, Entity
+from zoho_sandbox.entities import ENTITIES
 from zoho_sandbox.generator import generate_dataset
 from zoho_sandbox.server import SandboxServer
 
 LEDGER_ROUTE = "/chartofaccounts/transactions"
 ZOHO_PER_MINUTE = 100
 SANDBOX_ENTITY = {e.path: e for e in ENTITIES}  # the loader's endpoint path -> the sandbox's entity
-_ENTITY_BY_NAME = {e.name: e for e in ENTITIES}
-# Endpoints that share a path with another, told apart by a list filter, and their own sandbox records.
+# Endpoints that share a path with another, told apart by a list filter, keep their own sandbox records.
 _SHARED_PATH_RECORDS = {"debit_notes": "debitnotes"}  # the invoices list, filter_by=Type.DebitNote
 
 
-def sandbox_entity(endpoint: Endpoint) -> Entity:
-    """The sandbox entity whose records an endpoint reads."""
-    named = _SHARED_PATH_RECORDS.get(endpoint.name)
-    return _ENTITY_BY_NAME[named] if named else SANDBOX_ENTITY[endpoint.path]
+def records_key(endpoint: Endpoint) -> str:
+    """The key of ``OrgBooks.records`` holding what an endpoint reads."""
+    return _SHARED_PATH_RECORDS.get(endpoint.name) or SANDBOX_ENTITY[endpoint.path].name
 
 
 class RecordingTransport(httpx.HTTPTransport):
@@ -125,7 +123,7 @@ def minimum_calls(books: OrgBooks) -> dict[str, int]:
     for endpoint in ALL_ENDPOINTS:
         if endpoint.kind != "list":
             continue
-        rows = len(books.records.get(sandbox_entity(endpoint).name, {}))
+        rows = len(books.records.get(records_key(endpoint), {}))
         lists += invoice_pages(rows) if endpoint.name == "invoices" else pages(rows)
         details += rows if endpoint.needs_detail else 0
     out["list pages"] = lists
@@ -175,8 +173,8 @@ def sync_records(books: OrgBooks, synced_at: datetime) -> Iterator[tuple[Endpoin
             yield endpoint, ledger_records(endpoint, books, synced_at)
             continue
         else:
-            entity = sandbox_entity(endpoint)
-            rows = list(books.records.get(entity.name, {}).values())
+            entity = SANDBOX_ENTITY[endpoint.path]
+            rows = list(books.records.get(records_key(endpoint), {}).values())
             if not endpoint.needs_detail:  # the sync stores list rows: detail-only fields are absent
                 rows = [{k: v for k, v in r.items() if k not in entity.detail_only} for r in rows]
         yield endpoint, [typed_record(endpoint, r, org, synced_at) for r in rows]
