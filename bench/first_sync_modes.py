@@ -29,7 +29,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sync_bench import ZOHO_PER_MINUTE, minimum_calls
+from sync_bench import ZOHO_PER_MINUTE, minimum_calls, records_key
 
 from loader.config import ZohoConnectionConfig
 from loader.demo import sandbox_credentials
@@ -40,11 +40,8 @@ from loader.zoho.endpoints import ALL_ENDPOINTS
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset, OrgBooks
-from zoho_sandbox.entities import ENTITIES
 from zoho_sandbox.generator import generate_dataset
 from zoho_sandbox.server import SandboxServer
-
-SANDBOX_ENTITY = {e.path: e for e in ENTITIES}
 
 
 def details_needed(books: OrgBooks, since: date | None, mode: str) -> int:
@@ -55,7 +52,7 @@ def details_needed(books: OrgBooks, since: date | None, mode: str) -> int:
     for endpoint in ALL_ENDPOINTS:
         if endpoint.kind != "list" or not endpoint.needs_detail:
             continue
-        for record in books.records.get(SANDBOX_ENTITY[endpoint.path].name, {}).values():
+        for record in books.records.get(records_key(endpoint), {}).values():
             raw = record.get("date") or record.get("journal_date")
             if since is None or not raw or date.fromisoformat(str(raw)[:10]) >= since:
                 count += 1

@@ -72,6 +72,13 @@ from zoho_sandbox.server import SandboxServer
 LEDGER_ROUTE = "/chartofaccounts/transactions"
 ZOHO_PER_MINUTE = 100
 SANDBOX_ENTITY = {e.path: e for e in ENTITIES}  # the loader's endpoint path -> the sandbox's entity
+# Endpoints that share a path with another, told apart by a list filter, keep their own sandbox records.
+_SHARED_PATH_RECORDS = {"debit_notes": "debitnotes"}  # the invoices list, filter_by=Type.DebitNote
+
+
+def records_key(endpoint: Endpoint) -> str:
+    """The key of ``OrgBooks.records`` holding what an endpoint reads."""
+    return _SHARED_PATH_RECORDS.get(endpoint.name) or SANDBOX_ENTITY[endpoint.path].name
 
 
 class RecordingTransport(httpx.HTTPTransport):
@@ -116,7 +123,7 @@ def minimum_calls(books: OrgBooks) -> dict[str, int]:
     for endpoint in ALL_ENDPOINTS:
         if endpoint.kind != "list":
             continue
-        rows = len(books.records.get(SANDBOX_ENTITY[endpoint.path].name, {}))
+        rows = len(books.records.get(records_key(endpoint), {}))
         lists += invoice_pages(rows) if endpoint.name == "invoices" else pages(rows)
         details += rows if endpoint.needs_detail else 0
     out["list pages"] = lists
@@ -167,7 +174,7 @@ def sync_records(books: OrgBooks, synced_at: datetime) -> Iterator[tuple[Endpoin
             continue
         else:
             entity = SANDBOX_ENTITY[endpoint.path]
-            rows = list(books.records.get(entity.name, {}).values())
+            rows = list(books.records.get(records_key(endpoint), {}).values())
             if not endpoint.needs_detail:  # the sync stores list rows: detail-only fields are absent
                 rows = [{k: v for k, v in r.items() if k not in entity.detail_only} for r in rows]
         yield endpoint, [typed_record(endpoint, r, org, synced_at) for r in rows]

@@ -63,11 +63,13 @@ derived_types as (
     ) as types (transaction_type)
 ),
 
--- Documents stored from their list row only (the sync's detail mode, D90): no rule derives them, so their
--- lines without a transaction_id are theirs, told by the entry number, and taken with the rest.
-without_detail as (
-    select organization_id, source_number
-    from {{ ref('int_documents_without_detail') }}
+-- The numbers of the documents derived: Zoho's lines without a transaction_id are a derived document's when
+-- they carry its number. Any other such line is taken: a document stored from its list row only (the sync's
+-- detail mode, D90) or one a rule could not resolve an account for (left whole to Zoho, int_gl_entries_unioned)
+-- is derived by no rule, and its lines must not be lost with their id.
+derived_numbers as (
+    select distinct organization_id, source_number
+    from {{ ref('int_gl_entries_unioned') }}
     where source_number is not null
 ),
 
@@ -84,11 +86,11 @@ taken as (
         and not (
             zoho_ledger.transaction_id is null
             and zoho_ledger.transaction_type in (select derived_types.transaction_type from derived_types)
-            and not exists (
-                select 1 from without_detail
+            and exists (
+                select 1 from derived_numbers
                 where
-                    without_detail.organization_id = zoho_ledger.organization_id
-                    and without_detail.source_number = zoho_ledger.entry_number
+                    derived_numbers.organization_id = zoho_ledger.organization_id
+                    and derived_numbers.source_number = zoho_ledger.entry_number
             )
         )
 ),

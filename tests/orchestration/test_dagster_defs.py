@@ -1,0 +1,131 @@
+"""The Dagster code location against the sandbox: a partition per connection, one organization's run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from loader.demo import DemoWorld, demo_world
+from loader.orchestration import dagster_defs
+from loader.orchestration.dagster_defs import (
+    BUILD_JOB,
+    MARTS_ASSET,
+    NIGHTLY_SCHEDULE,
+    ORGANIZATION_TAG,
+    SYNC_ASSET,
+    SYNC_JOB,
+    build_definitions,
+)
+
+DOCS_DAGSTER_YAML = Path(__file__).resolve().parents[2] / "docs" / "dagster.yaml"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWorld]:
+    with demo_world(tmp_path_factory.mktemp("dagster") / "world", invoices_per_org=3) as running:
+        yield running
+
+
+def connection_names(world: DemoWorld) -> list[str]:
+    return sorted(c.name for c in world.config.zoho_connections)
+
+
+def test_a_partition_per_connection_and_a_nightly_run_per_organization(world: DemoWorld) -> None:
+    defs = build_definitions(world.config, env={})
+    names = connection_names(world)
+    assert len(names) > 1  # the point: the sandbox has several organizations to split
+
+    job = defs.resolve_job_def(SYNC_JOB)
+    assert job.partitions_def is not None
+    assert sorted(job.partitions_def.get_partition_keys()) == names
+    for name in names:
+        assert job.get_tags_for_partition_key(name, None)[ORGANIZATION_TAG] == name
+
+    schedule = defs.resolve_schedule_def(NIGHTLY_SCHEDULE)
+    assert schedule.cron_schedule == world.config.schedule.cron
+    with dg.DagsterInstance.ephemeral() as instance:
+        tick = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)
+        context = dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=tick, repository_def=defs.get_repository_def()
+        )
+        requests = schedule.evaluate_tick(context).run_requests or []
+    assert sorted(r.partition_key or "" for r in requests) == names
+    assert all(r.tags[ORGANIZATION_TAG] == r.partition_key for r in requests)
+    assert {r.run_key for r in requests} == {f"{name}@{tick.isoformat()}" for name in names}
+
+
+def test_the_module_loads_the_config_named_by_the_environment(
+    world: DemoWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ML_CONNECTOR_CONFIG", str(world.config.path))
+    defs = dagster_defs.defs()
+    assert isinstance(defs, dg.Definitions)
+    partitions = defs.resolve_job_def(SYNC_JOB).partitions_def
+    assert partitions is not None
+    assert sorted(partitions.get_partition_keys()) == connection_names(world)
+
+
+def test_dagster_loads_the_module_on_an_instance_with_the_documented_concurrency_limits(
+    world: DemoWorld, tmp_path: Path
+) -> None:
+    # What `dagster dev -m loader.orchestration.dagster_defs` does first, with docs/dagster.yaml as the
+    # instance's configuration: a limit Dagster does not accept fails the instance, so the file is checked.
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(DOCS_DAGSTER_YAML, home / "dagster.yaml")
+    env = {**os.environ, "DAGSTER_HOME": str(home), "ML_CONNECTOR_CONFIG": str(world.config.path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "dagster", "definitions", "validate", "-m", dagster_defs.__name__],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Validation successful for code location loader.orchestration.dagster_defs" in done.stdout
+
+
+def organizations_in(warehouse: Path, table: str) -> set[str]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(f"select distinct _zoho_organization_id from {table}").fetchall()
+    finally:
+        con.close()
+    return {str(r[0]) for r in rows}
+
+
+@pytest.mark.slow
+def test_one_organizations_partition_loads_that_organization_only_and_the_marts_build_on_it(
+    world: DemoWorld,
+) -> None:
+    first = world.config.zoho_connections[0]
+    defs = build_definitions(world.config, env={})
+    warehouse = world.config.warehouse.path
+    assert warehouse is not None
+    with dg.DagsterInstance.ephemeral() as instance:
+        sync_job = defs.resolve_job_def(SYNC_JOB)
+        result = sync_job.execute_in_process(instance=instance, partition_key=first.name)
+        assert result.success
+        assert result.dagster_run.tags[ORGANIZATION_TAG] == first.name
+        (materialization,) = result.asset_materializations_for_node(SYNC_ASSET)
+        assert materialization.partition == first.name
+        assert materialization.metadata["complete"].value is True
+        assert isinstance(materialization.metadata["rows"].value, int)
+        assert materialization.metadata["rows"].value > 0
+        assert organizations_in(warehouse, "zoho_books_raw.invoices") == {first.organization_id}
+
+        # The marts downstream: dbt build (models and tests) passes on what that one organization loaded.
+        build = defs.resolve_job_def(BUILD_JOB).execute_in_process(instance=instance)
+        assert build.success
+        (marts,) = build.asset_materializations_for_node(MARTS_ASSET)
+        assert marts.partition is None
+    assert organizations_in(warehouse, "zoho_books.fct_invoices") == {first.organization_id}
