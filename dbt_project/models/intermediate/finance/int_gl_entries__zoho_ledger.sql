@@ -86,11 +86,16 @@ taken as (
         and not (
             zoho_ledger.transaction_id is null
             and zoho_ledger.transaction_type in (select derived_types.transaction_type from derived_types)
-            and exists (
-                select 1 from derived_numbers
-                where
-                    derived_numbers.organization_id = zoho_ledger.organization_id
-                    and derived_numbers.source_number = zoho_ledger.entry_number
+            and (
+                -- a row without a number either cannot be told apart: a derived document's (an opening
+                -- balance has none), as before
+                nullif(zoho_ledger.entry_number, '') is null
+                or exists (
+                    select 1 from derived_numbers
+                    where
+                        derived_numbers.organization_id = zoho_ledger.organization_id
+                        and derived_numbers.source_number = zoho_ledger.entry_number
+                )
             )
         )
 ),
