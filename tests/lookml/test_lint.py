@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from lookml.generate import generate_lookml
+from lookml.generate import generate_lookml, lams_opt_in
 from lookml.lint import LAMS_RULES, lint_lookml
 
 GOOD_VIEW = """view: users {
@@ -173,3 +173,13 @@ def test_generated_project_has_no_lint_errors_or_warnings(fixture_build: Any, tm
     assert [str(f) for f in lint_lookml(tmp_path)] == []
     manifest = (tmp_path / "manifest.lkml").read_text()
     assert "#LAMS\n" + "".join(f"#rule: {r}{{}}\n" for r in LAMS_RULES) in manifest
+
+
+def test_the_manifest_opens_one_lams_block_and_no_comment_is_taken_for_another() -> None:
+    # LAMS's parser reads any comment whose first word is LAMS as the opening of its block of rules; a prose
+    # note starting with that word made it reject the whole manifest (P1) and run no rule at all.
+    lines = lams_opt_in().splitlines()
+    openers = [line for line in lines if line.lstrip("# ").upper().startswith("LAMS")]
+    assert openers == ["#LAMS"]
+    rules = [line for line in lines if line.startswith("#rule: ")]
+    assert [line.removeprefix("#rule: ").removesuffix("{}") for line in rules] == list(LAMS_RULES)
