@@ -130,9 +130,9 @@ def lams_opt_in() -> str:
     """LAMS runs only the rules a manifest opts in to (``#LAMS`` comments): the ones the generator follows and
     ``lookml --lint`` checks, so a LAMS run on the project means the same as the lint (D131)."""
     rules = "".join(f"#rule: {rule}{{}}\n" for rule in LAMS_RULES)
-    # The note must not start with the word LAMS: LAMS's parser reads a comment that does as the opening of its
-    # own block and fails on the rest of the sentence (P1, the whole manifest ignored).
-    note = "# The community linter's rules this project follows (ml-connector lookml --lint checks the same ones)."
+    # The note must not start with the word LAMS: LAMS's parser reads a comment that does as the opening of
+    # its own block and fails on the rest of the sentence (P1, the whole manifest ignored).
+    note = "# The community linter's rules this project follows (`ml-connector lookml --lint` checks them)."
     return f"\n{note}\n#LAMS\n{rules}"
 
 

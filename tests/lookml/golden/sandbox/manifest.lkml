@@ -11,7 +11,7 @@ constant: schema {
   export: none
 }
 
-# The community linter's rules this project follows (ml-connector lookml --lint checks the same ones).
+# The community linter's rules this project follows (`ml-connector lookml --lint` checks them).
 #LAMS
 #rule: K1{}
 #rule: K3{}
