@@ -99,6 +99,23 @@ based as (
     {{ cumulative_base('pieces') }}
 ),
 
+-- The same lines at what their account is posted: net of the tax a tax-inclusive price holds (D100), in the
+-- ledger's own cumulative rounding, so a line's net base equals its income or expense line in the ledger.
+net_pieces as (
+    select
+        organization_id,
+        document_id,
+        piece_index,
+        line_item_id,
+        amount_excluding_tax as amount,
+        exchange_rate
+    from pieces
+),
+
+net_based as (
+    {{ cumulative_base('net_pieces') }}
+),
+
 final as (
     select
         based.organization_id || '-' || based.line_item_id as line_key,
@@ -126,11 +143,16 @@ final as (
         cast('{{ var("reporting_currency") }}' as varchar) as reporting_currency,
         reporting_rates.reporting_rate,
         {{ to_reporting('based.base_amount') }} as item_total_reporting,
+        based.amount_excluding_tax as net_amount_transaction,
+        {{ money('net_based.base_amount') }} as net_amount_base,
+        {{ to_reporting('net_based.base_amount') }} as net_amount_reporting,
         documents._synced_at,
         documents._zoho_organization_id,
         based.line_item_id as _zoho_source_id,
         documents._load_id
     from based
+    inner join net_based
+        on based.organization_id = net_based.organization_id and based.line_item_id = net_based.line_item_id
     inner join documents
         on based.organization_id = documents.organization_id and based.{{ id_column }} = documents.{{ id_column }}
     left join organizations on based.organization_id = organizations.organization_id

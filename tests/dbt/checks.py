@@ -404,3 +404,32 @@ def assert_debit_notes_are_derived(built: Built, query: Query) -> None:
     assert {org: (count, True) for org, count in expected.items()} == {
         org: (count, ok) for org, count, ok in reconciled
     }
+
+
+def assert_line_net_amounts_equal_the_ledger(built: Built, query: Query) -> None:
+    """A derived invoice's or bill's line facts carry what the line's account is posted (D100): each line's
+    net_amount_base equals its piece of the general ledger to the cent (income a credit, expense a debit), and
+    on a tax-inclusive document the net amount is the item total less the tax it holds."""
+    for lines, document_id, source_type, sign in (
+        ("fct_invoice_lines", "invoice_id", "invoice", -1),
+        ("fct_bill_lines", "bill_id", "bill", 1),
+    ):
+        ((matched, differing),) = query(
+            f"select count(*), count(*) filter (where lines.net_amount_base <> {sign} * ledger.net_base)"
+            f" from zoho_books.{lines} as lines"
+            " inner join zoho_books_staging.int_gl_entries_unioned as ledger"  # the derived lines, by piece
+            f" on lines.organization_id = ledger.organization_id and lines.{document_id} = ledger.source_id"
+            " and lines.line_index = ledger.piece_index"
+            f" where ledger.source_type = '{source_type}' and ledger.line_source = 'derived'"
+        )
+        assert matched > 0, lines
+        assert differing == 0, (lines, differing)
+    ((inclusive, net_below_gross),) = query(
+        "select count(*), count(*) filter (where lines.net_amount_transaction < lines.item_total_transaction)"
+        " from zoho_books.fct_invoice_lines as lines"
+        " inner join zoho_books_staging.stg_zoho_books__invoices as invoices"
+        " on lines.organization_id = invoices.organization_id and lines.invoice_id = invoices.invoice_id"
+        " where invoices.is_inclusive_tax and lines.tax_percentage > 0"
+    )
+    assert inclusive > 0
+    assert net_below_gross == inclusive

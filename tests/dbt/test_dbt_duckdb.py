@@ -111,3 +111,7 @@ def test_taken_lines_are_those_no_rule_derives(duckdb_built: Built, query: check
 
 def test_debit_notes_are_derived_by_the_invoice_rule(duckdb_built: Built, query: checks.Query) -> None:
     checks.assert_debit_notes_are_derived(duckdb_built, query)
+
+
+def test_line_facts_carry_what_the_ledger_posts(duckdb_built: Built, query: checks.Query) -> None:
+    checks.assert_line_net_amounts_equal_the_ledger(duckdb_built, query)

@@ -163,6 +163,30 @@ view: fct_bill_lines {
     sql: ${TABLE}.item_total_reporting ;;
   }
 
+  dimension: net_amount_transaction {
+    type: number
+    description: "What the line's account is posted, in the transaction (document) currency, see transaction_currency; the item total less the tax it holds where the document's prices include tax (D100)."
+    hidden: yes
+    value_format_name: decimal_2
+    sql: ${TABLE}.net_amount_transaction ;;
+  }
+
+  dimension: net_amount_base {
+    type: number
+    description: "What the line's account is posted, in the organization's base currency, see base_currency; equal to the line's income or expense line in fct_general_ledger."
+    hidden: yes
+    value_format_name: decimal_2
+    sql: ${TABLE}.net_amount_base ;;
+  }
+
+  dimension: net_amount_reporting {
+    type: number
+    description: "What the line's account is posted, in the reporting currency, see reporting_currency."
+    hidden: yes
+    value_format_name: usd
+    sql: ${TABLE}.net_amount_reporting ;;
+  }
+
   dimension: zoho_organization_id {
     type: string
     description: "Audit: the Zoho organization the record came from."
@@ -233,6 +257,14 @@ view: fct_bill_lines {
     sql: ${item_total_reporting} ;;
   }
 
+  measure: total_net_amount_reporting {
+    type: sum
+    label: "Total Net Amount Reporting (USD)"
+    description: "Sum of: What the line's account is posted, in the reporting currency, see reporting_currency."
+    value_format_name: usd
+    sql: ${net_amount_reporting} ;;
+  }
+
   measure: latest_synced {
     type: date
     datatype: timestamp
@@ -260,6 +292,15 @@ view: fct_bill_lines {
     sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_item_total_base_unchecked} END ;;
   }
 
+  measure: total_net_amount_base {
+    type: number
+    label: "Total Net Amount Base (base currency)"
+    group_label: "Base currency"
+    description: "Sum of: What the line's account is posted, in the organization's base currency, see base_currency; equal to the line's income or expense line in fct_general_ledger. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_net_amount_base_unchecked} END ;;
+  }
+
   measure: total_item_total_transaction {
     type: number
     label: "Total Item Total Transaction (transaction currency)"
@@ -267,6 +308,15 @@ view: fct_bill_lines {
     description: "Sum of: Item total, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
     value_format_name: decimal_2
     sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_item_total_transaction_unchecked} END ;;
+  }
+
+  measure: total_net_amount_transaction {
+    type: number
+    label: "Total Net Amount Transaction (transaction currency)"
+    group_label: "Transaction currency"
+    description: "Sum of: What the line's account is posted, in the transaction (document) currency, see transaction_currency; the item total less the tax it holds where the document's prices include tax (D100). Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    value_format_name: decimal_2
+    sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_net_amount_transaction_unchecked} END ;;
   }
 
   measure: total_item_total_transaction_unchecked {
@@ -283,6 +333,22 @@ view: fct_bill_lines {
     description: "Unchecked sum behind total_item_total_base."
     value_format_name: decimal_2
     sql: ${item_total_base} ;;
+  }
+
+  measure: total_net_amount_transaction_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_net_amount_transaction."
+    value_format_name: decimal_2
+    sql: ${net_amount_transaction} ;;
+  }
+
+  measure: total_net_amount_base_unchecked {
+    type: sum
+    hidden: yes
+    description: "Unchecked sum behind total_net_amount_base."
+    value_format_name: decimal_2
+    sql: ${net_amount_base} ;;
   }
 
   measure: transaction_currency_count {
