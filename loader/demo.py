@@ -14,7 +14,6 @@ Zoho's 100 calls per Zoho-minute and back off in Zoho seconds, so a healthy demo
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from loader.vault import LOOKER_RECORD, Vault
 from loader.zoho.auth import ZohoCredentials
 from loader.zoho.ratelimit import on_zoho_clock
 from looker_fake import FakeLooker, FakeLookerServer, Look, Warehouse
+from lookml.git import git
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset
 from zoho_sandbox.generator import generate_dataset
@@ -88,13 +88,7 @@ def _clear(directory: Path) -> None:
 
 
 def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(  # noqa: S603 (fixed arguments, no shell)
-        ["git", "-c", "init.defaultBranch=main", *args],  # noqa: S607 (git from PATH, as lookml.git_publish)
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    git(cwd, "-c", "init.defaultBranch=main", *args)
 
 
 def _looker_repository(directory: Path) -> tuple[Path, Path]:

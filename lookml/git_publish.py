@@ -1,6 +1,6 @@
 """Commit the generated LookML to the Looker project's repository (a local checkout), and push it.
 
-Plain ``git`` through subprocess (fixed argv, no shell), in the user's checkout: switch to the configured
+git (lookml/git.py) in the user's checkout: switch to the configured
 branch (created from the remote's branch when there is one, else from the current commit), write the
 files, stage only the generator's own paths (so a user's work in progress elsewhere is never committed),
 commit with a message naming the dbt manifest and the sync, and push when asked.
@@ -9,23 +9,20 @@ commit with a message naming the dbt manifest and the sync, and push when asked.
 from __future__ import annotations
 
 import logging
-import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from lookml.git import GitError, git
 from lookml.model import GENERATED_DIR
+
+__all__ = ["GitError", "PublishResult", "commit_message", "publish", "switch_branch"]
 
 log = logging.getLogger(__name__)
 
-_TIMEOUT: Final = 120.0
 FALLBACK_NAME: Final = "ml-connector"
 FALLBACK_EMAIL: Final = "ml-connector@localhost"
-
-
-class GitError(Exception):
-    """git failed; the message is git's own, with the command."""
 
 
 @dataclass(frozen=True)
@@ -36,44 +33,30 @@ class PublishResult:
     message: str
 
 
-def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(  # noqa: S603 - fixed argv, no shell
-        ["git", "-C", str(repo), *args],  # noqa: S607 - git from PATH
-        capture_output=True,
-        text=True,
-        timeout=_TIMEOUT,
-        check=False,
-    )
-    if check and result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip() or f"exit {result.returncode}"
-        raise GitError(f"git {' '.join(args)} failed in {repo}: {detail}")
-    return result
-
-
 def _has_remote(repo: Path, remote: str) -> bool:
-    return remote in _git(repo, "remote").stdout.split()
+    return remote in git(repo, "remote").stdout.split()
 
 
 def switch_branch(repo: Path, branch: str, remote: str = "origin") -> None:
     """Check out ``branch``: the local one, else the remote's (tracking it), else a new one here."""
-    if _git(repo, "rev-parse", "--is-inside-work-tree", check=False).stdout.strip() != "true":
+    if git(repo, "rev-parse", "--is-inside-work-tree", check=False).stdout.strip() != "true":
         raise GitError(f"{repo} is not a git checkout: set [looker] repo to a clone of the Looker project")
-    if _git(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", check=False).returncode == 0:
-        _git(repo, "checkout", branch)
+    if git(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", check=False).returncode == 0:
+        git(repo, "checkout", branch)
         return
     if _has_remote(repo, remote):
-        _git(repo, "fetch", "--quiet", remote, check=False)  # an empty remote has nothing to fetch
+        git(repo, "fetch", "--quiet", remote, check=False)  # an empty remote has nothing to fetch
         remote_ref = f"refs/remotes/{remote}/{branch}"
-        if _git(repo, "rev-parse", "--verify", "--quiet", remote_ref, check=False).returncode == 0:
-            _git(repo, "checkout", "-b", branch, "--track", f"{remote}/{branch}")
+        if git(repo, "rev-parse", "--verify", "--quiet", remote_ref, check=False).returncode == 0:
+            git(repo, "checkout", "-b", branch, "--track", f"{remote}/{branch}")
             return
-    _git(repo, "checkout", "-b", branch)  # works on an unborn HEAD too (a fresh clone of an empty repo)
+    git(repo, "checkout", "-b", branch)  # works on an unborn HEAD too (a fresh clone of an empty repo)
 
 
 def _identity(repo: Path) -> list[str]:
     """Commit as the repository's configured user; a bare machine (CI, cron) gets a neutral identity."""
-    name = _git(repo, "config", "user.name", check=False).stdout.strip()
-    email = _git(repo, "config", "user.email", check=False).stdout.strip()
+    name = git(repo, "config", "user.name", check=False).stdout.strip()
+    email = git(repo, "config", "user.email", check=False).stdout.strip()
     out = []
     if not name:
         out += ["-c", f"user.name={FALLBACK_NAME}"]
@@ -113,12 +96,12 @@ def publish(
         message = message()
     roots = sorted({p.split("/", 1)[0] for p in paths} | {GENERATED_DIR})
     # -A on the generator's own paths: picks up removed views too, never a user's other files.
-    _git(repo, "add", "-A", "--", *[r for r in roots if (repo / r).exists()])
-    staged = _git(repo, "diff", "--cached", "--quiet", check=False).returncode != 0
+    git(repo, "add", "-A", "--", *[r for r in roots if (repo / r).exists()])
+    staged = git(repo, "diff", "--cached", "--quiet", check=False).returncode != 0
     commit: str | None = None
     if staged:
-        _git(repo, *_identity(repo), "commit", "--quiet", "-m", message)
-        commit = _git(repo, "rev-parse", "HEAD").stdout.strip()
+        git(repo, *_identity(repo), "commit", "--quiet", "-m", message)
+        commit = git(repo, "rev-parse", "HEAD").stdout.strip()
         log.info("committed %s on %s", commit, branch)
     pushed = False
     if push:
@@ -126,7 +109,7 @@ def publish(
             raise GitError(
                 f"{repo} has no remote {remote!r} to push to: add it with `git remote add {remote} URL`"
             )
-        if _git(repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0:
-            _git(repo, "push", "--quiet", "-u", remote, f"{branch}:{branch}")
+        if git(repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0:
+            git(repo, "push", "--quiet", "-u", remote, f"{branch}:{branch}")
             pushed = True
     return PublishResult(branch=branch, commit=commit, pushed=pushed, message=message)

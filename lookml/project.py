@@ -1,12 +1,15 @@
-"""Read a Looker project directory back: every ``.lkml`` file parsed with ``lkml``, with file and line of
-each view, field, explore and join, refinements (``view: +name``) merged into their views.
+"""The connector's one LookML reader: every ``.lkml`` file of a Looker project parsed with ``lkml``, with
+file and line of each view, field, explore and join, refinements (``view: +name``) merged into their views.
 
-Used by the offline SQL check and the lint, so both report findings where a developer would look.
+Read from a directory (:func:`load_project`: the offline SQL check and the lint, so both report findings
+where a developer would look) or from files already in hand (:func:`parse_project`: the files of a commit,
+read back by ``validate`` in loader/looker/project.py).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -15,6 +18,9 @@ import lkml
 from lkml import tree
 
 FIELD_KINDS: Final = ("dimension", "dimension_group", "measure", "filter")
+# What Looker offers for a dimension group that does not list its timeframes (or a duration its intervals).
+DEFAULT_TIMEFRAMES: Final = ("raw", "time", "date", "week", "month", "quarter", "year")
+DEFAULT_INTERVALS: Final = ("day", "hour", "minute", "second")
 _SYNTAX_LINE: Final = re.compile(r"line (\d+)")
 
 
@@ -52,11 +58,26 @@ class View:
             if candidate.kind != "dimension_group" or not reference.startswith(candidate.name + "_"):
                 continue
             timeframe = reference[len(candidate.name) + 1 :]
-            if timeframe in candidate.data.get(
-                "timeframes", ["raw", "time", "date", "week", "month", "year"]
-            ):
+            if timeframe in candidate.data.get("timeframes", DEFAULT_TIMEFRAMES):
                 return candidate, timeframe
         return None
+
+    def field_names(self, files: Container[str] | None = None) -> dict[str, str]:
+        """The names Looker gives this view's fields (field name → kind, dimension groups expanded to their
+        timeframes or intervals); only fields declared in ``files`` when given. Filters are left out."""
+        names: dict[str, str] = {}
+        for item in self.fields.values():
+            if files is not None and item.file not in files:
+                continue
+            if item.kind in ("dimension", "measure"):
+                names[item.name] = item.kind
+            elif item.kind == "dimension_group" and item.data.get("type") == "duration":
+                for interval in item.data.get("intervals") or DEFAULT_INTERVALS:
+                    names[f"{interval}s_{item.name}"] = "dimension"
+            elif item.kind == "dimension_group":
+                for timeframe in item.data.get("timeframes") or DEFAULT_TIMEFRAMES:
+                    names[f"{item.name}_{timeframe}"] = "dimension"
+        return names
 
 
 @dataclass
@@ -118,14 +139,22 @@ def _lines(container: tree.ContainerNode, path: tuple[str, ...], out: dict[tuple
 
 
 def load_project(root: Path) -> LookerProject:
-    """Parse every ``.lkml`` file under ``root`` (sorted, so the result never depends on the file system)."""
+    """Parse every ``.lkml`` file under ``root`` but hidden ones (sorted, so the result never depends on the
+    file system)."""
+    files = {
+        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(root.rglob("*.lkml"))
+        if not any(part.startswith(".") for part in path.relative_to(root).parts)
+    }
+    return parse_project(root, files)
+
+
+def parse_project(root: Path, files: Mapping[str, str]) -> LookerProject:
+    """Parse ``files`` (path relative to ``root`` → text) in the order given; refinements are merged last,
+    so a refinement may come before its view. A file that does not parse is a problem, the others are read."""
     project = LookerProject(root=root)
     refinements: list[tuple[str, dict[str, Any], dict[tuple[str, ...], int]]] = []
-    for path in sorted(root.rglob("*.lkml")):
-        if any(part.startswith(".") for part in path.relative_to(root).parts):
-            continue
-        relative = path.relative_to(root).as_posix()
-        text = path.read_text(encoding="utf-8")
+    for relative, text in files.items():
         project.files[relative] = text
         try:
             parsed = lkml.load(text)
@@ -144,38 +173,51 @@ def load_project(root: Path) -> LookerProject:
             else:
                 _add_view(project, relative, view_data, lines)
         for explore_data in parsed.get("explores", []):
-            name = str(explore_data["name"])
-            if name.startswith("+"):
-                continue  # explore refinements only add joins/params the check reads from the base
-            explore = Explore(name, relative, lines.get(("explore", name), 1), explore_data)
-            for join in explore_data.get("joins", []):
-                explore.joins.append(
-                    Join(str(join["name"]), join, lines.get(("explore", name, "join", str(join["name"])), 1))
-                )
-            project.explores[name] = explore
+            _add_explore(project, relative, explore_data, lines)
         if relative.endswith(".model.lkml"):
-            datagroup_lines = {
-                str(d["name"]): lines.get(("datagroup", str(d["name"])), 1)
-                for d in parsed.get("datagroups", [])
-            }
-            project.models.append(
-                Model(Path(relative).name[: -len(".model.lkml")], relative, parsed, datagroup_lines)
-            )
+            _add_model(project, relative, parsed, lines)
     for relative, view_data, lines in refinements:
-        name = str(view_data["name"])[1:]
-        base = project.views.get(name)
-        if base is None:
-            project.problems.append(
-                ParseProblem(
-                    relative, lines.get(("view", "+" + name), 1), f"refinement of unknown view {name}"
-                )
-            )
-            continue
-        for key, value in view_data.items():
-            if key not in {"name", *(f"{k}s" for k in FIELD_KINDS)}:
-                base.data[key] = value
-        _add_fields(base, relative, view_data, lines, ("view", "+" + name))
+        _refine_view(project, relative, view_data, lines)
     return project
+
+
+def _add_explore(
+    project: LookerProject, file: str, data: dict[str, Any], lines: dict[tuple[str, ...], int]
+) -> None:
+    name = str(data["name"])
+    if name.startswith("+"):
+        return  # explore refinements only add joins/params the check reads from the base
+    explore = Explore(name, file, lines.get(("explore", name), 1), data)
+    for join in data.get("joins", []):
+        explore.joins.append(
+            Join(str(join["name"]), join, lines.get(("explore", name, "join", str(join["name"])), 1))
+        )
+    project.explores[name] = explore
+
+
+def _add_model(
+    project: LookerProject, file: str, data: dict[str, Any], lines: dict[tuple[str, ...], int]
+) -> None:
+    datagroup_lines = {
+        str(d["name"]): lines.get(("datagroup", str(d["name"])), 1) for d in data.get("datagroups", [])
+    }
+    project.models.append(Model(Path(file).name[: -len(".model.lkml")], file, data, datagroup_lines))
+
+
+def _refine_view(
+    project: LookerProject, file: str, data: dict[str, Any], lines: dict[tuple[str, ...], int]
+) -> None:
+    name = str(data["name"])[1:]
+    base = project.views.get(name)
+    if base is None:
+        project.problems.append(
+            ParseProblem(file, lines.get(("view", "+" + name), 1), f"refinement of unknown view {name}")
+        )
+        return
+    for key, value in data.items():
+        if key not in {"name", *(f"{k}s" for k in FIELD_KINDS)}:
+            base.data[key] = value
+    _add_fields(base, file, data, lines, ("view", "+" + name))
 
 
 def _add_view(
