@@ -148,13 +148,11 @@ def _one_per_alias(
     return [r for r in candidates if r in kept]
 
 
-def _build(
-    base: Mart,
-    relationships: tuple[Relationship, ...],
-    views: Mapping[str, View],
-    access_attribute: str | None,
-) -> Explore:
-    warnings: list[str] = []
+def _walk_joins(
+    base: Mart, relationships: tuple[Relationship, ...], views: Mapping[str, View], warnings: list[str]
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The joins breadth first from ``base`` along the relationships, ``MAX_DEPTH`` deep, one per alias;
+    with the views joined (alias → view)."""
     joins: list[dict[str, Any]] = []
     joined: dict[str, str] = {base.name: base.name}  # alias -> view
     queue: deque[tuple[str, int]] = deque([(base.name, 0)])
@@ -206,7 +204,17 @@ def _build(
             joins.append(join)
             joined[target_alias] = parent_name
             queue.append((target_alias, depth + 1))
+    return joins, joined
 
+
+def _build(
+    base: Mart,
+    relationships: tuple[Relationship, ...],
+    views: Mapping[str, View],
+    access_attribute: str | None,
+) -> Explore:
+    warnings: list[str] = []
+    joins, joined = _walk_joins(base, relationships, views, warnings)
     data: dict[str, Any] = {"name": base.name}
     looker = base.meta.get("looker")
     label = looker.get("label") if isinstance(looker, dict) else None
