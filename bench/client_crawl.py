@@ -3,8 +3,9 @@
 Prints, for one organization: API calls used ÷ the minimum needed (list pages + one detail call per
 document), calls per Zoho-minute achieved ÷ the 100/min limit, and the 429s received (goal: none).
 With --time-scale 10 a Zoho minute lasts six real seconds, so the figures are Zoho's, compressed. At
-higher scales the client's 3 % window margin shrinks to a few milliseconds of real time, below the
-scheduling jitter of a busy machine, and the run measures the machine rather than the client.
+higher scales the client's 0.5 % window margin (0.3 s of a Zoho minute, 30 ms of real time at scale 10)
+shrinks to a few milliseconds, below the scheduling jitter of a busy machine, and the run measures the
+machine rather than the client.
 
     .venv/bin/python bench/client_crawl.py --invoices-per-org 2000 --time-scale 10
 """

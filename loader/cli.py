@@ -1,6 +1,6 @@
 """The ``ml-connector`` command line: parses arguments, runs one command, turns failures into exit codes.
 
-Exit codes (the contract): 0 success; 1 a run that failed; 2 bad usage or bad configuration. Errors go to
+Exit codes: 0 success; 1 a run that failed; 2 bad usage or bad configuration. Errors go to
 stderr as one message that says what to do, without a traceback unless ``--debug`` or
 ``ML_CONNECTOR_DEBUG=1``. Messages come from our own exceptions, which never carry secrets.
 """

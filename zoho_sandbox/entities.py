@@ -1,7 +1,8 @@
 """The Zoho Books entities the sandbox serves: paths, root keys and id fields, as data.
 
 Shared by the data generator (what records look like) and the HTTP app (how they are listed).
-Root keys and id fields follow zoho-books-api.md ("Roots: list plural, detail singular").
+Root keys and id fields follow Zoho's API documents (tests/reference/zoho-books-v3/): a list answers under the
+plural root key, a detail under the singular.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ class Entity:
     detail_only: tuple[str, ...] = ()
     # Document date field (journals use journal_date).
     date_field: str | None = "date"
-    # List rows carry last_modified_time (journal list rows do not, see zoho-list-fields.md).
+    # List rows carry last_modified_time (journal list rows do not, see tests/reference/zoho-list-fields.md).
     list_has_last_modified: bool = True
     # A document with ledger postings (drives the sandbox's account transactions).
     posts: bool = False

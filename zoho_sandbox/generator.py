@@ -951,7 +951,7 @@ def due_days_label(due: date, today: date) -> str:
 
 
 def _entity_fields(ctx: Context, entity: str, record: Record, contact: Record, day: date, terms: int) -> None:
-    """The list-row fields particular to each document type (zoho-list-fields.md)."""
+    """The list-row fields particular to each document type (tests/reference/zoho-list-fields.md)."""
     due = day + timedelta(days=terms)
     if entity == "invoices":
         record.update(
@@ -1025,7 +1025,7 @@ def _entity_fields(ctx: Context, entity: str, record: Record, contact: Record, d
     elif entity == "purchaseorders":
         delivery = day + timedelta(days=ctx.rng.randint(5, 30))
         record.update(
-            price_precision="2",  # a string on purchase orders (zoho-list-fields.md)
+            price_precision="2",  # a string on purchase orders (tests/reference/zoho-list-fields.md)
             company_name=contact["company_name"],
             delivery_date=delivery.isoformat(),
             delivery_days="",

@@ -16,7 +16,7 @@ cycles per delivery so a run exercises every combination):
 - form + new: ``JSONString=<the new-format JSON>&timestamp=...``.
 
 Signature: ``X-Zoho-Webhook-Signature``, hex HMAC-SHA256 over the query and form pairs sorted by key, each
-key followed by its value, then the body when it is not a form (zoho-books-api.md). This module keeps its own
+key followed by its value, then the body when it is not a form (Zoho's scheme). This module keeps its own
 copy of the scheme on purpose: the sandbox stands in for Zoho and must not import the loader (DECISIONLOG D2).
 """
 
@@ -47,7 +47,7 @@ from zoho_sandbox.envelope import json_response
 
 log = logging.getLogger(__name__)
 
-# The sandbox entities whose changes Zoho can announce by webhook (issue 7's modules).
+# The sandbox entities whose changes Zoho can announce by webhook (the modules Zoho's workflow rules cover).
 WEBHOOK_ENTITIES = (
     "invoices",
     "bills",

@@ -1,6 +1,6 @@
 """Zoho's timestamp format: ISO 8601 in the organization's time zone, offset without a colon.
 
-``2026-03-05T14:22:10-0800`` (zoho-books-api.md, "Timestamps"). Always built from aware datetimes, so the
+``2026-03-05T14:22:10-0800``, as in Zoho's recorded answers. Always built from aware datetimes, so the
 offset is the zone's offset on that day (daylight saving included).
 """
 

@@ -87,9 +87,7 @@ def read_generated_model(repo: Path, branch: str, model: str) -> GeneratedModel:
     project = parse_project(repo, files)
     if project.problems:
         problem = project.problems[0]
-        raise LookerError(
-            f"{problem.file} on branch {branch!r} is not valid LookML: {problem.message}"
-        )
+        raise LookerError(f"{problem.file} on branch {branch!r} is not valid LookML: {problem.message}")
     found = next((m for m in project.models if m.name == model), None)
     if found is None:
         raise LookerError(f"branch {branch!r} of {repo} has no {model}.model.lkml: check [looker] model")

@@ -140,7 +140,7 @@ def make_pipeline(destination: Any, pipelines_dir: Path, *, dataset_name: str = 
 
 
 def _file_format(pipeline: Pipeline) -> Any:
-    # DuckDB loads parquet ~7x faster than dlt's default INSERT statements (see stack.md).
+    # DuckDB loads parquet several times faster than dlt's default INSERT statements.
     destination = pipeline.destination.destination_name if pipeline.destination else ""
     return "parquet" if destination == "duckdb" else None
 

@@ -1,6 +1,6 @@
 """What a Zoho Books webhook delivery says: which document of which entity was created, edited or deleted.
 
-Two body formats (zoho-books-api.md), detected by Content-Type:
+Two body formats (as Zoho's webhook settings offer them), detected by Content-Type:
 
 - JSON: the "default payload", a JSON object.
 - ``application/x-www-form-urlencoded``: pairs; the entity JSON arrives inside one field, named either by the

@@ -1,6 +1,6 @@
 """Every posting rule has a dbt unit test, and DECISIONLOG's worked examples match them line by line (D105).
 
-Issue 13's "done when": a dbt unit test per posting rule, the worked examples in DECISIONLOG matching them.
+A dbt unit test per posting rule, the worked examples in DECISIONLOG matching them.
 Read from the repository's own files, no build: each ``int_gl_entries__*`` model has at least one unit
 test; each of those unit tests is named (in backticks) by an entry of DECISIONLOG.md; and every line the test
 expects (its base amount, ``net_base``) is written in the entries naming it, so an example that drifts from

@@ -1,4 +1,4 @@
-"""load_config on real TOML files: defaults, the contract's example, and errors that say what to do."""
+"""load_config on real TOML files: defaults, the documented example, and errors that say what to do."""
 
 from __future__ import annotations
 
@@ -281,7 +281,7 @@ def test_unknown_key_is_an_error_not_ignored(tmp_path: Path) -> None:
         ('[reporting]\ncurrency = "usd"\n', "reporting.currency"),
         ('[reporting]\nstrict_reconciliation = "yes"\n', "reporting.strict_reconciliation"),
         ('[schedule]\ncron = "nightly"\n', "schedule.cron"),
-        ('[schedule]\ncron = "61 2 * * *"\n', "schedule.cron"),  # five fields, not a time (issue 15)
+        ('[schedule]\ncron = "61 2 * * *"\n', "schedule.cron"),  # five fields, not a time
         (ONE_CONNECTION + 'webhook_signature = "sha1"\n', "zoho.connections[0].webhook_signature"),
         ('[serve]\nstatus_access = "open"\n', "serve.status_access"),
         ('[warehouse]\nhost = "db"\n', "warehouse.host"),

@@ -1,5 +1,5 @@
 """Every failure a user can cause: one line naming the cause and what to do, exit 2 for configuration and
-paths, 1 for a failed run (issue 15's probes, each through ``ml-connector``'s own ``main``)."""
+paths, 1 for a failed run (each probe through ``ml-connector``'s own ``main``)."""
 
 from __future__ import annotations
 

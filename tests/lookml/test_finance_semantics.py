@@ -1,4 +1,4 @@
-"""Numbers a finance team can trust (issue 14, D108-D114): the generated LookML of the connector's marts,
+"""Numbers a finance team can trust (D108-D114): the generated LookML of the connector's marts,
 queried the way Looker runs it (``lookml.query``), against the sandbox warehouse the session built once.
 
 Every rule is checked on the demo's marts: period-end balances equal the trial balance of their period and

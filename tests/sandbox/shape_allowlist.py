@@ -4,7 +4,7 @@ Each entry is (endpoint, "list" | "detail", member path) → the evidence: a row
 ``tests/reference/zoho-real-shapes.md`` ("real shapes: <row>") or a section of a vendored document. Paths
 are ``undocumented``'s: ``line_items[].tax_id``. An endpoint of ``*`` means every endpoint, and a path
 ending in ``*`` every member that starts so. List rows may also carry the fields observed in real list
-answers (``zoho-list-fields.md``); those need no entry here.
+answers (``tests/reference/zoho-list-fields.md``); those need no entry here.
 
 Keep it short: a member without evidence must not be sent, whatever the product would like to read.
 """

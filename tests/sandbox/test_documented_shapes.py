@@ -3,7 +3,7 @@
 For every endpoint the product reads (``loader.zoho.endpoints.ALL_ENDPOINTS``) every list row and every
 detail record, nested lists included, is compared with the documented members of that answer
 (``tests/zoho_docs.py``). A member the documents do not list is allowed only when real list answers were
-observed to carry it (``zoho-list-fields.md``, list rows only, legacy fields excluded) or when
+observed to carry it (``tests/reference/zoho-list-fields.md``, list rows only, legacy fields excluded) or when
 ``shape_allowlist.py`` gives the evidence for it. Then the shapes the models read are checked one by one.
 """
 

@@ -16,7 +16,8 @@ from zoho_sandbox.zoho_time import parse_zoho_timestamp
 
 US, EU, IN = "10234695", "20088321", "60012345"
 
-# List-row fields and JSON types per entity, as zoho-list-fields.md states them ("?" = may be null).
+# List-row fields and JSON types per entity, as tests/reference/zoho-list-fields.md states them
+# ("?" = may be null).
 LIST_FIELDS: dict[str, str] = {
     "organizations": (
         "version:string?, AppList:array?, account_created_date:string?,"

@@ -1,4 +1,4 @@
-"""Work before authentication is bounded (issue 15): pairs, bodies, slow and idle connections, concurrency,
+"""Work before authentication is bounded: pairs, bodies, slow and idle connections, concurrency,
 and ``/healthz`` keeps answering meanwhile. Over real sockets against a running receiver."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 7, end to end on loopback: a sandbox mutation → a signed webhook → ``serve`` with the production
+"""Webhooks end to end on loopback: a sandbox mutation → a signed webhook → ``serve`` with the production
 ``WarehouseApplier`` (targeted sync, dbt build, no Looker configured) → the marts show the change, within
 seconds.
 

@@ -1,4 +1,4 @@
-"""``serve --journal`` journals what it received and nothing else (issue 15): real pending events, left by a
+"""``serve --journal`` journals what it received and nothing else: real pending events, left by a
 ``serve`` that applies for real, stay pending and are applied by the next real ``serve``."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``webhooks history`` and ``status`` for scripts (issue 15): json and csv, and tables never cut to a
+"""``webhooks history`` and ``status`` for scripts: json and csv, and tables never cut to a
 terminal's width when the output is a file or a pipe."""
 
 from __future__ import annotations

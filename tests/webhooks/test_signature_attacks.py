@@ -1,4 +1,4 @@
-"""The attacks of issue 15 on webhook signatures, each over real HTTP against a running receiver.
+"""Attacks on webhook signatures, each over real HTTP against a running receiver.
 
 A signed delivery is captured (the attacker has the bytes and the header, not the secret) and re-sent in a
 form that signs alike; each must be refused with the one 401 and store nothing, or be recognised as the

@@ -1,4 +1,4 @@
-"""The status page is the authenticated's (issue 15), and a refused delivery says nothing about why."""
+"""The status page is the authenticated's, and a refused delivery says nothing about why."""
 
 from __future__ import annotations
 

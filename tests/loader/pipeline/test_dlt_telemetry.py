@@ -1,4 +1,4 @@
-"""dlt's anonymous telemetry is off unless the user opts in (issue 15); in a fresh process, as dlt starts it
+"""dlt's anonymous telemetry is off unless the user opts in; in a fresh process, as dlt starts it
 once per process."""
 
 from __future__ import annotations

@@ -207,7 +207,7 @@ def test_modules_zoho_will_not_serve_are_named_and_everything_else_loads(
     assert stored == {org: len(dataset.orgs[org].records["expenses"]) for org in ORGS.values()}
 
 
-# --- files (issue 15, D128) ---
+# --- files (D128) ---
 
 
 def group_or_other(path: Path) -> int:
@@ -240,7 +240,7 @@ def test_an_existing_world_readable_state_db_is_narrowed(config_path: Path) -> N
     assert group_or_other(state_dir / "state.db") == 0
 
 
-# --- output for scripts (issue 15) ---
+# --- output for scripts ---
 
 
 def test_sync_summary_and_status_as_json_and_csv(
