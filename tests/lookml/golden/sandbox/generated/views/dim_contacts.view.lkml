@@ -70,7 +70,7 @@ view: dim_contacts {
 
   dimension: status {
     type: string
-    description: "Zoho status of the document."
+    description: "Zoho status of the contact (active or inactive)."
     sql: ${TABLE}.status ;;
   }
 

@@ -57,7 +57,7 @@ view: dim_currencies {
 
   dimension: exchange_rate {
     type: number
-    description: "The document's rate: base-currency units per 1 unit of the transaction currency (6 decimals)."
+    description: "Zoho's rate at the latest sync: base-currency units per 1 unit of currency_code (6 decimals)."
     sql: ${TABLE}.exchange_rate ;;
   }
 
@@ -84,7 +84,7 @@ view: dim_currencies {
 
   dimension_group: effective {
     type: time
-    description: "Effective date of the quote in force that day."
+    description: "Effective date of the rate Zoho showed at the latest sync."
     timeframes: [
       raw,
       date,

@@ -46,7 +46,7 @@ view: dim_items {
 
   dimension: item_name {
     type: string
-    description: "Item name on the line."
+    description: "Item name."
     sql: ${TABLE}.item_name ;;
   }
 
@@ -76,7 +76,7 @@ view: dim_items {
 
   dimension: status {
     type: string
-    description: "Zoho status of the document."
+    description: "Zoho status of the item (active or inactive)."
     sql: ${TABLE}.status ;;
   }
 

@@ -70,7 +70,7 @@ view: fct_bills {
 
   dimension: is_posting {
     type: yesno
-    description: "False for drafts and voids, which post nothing to the ledger."
+    description: "False for drafts, voids and documents still in Zoho's approval flow (pending_approval, approved), which post nothing to the ledger (D46)."
     sql: ${TABLE}.is_posting ;;
   }
 
@@ -136,7 +136,7 @@ view: fct_bills {
 
   dimension: balance_transaction {
     type: number
-    description: "Balance, in the transaction (document) currency, see transaction_currency."
+    description: "Amount still open on the document (balance due) at the last sync, in the transaction (document) currency, see transaction_currency."
     hidden: yes
     value_format_name: decimal_2
     sql: ${TABLE}.balance_transaction ;;
@@ -446,7 +446,7 @@ view: fct_bills {
     type: number
     label: "Total Balance Transaction (transaction currency)"
     group_label: "Transaction currency"
-    description: "Sum of: Balance, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    description: "Sum of: Amount still open on the document (balance due) at the last sync, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
     value_format_name: decimal_2
     sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_balance_transaction_unchecked} END ;;
   }

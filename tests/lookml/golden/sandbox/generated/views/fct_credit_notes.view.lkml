@@ -57,7 +57,7 @@ view: fct_credit_notes {
 
   dimension: is_posting {
     type: yesno
-    description: "False for drafts and voids, which post nothing to the ledger."
+    description: "False for drafts, voids and documents still in Zoho's approval flow (pending_approval, approved), which post nothing to the ledger (D46)."
     sql: ${TABLE}.is_posting ;;
   }
 
@@ -123,7 +123,7 @@ view: fct_credit_notes {
 
   dimension: balance_transaction {
     type: number
-    description: "Balance, in the transaction (document) currency, see transaction_currency."
+    description: "Credit not yet applied or refunded (Zoho's balance of the credit note) at the last sync, in the transaction (document) currency, see transaction_currency."
     hidden: yes
     value_format_name: decimal_2
     sql: ${TABLE}.balance_transaction ;;
@@ -161,7 +161,7 @@ view: fct_credit_notes {
 
   dimension: balance_base {
     type: number
-    description: "Amount still open on the document (balance due) at the last sync, in the organization's base currency, see base_currency."
+    description: "Credit not yet applied or refunded (Zoho's balance of the credit note) at the last sync, in the organization's base currency, see base_currency."
     hidden: yes
     value_format_name: decimal_2
     sql: ${TABLE}.balance_base ;;
@@ -250,7 +250,7 @@ view: fct_credit_notes {
 
   dimension_group: due {
     type: time
-    description: "Due date."
+    description: "Always empty: a credit note has no due date."
     timeframes: [
       raw,
       date,
@@ -370,7 +370,7 @@ view: fct_credit_notes {
     type: number
     label: "Total Balance Base (base currency)"
     group_label: "Base currency"
-    description: "Sum of: Amount still open on the document (balance due) at the last sync, in the organization's base currency, see base_currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    description: "Sum of: Credit not yet applied or refunded (Zoho's balance of the credit note) at the last sync, in the organization's base currency, see base_currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
     value_format_name: decimal_2
     sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_balance_base_unchecked} END ;;
   }
@@ -433,7 +433,7 @@ view: fct_credit_notes {
     type: number
     label: "Total Balance Transaction (transaction currency)"
     group_label: "Transaction currency"
-    description: "Sum of: Balance, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
+    description: "Sum of: Credit not yet applied or refunded (Zoho's balance of the credit note) at the last sync, in the transaction (document) currency, see transaction_currency. Empty when the result holds more than one transaction currency: filter or group by the currency (or the organization)."
     value_format_name: decimal_2
     sql: CASE WHEN ${transaction_currency_count} > 1 THEN NULL ELSE ${total_balance_transaction_unchecked} END ;;
   }

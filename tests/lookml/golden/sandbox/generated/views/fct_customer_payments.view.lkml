@@ -97,7 +97,7 @@ view: fct_customer_payments {
 
   dimension: amount_base {
     type: number
-    description: "Income or expense in its natural sign (both positive), base currency."
+    description: "Amount of the payment (Zoho's bcy_amount), in the organization's base currency, see base_currency."
     hidden: yes
     value_format_name: decimal_2
     sql: ${TABLE}.amount_base ;;
@@ -125,7 +125,7 @@ view: fct_customer_payments {
 
   dimension: amount_reporting {
     type: number
-    description: "Amount in the reporting currency (natural sign, or the payment amount on payment facts)."
+    description: "amount_base in the reporting currency (the payment date's rate), see reporting_currency."
     hidden: yes
     value_format_name: usd
     sql: ${TABLE}.amount_reporting ;;
@@ -204,7 +204,7 @@ view: fct_customer_payments {
   measure: total_amount_reporting {
     type: sum
     label: "Total Amount Reporting (USD)"
-    description: "Sum of: Amount in the reporting currency (natural sign, or the payment amount on payment facts)."
+    description: "Sum of: amount_base in the reporting currency (the payment date's rate), see reporting_currency."
     value_format_name: usd
     sql: ${amount_reporting} ;;
   }
@@ -239,7 +239,7 @@ view: fct_customer_payments {
     type: number
     label: "Total Amount Base (base currency)"
     group_label: "Base currency"
-    description: "Sum of: Income or expense in its natural sign (both positive), base currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
+    description: "Sum of: Amount of the payment (Zoho's bcy_amount), in the organization's base currency, see base_currency. Empty when the result holds more than one base currency: filter or group by the currency (or the organization)."
     value_format_name: decimal_2
     sql: CASE WHEN ${base_currency_count} > 1 THEN NULL ELSE ${total_amount_base_unchecked} END ;;
   }

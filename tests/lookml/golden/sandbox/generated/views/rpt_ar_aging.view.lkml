@@ -123,7 +123,7 @@ view: rpt_ar_aging {
 
   dimension: reporting_rate {
     type: number
-    description: "Reporting-currency units per 1 base-currency unit on the posting date: 1 when base = reporting, else the inverse of Zoho's quote of the reporting currency in the organization's rate history (latest effective_date <= the date)."
+    description: "Reporting-currency units per 1 base-currency unit on the aging date (as_of_date, at most today): 1 when base = reporting, else the inverse of Zoho's quote of the reporting currency in the organization's rate history (latest effective_date <= that date)."
     sql: ${TABLE}.reporting_rate ;;
   }
 

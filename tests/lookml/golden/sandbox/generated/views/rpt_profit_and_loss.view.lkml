@@ -97,7 +97,7 @@ view: rpt_profit_and_loss {
 
   dimension: amount_reporting {
     type: number
-    description: "Amount in the reporting currency (natural sign, or the payment amount on payment facts)."
+    description: "Income or expense in its natural sign (both positive), reporting currency (the ledger lines' posting-date rates)."
     hidden: yes
     value_format_name: usd
     sql: ${TABLE}.amount_reporting ;;
@@ -138,7 +138,7 @@ view: rpt_profit_and_loss {
   measure: total_amount_reporting {
     type: sum
     label: "Total Amount Reporting (USD)"
-    description: "Sum of: Amount in the reporting currency (natural sign, or the payment amount on payment facts)."
+    description: "Sum of: Income or expense in its natural sign (both positive), reporting currency (the ledger lines' posting-date rates)."
     value_format_name: usd
     sql: ${amount_reporting} ;;
   }

@@ -113,7 +113,7 @@ view: rpt_trial_balance {
 
   dimension: net_reporting {
     type: number
-    description: "round(net_base × reporting_rate, 2), in the reporting currency."
+    description: "The month's net movement, debit positive, in the reporting currency: the sum of the ledger lines' net_reporting (posting-date rates)."
     hidden: yes
     value_format_name: usd
     sql: ${TABLE}.net_reporting ;;
@@ -154,7 +154,7 @@ view: rpt_trial_balance {
   measure: total_net_reporting {
     type: sum
     label: "Total Net Reporting (USD)"
-    description: "Sum of: round(net_base × reporting_rate, 2), in the reporting currency."
+    description: "Sum of: The month's net movement, debit positive, in the reporting currency: the sum of the ledger lines' net_reporting (posting-date rates)."
     value_format_name: usd
     sql: ${net_reporting} ;;
   }
