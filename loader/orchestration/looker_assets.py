@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 import dagster as dg
+from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from loader.config import Config, LookerConfig
 from loader.looker import LookerClient
@@ -53,7 +54,7 @@ def _client(config: Config, vault: Vault) -> LookerClient:
 
 def build_looker_assets(
     config: Config, open_vault: Callable[[], Vault], marts: dg.AssetsDefinition
-) -> tuple[list[dg.AssetsDefinition], list[dg.UnresolvedAssetJobDefinition]]:
+) -> tuple[list[dg.AssetsDefinition], list[UnresolvedAssetJobDefinition]]:
     """The assets downstream of ``marts`` for ``config``, and the job that builds and publishes."""
 
     @dg.asset(
@@ -75,7 +76,7 @@ def build_looker_assets(
         written = write_lookml(
             config,
             manifest_path(config),
-            sync_label=lambda _schema: f"Dagster run {context.run_id}",
+            sync_label=lambda _schema: f"Dagster run {context.run.run_id}",
             push=push,
         )
         runner = warehouse_runner(config, vault)
@@ -174,7 +175,7 @@ def build_looker_assets(
     return assets, [_publish_job(marts)]
 
 
-def _publish_job(marts: dg.AssetsDefinition) -> dg.UnresolvedAssetJobDefinition:
+def _publish_job(marts: dg.AssetsDefinition) -> UnresolvedAssetJobDefinition:
     return dg.define_asset_job(PUBLISH_JOB, selection=dg.AssetSelection.assets(marts).downstream())
 
 

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 import dagster as dg
+from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 from dagster._core.storage.tags import WILL_RETRY_TAG
 
 from loader.config import Config
@@ -124,7 +125,7 @@ def evaluate(
 
 
 def build_webhook_sensor(
-    job: dg.UnresolvedAssetJobDefinition,
+    job: UnresolvedAssetJobDefinition,
     open_store: Callable[[], EventStore],
     organization_tag: str,
     *,
