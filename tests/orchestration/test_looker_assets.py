@@ -33,7 +33,9 @@ def test_the_publish_job_generates_validates_deploys_and_resets_the_datagroup(wo
     assert world.looker.calls_to("PATCH", "/datagroups/") == []
     with dg.DagsterInstance.ephemeral() as instance:
         first = world.config.zoho_connections[0].name
-        assert defs.resolve_job_def(SYNC_JOB).execute_in_process(instance=instance, partition_key=first).success
+        assert (
+            defs.resolve_job_def(SYNC_JOB).execute_in_process(instance=instance, partition_key=first).success
+        )
 
         result = defs.resolve_job_def(PUBLISH_JOB).execute_in_process(instance=instance)
         assert result.success
