@@ -31,6 +31,7 @@ from loader.vault import Vault
 from loader.webhooks.applier import JournalApplier
 from loader.webhooks.service import ServeOptions, WebhookService
 from loader.webhooks.store import APPLIED, CLAIMED, PENDING, EventStore, StoredEvent
+from loader.webhooks.worker import RetryPolicy
 from loader.zoho.ratelimit import on_zoho_clock
 from zoho_sandbox.config import SandboxConfig
 from zoho_sandbox.dataset import Dataset
@@ -181,6 +182,12 @@ def edited_invoice(dataset: Dataset, org_id: str) -> str:
     return next(i for i, r in invoices.items() if r["status"] not in ("draft", "void"))
 
 
+def tick(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[dg.RunRequest]:
+    """One evaluation of the webhook sensor, as the daemon's tick makes it."""
+    context = dg.build_sensor_context(instance=instance, definitions=defs)
+    return list(defs.resolve_sensor_def(WEBHOOK_SENSOR).evaluate_tick(context).run_requests or [])
+
+
 def query(dsn: str, sql: str) -> list[tuple[Any, ...]]:
     con = psycopg2.connect(dsn)
     try:
@@ -191,23 +198,29 @@ def query(dsn: str, sql: str) -> list[tuple[Any, ...]]:
         con.close()
 
 
+def deliver_an_edit(world: World, journal: JournalApplier) -> tuple[str, str, str, StoredEvent]:
+    """Edit an invoice of the "us" organization in the sandbox, which signs and delivers the webhook to
+    ``serve --dagster``; (organization id, connection, invoice id, the stored event)."""
+    org_id, books = next((o, b) for o, b in sorted(world.dataset.orgs.items()) if b.region == "us")
+    connection = books.region
+    invoice_id = edited_invoice(world.dataset, org_id)
+    with serving_for_dagster(world.config, world.vault, journal) as url:
+        world.sandbox.configure_webhooks(url=f"{url}/webhooks/zoho/{connection}", secret=WEBHOOK_SECRET)
+        world.sandbox.edit(org_id, "invoices", invoice_id)
+        (event,) = wait_for(world.events, "the signed delivery is stored")
+        time.sleep(1.0)  # serve's own worker would have applied it by now (debounce 0 s)
+    return org_id, connection, invoice_id, event
+
+
 def test_a_webhook_event_for_one_organization_materializes_that_organizations_partition_only(
     world: World, tmp_path: Path
 ) -> None:
-    org_id, books = next((o, b) for o, b in sorted(world.dataset.orgs.items()) if b.region == "us")
-    others = {o for o in world.dataset.orgs if o != org_id}
-    invoice_id = edited_invoice(world.dataset, org_id)
     journal = JournalApplier(tmp_path / "journal.jsonl")
+    org_id, connection, invoice_id, event = deliver_an_edit(world, journal)
+    others = {o for o in world.dataset.orgs if o != org_id}
     defs = build_definitions(world.config)
-    sensor = defs.resolve_sensor_def(WEBHOOK_SENSOR)
-
-    with serving_for_dagster(world.config, world.vault, journal) as url:
-        world.sandbox.configure_webhooks(url=f"{url}/webhooks/zoho/{books.region}", secret=WEBHOOK_SECRET)
-        world.sandbox.edit(org_id, "invoices", invoice_id)
-        (event,) = wait_for(world.events, "the signed delivery is stored")
-        time.sleep(1.0)  # serve's own worker would have applied it by now (debounce 0 s below)
     assert (event.connection, event.entity, event.document_id, event.status) == (
-        books.region,
+        connection,
         "invoices",
         invoice_id,
         PENDING,
@@ -216,10 +229,9 @@ def test_a_webhook_event_for_one_organization_materializes_that_organizations_pa
 
     world.sandbox.reset_stats()
     with world.instance() as instance:
-        context = dg.build_sensor_context(instance=instance, definitions=defs)
-        (request,) = sensor.evaluate_tick(context).run_requests or []
-        assert request.partition_key == books.region
-        assert request.tags[ORGANIZATION_TAG] == books.region
+        (request,) = tick(defs, instance)
+        assert request.partition_key == connection
+        assert request.tags[ORGANIZATION_TAG] == connection
         assert request.tags[DOCUMENTS_TAG] == "invoices 1"
         claim = request.tags[CLAIM_TAG]
         assert request.run_key == claim
@@ -227,10 +239,7 @@ def test_a_webhook_event_for_one_organization_materializes_that_organizations_pa
         assert (claimed.status, claimed.claim) == (CLAIMED, claim)
         # Evaluated again before the run started: the same claim asked for again (Dagster launches one run
         # per run key), not a second claim of the event.
-        (again,) = (
-            sensor.evaluate_tick(dg.build_sensor_context(instance=instance, definitions=defs)).run_requests
-            or []
-        )
+        (again,) = tick(defs, instance)
         assert again.run_key == claim
 
         result = defs.resolve_job_def(SYNC_JOB).execute_in_process(
@@ -238,15 +247,12 @@ def test_a_webhook_event_for_one_organization_materializes_that_organizations_pa
         )
         assert result.success
         (materialization,) = result.asset_materializations_for_node(SYNC_ASSET)
-        assert materialization.partition == books.region
+        assert materialization.partition == connection
         assert materialization.metadata["documents"].value == 1
-        assert instance.get_materialized_partitions(dg.AssetKey(SYNC_ASSET)) == {books.region}
+        assert instance.get_materialized_partitions(dg.AssetKey(SYNC_ASSET)) == {connection}
 
         # Settled: nothing left to claim or ask for.
-        assert (
-            sensor.evaluate_tick(dg.build_sensor_context(instance=instance, definitions=defs)).run_requests
-            == []
-        )
+        assert tick(defs, instance) == []
     (applied,) = world.events()
     assert (applied.status, applied.claim, applied.attempts) == (APPLIED, claim, 1)
 
@@ -260,3 +266,33 @@ def test_a_webhook_event_for_one_organization_materializes_that_organizations_pa
     )
     assert invoices == [(invoice_id, org_id)]
     assert not others & {row[1] for row in invoices}
+
+
+def test_a_run_that_fails_gives_its_events_back_and_a_later_claim_applies_them(
+    world: World, tmp_path: Path
+) -> None:
+    _org_id, connection, invoice_id, _event = deliver_an_edit(world, JournalApplier(tmp_path / "j.jsonl"))
+    defs = build_definitions(world.config)
+    job = defs.resolve_job_def(SYNC_JOB)
+    credentials = world.vault.get(f"zoho/{connection}")
+    assert credentials is not None
+    with world.instance() as instance:
+        (first,) = tick(defs, instance)
+        world.vault.delete(f"zoho/{connection}")  # Zoho's credentials revoked: the run cannot sync
+        failed = job.execute_in_process(
+            instance=instance, partition_key=first.partition_key, tags=first.tags, raise_on_error=False
+        )
+        assert not failed.success
+        (released,) = world.events()
+        assert (released.status, released.attempts) == (PENDING, 1)  # given back by the failing run itself
+        assert released.last_error
+
+        world.vault.put(f"zoho/{connection}", credentials)
+        time.sleep(RetryPolicy().base_seconds + 0.5)  # the back-off after a first failed attempt
+        (second,) = tick(defs, instance)
+        assert second.partition_key == connection
+        assert second.run_key != first.run_key
+        assert job.execute_in_process(instance=instance, partition_key=connection, tags=second.tags).success
+    (applied,) = world.events()
+    assert (applied.status, applied.claim, applied.attempts) == (APPLIED, second.tags[CLAIM_TAG], 2)
+    assert query(world.warehouse_dsn, "select invoice_id from zoho_books_raw.invoices") == [(invoice_id,)]
