@@ -9,10 +9,13 @@ killed: the sensor gives the claim back and claims the events again.
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
+from loader.cli import main
 from loader.orchestration.dagster_defs import ORGANIZATION_TAG
 from loader.orchestration.webhook_sensor import CLAIM_TAG, evaluate
 from loader.webhooks.store import APPLIED, CLAIMED, PENDING, EventStore, IncomingEvent
@@ -147,3 +150,35 @@ def run_claimed(instance: dg.DagsterInstance, claim: str, *, succeed: bool | Non
         return
     result = stand_in_job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
     assert result.success is succeed
+
+
+def test_serve_refuses_to_hand_over_from_a_duckdb_warehouse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "ml-connector.toml"
+    config.write_text(
+        f'[warehouse]\npath = "{tmp_path / "warehouse.duckdb"}"\n'
+        '[[zoho.connections]]\nname = "us"\nregion = "us"\norganization_id = "10234695"\n',
+        encoding="utf-8",
+    )
+    code = main(["--config", str(config), "serve", "--dagster", "--port", "0"])
+    assert code == 2
+    assert "needs the PostgreSQL warehouse" in capsys.readouterr().err
+    assert not (tmp_path / "warehouse.duckdb").exists()  # refused before anything was opened
+
+
+def test_a_table_stored_by_an_earlier_version_gains_the_claim_columns(tmp_path: Path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    EventStore.duckdb(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("alter table zoho_books_raw.webhook_events drop column claim")
+    con.execute("alter table zoho_books_raw.webhook_events drop column claimed_at")
+    con.close()
+
+    reopened = EventStore.duckdb(path)
+    try:
+        reopened.record(incoming(1))
+        (event,) = reopened.claim("us", "a-claim", NOW)
+    finally:
+        reopened.close()
+    assert (event.status, event.claim) == (CLAIMED, "a-claim")

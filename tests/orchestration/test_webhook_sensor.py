@@ -101,9 +101,13 @@ def serving_for_dagster(config: Config, vault: Vault, journal: JournalApplier) -
     urls: list[str] = []
     errors: list[BaseException] = []
 
+    def on_ready(url: str) -> None:
+        urls.append(url)
+        ready.set()
+
     def run() -> None:
         try:
-            service.run(on_ready=lambda url: (urls.append(url), ready.set()))
+            service.run(on_ready=on_ready)
         except BaseException as exc:  # surfaced below, not lost in the thread
             errors.append(exc)
             ready.set()
