@@ -132,12 +132,15 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
     # LookML, Looker validation, deploy and the datagroup reset, downstream of the marts.
     looker_assets, looker_jobs = build_looker_assets(config, open_vault, marts)
     # The webhook hand-over needs the events table open to `serve`, the sensor and the runs at once (D152).
-    sensors = []
+    sensors: list[dg.SensorDefinition] = []
     if config.warehouse.destination == "postgres":
         from loader.webhooks.service import open_event_store
+        from loader.webhooks.store import EventStore
 
-        store = lambda: open_event_store(config, open_vault())  # noqa: E731
-        sensors.append(build_webhook_sensor(sync_job, store, ORGANIZATION_TAG))
+        def open_store() -> EventStore:
+            return open_event_store(config, open_vault())
+
+        sensors.append(build_webhook_sensor(sync_job, open_store, ORGANIZATION_TAG))
     return dg.Definitions(
         assets=[sync_organization, marts, *looker_assets],
         jobs=[sync_job, build_job, *looker_jobs],

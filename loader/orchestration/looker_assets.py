@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from typing import Final
 
 import dagster as dg
+
+# What define_asset_job returns; dagster does not export the class at its top level.
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from loader.config import Config, LookerConfig

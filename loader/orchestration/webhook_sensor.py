@@ -27,8 +27,10 @@ from datetime import UTC, datetime
 from typing import Final
 
 import dagster as dg
+
+# What define_asset_job returns; dagster does not export the class at its top level.
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
-from dagster._core.storage.tags import WILL_RETRY_TAG
+from dagster._core.storage.tags import WILL_RETRY_TAG  # set on a failed run Dagster will retry
 
 from loader.config import Config
 from loader.vault import Vault
