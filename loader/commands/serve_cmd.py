@@ -41,6 +41,13 @@ def register(subparsers: Subparsers) -> None:
         "`webhooks replay` applies a journaled one for real). To check a webhook set-up before letting it "
         "sync; also what the load test counts",
     )
+    parser.add_argument(
+        "--dagster",
+        action="store_true",
+        help="receive and store webhooks only: the Dagster code location's webhook sensor claims them and "
+        "runs the organization's sync for the documents they name, and Dagster runs the schedule. Needs the "
+        "PostgreSQL warehouse (see docs/deployment.md)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -54,7 +61,13 @@ def run(ctx: CommandContext) -> int:
         raise BadUsage("--port must be between 0 and 65535")
     if args.debounce < 0:
         raise BadUsage("--debounce must be zero or more seconds")
+    if args.dagster and args.journal is not None:
+        raise BadUsage("--dagster and --journal exclude each other: one says who applies the events")
     config = ctx.load_config()
+    if args.dagster and config.warehouse.destination != "postgres":
+        from loader.webhooks.service import DAGSTER_NEEDS_POSTGRES
+
+        raise BadUsage(DAGSTER_NEEDS_POSTGRES)
     vault = ctx.vault(config)
     options = ServeOptions(
         host=args.host,
@@ -63,6 +76,7 @@ def run(ctx: CommandContext) -> int:
         schedule=not args.no_schedule,
         status_access=config.serve.status_access,
         journal=args.journal is not None,
+        dagster=args.dagster,
     )
     applier: EventApplier = (
         WarehouseApplier(config, vault) if args.journal is None else JournalApplier(args.journal.absolute())
@@ -77,7 +91,9 @@ def run(ctx: CommandContext) -> int:
         )
         webhooks = f"{url}/webhooks/zoho/<connection>"
         ctx.say(f"Serving on {url}: webhooks at {webhooks}, status at {url}/ (with {access})")
-        if options.schedule:
+        if options.dagster:
+            ctx.say("Events are stored for Dagster's webhook sensor; Dagster runs the schedule.")
+        elif options.schedule:
             ctx.say(f"Schedule: {config.schedule.cron} (cron, UTC).")
 
     try:

@@ -147,7 +147,9 @@ def run_history(ctx: CommandContext) -> int:
         right=frozenset({"attempts", "deliveries"}),
     )
     ctx.out.print(records.table())
-    shown = ["applied", "pending", "failed"] + [s for s in ("journal", "journaled") if counts.get(s)]
+    shown = ["applied", "pending", "failed"] + [
+        s for s in ("journal", "journaled", "claimed") if counts.get(s)
+    ]
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in shown)
     ctx.say(f"{len(events)} event(s): {summary}.")
     return 0

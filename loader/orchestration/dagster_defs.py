@@ -29,6 +29,8 @@ except ImportError as exc:  # the module is the extra's entry point; say which i
     ) from exc
 
 from loader.config import Config, load_config
+from loader.orchestration.looker_assets import build_looker_assets
+from loader.orchestration.webhook_sensor import apply_claim, build_webhook_sensor, claim_of
 from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault
 
 ORGANIZATION_TAG = "ml_connector/organization"
@@ -64,6 +66,9 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
         from loader.pipeline.run import run_sync
 
         connection = context.partition_key
+        claim = claim_of(context)
+        if claim is not None:  # launched by the webhook sensor: just the documents its events name
+            return apply_claim(context, config, open_vault(), claim)
         result = run_sync(config, open_vault(), connections=[connection])
         if result.failed:
             # The rest was loaded and stays; the run fails so the schedule and the operator see it.
@@ -124,7 +129,24 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
         for key in partitions.get_partition_keys():
             yield dg.RunRequest(run_key=f"{key}@{tick}", partition_key=key, tags={ORGANIZATION_TAG: key})
 
-    return dg.Definitions(assets=[sync_organization, marts], jobs=[sync_job, build_job], schedules=[nightly])
+    # LookML, Looker validation, deploy and the datagroup reset, downstream of the marts.
+    looker_assets, looker_jobs = build_looker_assets(config, open_vault, marts)
+    # The webhook hand-over needs the events table open to `serve`, the sensor and the runs at once (D152).
+    sensors: list[dg.SensorDefinition] = []
+    if config.warehouse.destination == "postgres":
+        from loader.webhooks.service import open_event_store
+        from loader.webhooks.store import EventStore
+
+        def open_store() -> EventStore:
+            return open_event_store(config, open_vault())
+
+        sensors.append(build_webhook_sensor(sync_job, open_store, ORGANIZATION_TAG))
+    return dg.Definitions(
+        assets=[sync_organization, marts, *looker_assets],
+        jobs=[sync_job, build_job, *looker_jobs],
+        schedules=[nightly],
+        sensors=sensors,
+    )
 
 
 @dg.definitions

@@ -73,6 +73,9 @@ class ServeOptions:
     max_connections: int = 256  # open connections; uvicorn answers 503 beyond
     status_access: str = "token"  # the status page: "token" (admin token) or "loopback" (also loopback)
     journal: bool = False  # ``--journal``: events are journal/journaled, never pending/applied
+    # ``--dagster``: receive and store only; the Dagster location's webhook sensor claims and applies the
+    # events, and Dagster's schedule replaces the cron here. Needs the PostgreSQL warehouse (D152).
+    dagster: bool = False
     graceful_seconds: float = 10.0
     worker_stop_seconds: float = 120.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -94,6 +97,13 @@ def open_event_store(config: Config, vault: Vault) -> EventStore:
         f"webhook events are stored in DuckDB or PostgreSQL; destination {warehouse.destination!r} is "
         "not supported by `serve` yet"
     )
+
+
+DAGSTER_NEEDS_POSTGRES: Final = (
+    "handing webhooks over to Dagster needs the PostgreSQL warehouse: the sensor and its runs read and mark "
+    "the events while `serve` writes them, and a DuckDB file takes one process at a time; set [warehouse] "
+    'destination = "postgres", or run `serve` without --dagster'
+)
 
 
 class ListenError(Exception):
@@ -156,6 +166,10 @@ class WebhookService:
         except BaseException:
             sock.close()
             raise
+        if options.dagster and store.dialect != "postgres":
+            store.close()
+            sock.close()
+            raise StoreError(DAGSTER_NEEDS_POSTGRES)
         worker = EventWorker(
             store,
             self.applier,
@@ -170,6 +184,7 @@ class WebhookService:
         def status() -> dict[str, Any]:
             return {
                 "worker": worker.status(),
+                "applied_by": "dagster" if options.dagster else "serve",
                 "schedule": {
                     "cron": self.config.schedule.cron + " (UTC)",
                     "next_run": scheduler.next_run.isoformat() if scheduler.next_run else None,
@@ -199,7 +214,9 @@ class WebhookService:
                     connection.name,
                     connection.name,
                 )
-        app = create_receiver_app(settings, VaultSecrets(self.vault), store, worker.notify, status)
+        # Handed over to Dagster, nothing here applies: a stored event waits (pending) for the sensor.
+        notify = (lambda: None) if options.dagster else worker.notify
+        app = create_receiver_app(settings, VaultSecrets(self.vault), store, notify, status)
         host = f"[{options.host}]" if ":" in options.host else options.host
         self.url = f"http://{host}:{sock.getsockname()[1]}"
         server = self._server = uvicorn.Server(
@@ -215,9 +232,10 @@ class WebhookService:
                 timeout_graceful_shutdown=max(1, int(options.graceful_seconds)),
             )
         )
-        worker.start()
-        if options.schedule:
-            scheduler.start()
+        if not options.dagster:
+            worker.start()
+            if options.schedule:
+                scheduler.start()
         self._write_serve_file(admin_token)
         try:
             if on_ready is not None:
