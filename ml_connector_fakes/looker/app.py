@@ -25,9 +25,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from looker_fake import git
-from looker_fake.lookml import CompileError, LExplore, LModel, LProject, compile_query, explore_fields
-from looker_fake.state import (
+from ml_connector_fakes.looker import git
+from ml_connector_fakes.looker.lookml import (
+    CompileError,
+    LExplore,
+    LModel,
+    LProject,
+    compile_query,
+    explore_fields,
+)
+from ml_connector_fakes.looker.state import (
     ADMIN_PERMISSIONS,
     DEV,
     PRODUCTION,
@@ -37,7 +44,7 @@ from looker_fake.state import (
     Project,
     Session,
 )
-from looker_fake.warehouse import QueryFailed
+from ml_connector_fakes.looker.warehouse import QueryFailed
 
 API: Final = "/api/4.0"
 DOCUMENTATION_URL: Final = "https://looker-fake.invalid/docs/api-4.0"

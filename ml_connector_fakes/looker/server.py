@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from loader.loopback import ThreadedServer
-from looker_fake.app import create_app
-from looker_fake.state import FakeLooker
+from ml_connector_fakes.looker.app import create_app
+from ml_connector_fakes.looker.state import FakeLooker
+from ml_connector_fakes.loopback import ThreadedServer
 
 
 class FakeLookerServer:

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from looker_fake import git
-from looker_fake.lookml import LProject, load_project
-from looker_fake.warehouse import Warehouse
+from ml_connector_fakes.looker import git
+from ml_connector_fakes.looker.lookml import LProject, load_project
+from ml_connector_fakes.looker.warehouse import Warehouse
 
 PRODUCTION = "production"
 DEV = "dev"

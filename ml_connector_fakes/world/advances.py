@@ -19,9 +19,9 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from zoho_sandbox.dataset import Record
-from zoho_sandbox.generator import Context, build_payment, receivable_status
-from zoho_sandbox.ledger import ZERO, cents, recompute_payment
+from ml_connector_fakes.world.dataset import Record
+from ml_connector_fakes.world.generator import Context, build_payment, receivable_status
+from ml_connector_fakes.world.ledger import ZERO, cents, recompute_payment
 
 ROUND_AMOUNTS = tuple(Decimal(value) for value in (50, 100, 200, 250, 500))
 

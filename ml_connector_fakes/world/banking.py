@@ -4,8 +4,8 @@ without invoices, expense refunds), statement lines not yet categorized, the org
 and base currency adjustments of the receivable in each foreign currency it invoices in.
 
 Shapes follow bank-transactions.yml, opening-balance.yml and base-currency-adjustment.yml; the postings are
-zoho_sandbox/ledger.py's. Random draws come from a generator of their own, so adding banking leaves every
-other record of the data set as it was.
+ledger.py's. Random draws come from a generator of their own, so adding banking leaves every other
+record of the data set as it was.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from zoho_sandbox.dataset import Record
-from zoho_sandbox.ledger import (
+from ml_connector_fakes.world.dataset import Record
+from ml_connector_fakes.world.ledger import (
     NON_POSTING_STATUSES,
     ONE,
     ZERO,
@@ -26,7 +26,7 @@ from zoho_sandbox.ledger import (
 )
 
 if TYPE_CHECKING:
-    from zoho_sandbox.generator import Context
+    from ml_connector_fakes.world.generator import Context
 
 # Base-currency value of one USD, for amounts written in USD.
 _PER_USD = {"USD": Decimal(1), "EUR": Decimal("0.93"), "GBP": Decimal("0.79"), "INR": Decimal("83")}

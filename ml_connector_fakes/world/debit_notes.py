@@ -2,11 +2,12 @@
 more for an invoice already issued (a price correction, an extra charge), numbered ``DN-``.
 
 Zoho serves them through the invoices module: listed by ``GET /invoices?filter_by=Type.DebitNote`` under
-``debit_notes`` (zoho_sandbox/reads.py), read by ``GET /invoices/{invoice_id}`` under ``invoice``. Whether the
-plain invoices list returns them is not documented; here it does not (they are records of their own,
-``debitnotes``). Each refers to its invoice (``reference_invoice``), is in that invoice's currency at the rate
-of its own day, and posts as an invoice does (ledger.TRANSACTION_TYPES: "debit_note", the sandbox's guess: the
-documented ledger types list none). They stay open (sent or overdue): no payment here applies to them.
+``debit_notes`` (ml_connector_fakes/zoho/reads.py), read by ``GET /invoices/{invoice_id}`` under ``invoice``.
+Whether the plain invoices list returns them is not documented; here it does not (they are records of their
+own, ``debitnotes``). Each refers to its invoice (``reference_invoice``), is in that invoice's currency at the
+rate of its own day, and posts as an invoice does (ledger.TRANSACTION_TYPES: "debit_note", the sandbox's
+guess: the documented ledger types list none). They stay open (sent or overdue): no payment here applies to
+them.
 
 About one per twenty-five invoices per organization, at least two, from a random source of their own.
 """
@@ -18,11 +19,11 @@ import random
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from zoho_sandbox.dataset import Record
-from zoho_sandbox.ledger import NON_POSTING_STATUSES
+from ml_connector_fakes.world.dataset import Record
+from ml_connector_fakes.world.ledger import NON_POSTING_STATUSES
 
 if TYPE_CHECKING:  # the generator calls this module
-    from zoho_sandbox.generator import Context
+    from ml_connector_fakes.world.generator import Context
 
 
 def _reference(invoice: Record) -> Record:
@@ -36,7 +37,10 @@ def _reference(invoice: Record) -> Record:
 
 def add_debit_notes(ctx: Context, seed: str, end: date) -> None:
     """Debit notes against issued invoices, each a few days to a month after its invoice (D95)."""
-    from zoho_sandbox.generator import build_line_document, receivable_status  # the generator imports us
+    from ml_connector_fakes.world.generator import (  # the generator imports us
+        build_line_document,
+        receivable_status,
+    )
 
     rng = random.Random(f"{seed}:debitnotes")
     ctx = dataclasses.replace(ctx, rng=rng)

@@ -16,8 +16,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from zoho_sandbox.generator import USD_VALUE, Context
-from zoho_sandbox.ledger import (
+from ml_connector_fakes.world.generator import USD_VALUE, Context
+from ml_connector_fakes.world.ledger import (
     ACCUMULATED_DEPRECIATION,
     DEPRECIATION,
     FIXED_ASSETS,
@@ -25,7 +25,7 @@ from zoho_sandbox.ledger import (
     ZERO,
     cents,
 )
-from zoho_sandbox.ledger_only import ledger_only_rows
+from ml_connector_fakes.world.ledger_only import ledger_only_rows
 
 # Their transaction types in Zoho's ledger (the sandbox's guesses: no documented type names them).
 DEPRECIATION_TYPE = "depreciation"

@@ -20,9 +20,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
-from zoho_sandbox.banking import add_banking
-from zoho_sandbox.dataset import Dataset, OAuthClient, OrgBooks, Record
-from zoho_sandbox.ledger import (
+from ml_connector_fakes.world.banking import add_banking
+from ml_connector_fakes.world.dataset import Dataset, OAuthClient, OrgBooks, Record
+from ml_connector_fakes.world.ledger import (
     BAD_DEBT,
     BANK_CHARGES,
     CENT,
@@ -47,10 +47,10 @@ from zoho_sandbox.ledger import (
     recompute_line_document,
     recompute_payment,
 )
-from zoho_sandbox.payment_refunds import add_payment_refunds, add_vendor_payment_refunds
-from zoho_sandbox.refunds import add_refunds
-from zoho_sandbox.sales_receipts import add_sales_receipts
-from zoho_sandbox.zoho_time import local_timestamp, parse_zoho_timestamp
+from ml_connector_fakes.world.payment_refunds import add_payment_refunds, add_vendor_payment_refunds
+from ml_connector_fakes.world.refunds import add_refunds
+from ml_connector_fakes.world.sales_receipts import add_sales_receipts
+from ml_connector_fakes.world.zoho_time import local_timestamp, parse_zoho_timestamp
 
 T = TypeVar("T")
 
@@ -1860,16 +1860,16 @@ def _add_custom_fields(books: OrgBooks, rng: random.Random) -> None:
 def _generate_org(
     profile: OrgProfile, seed: int, invoices_per_org: int, period_end: date, months: int
 ) -> OrgBooks:
-    from zoho_sandbox.advances import add_customer_advances  # these modules build on this one
-    from zoho_sandbox.debit_notes import add_debit_notes
-    from zoho_sandbox.discounts import name_discount_accounts
-    from zoho_sandbox.fixed_assets import add_fixed_asset_postings
-    from zoho_sandbox.inclusive_tax import price_some_documents_tax_inclusive
-    from zoho_sandbox.inventory import add_inventory_adjustments
-    from zoho_sandbox.retainers import add_retainers
-    from zoho_sandbox.tds import withhold_tds
-    from zoho_sandbox.vendor_tds import withhold_tds_on_bills, withhold_vendor_tds
-    from zoho_sandbox.writeoffs import write_off_invoices
+    from ml_connector_fakes.world.advances import add_customer_advances  # these modules build on this one
+    from ml_connector_fakes.world.debit_notes import add_debit_notes
+    from ml_connector_fakes.world.discounts import name_discount_accounts
+    from ml_connector_fakes.world.fixed_assets import add_fixed_asset_postings
+    from ml_connector_fakes.world.inclusive_tax import price_some_documents_tax_inclusive
+    from ml_connector_fakes.world.inventory import add_inventory_adjustments
+    from ml_connector_fakes.world.retainers import add_retainers
+    from ml_connector_fakes.world.tds import withhold_tds
+    from ml_connector_fakes.world.vendor_tds import withhold_tds_on_bills, withhold_vendor_tds
+    from ml_connector_fakes.world.writeoffs import write_off_invoices
 
     rng = random.Random(f"{seed}:{profile.organization_id}")
     new_id = _sequential_ids(profile.organization_id)

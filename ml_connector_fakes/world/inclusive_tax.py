@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from zoho_sandbox.dataset import Record
-from zoho_sandbox.generator import Context
-from zoho_sandbox.ledger import CENT, ZERO, recompute_line_document
+from ml_connector_fakes.world.dataset import Record
+from ml_connector_fakes.world.generator import Context
+from ml_connector_fakes.world.ledger import CENT, ZERO, recompute_line_document
 
 EUR_ORGANIZATION_CURRENCY = "EUR"
 DOCUMENTS = ("invoices", "creditnotes", "bills", "vendorcredits")

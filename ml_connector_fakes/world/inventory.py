@@ -15,9 +15,9 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from zoho_sandbox.generator import USD_VALUE, Context
-from zoho_sandbox.ledger import COST_OF_GOODS_SOLD, INVENTORY_ASSET, cents
-from zoho_sandbox.ledger_only import ledger_only_rows
+from ml_connector_fakes.world.generator import USD_VALUE, Context
+from ml_connector_fakes.world.ledger import COST_OF_GOODS_SOLD, INVENTORY_ASSET, cents
+from ml_connector_fakes.world.ledger_only import ledger_only_rows
 
 INVENTORY_ADJUSTMENT_TYPE = "inventory_adjustment"
 OPENING_STOCK_USD = 45_000

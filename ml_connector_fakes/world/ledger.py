@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from zoho_sandbox.dataset import OrgBooks, Record
+from ml_connector_fakes.world.dataset import OrgBooks, Record
 
 CENT = Decimal("0.01")
 RATE_QUANTUM = Decimal("0.000001")
@@ -76,7 +76,7 @@ TRANSACTION_TYPES: dict[str, str] = {
     # Sales receipts (D73): not documented among the types; the sandbox's guess.
     "salesreceipts": "sales_receipt",
     # Retainer payments (D92): not documented among the types, nor served by any documented route; only their
-    # ledger rows are (zoho_sandbox/retainers.py). "retainer_payment" is the sandbox's guess.
+    # ledger rows are (ml_connector_fakes/world/retainers.py). "retainer_payment" is the sandbox's guess.
     "retainerpayments": "retainer_payment",
     # Customer debit notes (D95): invoices of type debit_note; not documented among the types, the sandbox's
     # guess.
@@ -116,7 +116,7 @@ ID_FIELDS: dict[str, str] = {
     "retainerpayments": "payment_id",
     "debitnotes": "invoice_id",
 }
-# Banking (zoho_sandbox/banking.py): bank transactions post under their own transaction_type, base currency
+# Banking (banking.py): bank transactions post under their own transaction_type, base currency
 # adjustments and the opening balance under the types chart-of-accounts.yml documents for them.
 BANKING_ENTITIES = ("banktransactions", "basecurrencyadjustments", "openingbalances")
 # The bank transaction types that move money between the bank account and one other account (debit the

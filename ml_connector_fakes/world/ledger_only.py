@@ -14,8 +14,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from zoho_sandbox.dataset import OrgBooks, Record
-from zoho_sandbox.ledger import CENT, ZERO, _adjust_balances
+from ml_connector_fakes.world.dataset import OrgBooks, Record
+from ml_connector_fakes.world.ledger import CENT, ZERO, _adjust_balances
 
 # The documented transaction types that no document of the sandbox posts (chart-of-accounts.yml).
 LEDGER_ONLY_TYPES = frozenset(

@@ -17,11 +17,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from zoho_sandbox.dataset import OrgBooks, Record
-from zoho_sandbox.ledger import ZERO, cents, to_base
+from ml_connector_fakes.world.dataset import OrgBooks, Record
+from ml_connector_fakes.world.ledger import ZERO, cents, to_base
 
 if TYPE_CHECKING:  # the generator calls this module
-    from zoho_sandbox.generator import Context
+    from ml_connector_fakes.world.generator import Context
 
 CUSTOMER_PAYMENT_REFUNDS = "customerpaymentrefunds"
 _MODES = ("cash", "banktransfer", "check")

@@ -12,18 +12,22 @@ import random
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from zoho_sandbox.dataset import Record
-from zoho_sandbox.ledger import ZERO, recompute_line_document
+from ml_connector_fakes.world.dataset import Record
+from ml_connector_fakes.world.ledger import ZERO, recompute_line_document
 
 if TYPE_CHECKING:  # the generator calls this module
-    from zoho_sandbox.generator import Context
+    from ml_connector_fakes.world.generator import Context
 
 _MODES = ("cash", "cash", "creditcard", "banktransfer")
 _DEPOSIT_TO = ("Petty Cash", "Business Checking", "Business Checking")
 
 
 def build_sales_receipt(ctx: Context, customer: Record, day_offset: int, number: str) -> Record:
-    from zoho_sandbox.generator import LINE_COUNTS, _line, pick  # here: the generator imports this module
+    from ml_connector_fakes.world.generator import (  # here: the generator imports this module
+        LINE_COUNTS,
+        _line,
+        pick,
+    )
 
     rng = ctx.rng
     day = ctx.today - timedelta(days=day_offset)

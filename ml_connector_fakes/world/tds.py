@@ -12,8 +12,8 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from zoho_sandbox.generator import Context
-from zoho_sandbox.ledger import TDS_RECEIVABLE, cents, recompute_payment
+from ml_connector_fakes.world.generator import Context
+from ml_connector_fakes.world.ledger import TDS_RECEIVABLE, cents, recompute_payment
 
 TDS_RATE = Decimal(10)  # percent of the invoice's amount before GST (section 194J, professional services)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from zoho_sandbox.generator import Context
-from zoho_sandbox.ledger import ZERO
+from ml_connector_fakes.world.generator import Context
+from ml_connector_fakes.world.ledger import ZERO
 
 
 def write_off_invoices(ctx: Context, period_end: date) -> None:

@@ -1,6 +1,8 @@
-"""``python -m zoho_sandbox serve``: the sandbox in the foreground, for manual runs and the demo's debugging.
+"""``python -m ml_connector_fakes.zoho serve``: the sandbox in the foreground, for manual runs and the
+demo's debugging.
 
-python -m zoho_sandbox serve --host 127.0.0.1 --port 9000 --seed 42 --invoices-per-org 60 --time-scale 1
+python -m ml_connector_fakes.zoho serve --host 127.0.0.1 --port 9000 --seed 42 --invoices-per-org 60 \
+    --time-scale 1
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ import sys
 
 import uvicorn
 
-from zoho_sandbox.app import create_app
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.zoho.app import create_app
+from ml_connector_fakes.zoho.config import SandboxConfig
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m zoho_sandbox", description="Zoho Books sandbox")
+    parser = argparse.ArgumentParser(
+        prog="python -m ml_connector_fakes.zoho", description="Zoho Books sandbox"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the accounts server, the Books API and the admin API")
     serve.add_argument("--host", default="127.0.0.1")
@@ -31,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # The generator belongs to the data side; imported by name so this module does not depend on it to load.
-    generator = importlib.import_module("zoho_sandbox.generator")
+    generator = importlib.import_module("ml_connector_fakes.world.generator")
     dataset: Dataset = generator.generate_dataset(seed=args.seed, invoices_per_org=args.invoices_per_org)
     app = create_app(dataset, SandboxConfig(time_scale=args.time_scale))
     regions = sorted({books.region for books in dataset.orgs.values()})

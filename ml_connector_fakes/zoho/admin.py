@@ -32,13 +32,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from zoho_sandbox.config import ConfigError
-from zoho_sandbox.dataset import Record
-from zoho_sandbox.entities import BY_NAME
-from zoho_sandbox.envelope import json_response
+from ml_connector_fakes.world.dataset import Record
+from ml_connector_fakes.zoho.config import ConfigError
+from ml_connector_fakes.zoho.entities import BY_NAME
+from ml_connector_fakes.zoho.envelope import json_response
 
 if TYPE_CHECKING:
-    from zoho_sandbox.app import Sandbox
+    from ml_connector_fakes.zoho.app import Sandbox
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 REGIONS = ("us", "eu", "in", "au", "jp", "ca", "cn", "sa")
@@ -160,7 +160,7 @@ def admin_routes(sandbox: Sandbox) -> list[Route]:
 def _ledger_only(
     sandbox: Sandbox, org_id: str, body: dict[str, Any], transaction_id: str | None
 ) -> list[Record]:
-    ledger_only = importlib.import_module("zoho_sandbox.ledger_only")
+    ledger_only = importlib.import_module("ml_connector_fakes.world.ledger_only")
     with sandbox.dataset.lock:
         books = sandbox.dataset.orgs.get(org_id)
         if books is None:
@@ -190,7 +190,7 @@ def _mutate(sandbox: Sandbox, action: str, org_id: str, entity_name: str, record
             raise AdminError(404, f"no {entity.name} record {record_id!r} in organization {org_id}")
         # Imported when first used: mutations.py belongs to the data side (with its ledger code), which a
         # read-only sandbox does not need.
-        mutations = importlib.import_module("zoho_sandbox.mutations")
+        mutations = importlib.import_module("ml_connector_fakes.zoho.mutations")
         try:
             result: Record
             if action == "edit":

@@ -29,17 +29,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from zoho_sandbox import jsonenc, reads
-from zoho_sandbox.admin import admin_routes
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset, OrgBooks
-from zoho_sandbox.envelope import ApiError, error_body, invalid_url, invalid_value, json_response
-from zoho_sandbox.faults import DroppedResponse, FaultKind, FaultPlan, error_response
-from zoho_sandbox.limits import OrgLimiter, TokenLimiter, ZohoClock
-from zoho_sandbox.reads import ORGANIZATIONS, get_organization, list_organizations, read, resolve
-from zoho_sandbox.stats import SandboxStats
-from zoho_sandbox.tokens import AccessGrant, TokenStore
-from zoho_sandbox.webhooks import WebhookSender, webhook_routes
+from ml_connector_fakes.world.dataset import Dataset, OrgBooks
+from ml_connector_fakes.zoho import jsonenc, reads
+from ml_connector_fakes.zoho.admin import admin_routes
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.envelope import ApiError, error_body, invalid_url, invalid_value, json_response
+from ml_connector_fakes.zoho.faults import DroppedResponse, FaultKind, FaultPlan, error_response
+from ml_connector_fakes.zoho.limits import OrgLimiter, TokenLimiter, ZohoClock
+from ml_connector_fakes.zoho.reads import ORGANIZATIONS, get_organization, list_organizations, read, resolve
+from ml_connector_fakes.zoho.stats import SandboxStats
+from ml_connector_fakes.zoho.tokens import AccessGrant, TokenStore
+from ml_connector_fakes.zoho.webhooks import WebhookSender, webhook_routes
 
 REGIONS = ("us", "eu", "in", "au", "jp", "ca", "cn", "sa")
 AUTH_SCHEME = "Zoho-oauthtoken"

@@ -121,7 +121,7 @@ ENTITIES: tuple[Entity, ...] = (
         posts=True,
     ),
     # Retainer invoices (retainer-invoices.yml): issuing one posts nothing; its payments post, and are served
-    # by no route (zoho_sandbox/retainers.py).
+    # by no route (ml_connector_fakes/world/retainers.py).
     Entity(
         "retainerinvoices",
         "retainerinvoices",
@@ -204,8 +204,8 @@ ENTITIES: tuple[Entity, ...] = (
     ),
 )
 
-# Banking (zoho_sandbox/banking.py). The opening balance is one object per organization, served by its own
-# route (reads.OPENING_BALANCE), not a list.
+# Banking (ml_connector_fakes/world/banking.py). The opening balance is one object per organization, served
+# by its own route (reads.OPENING_BALANCE), not a list.
 ENTITIES += (
     Entity(
         "banktransactions",

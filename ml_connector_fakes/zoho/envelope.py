@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from zoho_sandbox import jsonenc
+from ml_connector_fakes.zoho import jsonenc
 
 # Zoho answers application/json with an explicit charset.
 JSON_MEDIA_TYPE = "application/json;charset=UTF-8"

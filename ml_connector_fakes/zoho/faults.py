@@ -23,8 +23,8 @@ from enum import Enum
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from zoho_sandbox import jsonenc
-from zoho_sandbox.config import FaultConfig
+from ml_connector_fakes.zoho import jsonenc
+from ml_connector_fakes.zoho.config import FaultConfig
 
 
 class FaultKind(Enum):

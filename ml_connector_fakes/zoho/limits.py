@@ -25,7 +25,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from zoho_sandbox.config import ZOHO_DAY, ZOHO_MINUTE
+from ml_connector_fakes.zoho.config import ZOHO_DAY, ZOHO_MINUTE
 
 CODE_PER_MINUTE = 44
 CODE_DAILY = 45

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from zoho_sandbox.dataset import Record
-from zoho_sandbox.envelope import invalid_value
+from ml_connector_fakes.world.dataset import Record
+from ml_connector_fakes.zoho.envelope import invalid_value
 
 MAX_PER_PAGE = 200
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S%z"  # 2026-03-05T14:22:10-0800

@@ -14,9 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from zoho_sandbox.dataset import OrgBooks, Record
-from zoho_sandbox.entities import BY_NAME, Entity
-from zoho_sandbox.generator import (
+from ml_connector_fakes.world.dataset import OrgBooks, Record
+from ml_connector_fakes.world.generator import (
     ITEMS,
     Context,
     apply_payment,
@@ -29,7 +28,7 @@ from zoho_sandbox.generator import (
     receivable_status,
     refresh_contact_balances,
 )
-from zoho_sandbox.ledger import (
+from ml_connector_fakes.world.ledger import (
     CENT,
     NON_POSTING_STATUSES,
     ZERO,
@@ -42,9 +41,10 @@ from zoho_sandbox.ledger import (
     repost_document,
     unpost_document,
 )
-from zoho_sandbox.payment_refunds import payment_refunds_of
-from zoho_sandbox.refunds import refunds_of
-from zoho_sandbox.zoho_time import local_date, zoho_timestamp
+from ml_connector_fakes.world.payment_refunds import payment_refunds_of
+from ml_connector_fakes.world.refunds import refunds_of
+from ml_connector_fakes.world.zoho_time import local_date, zoho_timestamp
+from ml_connector_fakes.zoho.entities import BY_NAME, Entity
 
 
 class MutationError(Exception):

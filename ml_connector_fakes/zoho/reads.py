@@ -30,12 +30,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from zoho_sandbox import wire
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import OrgBooks, Record
-from zoho_sandbox.entities import BY_PATH, ENTITIES, Entity
-from zoho_sandbox.envelope import ApiError, invalid_value, not_found, success
-from zoho_sandbox.listing import (
+from ml_connector_fakes.world.dataset import OrgBooks, Record
+from ml_connector_fakes.world.payment_refunds import (
+    CUSTOMER_PAYMENT_REFUNDS,
+    VENDOR_REFUNDS,
+    refunds_of_payment,
+    refunds_of_vendor_payment,
+)
+from ml_connector_fakes.zoho import wire
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.entities import BY_PATH, ENTITIES, Entity
+from ml_connector_fakes.zoho.envelope import ApiError, invalid_value, not_found, success
+from ml_connector_fakes.zoho.listing import (
     PageRequest,
     id_key,
     in_date_range,
@@ -43,12 +49,6 @@ from zoho_sandbox.listing import (
     parse_date,
     parse_paging,
     sort_rows,
-)
-from zoho_sandbox.payment_refunds import (
-    CUSTOMER_PAYMENT_REFUNDS,
-    VENDOR_REFUNDS,
-    refunds_of_payment,
-    refunds_of_vendor_payment,
 )
 
 ORGANIZATIONS = "/organizations"

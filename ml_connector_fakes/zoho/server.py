@@ -18,10 +18,10 @@ from urllib.parse import quote
 
 import httpx
 
-from loader.loopback import ThreadedServer
-from zoho_sandbox.app import Sandbox, create_app
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset, Record
+from ml_connector_fakes.loopback import ThreadedServer
+from ml_connector_fakes.world.dataset import Dataset, Record
+from ml_connector_fakes.zoho.app import Sandbox, create_app
+from ml_connector_fakes.zoho.config import SandboxConfig
 
 _ADMIN_TIMEOUT = 30.0
 
@@ -120,7 +120,7 @@ class SandboxServer:
 
     def configure_webhooks(self, **partial: Any) -> dict[str, Any]:
         """Where and how mutations send signed webhooks, e.g. ``configure_webhooks(url=..., secret=...,
-        body_format="alternate", response_format="alternate")`` (see ``zoho_sandbox.webhooks``)."""
+        body_format="alternate", response_format="alternate")`` (see ``ml_connector_fakes.zoho.webhooks``)."""
         result: dict[str, Any] = self._admin("POST", "/webhooks", partial)
         return result
 

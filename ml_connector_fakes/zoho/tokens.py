@@ -10,7 +10,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 
-from zoho_sandbox.limits import ZohoClock
+from ml_connector_fakes.zoho.limits import ZohoClock
 
 
 @dataclass(frozen=True)

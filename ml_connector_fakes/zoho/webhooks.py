@@ -40,10 +40,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from zoho_sandbox import jsonenc, wire
-from zoho_sandbox.dataset import OrgBooks, Record
-from zoho_sandbox.entities import BY_NAME
-from zoho_sandbox.envelope import json_response
+from ml_connector_fakes.world.dataset import OrgBooks, Record
+from ml_connector_fakes.zoho import jsonenc, wire
+from ml_connector_fakes.zoho.entities import BY_NAME
+from ml_connector_fakes.zoho.envelope import json_response
 
 log = logging.getLogger(__name__)
 

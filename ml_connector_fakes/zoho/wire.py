@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from zoho_sandbox.dataset import OrgBooks, Record
+from ml_connector_fakes.world.dataset import OrgBooks, Record
 
 CUSTOM_FIELD_PREFIX = "cf_"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
-from zoho_sandbox import ledger
-from zoho_sandbox.dataset import Dataset
+from ml_connector_fakes.world import ledger
+from ml_connector_fakes.world.dataset import Dataset
 
 US_ORG = "10234695"
 INVOICE_ID = "102346959990000001"
