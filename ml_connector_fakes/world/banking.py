@@ -13,8 +13,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
+from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
 from ml_connector_fakes.world.ledger import (
     NON_POSTING_STATUSES,
@@ -24,9 +24,6 @@ from ml_connector_fakes.world.ledger import (
     rate6,
     to_base,
 )
-
-if TYPE_CHECKING:
-    from ml_connector_fakes.world.generator import Context
 
 # Base-currency value of one USD, for amounts written in USD.
 _PER_USD = {"USD": Decimal(1), "EUR": Decimal("0.93"), "GBP": Decimal("0.79"), "INR": Decimal("83")}

@@ -17,13 +17,12 @@ from __future__ import annotations
 import dataclasses
 import random
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
+from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
+from ml_connector_fakes.world.documents import build_line_document
 from ml_connector_fakes.world.ledger import NON_POSTING_STATUSES
-
-if TYPE_CHECKING:  # the generator calls this module
-    from ml_connector_fakes.world.generator import Context
+from ml_connector_fakes.world.payments import receivable_status
 
 
 def _reference(invoice: Record) -> Record:
@@ -37,11 +36,6 @@ def _reference(invoice: Record) -> Record:
 
 def add_debit_notes(ctx: Context, seed: str, end: date) -> None:
     """Debit notes against issued invoices, each a few days to a month after its invoice (D95)."""
-    from ml_connector_fakes.world.generator import (  # the generator imports us
-        build_line_document,
-        receivable_status,
-    )
-
     rng = random.Random(f"{seed}:debitnotes")
     ctx = dataclasses.replace(ctx, rng=rng)
     notes: dict[str, Record] = {}

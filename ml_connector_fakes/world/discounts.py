@@ -8,7 +8,7 @@ earlier ones name none and post to Zoho's default discount account, as before.
 
 from __future__ import annotations
 
-from ml_connector_fakes.world.generator import Context
+from ml_connector_fakes.world.context import Context
 
 SALES_DISCOUNTS = "Sales Discounts"
 US_ORGANIZATION = "10234695"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ml_connector_fakes.world.generator import USD_VALUE, Context
+from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.ledger import (
     ACCUMULATED_DEPRECIATION,
     DEPRECIATION,
@@ -26,6 +26,7 @@ from ml_connector_fakes.world.ledger import (
     cents,
 )
 from ml_connector_fakes.world.ledger_only import ledger_only_rows
+from ml_connector_fakes.world.reference_data import USD_VALUE
 
 # Their transaction types in Zoho's ledger (the sandbox's guesses: no documented type names them).
 DEPRECIATION_TYPE = "depreciation"

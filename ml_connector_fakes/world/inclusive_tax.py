@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
-from ml_connector_fakes.world.generator import Context
 from ml_connector_fakes.world.ledger import CENT, ZERO, recompute_line_document
 
 EUR_ORGANIZATION_CURRENCY = "EUR"

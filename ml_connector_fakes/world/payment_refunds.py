@@ -15,13 +15,10 @@ import dataclasses
 import random
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
+from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import OrgBooks, Record
 from ml_connector_fakes.world.ledger import ZERO, cents, to_base
-
-if TYPE_CHECKING:  # the generator calls this module
-    from ml_connector_fakes.world.generator import Context
 
 CUSTOMER_PAYMENT_REFUNDS = "customerpaymentrefunds"
 _MODES = ("cash", "banktransfer", "check")

@@ -21,13 +21,10 @@ import dataclasses
 import random
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
+from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
 from ml_connector_fakes.world.ledger import CUSTOMER_ADVANCES, ONE, ZERO, cents, to_base
-
-if TYPE_CHECKING:  # the generator calls this module
-    from ml_connector_fakes.world.generator import Context
 
 # Where a retainer payment is deposited (internal: no documented answer names it).
 _DEPOSIT_TO = ("Business Checking", "Business Checking", "Petty Cash")

@@ -10,31 +10,23 @@ from __future__ import annotations
 import dataclasses
 import random
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
+from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
+from ml_connector_fakes.world.documents import LINE_COUNTS, build_line, pick
 from ml_connector_fakes.world.ledger import ZERO, recompute_line_document
-
-if TYPE_CHECKING:  # the generator calls this module
-    from ml_connector_fakes.world.generator import Context
 
 _MODES = ("cash", "cash", "creditcard", "banktransfer")
 _DEPOSIT_TO = ("Petty Cash", "Business Checking", "Business Checking")
 
 
 def build_sales_receipt(ctx: Context, customer: Record, day_offset: int, number: str) -> Record:
-    from ml_connector_fakes.world.generator import (  # here: the generator imports this module
-        LINE_COUNTS,
-        _line,
-        pick,
-    )
-
     rng = ctx.rng
     day = ctx.today - timedelta(days=day_offset)
     code = customer["currency_code"]
     currency = ctx.currencies[code]
     rate = ctx.rate_on(code, day)
-    lines = [_line(ctx, "invoices", rate) for _ in range(min(pick(rng, LINE_COUNTS), 3))]
+    lines = [build_line(ctx, "invoices", rate) for _ in range(min(pick(rng, LINE_COUNTS), 3))]
     for order, line in enumerate(lines, 1):
         line["item_order"] = order
         line["discount"] = ZERO  # the documented receipt line has no discount

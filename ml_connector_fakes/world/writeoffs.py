@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from ml_connector_fakes.world.generator import Context
+from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.ledger import ZERO
 
 

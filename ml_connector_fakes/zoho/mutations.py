@@ -14,20 +14,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import OrgBooks, Record
-from ml_connector_fakes.world.generator import (
-    ITEMS,
-    Context,
-    apply_payment,
-    build_contact,
-    build_expense,
-    build_item,
-    build_journal,
-    build_line_document,
-    build_payment,
-    receivable_status,
-    refresh_contact_balances,
-)
+from ml_connector_fakes.world.documents import build_line_document
+from ml_connector_fakes.world.expenses_journals import build_expense, build_journal
 from ml_connector_fakes.world.ledger import (
     CENT,
     NON_POSTING_STATUSES,
@@ -41,7 +31,10 @@ from ml_connector_fakes.world.ledger import (
     repost_document,
     unpost_document,
 )
+from ml_connector_fakes.world.parties import build_contact, build_item, refresh_contact_balances
 from ml_connector_fakes.world.payment_refunds import payment_refunds_of
+from ml_connector_fakes.world.payments import apply_payment, build_payment, receivable_status
+from ml_connector_fakes.world.reference_data import ITEMS
 from ml_connector_fakes.world.refunds import refunds_of
 from ml_connector_fakes.world.zoho_time import local_date, zoho_timestamp
 from ml_connector_fakes.zoho.entities import BY_NAME, Entity
