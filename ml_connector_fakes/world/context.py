@@ -13,9 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from ml_connector_fakes.world.dataset import OrgBooks, Record
-from ml_connector_fakes.world.ledger import (
-    ONE,
-)
+from ml_connector_fakes.world.ledger import ONE
 from ml_connector_fakes.world.reference_data import COST_CENTER_TAG, COST_CENTERS
 from ml_connector_fakes.world.zoho_time import local_timestamp
 
