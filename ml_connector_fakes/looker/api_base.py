@@ -25,8 +25,6 @@ from ml_connector_fakes.looker.state import (
 )
 
 API: Final = "/api/4.0"
-
-
 DOCUMENTATION_URL: Final = "https://looker-fake.invalid/docs/api-4.0"
 
 

@@ -31,8 +31,6 @@ PREFIXES = {
     "vendorcredits": ("vendor_credit_id", "vendor_credit_number", "VC-"),
     "purchaseorders": ("purchaseorder_id", "purchaseorder_number", "PO-"),
 }
-
-
 SALES_ENTITIES = frozenset({"invoices", "creditnotes"})
 
 
@@ -42,17 +40,9 @@ def pick(rng: random.Random, choices: Sequence[T]) -> T:
 
 
 LINE_COUNTS = (1, 2, 3, 3, 4, 5, 6)  # 3.43 lines per document on average
-
-
 QUANTITIES = tuple(Decimal(q) for q in (1, 1, 1, 2, 3, 5, 10))
-
-
 HOURS = tuple(Decimal(h) / 2 for h in range(2, 41))
-
-
 LINE_DISCOUNTS = tuple(Decimal(d) for d in (0, 0, 0, 0, 5, 10))
-
-
 NO_TAX_PERCENTAGE = Decimal(0)
 
 

@@ -58,8 +58,6 @@ CUSTOM_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("Approved On", "cf_approved_on", "date"),
     ),
 }
-
-
 _CUSTOM_FIELD_HASH_ENTITIES = frozenset({"invoices", "contacts"})  # list rows observed to carry the hash
 
 

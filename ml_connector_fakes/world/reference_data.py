@@ -24,21 +24,12 @@ from ml_connector_fakes.world.ledger import (
 )
 
 CLIENT_ID = "1000.SANDBOX0CLIENT"
-
-
 CLIENT_SECRET = "sandbox-client-secret-0001"  # noqa: S105 - the sandbox's published test client
-
-
 COST_CENTER_TAG = "Cost Center"
-
-
 COST_CENTERS = ("Engineering", "Sales", "Operations", "Finance")
-
 
 # Rough value of one unit in USD: where each organization's rate history starts.
 USD_VALUE = {"USD": Decimal(1), "EUR": Decimal("1.08"), "GBP": Decimal("1.27"), "INR": Decimal("0.012")}
-
-
 CURRENCY_META = {  # code -> (name, symbol, format)
     "USD": ("US Dollar", "$", "$1,234,567.89"),
     "EUR": ("Euro", "€", "1.234.567,89 €"),
@@ -83,31 +74,15 @@ ORG_PROFILES = (
     ),
 )  # fmt: skip
 
-
 # Accounts the recurring journals post to (depreciation, payroll, loan interest, tax, revaluation).
 ACCUMULATED_DEPRECIATION = "Accumulated Depreciation"
-
-
 INVESTMENTS = "Investments in Securities"
-
-
 BANK_LOAN = "Bank Loan"
-
-
 FAIR_VALUE_RESERVE = "Fair Value Reserve"
-
-
 SALARIES = "Salaries and Employee Wages"
-
-
 DEPRECIATION = "Depreciation Expense"
-
-
 INTEREST_EXPENSE = "Interest Expense"
-
-
 INCOME_TAX = "Income Tax Expense"
-
 
 # name, code, type, parent name. Types are Zoho's documented account_type values (chart-of-accounts.yml),
 # each used where a real chart would use it: a model must place every one of them in its reports.
@@ -168,8 +143,6 @@ CHART: tuple[tuple[str, str, str, str], ...] = (
     (TDS_RECEIVABLE, "1370", "other_current_asset", ""),
     (TDS_PAYABLE, "2150", "other_current_liability", ""),
 )
-
-
 # Display names where an organization's chart differs from Zoho's English defaults: the EUR organization's
 # chart is in German, the Indian one has renamed a few defaults (Zoho lets both happen). The ledger and the
 # builders find accounts by their CHART key (``chart_key``, internal), never by the name Zoho sends.
@@ -229,8 +202,6 @@ GERMAN_ACCOUNT_NAMES = {
     "Sales Discounts": "Erlösschmälerungen",
     TDS_RECEIVABLE: "Quellensteuerforderungen",
 }
-
-
 CONFIGURED_ACCOUNT_NAMES = {
     "eu": GERMAN_ACCOUNT_NAMES,
     "in": {
@@ -240,8 +211,6 @@ CONFIGURED_ACCOUNT_NAMES = {
         EXCHANGE_GAIN_OR_LOSS: "Forex Gain / Loss",
     },
 }  # fmt: skip
-
-
 # The Indian organization's GST accounts: one per component and direction (Zoho India's defaults).
 GST_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("Input CGST", "1310", "other_current_asset", ""),
@@ -251,11 +220,7 @@ GST_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("Output SGST", "2120", "other_current_liability", ""),
     ("Output IGST", "2130", "other_current_liability", ""),
 )
-
-
 INACTIVE_ACCOUNTS = frozenset({"Uncategorized"})
-
-
 SYSTEM_ACCOUNTS = frozenset(
     {
         "Accounts Receivable", "Accounts Payable", "Tax Payable", "Input Tax Credits",
@@ -263,30 +228,19 @@ SYSTEM_ACCOUNTS = frozenset(
         PURCHASE_SHIPPING, PURCHASE_DISCOUNT, PURCHASE_ADJUSTMENT, BANK_CHARGES, EXCHANGE_GAIN_OR_LOSS,
     }
 )  # fmt: skip
-
-
 BILL_EXPENSE_ACCOUNTS = (
     "Advertising and Marketing", "Office Supplies", "Rent Expense", "IT and Internet Expenses",
     "Contract Labor", "Cost of Goods Sold",
 )  # fmt: skip
-
-
 EXPENSE_ACCOUNTS = (
     "Travel Expense",
     "Meals and Entertainment",
     "Office Supplies",
     "IT and Internet Expenses",
 )
-
-
 EXPENSE_PAID_THROUGH = ("Business Checking", "Petty Cash", "Corporate Credit Card")
-
-
 JOURNAL_DEBIT_ACCOUNTS = ("Prepaid Expenses", "Rent Expense", "Contract Labor", "IT and Internet Expenses")
-
-
 JOURNAL_CREDIT_ACCOUNTS = ("Business Checking", "Employee Reimbursements", "Corporate Credit Card")
-
 
 # name, product type, rate in USD, unit, income account, purchase account
 ITEMS: tuple[tuple[str, str, str, str, str, str], ...] = (
@@ -304,7 +258,6 @@ ITEMS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("Training Voucher", "service", "500.00", "ea", "Sales", "Contract Labor"),
 )  # fmt: skip
 
-
 CUSTOMER_STEMS = (
     "Müller & Söhne GmbH", "株式会社サンプル", "São Paulo Ltda", "Zoë's Café", "Nordlicht Energie AG",
     "Ørsted Design ApS", "Łódź Logistics Sp. z o.o.", "Café Ñandú SRL", "Acme Widgets Inc.",
@@ -314,21 +267,11 @@ CUSTOMER_STEMS = (
     "Kraków Tech Hub", "Lumière Studios SARL", "Mumbai Masala Pvt Ltd", "Nakamura Robotics 株式会社",
     "O'Brien & Daughters", "Příbram Glass", "Quantum Leap Labs",
 )  # fmt: skip
-
-
 VENDOR_STEMS = (
     "Cloud Hosting Partners", "Bürobedarf Schmidt", "Office Depot Supplies", "Rapid Couriers",
     "Global Components Ltd", "Tata Consultancy Services", "Papelería Núñez", "Grand Hôtel Réception",
 )  # fmt: skip
-
-
 STREETS = ("Hauptstraße", "Main Street", "Rua Augusta", "MG Road")
-
-
 NAME_SUFFIXES = ("", " Holdings", " Services", " Group", " International", " Partners")
-
-
 FIRST_NAMES = ("Anna", "José", "Zoë", "Björn", "Priya", "Hiro", "Chloé", "Łukasz", "Amara", "Sean")
-
-
 LAST_NAMES = ("Müller", "García", "Ng", "Søndergaard", "Iyer", "Tanaka", "Dubois", "Nowak", "Okafor", "Kelly")

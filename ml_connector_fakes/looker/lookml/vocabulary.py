@@ -18,85 +18,54 @@ _COMMON_FIELD: Final = _words(
     label_from_parameter required_fields sortable action allowed_value precision order_by_field convert_tz
     datatype"""
 )
-
-
 DIMENSION_PARAMS: Final = _COMMON_FIELD | _words(
     """primary_key case tiers style full_suggestions sql_latitude sql_longitude map_layer_name
     skip_drill_filter allow_fill suggest_dimension suggest_explore suggestions string_datatype
     bypass_suggest_restrictions units end_location_field start_location_field suggest_persist_for
     case_sensitive"""
 )
-
-
 DIMENSION_GROUP_PARAMS: Final = _COMMON_FIELD | _words(
     "timeframes intervals sql_start sql_end fiscal_month_offset week_start_day allow_fill skip_drill_filter"
 )
-
-
 MEASURE_PARAMS: Final = _COMMON_FIELD | _words(
     """filters sql_distinct_key percentile approximate approximate_threshold list_field
     allow_approximate_optimization direction default_value"""
 )
-
-
 FILTER_PARAMS: Final = _COMMON_FIELD | _words("default_value suggestions suggest_dimension suggest_explore")
-
-
 VIEW_PARAMS: Final = _words(
     """sql_table_name derived_table label extends extension dimension dimension_group measure filter
     parameter set drill_fields suggestions required_access_grants view_label fields_hidden_by_default"""
 )
-
-
 EXPLORE_PARAMS: Final = _words(
     """from view_name label description group_label hidden join fields sql_always_where always_filter
     conditionally_filter persist_with persist_for view_label always_join access_filter extends extension
     symmetric_aggregates tags required_access_grants cancel_grouping_fields case_sensitive
     sql_always_having query aggregate_table sql_preamble final"""
 )
-
-
 JOIN_PARAMS: Final = _words(
     """sql_on relationship type from view_label fields foreign_key sql_where sql_table_name required_joins
     outer_only sql required_access_grants"""
 )
-
-
 MODEL_PARAMS: Final = _words(
     """connection include label datagroup persist_with persist_for explore access_grant week_start_day
     fiscal_month_offset case_sensitive named_value_format map_layer test view"""
 )
-
-
 DATAGROUP_PARAMS: Final = _words("sql_trigger max_cache_age label description interval_trigger")
 
-
 DIMENSION_TYPES: Final = _words("string number yesno tier zipcode location date date_time time distance bin")
-
-
 GROUP_TYPES: Final = _words("time duration")
-
-
 MEASURE_TYPES: Final = _words(
     """count count_distinct sum sum_distinct average average_distinct min max median median_distinct
     percentile percentile_distinct list number string date yesno"""
 )
-
-
 RELATIONSHIPS: Final = _words("many_to_one one_to_one one_to_many many_to_many")
-
-
 JOIN_TYPES: Final = {
     "left_outer": "LEFT JOIN",
     "inner": "INNER JOIN",
     "full_outer": "FULL OUTER JOIN",
     "cross": "CROSS JOIN",
 }
-
-
 DEFAULT_TIMEFRAMES: Final = ("raw", "time", "date", "week", "month", "quarter", "year")
-
-
 DEFAULT_INTERVALS: Final = ("day", "hour", "minute", "second")
 
 
