@@ -19,9 +19,9 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import ZERO, cents, recompute_payment
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
-from ml_connector_fakes.world.ledger import ZERO, cents, recompute_payment
 from ml_connector_fakes.world.payments import build_payment, receivable_status
 
 ROUND_AMOUNTS = tuple(Decimal(value) for value in (50, 100, 200, 250, 500))

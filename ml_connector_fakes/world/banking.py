@@ -14,16 +14,10 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import ONE, ZERO, cents, rate6, to_base
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
-from ml_connector_fakes.world.ledger import (
-    NON_POSTING_STATUSES,
-    ONE,
-    ZERO,
-    cents,
-    rate6,
-    to_base,
-)
+from ml_connector_fakes.world.ledger_vocabulary import NON_POSTING_STATUSES
 
 # Base-currency value of one USD, for amounts written in USD.
 _PER_USD = {"USD": Decimal(1), "EUR": Decimal("0.93"), "GBP": Decimal("0.79"), "INR": Decimal("83")}

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import ONE
 from ml_connector_fakes.world.dataset import OrgBooks, Record
-from ml_connector_fakes.world.ledger import ONE
 from ml_connector_fakes.world.reference_data import COST_CENTER_TAG, COST_CENTERS
 from ml_connector_fakes.world.zoho_time import local_timestamp
 

@@ -5,9 +5,9 @@ Zoho serves them through the invoices module: listed by ``GET /invoices?filter_b
 ``debit_notes`` (ml_connector_fakes/zoho/reads.py), read by ``GET /invoices/{invoice_id}`` under ``invoice``.
 Whether the plain invoices list returns them is not documented; here it does not (they are records of their
 own, ``debitnotes``). Each refers to its invoice (``reference_invoice``), is in that invoice's currency at the
-rate of its own day, and posts as an invoice does (ledger.TRANSACTION_TYPES: "debit_note", the sandbox's
-guess: the documented ledger types list none). They stay open (sent or overdue): no payment here applies to
-them.
+rate of its own day, and posts as an invoice does (ledger_vocabulary.TRANSACTION_TYPES: "debit_note", the
+sandbox's guess: the documented ledger types list none). They stay open (sent or overdue): no payment here
+applies to them.
 
 About one per twenty-five invoices per organization, at least two, from a random source of their own.
 """
@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
 from ml_connector_fakes.world.documents import build_line_document
-from ml_connector_fakes.world.ledger import NON_POSTING_STATUSES
+from ml_connector_fakes.world.ledger_vocabulary import NON_POSTING_STATUSES
 from ml_connector_fakes.world.payments import receivable_status
 
 

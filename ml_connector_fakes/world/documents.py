@@ -1,6 +1,6 @@
 """Document builders: invoices, credit notes, bills, vendor credits and purchase orders, with their lines
 (reused by ``ml_connector_fakes.zoho.mutations`` to create new documents). Amounts come from
-``ledger.recompute_line_document``.
+``amounts.recompute_line_document``.
 """
 
 from __future__ import annotations
@@ -11,14 +11,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
+from ml_connector_fakes.world.amounts import CENT, ZERO, cents, recompute_line_document
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
-from ml_connector_fakes.world.ledger import (
-    CENT,
-    ZERO,
-    cents,
-    recompute_line_document,
-)
 from ml_connector_fakes.world.reference_data import BILL_EXPENSE_ACCOUNTS, COST_CENTERS, USD_VALUE
 
 T = TypeVar("T")

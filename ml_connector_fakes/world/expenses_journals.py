@@ -5,14 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import ZERO, cents, recompute_expense, recompute_journal
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
-from ml_connector_fakes.world.ledger import (
-    ZERO,
-    cents,
-    recompute_expense,
-    recompute_journal,
-)
 from ml_connector_fakes.world.reference_data import (
     EXPENSE_ACCOUNTS,
     EXPENSE_PAID_THROUGH,

@@ -16,16 +16,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import ZERO, cents
 from ml_connector_fakes.world.context import Context
-from ml_connector_fakes.world.ledger import (
+from ml_connector_fakes.world.ledger_only import ledger_only_rows
+from ml_connector_fakes.world.ledger_vocabulary import (
     ACCUMULATED_DEPRECIATION,
     DEPRECIATION,
     FIXED_ASSETS,
     LOSS_ON_DISPOSAL,
-    ZERO,
-    cents,
 )
-from ml_connector_fakes.world.ledger_only import ledger_only_rows
 from ml_connector_fakes.world.reference_data import USD_VALUE
 
 # Their transaction types in Zoho's ledger (the sandbox's guesses: no documented type names them).

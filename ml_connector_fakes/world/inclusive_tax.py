@@ -2,7 +2,7 @@
 
 With ``is_inclusive_tax: true`` a line's ``rate`` and ``item_total`` include the tax (invoices.yml: "the
 specified rates are inclusive of tax"); the tax is the part of the price its percentage makes up, and the
-line's account is posted the rest (``ledger.recompute_line_document``, ``ledger.line_net``). The EUR
+line's account is posted the rest (``amounts.recompute_line_document``, ``ledger.line_net``). The EUR
 organization priced every other invoice, credit note, bill and vendor credit it could that way. Each is
 turned after the fact with its total unchanged (a line's inclusive price is what it cost with tax), so
 payments, credits and balances stay as they were; only the split between income and tax moves, by a cent
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import CENT, ZERO, recompute_line_document
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
-from ml_connector_fakes.world.ledger import CENT, ZERO, recompute_line_document
 
 EUR_ORGANIZATION_CURRENCY = "EUR"
 DOCUMENTS = ("invoices", "creditnotes", "bills", "vendorcredits")

@@ -15,9 +15,10 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import cents
 from ml_connector_fakes.world.context import Context
-from ml_connector_fakes.world.ledger import COST_OF_GOODS_SOLD, INVENTORY_ASSET, cents
 from ml_connector_fakes.world.ledger_only import ledger_only_rows
+from ml_connector_fakes.world.ledger_vocabulary import COST_OF_GOODS_SOLD, INVENTORY_ASSET
 from ml_connector_fakes.world.reference_data import USD_VALUE
 
 INVENTORY_ADJUSTMENT_TYPE = "inventory_adjustment"

@@ -1,4 +1,5 @@
-"""The sandbox's accounting contract: document arithmetic and the ledger postings each document makes.
+"""The sandbox's accounting contract: the ledger postings each document makes (its arithmetic is in
+``amounts.py``, the accounts and transaction types it names in ``ledger_vocabulary.py``).
 
 A later dbt project derives the general ledger from the documents' fields alone, so every rule here is
 stated in terms of fields a sync loads (docs/ledger-posting-rules.md has the rules with worked examples):
@@ -15,358 +16,38 @@ stated in terms of fields a sync loads (docs/ledger-posting-rules.md has the rul
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import ZERO, cents, cumulative_base, to_base
 from ml_connector_fakes.world.dataset import OrgBooks, Record
-
-CENT = Decimal("0.01")
-RATE_QUANTUM = Decimal("0.000001")
-ZERO = Decimal("0.00")
-ONE = Decimal("1.000000")
-HUNDRED = Decimal(100)
-
-# Zoho's system accounts, found by their chart key (the generator's ``chart_key``: Zoho's English default
-# name, whatever the organization's localized or configured display name is); AR and AP by type.
-SHIPPING_INCOME = "Shipping Charge"
-SALES_ADJUSTMENT = "Other Charges"
-SALES_DISCOUNT = "Discount"
-PURCHASE_SHIPPING = "Freight Inward"
-PURCHASE_ADJUSTMENT = "Other Expenses"
-PURCHASE_DISCOUNT = "Purchase Discounts"
-BANK_CHARGES = "Bank Fees and Charges"
-EXCHANGE_GAIN_OR_LOSS = "Exchange Gain or Loss"
-# Where a customer payment's unapplied amount waits until it is applied (Zoho's customer advance account).
-CUSTOMER_ADVANCES = "Customer Advances"
-# Where a written-off invoice's balance goes (D78).
-BAD_DEBT = "Bad Debt"
-# Where an invoice's round-off (``roundoff_value``, a total rounded to whole units) goes (D79).
-ROUNDING = "Rounding Off"
-# What customers withhold from payments as tax deducted at source (India), receivable from the state (D81).
-TDS_RECEIVABLE = "TDS Receivable"
-# What the organization withholds from vendors' payments as tax deducted at source, owed to the state (D101).
-TDS_PAYABLE = "TDS Payable"
-# Fixed assets (D103): depreciation and disposals post only to Zoho's ledger here.
-FIXED_ASSETS = "Furniture and Equipment"
-ACCUMULATED_DEPRECIATION = "Accumulated Depreciation"
-DEPRECIATION = "Depreciation Expense"
-LOSS_ON_DISPOSAL = "Other Expenses"
-# Inventory (D104): the cost of inventory items sold and stock adjustments, valued by Zoho alone.
-INVENTORY_ASSET = "Inventory Asset"
-COST_OF_GOODS_SOLD = "Cost of Goods Sold"
-
-# The transaction_type of each document's ledger rows: the values chart-of-accounts.yml documents
-# (``bills``, ``credit_notes``...); vendor credits are not among them, "vendor_credit" is the sandbox's guess.
-TRANSACTION_TYPES: dict[str, str] = {
-    "invoices": "invoice",
-    "creditnotes": "credit_notes",
-    "customerpayments": "customer_payment",
-    "bills": "bills",
-    "vendorcredits": "vendor_credit",
-    "vendorpayments": "vendor_payment",
-    "expenses": "expense",
-    "journals": "journal",
-    # Refunds (D72): "creditnote_refund" is documented; vendor credit refunds are not, the sandbox's guess.
-    "creditnoterefunds": "creditnote_refund",
-    "vendorcreditrefunds": "vendor_credit_refund",
-    # Refunds of customer and vendor payments (D135): "refund" is among the documented types.
-    "customerpaymentrefunds": "refund",
-    "vendorpaymentrefunds": "refund",
-    # Sales receipts (D73): not documented among the types; the sandbox's guess.
-    "salesreceipts": "sales_receipt",
-    # Retainer payments (D92): not documented among the types, nor served by any documented route; only their
-    # ledger rows are (ml_connector_fakes/world/retainers.py). "retainer_payment" is the sandbox's guess.
-    "retainerpayments": "retainer_payment",
-    # Customer debit notes (D95): invoices of type debit_note; not documented among the types, the sandbox's
-    # guess.
-    "debitnotes": "debit_note",
-}
-NUMBER_FIELDS: dict[str, str] = {
-    "invoices": "invoice_number",
-    "creditnotes": "creditnote_number",
-    "customerpayments": "payment_number",
-    "bills": "bill_number",
-    "vendorcredits": "vendor_credit_number",
-    "vendorpayments": "payment_number",
-    "expenses": "reference_number",
-    "journals": "entry_number",
-    "creditnoterefunds": "creditnote_number",
-    "vendorcreditrefunds": "vendor_credit_number",
-    "customerpaymentrefunds": "payment_number",
-    "vendorpaymentrefunds": "payment_number",
-    "salesreceipts": "receipt_number",
-    "retainerpayments": "payment_number",
-    "debitnotes": "invoice_number",
-}
-ID_FIELDS: dict[str, str] = {
-    "invoices": "invoice_id",
-    "creditnotes": "creditnote_id",
-    "customerpayments": "payment_id",
-    "bills": "bill_id",
-    "vendorcredits": "vendor_credit_id",
-    "vendorpayments": "payment_id",
-    "expenses": "expense_id",
-    "journals": "journal_id",
-    "creditnoterefunds": "creditnote_refund_id",
-    "vendorcreditrefunds": "vendor_credit_refund_id",
-    "customerpaymentrefunds": "payment_refund_id",
-    "vendorpaymentrefunds": "vendorpayment_refund_id",
-    "salesreceipts": "sales_receipt_id",
-    "retainerpayments": "payment_id",
-    "debitnotes": "invoice_id",
-}
-# Banking (banking.py): bank transactions post under their own transaction_type, base currency
-# adjustments and the opening balance under the types chart-of-accounts.yml documents for them.
-BANKING_ENTITIES = ("banktransactions", "basecurrencyadjustments", "openingbalances")
-# The bank transaction types that move money between the bank account and one other account (debit the
-# to_account, credit the from_account); others (expense, customer_payment...) are other modules' documents.
-BANK_TRANSFER_TYPES = frozenset(
-    {
-        "deposit",
-        "transfer_fund",
-        "card_payment",
-        "owner_contribution",
-        "owner_drawings",
-        "interest_income",
-        "other_income",
-        "expense_refund",
-        "sales_without_invoices",
-        "refund",
-    }
+from ml_connector_fakes.world.ledger_vocabulary import (
+    BAD_DEBT,
+    BANK_CHARGES,
+    BANK_TRANSFER_TYPES,
+    BANKING_ENTITIES,
+    COST_OF_GOODS_SOLD,
+    CUSTOMER_ADVANCES,
+    DATE_FIELDS,
+    DEBIT_NORMAL_TYPES,
+    EXCHANGE_GAIN_OR_LOSS,
+    ID_FIELDS,
+    INVENTORY_ASSET,
+    NON_POSTING_BANK_STATUSES,
+    NON_POSTING_STATUSES,
+    NUMBER_FIELDS,
+    POSTING_ENTITIES,
+    PURCHASE_ADJUSTMENT,
+    PURCHASE_DISCOUNT,
+    PURCHASE_SHIPPING,
+    ROUNDING,
+    SALES_ADJUSTMENT,
+    SALES_DISCOUNT,
+    SHIPPING_INCOME,
+    TDS_PAYABLE,
+    TRANSACTION_TYPES,
 )
-# Statement lines not yet categorized (or excluded) post nothing.
-NON_POSTING_BANK_STATUSES = frozenset({"uncategorized", "excluded"})
-POSTING_ENTITIES = (*TRANSACTION_TYPES, *BANKING_ENTITIES)
-ID_FIELDS.update(
-    banktransactions="transaction_id",
-    basecurrencyadjustments="base_currency_adjustment_id",
-    openingbalances="opening_balance_id",
-)
-NUMBER_FIELDS.update(banktransactions="reference_number")
-DATE_FIELDS = {"journals": "journal_date", "basecurrencyadjustments": "adjustment_date"}
-
-# Approval workflows: "pending_approval" and "approved" documents are not issued yet, so they post nothing.
-NON_POSTING_STATUSES = frozenset({"draft", "void", "pending_approval", "approved"})
-
-# Account types whose balance grows with debits (assets and expenses); every other type grows with credits.
-DEBIT_NORMAL_TYPES = frozenset(
-    {
-        "bank",
-        "cash",
-        "accounts_receivable",
-        "other_current_asset",
-        "fixed_asset",
-        "stock",
-        "other_asset",
-        "intangible_asset",
-        "right_to_use_asset",
-        "financial_asset",
-        "contingent_asset",
-        "contract_asset",
-        "payment_clearing",
-        "expense",
-        "cost_of_goods_sold",
-        "other_expense",
-        "manufacturing_expense",
-        "impairment_expense",
-        "depreciation_expense",
-        "employee_benefit_expense",
-        "lease_expense",
-        "finance_expense",
-        "tax_expense",
-    }
-)
-
-
-# --- money -----------------------------------------------------------------------------------------
-
-
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def rate6(value: Decimal) -> Decimal:
-    return value.quantize(RATE_QUANTUM, rounding=ROUND_HALF_UP)
-
-
-def to_base(amount: Decimal, exchange_rate: Decimal) -> Decimal:
-    return cents(amount * exchange_rate)
-
-
-def cumulative_base(amounts: Sequence[Decimal], exchange_rate: Decimal) -> list[Decimal]:
-    """Base amounts of ordered pieces, rounded so they add up to ``round(sum(amounts) × rate)``."""
-    bases: list[Decimal] = []
-    running = ZERO
-    previous = ZERO
-    for amount in amounts:
-        running += amount
-        reached = cents(running * exchange_rate)
-        bases.append(reached - previous)
-        previous = reached
-    return bases
-
-
-# --- document arithmetic -----------------------------------------------------------------------------
-
-
-def tax_components(taxes: Mapping[str, Record], tax_id: str) -> list[Record]:
-    """The taxes a line's ``tax_id`` levies: the tax itself, or each component of a tax group (e.g. GST18 =
-    CGST9 + SGST9, each computed on the line and posted to its own accounts). None for an untaxed line."""
-    if not tax_id:
-        return []
-    tax = taxes[tax_id]
-    return [taxes[component] for component in tax.get("components", ())] or [tax]
-
-
-def recompute_line_document(record: Record, taxes: Mapping[str, Record]) -> None:
-    """Totals, taxes and base-currency twins of an invoice, credit note, bill, vendor credit or PO.
-
-    ``item_total = round(quantity × rate × (100 − discount%) / 100)``; tax per line and per component of
-    its tax (``tax_components``) ``round(item_total × tax_percentage / 100)``, into ``line_item_taxes`` and
-    summed per component into ``taxes``;
-    ``total = sub_total + tax_total + shipping_charge + adjustment − discount_total`` (discount after tax),
-    plus ``roundoff_value`` where the organization rounds totals.
-    With ``is_inclusive_tax`` (D100) the rate and ``item_total`` hold the tax: each component is
-    ``round(item_total × p / (100 + the line's total percentage))``, the line's net is ``item_total`` less
-    them, ``sub_total`` is the lines' ``item_total`` (tax included) and ``total = sub_total + shipping_charge
-    + adjustment − discount_total``.
-    Base pieces, in this order: lines (net), taxes, shipping, adjustment, −discount (cumulative rounding).
-    Does not touch ``balance`` (it depends on payments and credits).
-    """
-    rate: Decimal = record["exchange_rate"]
-    inclusive = bool(record.get("is_inclusive_tax"))
-    line_totals: list[Decimal] = []  # net of tax: what each line's account is posted
-    tax_amounts: dict[str, Decimal] = {}
-    for line in record["line_items"]:
-        gross = line["rate"] * line["quantity"]
-        item_total = cents(gross * (HUNDRED - line["discount"]) / HUNDRED)
-        line["item_total"] = item_total
-        line["bcy_rate"] = cents(line["rate"] * rate)
-        tax_id = line["tax_id"]
-        components = tax_components(taxes, tax_id)
-        line["tax_type"] = taxes[tax_id].get("tax_type", "tax") if tax_id else ""
-        line["line_item_taxes"] = []
-        # A tax-inclusive price (D100) holds its tax: each component is its share of the price,
-        # item_total × p / (100 + the line's whole percentage); otherwise tax is item_total × p / 100.
-        divisor = HUNDRED + sum((c["tax_percentage"] for c in components), ZERO) if inclusive else HUNDRED
-        line_tax_total = ZERO
-        for component in components:
-            component_id = component["tax_id"]
-            line_tax = cents(item_total * component["tax_percentage"] / divisor)
-            line_tax_total += line_tax
-            tax_amounts[component_id] = tax_amounts.get(component_id, ZERO) + line_tax
-            line["line_item_taxes"].append(
-                {"tax_id": component_id, "tax_name": component["tax_name"], "tax_amount": line_tax}
-            )
-        line_totals.append(item_total - line_tax_total if inclusive else item_total)
-    record["taxes"] = [
-        {"tax_id": tax_id, "tax_name": taxes[tax_id]["tax_name"], "tax_amount": amount}
-        for tax_id, amount in tax_amounts.items()
-    ]
-    tax_total = sum(tax_amounts.values(), ZERO)
-    # Zoho's sub_total of a tax-inclusive document is its lines' item_total, tax included (D100).
-    sub_total = sum(line_totals, ZERO) + (tax_total if inclusive else ZERO)
-    shipping: Decimal = record["shipping_charge"]
-    adjustment: Decimal = record["adjustment"]
-    discount: Decimal = record["discount_total"]
-    total = sum(line_totals, ZERO) + tax_total + shipping + adjustment - discount
-    # An organization that rounds totals to whole units (internal ``rounds_to_whole``) books the difference
-    # as ``roundoff_value``, a piece of its own after the discount (D79).
-    roundoff = (
-        total.quantize(Decimal(1), rounding=ROUND_HALF_UP) - total if record.get("rounds_to_whole") else ZERO
-    )
-    total += roundoff
-    # Tax withheld at source on a bill (India, ``tds_total``): the bill is owed that much less, a piece of its
-    # own after the round-off (D102).
-    tds: Decimal = record.get("tds_total") or ZERO
-    total -= tds
-    amounts = [*line_totals, *tax_amounts.values(), shipping, adjustment, -discount]
-    bases = cumulative_base([*amounts, *([roundoff] if roundoff else []), *([-tds] if tds else [])], rate)
-    n_lines, n_taxes = len(line_totals), len(tax_amounts)
-    record.update(
-        sub_total=sub_total,
-        tax_total=tax_total,
-        total=total,
-        roundoff_value=cents(roundoff),
-        bcy_sub_total=sum(bases[: n_lines + n_taxes] if inclusive else bases[:n_lines], ZERO),
-        bcy_tax_total=sum(bases[n_lines : n_lines + n_taxes], ZERO),
-        bcy_shipping_charge=bases[n_lines + n_taxes],
-        bcy_adjustment=bases[n_lines + n_taxes + 1],
-        bcy_discount_total=-bases[n_lines + n_taxes + 2],
-        bcy_total=to_base(total, rate),
-    )
-
-
-def recompute_expense(record: Record) -> None:
-    """An expense: ``sub_total`` = its lines' ``amount`` (itemized) or as entered; tax on top.
-
-    ``tax_amount = round(sub_total × tax_percentage / 100)`` when ``tax_id`` is set;
-    ``total = sub_total + tax_amount``. Base pieces: lines (or the single amount), then the tax.
-    """
-    rate: Decimal = record["exchange_rate"]
-    lines: list[Record] = record["line_items"]
-    amounts = [line["amount"] for line in lines] if lines else [record["sub_total"]]
-    sub_total = sum(amounts, ZERO)
-    tax_amount = cents(sub_total * record["tax_percentage"] / HUNDRED) if record["tax_id"] else ZERO
-    total = sub_total + tax_amount
-    bases = cumulative_base([*amounts, tax_amount], rate)
-    for line, base in zip(lines, bases, strict=False):
-        line["bcy_amount"] = base
-    bcy_sub_total = sum(bases[:-1], ZERO)
-    record.update(
-        sub_total=sub_total,
-        bcy_sub_total=bcy_sub_total,
-        total_without_tax=sub_total,
-        bcy_total_without_tax=bcy_sub_total,
-        tax_amount=tax_amount,
-        bcy_tax_amount=bases[-1],
-        amount=total,
-        total=total,
-        bcy_total=to_base(total, rate),
-    )
-
-
-def recompute_journal(record: Record) -> None:
-    """A journal's ``bcy_amount`` per line: cumulative rounding over the debit lines and, separately, the
-    credit lines (each side in line order), so both sides reach ``round(total × exchange_rate)``."""
-    rate: Decimal = record["exchange_rate"]
-    sides: dict[str, list[Record]] = {"debit": [], "credit": []}
-    for line in record["line_items"]:
-        sides[line["debit_or_credit"]].append(line)
-    totals = {side: sum((line["amount"] for line in lines), ZERO) for side, lines in sides.items()}
-    if totals["debit"] != totals["credit"]:
-        raise ValueError(f"journal {record.get('journal_id')} does not balance: {totals}")
-    for lines in sides.values():
-        for line, base in zip(lines, cumulative_base([line["amount"] for line in lines], rate), strict=True):
-            line["bcy_amount"] = base
-    bcy_total = to_base(totals["debit"], rate)
-    record.update(
-        total=totals["debit"], bcy_total=bcy_total, bcy_total_debit=bcy_total, bcy_total_credit=bcy_total
-    )
-
-
-def recompute_payment(record: Record, applied_key: str) -> None:
-    """A customer or vendor payment: ``bcy_amount = round(amount × exchange_rate)``. What a customer
-    payment's applied rows do not take is ``unused_amount`` (an advance or overpayment), what a vendor
-    payment's do not take its ``balance`` (an overpayment, D135), less what was refunded; more fails."""
-    rate: Decimal = record["exchange_rate"]
-    applied = sum((row["amount_applied"] for row in record[applied_key]), ZERO)
-    if applied > record["amount"]:
-        raise ValueError(
-            f"payment {record.get('payment_id')}: applied {applied} != amount {record['amount']}"
-        )
-    # What was refunded of the excess is no longer unused (D135).
-    unused = record["amount"] - applied - record.get("amount_refunded", ZERO)
-    record["bcy_amount"] = to_base(record["amount"], rate)
-    if applied_key == "invoices":
-        record["unused_amount"] = unused
-        record["bcy_unused_amount"] = to_base(unused, rate)
-    else:
-        record["balance"] = unused  # a vendor payment's excess not yet applied nor refunded (D135)
-
-
-# --- postings ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -754,9 +435,6 @@ def _postings(books: OrgBooks, accounts: ControlAccounts, entity: str, record: R
 def postings_for(books: OrgBooks, entity: str, record: Record) -> list[Record]:
     """Account-transaction rows for one document ([] for drafts, voids and non-posting entities)."""
     return _postings(books, control_accounts(books), entity, record)
-
-
-# --- the ledger and account balances -----------------------------------------------------------------
 
 
 def _balance_delta(account: Record, row: Record) -> Decimal:

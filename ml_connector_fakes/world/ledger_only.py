@@ -14,8 +14,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ml_connector_fakes.world.amounts import CENT, ZERO
 from ml_connector_fakes.world.dataset import OrgBooks, Record
-from ml_connector_fakes.world.ledger import CENT, ZERO, _adjust_balances
+from ml_connector_fakes.world.ledger import _adjust_balances
 
 # The documented transaction types that no document of the sandbox posts (chart-of-accounts.yml).
 LEDGER_ONLY_TYPES = frozenset(

@@ -7,13 +7,10 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import ZERO, cents
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import OrgBooks, Record
-from ml_connector_fakes.world.ledger import (
-    NON_POSTING_STATUSES,
-    ZERO,
-    cents,
-)
+from ml_connector_fakes.world.ledger_vocabulary import NON_POSTING_STATUSES
 from ml_connector_fakes.world.reference_data import FIRST_NAMES, LAST_NAMES, NAME_SUFFIXES, STREETS, USD_VALUE
 
 

@@ -16,9 +16,9 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import ZERO, cents, to_base
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import OrgBooks, Record
-from ml_connector_fakes.world.ledger import ZERO, cents, to_base
 
 CUSTOMER_PAYMENT_REFUNDS = "customerpaymentrefunds"
 _MODES = ("cash", "banktransfer", "check")

@@ -7,13 +7,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import ZERO, cents, recompute_payment
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
-from ml_connector_fakes.world.ledger import (
-    ZERO,
-    cents,
-    recompute_payment,
-)
 
 UNPAID_INVOICE_STATUSES = ("sent", "viewed", "unpaid")
 

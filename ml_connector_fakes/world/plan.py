@@ -12,16 +12,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import ZERO, cents, recompute_line_document
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
 from ml_connector_fakes.world.documents import build_line_document
 from ml_connector_fakes.world.expenses_journals import build_expense, build_journal
-from ml_connector_fakes.world.ledger import (
-    NON_POSTING_STATUSES,
-    ZERO,
-    cents,
-    recompute_line_document,
-)
+from ml_connector_fakes.world.ledger_vocabulary import NON_POSTING_STATUSES
 from ml_connector_fakes.world.parties import build_contact, build_item, contact_display_name
 from ml_connector_fakes.world.payments import (
     UNPAID_INVOICE_STATUSES,

@@ -8,8 +8,8 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import cents
 from ml_connector_fakes.world.dataset import OrgBooks, Record
-from ml_connector_fakes.world.ledger import cents
 from ml_connector_fakes.world.zoho_time import parse_zoho_timestamp
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ml_connector_fakes.world.ledger import (
+from ml_connector_fakes.world.ledger_vocabulary import (
     BAD_DEBT,
     BANK_CHARGES,
     EXCHANGE_GAIN_OR_LOSS,

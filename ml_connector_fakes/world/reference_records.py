@@ -9,12 +9,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import ONE, ZERO, rate6
 from ml_connector_fakes.world.dataset import OrgBooks, Record
-from ml_connector_fakes.world.ledger import (
-    ONE,
-    ZERO,
-    rate6,
-)
 from ml_connector_fakes.world.plan import Plan
 from ml_connector_fakes.world.reference_data import (
     CHART,

@@ -13,9 +13,10 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import ZERO, cents, to_base
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import OrgBooks, Record
-from ml_connector_fakes.world.ledger import NON_POSTING_STATUSES, ZERO, cents, to_base
+from ml_connector_fakes.world.ledger_vocabulary import NON_POSTING_STATUSES
 
 # (credit entity, refunds entity, the credit's id / number / contact fields, the refund's id field)
 _KINDS = (

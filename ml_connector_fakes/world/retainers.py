@@ -6,8 +6,8 @@ rate of the payment's day. The published documents describe the retainer invoice
 ``payment_made``, ``payment_drawn``, ``balance``, ``last_payment_date``) but no list or detail of its payments
 (the ``list-retainer-payments-response`` schema has no path) and no member naming the deposit account, so the
 payments here are internal records (``retainerpayments``): they are served by no route, only their ledger rows
-are (``ledger.TRANSACTION_TYPES``). None is drawn against an invoice here: a draw would lower an invoice's
-balance through an application no documented answer shows.
+are (``ledger_vocabulary.TRANSACTION_TYPES``). None is drawn against an invoice here: a draw would lower an
+invoice's balance through an application no documented answer shows.
 
 The mix per organization: about one retainer per fifteen invoices (at least three), a few paid in full a few
 days after they were raised, some sent and still unpaid, one draft and one void; in the customer's currency
@@ -22,9 +22,10 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import ONE, ZERO, cents, to_base
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
-from ml_connector_fakes.world.ledger import CUSTOMER_ADVANCES, ONE, ZERO, cents, to_base
+from ml_connector_fakes.world.ledger_vocabulary import CUSTOMER_ADVANCES
 
 # Where a retainer payment is deposited (internal: no documented answer names it).
 _DEPOSIT_TO = ("Business Checking", "Business Checking", "Petty Cash")

@@ -11,10 +11,10 @@ import dataclasses
 import random
 from datetime import timedelta
 
+from ml_connector_fakes.world.amounts import ZERO, recompute_line_document
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import Record
 from ml_connector_fakes.world.documents import LINE_COUNTS, build_line, pick
-from ml_connector_fakes.world.ledger import ZERO, recompute_line_document
 
 _MODES = ("cash", "cash", "creditcard", "banktransfer")
 _DEPOSIT_TO = ("Petty Cash", "Business Checking", "Business Checking")

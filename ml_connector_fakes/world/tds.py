@@ -12,8 +12,9 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import cents, recompute_payment
 from ml_connector_fakes.world.context import Context
-from ml_connector_fakes.world.ledger import TDS_RECEIVABLE, cents, recompute_payment
+from ml_connector_fakes.world.ledger_vocabulary import TDS_RECEIVABLE
 
 TDS_RATE = Decimal(10)  # percent of the invoice's amount before GST (section 194J, professional services)
 

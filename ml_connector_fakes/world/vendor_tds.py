@@ -14,8 +14,9 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+from ml_connector_fakes.world.amounts import cents, recompute_line_document, recompute_payment
 from ml_connector_fakes.world.context import Context
-from ml_connector_fakes.world.ledger import TDS_PAYABLE, cents, recompute_line_document, recompute_payment
+from ml_connector_fakes.world.ledger_vocabulary import TDS_PAYABLE
 
 TDS_RATE = Decimal(2)  # percent of the bill's amount before GST (section 194C, contractors)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from ml_connector_fakes.world.amounts import ZERO
 from ml_connector_fakes.world.context import Context
-from ml_connector_fakes.world.ledger import ZERO
 
 
 def write_off_invoices(ctx: Context, period_end: date) -> None:

@@ -14,23 +14,21 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from ml_connector_fakes.world.context import Context
-from ml_connector_fakes.world.dataset import OrgBooks, Record
-from ml_connector_fakes.world.documents import build_line_document
-from ml_connector_fakes.world.expenses_journals import build_expense, build_journal
-from ml_connector_fakes.world.ledger import (
+from ml_connector_fakes.world.amounts import (
     CENT,
-    NON_POSTING_STATUSES,
     ZERO,
     cents,
-    post_document,
     recompute_expense,
     recompute_journal,
     recompute_line_document,
     recompute_payment,
-    repost_document,
-    unpost_document,
 )
+from ml_connector_fakes.world.context import Context
+from ml_connector_fakes.world.dataset import OrgBooks, Record
+from ml_connector_fakes.world.documents import build_line_document
+from ml_connector_fakes.world.expenses_journals import build_expense, build_journal
+from ml_connector_fakes.world.ledger import post_document, repost_document, unpost_document
+from ml_connector_fakes.world.ledger_vocabulary import NON_POSTING_STATUSES
 from ml_connector_fakes.world.parties import build_contact, build_item, refresh_contact_balances
 from ml_connector_fakes.world.payment_refunds import payment_refunds_of
 from ml_connector_fakes.world.payments import apply_payment, build_payment, receivable_status

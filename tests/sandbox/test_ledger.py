@@ -9,22 +9,23 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from ml_connector_fakes.world.amounts import (
+    cumulative_base,
+    recompute_line_document,
+    recompute_payment,
+    to_base,
+)
 from ml_connector_fakes.world.dataset import Dataset, OrgBooks, Record
 from ml_connector_fakes.world.fixed_assets import DEPRECIATION_TYPE, WRITE_OFF_TYPE
 from ml_connector_fakes.world.generator import generate_dataset
 from ml_connector_fakes.world.inventory import INVENTORY_ADJUSTMENT_TYPE
-from ml_connector_fakes.world.ledger import (
+from ml_connector_fakes.world.ledger import postings_for, rebuild_account_transactions
+from ml_connector_fakes.world.ledger_vocabulary import (
     BANK_TRANSFER_TYPES,
     DEBIT_NORMAL_TYPES,
     ID_FIELDS,
     NON_POSTING_STATUSES,
     TRANSACTION_TYPES,
-    cumulative_base,
-    postings_for,
-    rebuild_account_transactions,
-    recompute_line_document,
-    recompute_payment,
-    to_base,
 )
 from tests import zoho_docs
 

@@ -11,7 +11,8 @@ import pytest
 
 from ml_connector_fakes.world.dataset import OrgBooks, Record
 from ml_connector_fakes.world.generator import generate_dataset
-from ml_connector_fakes.world.ledger import DEBIT_NORMAL_TYPES, NON_POSTING_STATUSES, postings_for, posts
+from ml_connector_fakes.world.ledger import postings_for, posts
+from ml_connector_fakes.world.ledger_vocabulary import DEBIT_NORMAL_TYPES, NON_POSTING_STATUSES
 from ml_connector_fakes.zoho.entities import BY_NAME
 from ml_connector_fakes.zoho.mutations import (
     MutationError,
