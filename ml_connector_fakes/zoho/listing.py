@@ -96,3 +96,14 @@ def page_slice(
     start = (request.page - 1) * step
     end = start + request.per_page
     return list(rows[start:end]), end < len(rows)
+
+
+def page_context(paging: PageRequest, has_more: bool, sort_column: str, sort_order: str) -> dict[str, Any]:
+    """A list answer's ``page_context``: the page served and the sort actually applied."""
+    return {
+        "page": paging.page,
+        "per_page": paging.per_page,
+        "has_more_page": has_more,
+        "sort_column": sort_column,
+        "sort_order": sort_order,
+    }

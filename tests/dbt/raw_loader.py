@@ -28,15 +28,8 @@ from ml_connector_fakes.world.dataset import Dataset, OrgBooks, Record
 from ml_connector_fakes.zoho.config import SandboxConfig
 from ml_connector_fakes.zoho.entities import BY_PATH
 from ml_connector_fakes.zoho.envelope import ApiError
-from ml_connector_fakes.zoho.reads import (
-    Route,
-    get_organization,
-    get_record,
-    list_account_transactions,
-    list_records,
-    read,
-    resolve,
-)
+from ml_connector_fakes.zoho.ledger_reads import list_account_transactions
+from ml_connector_fakes.zoho.reads import Route, get_organization, get_record, list_records, read, resolve
 
 RAW_SCHEMA = "zoho_books_raw"
 _PAGE = 200

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import httpx
 
-from ml_connector_fakes.zoho.reads import hides_transaction_id
+from ml_connector_fakes.zoho.ledger_reads import hides_transaction_id
 from ml_connector_fakes.zoho.server import SandboxServer
 
 from .conftest import (
