@@ -139,6 +139,18 @@ def bank_transactions(ctx: Context, rng: random.Random, start: date, end: date) 
         bank_name=checking,
         description="Capital contribution",
     )
+    _monthly_routine(bank, start, end)
+    _occasional_receipts(ctx, rng, bank, start, end)
+    for payee in ("Stripe payout", "Unknown card refund", "ATM withdrawal"):
+        day = start + timedelta(days=rng.randrange((end - start).days + 1))
+        bank.statement_line(day, bank.amount(20, 800), payee != "ATM withdrawal", payee)
+    _foreign_currency_transfers(bank, start, end)
+    return bank.records
+
+
+def _monthly_routine(bank: _Bank, start: date, end: date) -> None:
+    """Each month: savings transfer, interest, card payment; quarterly drawings, bimonthly petty cash."""
+    checking = "Business Checking"
     for index, month_end in enumerate(_month_ends(start, end)):
         first = date(month_end.year, month_end.month, 1)
         mid = first + timedelta(days=min(14, (month_end - first).days))
@@ -189,6 +201,11 @@ def bank_transactions(ctx: Context, rng: random.Random, start: date, end: date) 
                 bank_name=checking,
                 description="Petty cash top-up",
             )
+
+
+def _occasional_receipts(ctx: Context, rng: random.Random, bank: _Bank, start: date, end: date) -> None:
+    """Eight receipts on random days: deposits, sales without invoices, expense refunds, other income."""
+    checking = "Business Checking"
     for day in sorted(start + timedelta(days=rng.randrange((end - start).days + 1)) for _ in range(8)):
         kind = rng.choice(("deposit", "sales_without_invoices", "expense_refund", "other_income"))
         customer = rng.choice(ctx.customers) if kind == "sales_without_invoices" and ctx.customers else None
@@ -208,11 +225,6 @@ def bank_transactions(ctx: Context, rng: random.Random, start: date, end: date) 
             description=kind.replace("_", " ").capitalize(),
             customer=customer,
         )
-    for payee in ("Stripe payout", "Unknown card refund", "ATM withdrawal"):
-        day = start + timedelta(days=rng.randrange((end - start).days + 1))
-        bank.statement_line(day, bank.amount(20, 800), payee != "ATM withdrawal", payee)
-    _foreign_currency_transfers(bank, start, end)
-    return bank.records
 
 
 def _foreign_currency_account(ctx: Context) -> tuple[str, Record]:

@@ -135,6 +135,19 @@ def build_line_document(
         "template_id": "",
         "template_type": "standard",
     }
+    _add_party_and_charges(ctx, entity, record, contact)
+    # The Indian organization rounds its rupee invoices to whole rupees (roundoff_value, D79).
+    record["rounds_to_whole"] = entity == "invoices" and record["currency_code"] == ctx.base_currency == "INR"
+    _compute_totals(ctx, entity, record)
+    record["balance"] = record["total"]
+    _entity_fields(ctx, entity, record, contact, day, terms)
+    return record
+
+
+def _add_party_and_charges(ctx: Context, entity: str, record: Record, contact: Record) -> None:
+    """The customer or vendor, and the shipping charge and adjustment some documents carry."""
+    rng = ctx.rng
+    sales = entity in SALES_ENTITIES
     if sales:
         record.update(customer_id=contact["contact_id"], customer_name=contact["contact_name"])
         if rng.random() < 0.2:
@@ -145,8 +158,12 @@ def build_line_document(
         record.update(vendor_id=contact["contact_id"], vendor_name=contact["vendor_name"])
         if entity == "bills" and rng.random() < 0.1:
             record["adjustment"] = cents(Decimal(rng.randint(-300, 300)) / 100)
-    # The Indian organization rounds its rupee invoices to whole rupees (roundoff_value, D79).
-    record["rounds_to_whole"] = entity == "invoices" and record["currency_code"] == ctx.base_currency == "INR"
+
+
+def _compute_totals(ctx: Context, entity: str, record: Record) -> None:
+    """Totals from the lines, with the after-tax discount some sales documents get."""
+    rng = ctx.rng
+    sales = entity in SALES_ENTITIES
     recompute_line_document(record, ctx.books.records["taxes"])
     if sales and rng.random() < 0.15:
         # An after-tax discount of a few percent of the lines: never more than the document is worth.
@@ -159,9 +176,6 @@ def build_line_document(
         # credits lines and their taxes only (the draws above stay, so the random stream does not move).
         record.update(shipping_charge=ZERO, adjustment=ZERO, discount_total=ZERO)
         recompute_line_document(record, ctx.books.records["taxes"])
-    record["balance"] = record["total"]
-    _entity_fields(ctx, entity, record, contact, day, terms)
-    return record
 
 
 def due_days_label(due: date, today: date) -> str:
@@ -174,87 +188,104 @@ def _entity_fields(ctx: Context, entity: str, record: Record, contact: Record, d
     """The list-row fields particular to each document type (zoho-list-fields.md)."""
     due = day + timedelta(days=terms)
     if entity == "invoices":
-        record.update(
-            type="invoice",
-            transaction_type="invoice",
-            due_date=due.isoformat(),
-            due_days=due_days_label(due, ctx.today),
-            payment_terms=terms,
-            payment_terms_label=contact["payment_terms_label"],
-            ach_payment_initiated=False,
-            billing_address=contact["billing_address"],
-            shipping_address=contact["shipping_address"],
-            company_name=contact["company_name"],
-            country=contact["billing_address"]["country"],
-            created_by="Sandbox Admin",
-            current_sub_status="open",
-            custom_field_hash={},
-            custom_fields=[],
-            documents="",
-            email=contact["email"],
-            phone=contact["phone"],
-            invoice_url="",
-            is_emailed=False,
-            is_pre_gst=False,
-            last_payment_date="",
-            last_reminder_sent_date="",
-            no_of_copies=1,
-            show_no_of_copies=False,
-            payment_expected_date="",
-            project_name="",
-            reminders_sent=0,
-            salesperson_id="",
-            salesperson_name=None if ctx.rng.random() < 0.3 else "Dana Whitfield",
-            schedule_time="",
-            unprocessed_payment_amount=ZERO,
-            updated_time=record["last_modified_time"],
-            write_off_amount=ZERO,
-            zcrm_potential_id="",
-            zcrm_potential_name="",
-        )
+        _invoice_fields(ctx, record, contact, due, terms)
     elif entity == "creditnotes":
-        first = record["line_items"][0]
-        record.update(
-            applied_invoices="",
-            invoices_credited=[],
-            current_sub_status="open",
-            is_emailed=False,
-            item_price=first["rate"],
-            item_quantity=first["quantity"],
-            item_total=first["item_total"],
-            item_total_price=first["item_total"],
-            item_total_without_tax=first["item_total"],
-            salesperson_id="",
-            salesperson_name="",
-        )
+        _credit_note_fields(record)
     elif entity in ("bills", "vendorcredits"):
-        record.update(
-            due_date=due.isoformat(),
-            due_days=due_days_label(due, ctx.today) if entity == "bills" else "",
-            entity_type="bill" if entity == "bills" else "vendor_credit",
-            current_sub_status="open",
-            attachment_name="",
-            is_bill_reconciliation_violated=False,
-            is_tally_bill=False,
-            is_uber_bill=False,
-            tds_total=ZERO,
-            unprocessed_payment_amount=ZERO,
-        )
-        if entity == "vendorcredits":
-            record["bills_credited"] = []
+        _purchase_credit_fields(ctx, entity, record, due)
     elif entity == "purchaseorders":
-        delivery = day + timedelta(days=ctx.rng.randint(5, 30))
-        record.update(
-            price_precision="2",  # a string on purchase orders (zoho-list-fields.md)
-            company_name=contact["company_name"],
-            delivery_date=delivery.isoformat(),
-            delivery_days="",
-            due_by_days="",
-            due_in_days="",
-            order_status="open",
-            billed_status="yet_to_be_billed",
-            current_sub_status="open",
-            quantity_marked_as_received=Decimal(0),
-            quantity_yet_to_receive=sum((line["quantity"] for line in record["line_items"]), Decimal(0)),
-            receives=[],
-        )
+        _purchase_order_fields(ctx, record, contact, day)
+
+
+def _invoice_fields(ctx: Context, record: Record, contact: Record, due: date, terms: int) -> None:
+    record.update(
+        type="invoice",
+        transaction_type="invoice",
+        due_date=due.isoformat(),
+        due_days=due_days_label(due, ctx.today),
+        payment_terms=terms,
+        payment_terms_label=contact["payment_terms_label"],
+        ach_payment_initiated=False,
+        billing_address=contact["billing_address"],
+        shipping_address=contact["shipping_address"],
+        company_name=contact["company_name"],
+        country=contact["billing_address"]["country"],
+        created_by="Sandbox Admin",
+        current_sub_status="open",
+        custom_field_hash={},
+        custom_fields=[],
+        documents="",
+        email=contact["email"],
+        phone=contact["phone"],
+        invoice_url="",
+        is_emailed=False,
+        is_pre_gst=False,
+        last_payment_date="",
+        last_reminder_sent_date="",
+        no_of_copies=1,
+        show_no_of_copies=False,
+        payment_expected_date="",
+        project_name="",
+        reminders_sent=0,
+        salesperson_id="",
+        salesperson_name=None if ctx.rng.random() < 0.3 else "Dana Whitfield",
+        schedule_time="",
+        unprocessed_payment_amount=ZERO,
+        updated_time=record["last_modified_time"],
+        write_off_amount=ZERO,
+        zcrm_potential_id="",
+        zcrm_potential_name="",
+    )
+
+
+def _credit_note_fields(record: Record) -> None:
+    first = record["line_items"][0]
+    record.update(
+        applied_invoices="",
+        invoices_credited=[],
+        current_sub_status="open",
+        is_emailed=False,
+        item_price=first["rate"],
+        item_quantity=first["quantity"],
+        item_total=first["item_total"],
+        item_total_price=first["item_total"],
+        item_total_without_tax=first["item_total"],
+        salesperson_id="",
+        salesperson_name="",
+    )
+
+
+def _purchase_credit_fields(ctx: Context, entity: str, record: Record, due: date) -> None:
+    """A bill's or a vendor credit's fields."""
+    record.update(
+        due_date=due.isoformat(),
+        due_days=due_days_label(due, ctx.today) if entity == "bills" else "",
+        entity_type="bill" if entity == "bills" else "vendor_credit",
+        current_sub_status="open",
+        attachment_name="",
+        is_bill_reconciliation_violated=False,
+        is_tally_bill=False,
+        is_uber_bill=False,
+        tds_total=ZERO,
+        unprocessed_payment_amount=ZERO,
+    )
+    if entity == "vendorcredits":
+        record["bills_credited"] = []
+
+
+def _purchase_order_fields(ctx: Context, record: Record, contact: Record, day: date) -> None:
+    delivery = day + timedelta(days=ctx.rng.randint(5, 30))
+    record.update(
+        price_precision="2",  # a string on purchase orders (zoho-list-fields.md)
+        company_name=contact["company_name"],
+        delivery_date=delivery.isoformat(),
+        delivery_days="",
+        due_by_days="",
+        due_in_days="",
+        order_status="open",
+        billed_status="yet_to_be_billed",
+        current_sub_status="open",
+        quantity_marked_as_received=Decimal(0),
+        quantity_yet_to_receive=sum((line["quantity"] for line in record["line_items"]), Decimal(0)),
+        receives=[],
+    )

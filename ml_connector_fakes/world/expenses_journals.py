@@ -18,6 +18,7 @@ from ml_connector_fakes.world.reference_data import (
 
 
 def build_expense(ctx: Context, day: date) -> Record:
+    """An expense in the base currency or, now and then, a foreign one; a few are itemized."""
     rng = ctx.rng
     foreign = rng.random() < 0.15
     code = rng.choice([c for c in ctx.currencies if c != ctx.base_currency]) if foreign else ctx.base_currency
@@ -25,22 +26,7 @@ def build_expense(ctx: Context, day: date) -> Record:
     rate = ctx.rate_on(code, day)
     paid_through = ctx.account(rng.choice(EXPENSE_PAID_THROUGH))
     scale = USD_VALUE["USD"] / USD_VALUE[code]
-    lines: list[Record] = []
-    if rng.random() < 0.3:  # itemized
-        for order in range(1, rng.randint(2, 3) + 1):
-            account = ctx.account(rng.choice(EXPENSE_ACCOUNTS))
-            lines.append(
-                {
-                    "line_item_id": ctx.new_id(),
-                    "account_id": account["account_id"],
-                    "account_name": account["account_name"],
-                    "description": f"{account['account_name']} receipt {order}",
-                    "amount": cents(Decimal(rng.randint(800, 40_000)) / 100 * scale),
-                    "bcy_amount": ZERO,
-                    "item_order": order,
-                    "tags": ctx.maybe_tags(),
-                }
-            )
+    lines = _itemized_lines(ctx, scale)
     account = ctx.accounts[lines[0]["account_id"]] if lines else ctx.account(rng.choice(EXPENSE_ACCOUNTS))
     # An expense names a plain tax (the sandbox's expenses do not split tax groups).
     tax = rng.choice([t for t in ctx.taxes if not t.get("components")]) if rng.random() < 0.5 else None
@@ -91,6 +77,28 @@ def build_expense(ctx: Context, day: date) -> Record:
     }
     recompute_expense(record)
     return record
+
+
+def _itemized_lines(ctx: Context, scale: Decimal) -> list[Record]:
+    """The lines of an itemized expense (about three in ten), else none."""
+    rng = ctx.rng
+    lines: list[Record] = []
+    if rng.random() < 0.3:  # itemized
+        for order in range(1, rng.randint(2, 3) + 1):
+            account = ctx.account(rng.choice(EXPENSE_ACCOUNTS))
+            lines.append(
+                {
+                    "line_item_id": ctx.new_id(),
+                    "account_id": account["account_id"],
+                    "account_name": account["account_name"],
+                    "description": f"{account['account_name']} receipt {order}",
+                    "amount": cents(Decimal(rng.randint(800, 40_000)) / 100 * scale),
+                    "bcy_amount": ZERO,
+                    "item_order": order,
+                    "tags": ctx.maybe_tags(),
+                }
+            )
+    return lines
 
 
 def build_journal(

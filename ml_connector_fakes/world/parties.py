@@ -37,6 +37,8 @@ def _address(rng: random.Random, country: str) -> Record:
 
 
 def build_contact(ctx: Context, contact_type: str, name: str, currency_code: str, created: str) -> Record:
+    """A customer or vendor. Long because it is one record written out member by member, as Zoho sends it:
+    split, its members would be harder to check against the documents."""
     rng = ctx.rng
     currency = ctx.currencies[currency_code]
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)

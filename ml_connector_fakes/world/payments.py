@@ -77,44 +77,58 @@ def build_payment(
     }
     numbers = ",".join(str(doc[doc_number]) for doc, _ in applications)
     if customer:
-        if code != ctx.base_currency and rng.random() < 0.35:
-            record["bank_charges"] = min(cents(amount * Decimal("0.004")) + Decimal(5), cents(amount / 2))
-        record.update(
-            customer_id=contact["contact_id"],
-            customer_name=contact["contact_name"],
-            invoices=applied_rows,
-            applied_invoices=[
-                {"invoice_id": row["invoice_id"], "amount_applied": row["amount_applied"]}
-                for row in applied_rows
-            ],
-            invoice_numbers=numbers,
-            amount_refunded=ZERO,
-            bcy_refunded_amount=ZERO,
-            custom_fields_list="",
-            documents="",
-            gateway_transaction_id="",
-            last_four_digits="",
-            payment_gateway="",
-            payment_status="paid",
-            payment_type="Invoice Payment",
-            product_description="",
-            settlement_status="",
-            tax_account_id="",
-            tax_account_name="",
-            tax_amount_withheld=ZERO,
-        )
+        _customer_side(ctx, record, contact, applied_rows, numbers)
     else:
-        record.update(
-            vendor_id=contact["contact_id"],
-            vendor_name=contact["vendor_name"],
-            bills=applied_rows,
-            bill_numbers=numbers,
-            paid_through_account_id=bank["account_id"],
-            paid_through_account_name=bank["account_name"],
-            balance=ZERO,
-        )
+        _vendor_side(record, contact, applied_rows, numbers, bank)
     recompute_payment(record, "invoices" if customer else "bills")
     return record
+
+
+def _customer_side(
+    ctx: Context, record: Record, contact: Record, applied_rows: list[Record], numbers: str
+) -> None:
+    """A customer payment's own members; a foreign-currency one sometimes bears the bank's charges."""
+    rng = ctx.rng
+    code, amount = record["currency_code"], record["amount"]
+    if code != ctx.base_currency and rng.random() < 0.35:
+        record["bank_charges"] = min(cents(amount * Decimal("0.004")) + Decimal(5), cents(amount / 2))
+    record.update(
+        customer_id=contact["contact_id"],
+        customer_name=contact["contact_name"],
+        invoices=applied_rows,
+        applied_invoices=[
+            {"invoice_id": row["invoice_id"], "amount_applied": row["amount_applied"]} for row in applied_rows
+        ],
+        invoice_numbers=numbers,
+        amount_refunded=ZERO,
+        bcy_refunded_amount=ZERO,
+        custom_fields_list="",
+        documents="",
+        gateway_transaction_id="",
+        last_four_digits="",
+        payment_gateway="",
+        payment_status="paid",
+        payment_type="Invoice Payment",
+        product_description="",
+        settlement_status="",
+        tax_account_id="",
+        tax_account_name="",
+        tax_amount_withheld=ZERO,
+    )
+
+
+def _vendor_side(
+    record: Record, contact: Record, applied_rows: list[Record], numbers: str, bank: Record
+) -> None:
+    record.update(
+        vendor_id=contact["contact_id"],
+        vendor_name=contact["vendor_name"],
+        bills=applied_rows,
+        bill_numbers=numbers,
+        paid_through_account_id=bank["account_id"],
+        paid_through_account_name=bank["account_name"],
+        balance=ZERO,
+    )
 
 
 def apply_payment(

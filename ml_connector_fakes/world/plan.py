@@ -394,8 +394,37 @@ def _recurring_journals(ctx: Context, plan: Plan, first_seq: int) -> list[Record
     They post to the accounts of the documented types no document names."""
     equipment, salaries = _in_base(ctx, 60_000), _in_base(ctx, 38_000)
     interest, income_tax = _in_base(ctx, 1_800), _in_base(ctx, 12_000)
-    plans: list[tuple[date, str, list[tuple[str, str, Decimal]]]] = []
     month_ends = _month_ends(plan)
+    plans = _month_end_plans(ctx, month_ends, equipment, salaries, interest, income_tax)
+    gain = cents(_in_base(ctx, 40_000) * Decimal("0.04"))
+    plans.append(
+        (
+            month_ends[-1],
+            "Fair value of investments",
+            [(INVESTMENTS, "debit", gain), (FAIR_VALUE_RESERVE, "credit", gain)],
+        )
+    )
+    journals = []
+    for seq, (day, notes, lines) in enumerate(plans, first_seq):
+        journal = build_journal(ctx, day, f"JV-{seq:05d}", lines=lines)
+        journal["notes"] = notes
+        journals.append(journal)
+    return journals
+
+
+JournalPlan = tuple[date, str, list[tuple[str, str, Decimal]]]  # day, notes, (account, side, amount) lines
+
+
+def _month_end_plans(
+    ctx: Context,
+    month_ends: list[date],
+    equipment: Decimal,
+    salaries: Decimal,
+    interest: Decimal,
+    income_tax: Decimal,
+) -> list[JournalPlan]:
+    """Depreciation and payroll every month end, loan interest and advance income tax every quarter end."""
+    plans: list[JournalPlan] = []
     for end in month_ends:
         monthly_pay = cents(salaries * (1 + Decimal(ctx.rng.randint(-30, 30)) / 1000))
         withheld = cents(monthly_pay * Decimal("0.22"))
@@ -435,17 +464,4 @@ def _recurring_journals(ctx: Context, plan: Plan, first_seq: int) -> list[Record
                     [(INCOME_TAX, "debit", income_tax), ("Business Checking", "credit", income_tax)],
                 )
             )
-    gain = cents(_in_base(ctx, 40_000) * Decimal("0.04"))
-    plans.append(
-        (
-            month_ends[-1],
-            "Fair value of investments",
-            [(INVESTMENTS, "debit", gain), (FAIR_VALUE_RESERVE, "credit", gain)],
-        )
-    )
-    journals = []
-    for seq, (day, notes, lines) in enumerate(plans, first_seq):
-        journal = build_journal(ctx, day, f"JV-{seq:05d}", lines=lines)
-        journal["notes"] = notes
-        journals.append(journal)
-    return journals
+    return plans

@@ -26,6 +26,8 @@ from ml_connector_fakes.world.zoho_time import local_timestamp
 
 
 def _organization_row(profile: OrgProfile, period_start: date) -> Record:
+    """The row ``GET /organizations`` returns. Long because it is one record written out member by member,
+    as Zoho sends it: split, its members would be harder to check against the documents."""
     _, symbol, currency_format = CURRENCY_META[profile.currency_code]
     return {
         "organization_id": profile.organization_id,
