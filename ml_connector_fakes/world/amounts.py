@@ -71,27 +71,7 @@ def recompute_line_document(record: Record, taxes: Mapping[str, Record]) -> None
     line_totals: list[Decimal] = []  # net of tax: what each line's account is posted
     tax_amounts: dict[str, Decimal] = {}
     for line in record["line_items"]:
-        gross = line["rate"] * line["quantity"]
-        item_total = cents(gross * (HUNDRED - line["discount"]) / HUNDRED)
-        line["item_total"] = item_total
-        line["bcy_rate"] = cents(line["rate"] * rate)
-        tax_id = line["tax_id"]
-        components = tax_components(taxes, tax_id)
-        line["tax_type"] = taxes[tax_id].get("tax_type", "tax") if tax_id else ""
-        line["line_item_taxes"] = []
-        # A tax-inclusive price (D100) holds its tax: each component is its share of the price,
-        # item_total × p / (100 + the line's whole percentage); otherwise tax is item_total × p / 100.
-        divisor = HUNDRED + sum((c["tax_percentage"] for c in components), ZERO) if inclusive else HUNDRED
-        line_tax_total = ZERO
-        for component in components:
-            component_id = component["tax_id"]
-            line_tax = cents(item_total * component["tax_percentage"] / divisor)
-            line_tax_total += line_tax
-            tax_amounts[component_id] = tax_amounts.get(component_id, ZERO) + line_tax
-            line["line_item_taxes"].append(
-                {"tax_id": component_id, "tax_name": component["tax_name"], "tax_amount": line_tax}
-            )
-        line_totals.append(item_total - line_tax_total if inclusive else item_total)
+        line_totals.append(_price_line(line, rate, taxes, inclusive, tax_amounts))
     record["taxes"] = [
         {"tax_id": tax_id, "tax_name": taxes[tax_id]["tax_name"], "tax_amount": amount}
         for tax_id, amount in tax_amounts.items()
@@ -128,6 +108,34 @@ def recompute_line_document(record: Record, taxes: Mapping[str, Record]) -> None
         bcy_discount_total=-bases[n_lines + n_taxes + 2],
         bcy_total=to_base(total, rate),
     )
+
+
+def _price_line(
+    line: Record, rate: Decimal, taxes: Mapping[str, Record], inclusive: bool, tax_amounts: dict[str, Decimal]
+) -> Decimal:
+    """One line's ``item_total``, base rate and taxes (added per component to ``tax_amounts``); returns what
+    the line's account is posted, net of the tax a tax-inclusive price holds."""
+    gross = line["rate"] * line["quantity"]
+    item_total = cents(gross * (HUNDRED - line["discount"]) / HUNDRED)
+    line["item_total"] = item_total
+    line["bcy_rate"] = cents(line["rate"] * rate)
+    tax_id = line["tax_id"]
+    components = tax_components(taxes, tax_id)
+    line["tax_type"] = taxes[tax_id].get("tax_type", "tax") if tax_id else ""
+    line["line_item_taxes"] = []
+    # A tax-inclusive price (D100) holds its tax: each component is its share of the price,
+    # item_total × p / (100 + the line's whole percentage); otherwise tax is item_total × p / 100.
+    divisor = HUNDRED + sum((c["tax_percentage"] for c in components), ZERO) if inclusive else HUNDRED
+    line_tax_total = ZERO
+    for component in components:
+        component_id = component["tax_id"]
+        line_tax = cents(item_total * component["tax_percentage"] / divisor)
+        line_tax_total += line_tax
+        tax_amounts[component_id] = tax_amounts.get(component_id, ZERO) + line_tax
+        line["line_item_taxes"].append(
+            {"tax_id": component_id, "tax_name": component["tax_name"], "tax_amount": line_tax}
+        )
+    return item_total - line_tax_total if inclusive else item_total
 
 
 def recompute_expense(record: Record) -> None:

@@ -174,23 +174,7 @@ def _payment_pieces(
     rate: Decimal = record["exchange_rate"]
     day: str = record["date"]
     sign = Decimal(1) if customer else Decimal(-1)  # customer payments debit the bank
-    charges: Decimal = record.get("bank_charges") or ZERO
-    charges_base = to_base(charges, rate)
-    pieces = [
-        Piece(
-            record["account_id"],
-            sign * (record["bcy_amount"] - charges_base),
-            sign * (record["amount"] - charges),
-        )
-    ]
-    if charges_base or charges:
-        pieces.append(Piece(accounts.named(BANK_CHARGES), sign * charges_base, sign * charges))
-    withheld: Decimal = record.get("tax_amount_withheld") or ZERO
-    if withheld:
-        # Tax deducted at source: on a customer payment the account the payment names, a receivable from
-        # the state (D81); on a vendor payment the organization's TDS payable, owed to the state (D101).
-        tds_account = record["tax_account_id"] if customer else accounts.named(TDS_PAYABLE)
-        pieces.append(Piece(tds_account, sign * to_base(withheld, rate), sign * withheld))
+    pieces = _cash_pieces(accounts, record, customer=customer)
     if customer:
         applied_rows, documents, control = record["invoices"], books.records["invoices"], accounts.receivable
         id_field = "invoice_id"
@@ -230,6 +214,30 @@ def _payment_pieces(
         difference = sum((piece.net_base for piece in moved), ZERO)
         if difference:
             pieces.append(Piece(accounts.named(EXCHANGE_GAIN_OR_LOSS), -difference, ZERO, applied_on))
+    return pieces
+
+
+def _cash_pieces(accounts: ControlAccounts, record: Record, *, customer: bool) -> list[Piece]:
+    """A payment's bank line (net of bank charges), its bank charges and the tax withheld on it."""
+    rate: Decimal = record["exchange_rate"]
+    sign = Decimal(1) if customer else Decimal(-1)  # customer payments debit the bank
+    charges: Decimal = record.get("bank_charges") or ZERO
+    charges_base = to_base(charges, rate)
+    pieces = [
+        Piece(
+            record["account_id"],
+            sign * (record["bcy_amount"] - charges_base),
+            sign * (record["amount"] - charges),
+        )
+    ]
+    if charges_base or charges:
+        pieces.append(Piece(accounts.named(BANK_CHARGES), sign * charges_base, sign * charges))
+    withheld: Decimal = record.get("tax_amount_withheld") or ZERO
+    if withheld:
+        # Tax deducted at source: on a customer payment the account the payment names, a receivable from
+        # the state (D81); on a vendor payment the organization's TDS payable, owed to the state (D101).
+        tds_account = record["tax_account_id"] if customer else accounts.named(TDS_PAYABLE)
+        pieces.append(Piece(tds_account, sign * to_base(withheld, rate), sign * withheld))
     return pieces
 
 
