@@ -17,6 +17,7 @@ from ml_connector_fakes.looker.api_base import (
 )
 from ml_connector_fakes.looker.lookml import (
     CompileError,
+    ExploreField,
     LExplore,
     LModel,
     compile_query,
@@ -104,39 +105,7 @@ class ModelApi(ApiBase):
         dimensions: list[dict[str, Any]] = []
         measures: list[dict[str, Any]] = []
         for f in explore_fields(model, explore):
-            lfield = f.lfield
-            if lfield.kind == "dimension_group":
-                kind = f"{'date' if lfield.type == 'time' else 'duration'}_{f.part}"
-            else:
-                kind = lfield.type
-            short = f.name.rpartition(".")[2].replace("_", " ").title()
-            view_label = f.alias.replace("_", " ").title()
-            body = {
-                "name": f.name,
-                "label": f"{view_label} {short}",
-                "label_short": lfield.node.text("label") or short,
-                "type": kind,
-                "category": "measure" if f.is_measure else "dimension",
-                "measure": f.is_measure,
-                "view": f.alias,
-                "original_view": lfield.view,
-                "view_label": view_label,
-                "dimension_group": lfield.name if lfield.kind == "dimension_group" else None,
-                "hidden": lfield.hidden,
-                "primary_key": lfield.primary_key,
-                "is_numeric": kind in {"number", "sum", "count", "count_distinct", "average", "min", "max"},
-                "is_timeframe": lfield.kind == "dimension_group",
-                "sql": lfield.sql,
-                "project_name": project.id,
-                "source_file": lfield.file,
-                "source_file_path": f"{project.id}/{lfield.file}",
-                "scope": f.alias,
-                "can_filter": True,
-                "sortable": True,
-                "suggestable": not f.is_measure,
-                "description": lfield.node.text("description"),
-                "value_format_name": lfield.node.text("value_format_name"),
-            }
+            body = _field_body(project, f)
             (measures if f.is_measure else dimensions).append(body)
         base = model.views.get(explore.view)
         return {
@@ -213,3 +182,40 @@ class ModelApi(ApiBase):
         except ValueError:
             raise invalid("limit", "must be a whole number") from None
         return _MAX_QUERY_ROWS if limit < 0 else min(limit, _MAX_QUERY_ROWS)
+
+
+def _field_body(project: Project, f: ExploreField) -> dict[str, Any]:
+    """One explore field as the explore's ``fields`` list shows it."""
+    lfield = f.lfield
+    if lfield.kind == "dimension_group":
+        kind = f"{'date' if lfield.type == 'time' else 'duration'}_{f.part}"
+    else:
+        kind = lfield.type
+    short = f.name.rpartition(".")[2].replace("_", " ").title()
+    view_label = f.alias.replace("_", " ").title()
+    return {
+        "name": f.name,
+        "label": f"{view_label} {short}",
+        "label_short": lfield.node.text("label") or short,
+        "type": kind,
+        "category": "measure" if f.is_measure else "dimension",
+        "measure": f.is_measure,
+        "view": f.alias,
+        "original_view": lfield.view,
+        "view_label": view_label,
+        "dimension_group": lfield.name if lfield.kind == "dimension_group" else None,
+        "hidden": lfield.hidden,
+        "primary_key": lfield.primary_key,
+        "is_numeric": kind in {"number", "sum", "count", "count_distinct", "average", "min", "max"},
+        "is_timeframe": lfield.kind == "dimension_group",
+        "sql": lfield.sql,
+        "project_name": project.id,
+        "source_file": lfield.file,
+        "source_file_path": f"{project.id}/{lfield.file}",
+        "scope": f.alias,
+        "can_filter": True,
+        "sortable": True,
+        "suggestable": not f.is_measure,
+        "description": lfield.node.text("description"),
+        "value_format_name": lfield.node.text("value_format_name"),
+    }

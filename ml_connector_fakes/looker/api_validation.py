@@ -96,6 +96,25 @@ class ValidationApi(ApiBase):
         stale = project.last_validation_ref != self.looker.ref_for(session, project)
         return {**project.last_validation, "stale": stale}
 
+    def content_problems(
+        self, session: Session, model_name: str, explore_name: str, fields: list[str]
+    ) -> list[dict[str, Any]]:
+        """What content validation reports of one Look or tile: its model, explore or fields unknown."""
+        base = {"model_name": model_name, "explore_name": explore_name}
+        try:
+            _, _, model = self.model(session, model_name)
+        except ApiError:
+            return [{**base, "message": f'Unknown model "{model_name}"', "removable": False}]
+        explore = model.explores.get(explore_name)
+        if explore is None:
+            return [{**base, "message": f'Unknown explore "{explore_name}"', "removable": False}]
+        known = {f.name for f in explore_fields(model, explore)}
+        return [
+            {**base, "message": f'Unknown field "{name}".', "field_name": name, "removable": True}
+            for name in fields
+            if name not in known
+        ]
+
     def content_validation(self, request: Request, session: Session | None, raw: bytes) -> Any:
         assert session is not None
         started = time.perf_counter()
@@ -104,20 +123,7 @@ class ValidationApi(ApiBase):
 
         def problems(model_name: str, explore_name: str, fields: list[str]) -> list[dict[str, Any]]:
             explores_seen.add((model_name, explore_name))
-            base = {"model_name": model_name, "explore_name": explore_name}
-            try:
-                _, _, model = self.model(session, model_name)
-            except ApiError:
-                return [{**base, "message": f'Unknown model "{model_name}"', "removable": False}]
-            explore = model.explores.get(explore_name)
-            if explore is None:
-                return [{**base, "message": f'Unknown explore "{explore_name}"', "removable": False}]
-            known = {f.name for f in explore_fields(model, explore)}
-            return [
-                {**base, "message": f'Unknown field "{name}".', "field_name": name, "removable": True}
-                for name in fields
-                if name not in known
-            ]
+            return self.content_problems(session, model_name, explore_name, fields)
 
         looks = sorted(self.looker.looks.values(), key=lambda x: x.id)
         for look in looks:

@@ -92,7 +92,8 @@ def build_line_document(
 ) -> Record:
     """A posted-shape invoice, credit note, bill, vendor credit or purchase order with its totals.
 
-    Status and balance are the caller's: ``balance`` starts at ``total``, ``status`` at "open".
+    Status and balance are the caller's: ``balance`` starts at ``total``, ``status`` at "open". A little over
+    60 lines because the record is written out member by member, as Zoho sends it.
     """
     rng = ctx.rng
     id_field, number_field, _ = PREFIXES[entity]

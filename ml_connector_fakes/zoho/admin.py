@@ -75,6 +75,47 @@ async def _json_body(request: Request) -> dict[str, Any]:
 
 
 def admin_routes(sandbox: Sandbox) -> list[Route]:
+    """The admin API: the calls made, Zoho-only ledger lines, mutations of records, and the controls."""
+
+    def mutation(action: str) -> Callable[[Request], Awaitable[Record]]:
+        async def run(request: Request) -> Record:
+            p = request.path_params
+            return await run_in_threadpool(
+                _mutate, sandbox, action, p["org_id"], p["entity"], p.get("record_id")
+            )
+
+        return run
+
+    async def requests(request: Request) -> dict[str, Any]:
+        return {"requests": sandbox.stats.requests(request.query_params.get("route"))}
+
+    async def post_ledger(request: Request) -> dict[str, Any]:
+        body = await _json_body(request)
+        org_id = request.path_params["org_id"]
+        return {"lines": await run_in_threadpool(_ledger_only, sandbox, org_id, body, None)}
+
+    async def delete_ledger(request: Request) -> dict[str, Any]:
+        p = request.path_params
+        return {"lines": await run_in_threadpool(_ledger_only, sandbox, p["org_id"], {}, p["transaction_id"])}
+
+    prefix = "/_sandbox"
+    record = prefix + "/orgs/{org_id}/{entity}/{record_id}"
+    ledger = prefix + "/orgs/{org_id}/ledger-transactions"
+    return [
+        Route(prefix + "/requests", _guarded(requests), methods=["GET"]),
+        Route(ledger, _guarded(post_ledger), methods=["POST"]),
+        Route(ledger + "/{transaction_id}", _guarded(delete_ledger), methods=["DELETE"]),
+        *_control_routes(sandbox, prefix),
+        Route(record + "/edit", _guarded(mutation("edit")), methods=["POST"]),
+        Route(record + "/void", _guarded(mutation("void")), methods=["POST"]),
+        Route(record, _guarded(mutation("delete")), methods=["DELETE"]),
+        Route(prefix + "/orgs/{org_id}/{entity}", _guarded(mutation("create")), methods=["POST"]),
+    ]
+
+
+def _control_routes(sandbox: Sandbox, prefix: str) -> list[Route]:
+    """Statistics, settings, the clock, tokens and grant codes: what tests steer the sandbox with."""
+
     async def stats(request: Request) -> dict[str, Any]:
         return {
             **sandbox.stats.snapshot(sandbox.limiter.max_in_flight()),
@@ -115,34 +156,7 @@ def admin_routes(sandbox: Sandbox) -> list[Route]:
         lifetime = sandbox.config.grant_code_lifetime_seconds
         return {"code": sandbox.tokens.new_code(client_id, region, lifetime)}
 
-    def mutation(action: str) -> Callable[[Request], Awaitable[Record]]:
-        async def run(request: Request) -> Record:
-            p = request.path_params
-            return await run_in_threadpool(
-                _mutate, sandbox, action, p["org_id"], p["entity"], p.get("record_id")
-            )
-
-        return run
-
-    async def requests(request: Request) -> dict[str, Any]:
-        return {"requests": sandbox.stats.requests(request.query_params.get("route"))}
-
-    async def post_ledger(request: Request) -> dict[str, Any]:
-        body = await _json_body(request)
-        org_id = request.path_params["org_id"]
-        return {"lines": await run_in_threadpool(_ledger_only, sandbox, org_id, body, None)}
-
-    async def delete_ledger(request: Request) -> dict[str, Any]:
-        p = request.path_params
-        return {"lines": await run_in_threadpool(_ledger_only, sandbox, p["org_id"], {}, p["transaction_id"])}
-
-    prefix = "/_sandbox"
-    record = prefix + "/orgs/{org_id}/{entity}/{record_id}"
-    ledger = prefix + "/orgs/{org_id}/ledger-transactions"
     return [
-        Route(prefix + "/requests", _guarded(requests), methods=["GET"]),
-        Route(ledger, _guarded(post_ledger), methods=["POST"]),
-        Route(ledger + "/{transaction_id}", _guarded(delete_ledger), methods=["DELETE"]),
         Route(prefix + "/stats", _guarded(stats), methods=["GET"]),
         Route(prefix + "/stats/reset", _guarded(reset_stats), methods=["POST"]),
         Route(prefix + "/config", _guarded(get_config), methods=["GET"]),
@@ -150,10 +164,6 @@ def admin_routes(sandbox: Sandbox) -> list[Route]:
         Route(prefix + "/clock/next-day", _guarded(next_day), methods=["POST"]),
         Route(prefix + "/tokens/expire", _guarded(expire_tokens), methods=["POST"]),
         Route(prefix + "/oauth/grant-code", _guarded(grant_code), methods=["POST"]),
-        Route(record + "/edit", _guarded(mutation("edit")), methods=["POST"]),
-        Route(record + "/void", _guarded(mutation("void")), methods=["POST"]),
-        Route(record, _guarded(mutation("delete")), methods=["DELETE"]),
-        Route(prefix + "/orgs/{org_id}/{entity}", _guarded(mutation("create")), methods=["POST"]),
     ]
 
 

@@ -4,7 +4,7 @@ explore's joins, fields lists and filters.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Protocol
 
 from ml_connector_fakes.looker.lookml.parsed import (
     LExplore,
@@ -138,6 +138,25 @@ def check_explore(project: LProject, model: LModel, explore: LExplore) -> None:
     missing = {alias for alias, view in aliases.items() if view not in model.views}
     if explore.view not in model.views:
         report("error", "unknown_view", f'Could not find a view named "{explore.view}"', explore.node.line)
+    _check_joins(model, explore, aliases, report)
+    _check_lists_and_filters(model, explore, aliases, report)
+    _check_field_references(model, aliases, missing, report)
+
+
+class _Report(Protocol):
+    def __call__(
+        self,
+        severity: str,
+        code: str,
+        message: str,
+        line: int | None,
+        field_name: str | None = None,
+        file: str | None = None,
+    ) -> None: ...
+
+
+def _check_joins(model: LModel, explore: LExplore, aliases: dict[str, str], report: _Report) -> None:
+    """Each join's view, relationship, type and ``sql_on`` references."""
     for join in explore.joins:
         if join.view not in model.views:
             report("error", "unknown_view", f'Could not find a view named "{join.view}"', join.node.line)
@@ -169,6 +188,12 @@ def check_explore(project: LProject, model: LModel, explore: LExplore) -> None:
                         "Check for typos and missing joins.",
                         sql_on_node.line if sql_on_node else None,
                     )
+
+
+def _check_lists_and_filters(
+    model: LModel, explore: LExplore, aliases: dict[str, str], report: _Report
+) -> None:
+    """The explore's ``fields`` lists and its filters name fields that exist."""
     for where, scope, node in _field_lists(explore):
         for item in node.items or []:
             problem = _list_item_problem(model, aliases, scope, item)
@@ -178,6 +203,12 @@ def check_explore(project: LProject, model: LModel, explore: LExplore) -> None:
         problem = _resolve_problem(model, aliases, None, ref)
         if problem:
             report("error", "unknown_field", f"{problem} referenced in {where}. {_CHECK}", ref_line)
+
+
+def _check_field_references(
+    model: LModel, aliases: dict[str, str], missing: set[str], report: _Report
+) -> None:
+    """Each field of each joined view: its measure ``filters`` and its SQL name fields that exist."""
     for alias, view_name in aliases.items():
         if alias in missing:
             continue

@@ -250,22 +250,7 @@ def _build_model(
             1,
             model_id=name,
         )
-    included = [path]
-    for include in root.all("include"):
-        pattern = include.value or ""
-        regex = _include_regex(pattern)
-        matched = [p for p in project.files if _include_matches(regex, p) and p != path]
-        if not matched:
-            record_problem(
-                project,
-                "warning",
-                "include_matches_nothing",
-                f'No files match include "{pattern}"',
-                path,
-                include.line,
-                model_id=name,
-            )
-        included.extend(p for p in sorted(matched) if p not in included)
+    included = _included_files(project, name, path, root)
     model = LModel(name, path, root, connection, included)
     for file in included:
         for node in parsed.get(file, []) if file != path else nodes:
@@ -295,6 +280,28 @@ def _build_model(
     for explore in model.explores.values():
         check_explore(project, model, explore)
     return model
+
+
+def _included_files(project: LProject, name: str, path: str, root: Node) -> list[str]:
+    """The model's file, then the files its ``include`` globs match, each once; a glob matching nothing is
+    reported."""
+    included = [path]
+    for include in root.all("include"):
+        pattern = include.value or ""
+        regex = _include_regex(pattern)
+        matched = [p for p in project.files if _include_matches(regex, p) and p != path]
+        if not matched:
+            record_problem(
+                project,
+                "warning",
+                "include_matches_nothing",
+                f'No files match include "{pattern}"',
+                path,
+                include.line,
+                model_id=name,
+            )
+        included.extend(p for p in sorted(matched) if p not in included)
+    return included
 
 
 def _add_view(project: LProject, model: LModel, node: Node, file: str) -> None:
@@ -335,6 +342,16 @@ def _add_view(project: LProject, model: LModel, node: Node, file: str) -> None:
             c for c in view.node.children if not c.is_block and c.key not in {n.key for n in node.children}
         ]
         view.node = Node("view", view.line, name=name, children=keep + merged, is_block=True)
+    _add_fields(project, model, view, node, file, refinement=refinement)
+    if not refinement and view.table_sql is None:
+        view.node.children.append(Node("sql_table_name", None, value=name))
+
+
+def _add_fields(
+    project: LProject, model: LModel, view: LView, node: Node, file: str, *, refinement: bool
+) -> None:
+    """The fields a view (or a refinement of it) declares, checked and added under every name they create."""
+    name = view.name
     allowed = {
         "dimension": DIMENSION_PARAMS,
         "dimension_group": DIMENSION_GROUP_PARAMS,
@@ -369,8 +386,6 @@ def _add_view(project: LProject, model: LModel, node: Node, file: str) -> None:
                 del view.fields[key]
         for expanded, _ in lfield.expanded():
             view.fields[expanded] = lfield
-    if not refinement and view.table_sql is None:
-        view.node.children.append(Node("sql_table_name", None, value=name))
 
 
 def _add_explore(project: LProject, model: LModel, node: Node, file: str) -> None:
