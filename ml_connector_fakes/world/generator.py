@@ -4,7 +4,8 @@
 choice comes from ``random.Random`` seeded per organization, and no value depends on the wall clock.
 Records are the sandbox's internal records, richer than Zoho's answers (base-currency twins, applications
 in one shape) because its ledger needs them; ``ml_connector_fakes.zoho.wire`` turns them into Zoho's list
-rows and details. Money is ``Decimal``; document arithmetic and postings live in ``ledger.py``.
+rows and details. Money is ``Decimal``; document arithmetic lives in ``amounts.py``, postings
+in ``ledger.py``.
 
 This module only runs the steps, in order. The pieces live by job: ``reference_data.py`` and
 ``reference_records.py`` (the organizations, chart, taxes, currencies), ``parties.py``, ``documents.py``,

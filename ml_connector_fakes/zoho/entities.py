@@ -17,7 +17,7 @@ class Entity:
     detail_root: str
     id_field: str
     # Internal fields that belong to details only (the generator's tests use it; the answers' members are
-    # wire.py's).
+    # the wire package's).
     detail_only: tuple[str, ...] = ()
     # Document date field (journals use journal_date).
     date_field: str | None = "date"
