@@ -24,10 +24,10 @@ from loader.config import ZohoConnectionConfig
 from loader.demo import sandbox_credentials
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.entities import BY_NAME
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.entities import BY_NAME
+from ml_connector_fakes.zoho.server import SandboxServer
 
 US_ORG = "10234695"
 

@@ -18,8 +18,8 @@ import dlt
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from loader.dbt_runner import DbtTarget, run_dbt
+from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.raw_loader import load_dataset
-from zoho_sandbox.generator import generate_dataset
 
 DEFAULT_SIZES = (1_000, 10_000, 34_000)
 

@@ -38,10 +38,10 @@ from loader.pipeline.source import SyncOptions
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset, OrgBooks
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.dataset import Dataset, OrgBooks
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxServer
 
 
 def details_needed(books: OrgBooks, since: date | None, mode: str) -> int:

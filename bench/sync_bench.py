@@ -62,18 +62,20 @@ from loader.pipeline.workers import extracted_records, normalize_workers
 from loader.zoho.client import MAX_PER_PAGE, ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
-from zoho_sandbox import jsonenc
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset, OrgBooks, Record
-from zoho_sandbox.entities import ENTITIES
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.dataset import Dataset, OrgBooks, Record
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho import jsonenc
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.entities import ENTITIES
+from ml_connector_fakes.zoho.reads import DEBIT_NOTES
+from ml_connector_fakes.zoho.server import SandboxServer
 
 LEDGER_ROUTE = "/chartofaccounts/transactions"
 ZOHO_PER_MINUTE = 100
 SANDBOX_ENTITY = {e.path: e for e in ENTITIES}  # the loader's endpoint path -> the sandbox's entity
-# Endpoints that share a path with another, told apart by a list filter, keep their own sandbox records.
-_SHARED_PATH_RECORDS = {"debit_notes": "debitnotes"}  # the invoices list, filter_by=Type.DebitNote
+# Endpoints that share a path with another, told apart by a list filter, keep their own sandbox records:
+# debit notes are Zoho's invoices list with filter_by=Type.DebitNote, so no path-keyed entity can name them.
+_SHARED_PATH_RECORDS = {"debit_notes": DEBIT_NOTES}
 
 
 def records_key(endpoint: Endpoint) -> str:

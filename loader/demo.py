@@ -29,12 +29,12 @@ from loader.looker import LookerClient
 from loader.vault import LOOKER_RECORD, Vault
 from loader.zoho.auth import ZohoCredentials
 from loader.zoho.ratelimit import on_zoho_clock
-from looker_fake import FakeLooker, FakeLookerServer, Look, Warehouse
 from lookml.git import git
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.looker import FakeLooker, FakeLookerServer, Look, Warehouse
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxServer
 
 DEMO_SEED: Final = 42
 DEMO_TIME_SCALE: Final = 60.0

@@ -29,11 +29,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from loader.config import ZohoConnectionConfig
-from loader.loopback import ThreadedServer
 from loader.secret import Secret
 from loader.zoho.auth import MemoryTokenCache, ZohoCredentials
 from loader.zoho.client import RetryPolicy, ZohoBooksClient
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
+from ml_connector_fakes.loopback import ThreadedServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "zoho_real"
 ORGANIZATION_ID = "60019876543"  # the organization the fixtures describe (organizations.json lists two)

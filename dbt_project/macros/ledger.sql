@@ -1,5 +1,5 @@
 {#- Small shared helpers of the derived general ledger. Rules: docs/ledger-posting-rules.md (the sandbox's
-    zoho_sandbox/ledger.py); each rule lives in plain SQL in the model named after its document
+    ml_connector_fakes/world/ledger.py); each rule lives in plain SQL in the model named after its document
     (int_gl_entries__<doc>.sql). A model's "pieces" (account, amount in document currency) come in the
     document's fixed piece order; cumulative rounding turns them into base currency so a document balances
     to the cent: base_k = round(running_k × rate) − round(running_(k−1) × rate). -#}

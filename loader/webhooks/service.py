@@ -287,7 +287,7 @@ def _sigterm_returns() -> Iterator[None]:
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted sockets (see zoho_sandbox.server).
+    # IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted sockets (see ml_connector_fakes/loopback.py).
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:

@@ -22,10 +22,10 @@ import pytest
 
 from loader.cli import main
 from loader.dbt_runner import DbtTarget
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.raw_loader import load_dataset
 from tests.dbt.worked_example import US_ORG, add_eur_invoice_paid_later
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.generator import generate_dataset
 
 SEED = 17  # credit notes applied to invoices and vendor credits applied to bills in two organizations each
 INVOICES_PER_ORG = 40

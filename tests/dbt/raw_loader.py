@@ -24,19 +24,12 @@ from loader.pipeline.hints import nested_hints, table_columns, typed_record
 from loader.pipeline.refunds import add_refunds
 from loader.pipeline.source import complete_from_list_rows
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset, OrgBooks, Record
-from zoho_sandbox.entities import BY_PATH
-from zoho_sandbox.envelope import ApiError
-from zoho_sandbox.reads import (
-    Route,
-    get_organization,
-    get_record,
-    list_account_transactions,
-    list_records,
-    read,
-    resolve,
-)
+from ml_connector_fakes.world.dataset import Dataset, OrgBooks, Record
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.entities import BY_PATH
+from ml_connector_fakes.zoho.envelope import ApiError
+from ml_connector_fakes.zoho.ledger_reads import list_account_transactions
+from ml_connector_fakes.zoho.reads import Route, get_organization, get_record, list_records, read, resolve
 
 RAW_SCHEMA = "zoho_books_raw"
 _PAGE = 200

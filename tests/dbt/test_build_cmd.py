@@ -7,9 +7,9 @@ from pathlib import Path
 import dlt
 
 from loader.dbt_runner import DbtTarget, run_dbt
+from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.conftest import cli_build
 from tests.dbt.raw_loader import load_dataset
-from zoho_sandbox.generator import generate_dataset
 
 
 def test_a_warehouse_without_a_dbt_profile_is_a_configuration_error(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """The detail modes (D90): `[sync] details` chooses which documents' details a sync fetches; the ledger stays
 complete in every mode, the documents without detail taken whole from Zoho's own ledger.
 
-Path: zoho_sandbox.server (HTTP on loopback) → loader.pipeline.run_sync → zoho_books_raw (DuckDB) →
+Path: ml_connector_fakes.zoho.server (HTTP on loopback) → loader.pipeline.run_sync → zoho_books_raw (DuckDB) →
 `ml-connector build` (dbtRunner).
 """
 
@@ -22,10 +22,10 @@ from loader.pipeline import run_sync
 from loader.pipeline.run import SyncResult
 from loader.pipeline.source import SyncOptions
 from loader.vault import Vault
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxServer
 
 ORGS = {"us": "10234695", "eu": "20088321"}
 DETAILED = ("invoices", "bills", "customer_payments", "vendor_payments", "credit_notes", "expenses")

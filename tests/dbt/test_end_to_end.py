@@ -1,6 +1,7 @@
 """End to end: the sandbox over HTTP on loopback → `run_sync` (the product's pipeline) → `ml-connector build`.
 
-Path: zoho_sandbox.server → loader.pipeline.run_sync → zoho_books_raw (DuckDB) → loader.cli build (dbtRunner).
+Path: ml_connector_fakes.zoho.server → loader.pipeline.run_sync → zoho_books_raw (DuckDB) →
+loader.cli build (dbtRunner).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from loader.cli import main
 from loader.config import load_config
 from loader.pipeline import run_sync
 from loader.vault import Vault
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxServer
 
 ORGS = {"us": "10234695", "eu": "20088321", "in": "60012345"}
 

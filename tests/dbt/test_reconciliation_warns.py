@@ -26,11 +26,11 @@ from loader.config import load_config
 from loader.dbt_runner import DbtTarget, run_dbt, vars_from_config
 from loader.reconciliation import print_reconciliation
 from loader.sync_status import read_warehouse_reconciliation
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.checks import INVENTORY_COST_ACCOUNTS
 from tests.dbt.conftest import Built, cli_build
 from tests.dbt.raw_loader import load_dataset
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.generator import generate_dataset
 
 ORG = "10234695"
 Query = Callable[[str], Sequence[tuple[Any, ...]]]

@@ -17,10 +17,10 @@ import dlt
 import duckdb
 
 from loader.dbt_runner import DbtTarget
+from ml_connector_fakes.world.dataset import Record
+from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.conftest import Built, cli_build
 from tests.dbt.raw_loader import load_dataset
-from zoho_sandbox.dataset import Record
-from zoho_sandbox.generator import generate_dataset
 
 ORG = "10234695"
 TRANSFER_ID = "102346958880000001"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
-from zoho_sandbox import ledger
-from zoho_sandbox.dataset import Dataset
+from ml_connector_fakes.world import amounts, ledger
+from ml_connector_fakes.world.dataset import Dataset
 
 US_ORG = "10234695"
 INVOICE_ID = "102346959990000001"
@@ -50,7 +50,7 @@ def add_eur_invoice_paid_later(dataset: Dataset) -> None:
         status="paid",
         balance=Decimal("0.00"),
     )
-    ledger.recompute_line_document(invoice, books.records["taxes"])
+    amounts.recompute_line_document(invoice, books.records["taxes"])
     invoices[INVOICE_ID] = invoice
 
     payments = books.records["customerpayments"]
@@ -70,6 +70,6 @@ def add_eur_invoice_paid_later(dataset: Dataset) -> None:
         invoices=[{**applied, "date": "2026-03-10", "total": invoice["total"]}],
         applied_invoices=[applied],
     )
-    ledger.recompute_payment(payment, "invoices")
+    amounts.recompute_payment(payment, "invoices")
     payments[PAYMENT_ID] = payment
     ledger.rebuild_account_transactions(books)

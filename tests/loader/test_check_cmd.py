@@ -19,7 +19,7 @@ from loader.cli import main
 from loader.config import load_config
 from loader.demo import LOOKER_CLIENT_ID, LOOKER_CONNECTION, LOOKER_PROJECT, DemoWorld, demo_world
 from loader.vault import LOOKER_RECORD, Vault
-from looker_fake import Warehouse
+from ml_connector_fakes.looker import Warehouse
 from tests.looker.spec import validate_body
 
 US = "sandbox-us"

@@ -19,8 +19,8 @@ import pytest
 from loader.cli import main
 from loader.config import load_config
 from loader.vault import Vault
-from zoho_sandbox.dataset import Dataset, OAuthClient
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.dataset import Dataset, OAuthClient
+from ml_connector_fakes.zoho.server import SandboxServer
 
 CLIENT_ID = "1000.CLITESTCLIENT"
 CLIENT_SECRET = "cs-7d41e2-cli-private"

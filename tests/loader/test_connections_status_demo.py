@@ -19,9 +19,9 @@ from loader.connections import open_state, open_zoho_client
 from loader.demo import DEMO_SEED, DEMO_TIME_SCALE, demo_world, run_demo
 from loader.pipeline.run import run_sync
 from loader.vault import Vault, VaultError
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.server import SandboxServer
 
 US_ORG = "10234695"
 

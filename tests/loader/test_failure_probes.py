@@ -16,10 +16,10 @@ import pytest
 from loader.cli import main
 from loader.vault import KEY_ENV, Vault
 from loader.zoho.ratelimit import on_zoho_clock
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxServer
 
 ORG = "10234695"
 KEY = "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s="  # urlsafe base64 of 32 bytes

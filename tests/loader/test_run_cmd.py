@@ -13,7 +13,7 @@ import pytest
 from loader.cli import main
 from loader.demo import LOOKER_PROJECT, LOOKER_REMOTE, demo_world
 from loader.looker import deploy
-from looker_fake import Look
+from ml_connector_fakes.looker import Look
 
 
 @pytest.fixture(autouse=True)

@@ -25,10 +25,10 @@ from loader.pipeline import run_sync
 from loader.schedule import CronSchedule
 from loader.sync_status import ENTITIES
 from loader.vault import VAULT_FILE, Vault
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxServer
 
 ORGS = {"us": "10234695", "eu": "20088321"}
 CRON = "30 4 * * 1"  # Mondays 04:30 UTC

@@ -19,7 +19,7 @@ import pytest
 
 from loader.looker import LookerClient, LookerCredentials
 from loader.secret import Secret
-from looker_fake import FakeLooker, FakeLookerServer, Look, Warehouse
+from ml_connector_fakes.looker import FakeLooker, FakeLookerServer, Look, Warehouse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shop"
 CLIENT_ID = "looker-client-id"

@@ -12,7 +12,7 @@ import pytest
 
 from loader.cli import main
 from loader.looker import LookerAuthError, validate
-from looker_fake import FakeLooker, FakeLookerServer, Warehouse
+from ml_connector_fakes.looker import FakeLooker, FakeLookerServer, Warehouse
 from tests.looker.conftest import (
     CLIENT_ID,
     CLIENT_SECRET,

@@ -12,8 +12,8 @@ import pytest
 from loader.cli import main
 from loader.looker import LookerClient, LookerCredentials, LookerError, deploy, validate
 from loader.secret import Secret
-from looker_fake import FakeLooker, FakeLookerServer, Warehouse, git
-from looker_fake.state import Call
+from ml_connector_fakes.looker import FakeLooker, FakeLookerServer, Warehouse, git
+from ml_connector_fakes.looker.state import Call
 from tests.looker.conftest import (
     BRANCH,
     CLIENT_ID,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from looker_fake.lookml import CompileError, compile_query, explore_fields, load_project
+from ml_connector_fakes.looker.lookml import CompileError, compile_query, explore_fields, load_project
 from tests.looker.conftest import fixture_files
 
 

@@ -9,7 +9,7 @@ import psycopg2
 import pytest
 
 from loader.looker import validate
-from looker_fake import FakeLooker, FakeLookerServer, Warehouse
+from ml_connector_fakes.looker import FakeLooker, FakeLookerServer, Warehouse
 from tests.looker.conftest import CONNECTION, LookerWorld, build_world
 
 pytestmark = pytest.mark.postgres

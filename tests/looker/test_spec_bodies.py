@@ -11,7 +11,7 @@ import json
 import pytest
 
 from loader.looker import LookerError, deploy, refresh_datagroup, validate
-from looker_fake import Dashboard, DashboardElement
+from ml_connector_fakes.looker import Dashboard, DashboardElement
 from tests.looker.conftest import BRANCH, DATAGROUP, MODEL, PROJECT, SYNCED_AT, Exchange, LookerWorld
 from tests.looker.spec import response_schema, validate_body
 

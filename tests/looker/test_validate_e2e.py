@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from loader.looker import deploy, read_generated_model, validate
-from looker_fake import Look
+from ml_connector_fakes.looker import Look
 from tests.looker.conftest import BRANCH, MODEL, PROJECT, LookerWorld, git
 
 

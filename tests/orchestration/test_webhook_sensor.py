@@ -33,10 +33,10 @@ from loader.webhooks.service import ServeOptions, WebhookService
 from loader.webhooks.store import APPLIED, CLAIMED, PENDING, EventStore, StoredEvent
 from loader.webhooks.worker import RetryPolicy
 from loader.zoho.ratelimit import on_zoho_clock
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxServer
 
 WEBHOOK_SECRET = "sensorWebhookSecret2026"  # Zoho's shape: 12 to 50 letters and digits
 VAULT_KEY_ENV = {"ML_CONNECTOR_KEY": "aDE2Yy1kYWdzdGVyLXdlYmhvb2stc2Vuc29yLWtleSE="}

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from loader.demo import sandbox_credentials
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.zoho.server import SandboxServer
 
 
 def access_token(http: Any, server: SandboxServer, region: str) -> str:

@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset, OAuthClient, OrgBooks, Record
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.dataset import Dataset, OAuthClient, OrgBooks, Record
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxServer
 
 US_ORG = "60001"
 US_ORG_2 = "60002"

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import httpx
 import pytest
 
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxAdminError, SandboxServer
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxAdminError, SandboxServer
 
 from .conftest import EU_ORG, US_ORG, Api, SandboxFactory
 

@@ -6,7 +6,7 @@ import time
 
 import httpx
 
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.zoho.server import SandboxServer
 
 from .conftest import (
     CLIENT_ID,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.zoho.server import SandboxServer
 
 from .conftest import EU_ORG, US_ORG, US_ORG_2, Api
 

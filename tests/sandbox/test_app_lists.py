@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import httpx
 
-from zoho_sandbox.reads import hides_transaction_id
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.zoho.ledger_reads import hides_transaction_id
+from ml_connector_fakes.zoho.server import SandboxServer
 
 from .conftest import (
     AR_ACCOUNT,

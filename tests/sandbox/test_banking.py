@@ -8,11 +8,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.envelope import ApiError
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.reads import OPENING_BALANCE, Route, read, resolve
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.envelope import ApiError
+from ml_connector_fakes.zoho.reads import OPENING_BALANCE, Route, read, resolve
 
 US = "10234695"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.reads import read, resolve
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.reads import read, resolve
 
 US = "10234695"
 

@@ -23,15 +23,15 @@ import pytest
 
 from loader.pipeline.source import detail_location
 from loader.zoho.endpoints import ALL_ENDPOINTS, BY_NAME
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.fixed_assets import DEPRECIATION_TYPE, WRITE_OFF_TYPE
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.world.inventory import INVENTORY_ADJUSTMENT_TYPE
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxServer
 from tests import zoho_docs
 from tests.sandbox.access import access_token
 from tests.sandbox.shape_allowlist import ALIASES, ALLOWED
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.fixed_assets import DEPRECIATION_TYPE, WRITE_OFF_TYPE
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.inventory import INVENTORY_ADJUSTMENT_TYPE
-from zoho_sandbox.server import SandboxServer
 
 LIST_FIELDS = Path(__file__).resolve().parents[1] / "reference" / "zoho-list-fields.md"
 US, EU, IN = "10234695", "20088321", "60012345"

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from zoho_sandbox.dataset import Dataset, Record
-from zoho_sandbox.entities import BY_NAME
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.zoho_time import parse_zoho_timestamp
+from ml_connector_fakes.world.dataset import Dataset, Record
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.world.zoho_time import parse_zoho_timestamp
+from ml_connector_fakes.zoho.entities import BY_NAME
 
 US, EU, IN = "10234695", "20088321", "60012345"
 

@@ -9,24 +9,25 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from tests import zoho_docs
-from zoho_sandbox.dataset import Dataset, OrgBooks, Record
-from zoho_sandbox.fixed_assets import DEPRECIATION_TYPE, WRITE_OFF_TYPE
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.inventory import INVENTORY_ADJUSTMENT_TYPE
-from zoho_sandbox.ledger import (
+from ml_connector_fakes.world.amounts import (
+    cumulative_base,
+    recompute_line_document,
+    recompute_payment,
+    to_base,
+)
+from ml_connector_fakes.world.dataset import Dataset, OrgBooks, Record
+from ml_connector_fakes.world.fixed_assets import DEPRECIATION_TYPE, WRITE_OFF_TYPE
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.world.inventory import INVENTORY_ADJUSTMENT_TYPE
+from ml_connector_fakes.world.ledger import postings_for, rebuild_account_transactions
+from ml_connector_fakes.world.ledger_vocabulary import (
     BANK_TRANSFER_TYPES,
     DEBIT_NORMAL_TYPES,
     ID_FIELDS,
     NON_POSTING_STATUSES,
     TRANSACTION_TYPES,
-    cumulative_base,
-    postings_for,
-    rebuild_account_transactions,
-    recompute_line_document,
-    recompute_payment,
-    to_base,
 )
+from tests import zoho_docs
 
 US, EU, IN = "10234695", "20088321", "60012345"
 
@@ -674,8 +675,8 @@ def test_base_currency_adjustments_revalue_the_receivable_against_exchange_gain_
 
 
 def test_refunds_post_bank_against_the_credits_control_account_and_keep_balances() -> None:
-    from zoho_sandbox.generator import generate_dataset
-    from zoho_sandbox.refunds import refunds_of
+    from ml_connector_fakes.world.generator import generate_dataset
+    from ml_connector_fakes.world.refunds import refunds_of
 
     dataset = generate_dataset(seed=11, invoices_per_org=200)
     # refunds entity -> (its id, the bank member, the control account's type, the bank's side)

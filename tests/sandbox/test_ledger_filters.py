@@ -8,7 +8,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from zoho_sandbox.server import SandboxAdminError
+from ml_connector_fakes.zoho.server import SandboxAdminError
 
 from .conftest import AR_ACCOUNT, SALES_ACCOUNT, US_ORG, Api, SandboxFactory
 

@@ -9,11 +9,18 @@ from decimal import Decimal
 
 import pytest
 
-from zoho_sandbox.dataset import OrgBooks, Record
-from zoho_sandbox.entities import BY_NAME
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.ledger import DEBIT_NORMAL_TYPES, NON_POSTING_STATUSES, postings_for, posts
-from zoho_sandbox.mutations import MutationError, create_document, delete_record, edit_document, void_document
+from ml_connector_fakes.world.dataset import OrgBooks, Record
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.world.ledger import postings_for, posts
+from ml_connector_fakes.world.ledger_vocabulary import DEBIT_NORMAL_TYPES, NON_POSTING_STATUSES
+from ml_connector_fakes.zoho.entities import BY_NAME
+from ml_connector_fakes.zoho.mutations import (
+    MutationError,
+    create_document,
+    delete_record,
+    edit_document,
+    void_document,
+)
 
 US = "10234695"
 NOW = datetime(2026, 11, 2, 18, 30, 5, tzinfo=UTC)

@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.server import SandboxServer
 from tests.sandbox.access import access_token
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
 
 US = "10234695"
 

@@ -2,9 +2,10 @@
 ``WarehouseApplier`` (targeted sync, dbt build, no Looker configured) → the marts show the change, within
 seconds.
 
-Path: zoho_sandbox.server (admin mutation, signed delivery) → loader.webhooks.service (receiver, store,
-worker) → loader.webhooks.applier.WarehouseApplier → loader.pipeline.sync_documents (dlt, DuckDB) →
-loader.dbt_runner.run_dbt (dbtRunner) → zoho_books.fct_invoices / fct_bills / rpt_gl_reconciliation.
+Path: ml_connector_fakes.zoho.server (admin mutation, signed delivery) → loader.webhooks.service
+(receiver, store, worker) → loader.webhooks.applier.WarehouseApplier → loader.pipeline.sync_documents
+(dlt, DuckDB) → loader.dbt_runner.run_dbt (dbtRunner) → zoho_books.fct_invoices / fct_bills /
+rpt_gl_reconciliation.
 
 ``serve`` runs in a thread of the test process, as ``ml-connector serve`` runs it in its own process: the
 event store, the targeted sync and dbt all open the one DuckDB file in that process. DuckDB lets a single
@@ -39,10 +40,10 @@ from loader.vault import Vault
 from loader.webhooks.applier import WarehouseApplier
 from loader.webhooks.service import ServeOptions, WebhookService
 from loader.zoho.ratelimit import on_zoho_clock
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxServer
 
 US_ORG = "10234695"  # the generated data set's "us" organization
 WEBHOOK_SECRET = "e2eWebhookSecret2026"  # Zoho's shape: 12 to 50 letters and digits

@@ -11,8 +11,8 @@ import pytest
 from loader.config import Config
 from loader.webhooks.applier import JournalApplier
 from loader.webhooks.store import APPLIED
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.server import SandboxServer
 
 from .conftest import SECRET, US_ORG, ServeFactory, open_store
 

@@ -22,7 +22,7 @@ from loader.webhooks.payload import (
     parse_delivery,
 )
 from loader.webhooks.signature import sign, signing_message, verify
-from zoho_sandbox.webhooks import sign as sandbox_sign
+from ml_connector_fakes.zoho.webhooks import sign as sandbox_sign
 
 SECRET = Secret("abcdefghijkl12")
 JSON = "application/json"

@@ -20,11 +20,11 @@ from loader.pipeline.run import make_pipeline
 from loader.zoho.auth import MemoryTokenCache, TokenCache
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxServer
 from tests.loader.fast_retry import FAST_RETRY
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
 
 US_ORG = "10234695"
 EU_ORG = "20088321"

@@ -18,6 +18,8 @@ from dlt.pipeline.pipeline import Pipeline
 
 from loader.pipeline.run import sync_organizations, sync_targets
 from loader.pipeline.source import Targets
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.zoho.server import SandboxServer
 from tests.loader.pipeline.conftest import (
     EU_ORG,
     LEDGER_ROUTE,
@@ -27,8 +29,6 @@ from tests.loader.pipeline.conftest import (
     duckdb_pipeline,
     query,
 )
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.server import SandboxServer
 
 CHECKING = f"{US_ORG}0000000001"
 SAVINGS = f"{US_ORG}0000000002"

@@ -45,10 +45,10 @@ from loader.secret import Secret
 from loader.zoho.auth import ZohoCredentials
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.zoho.server import SandboxServer
 from tests.loader.fast_retry import FAST_RETRY
 from tests.loader.pipeline.conftest import ORGS, credentials_for, query
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.server import SandboxServer
 
 REPO = Path(__file__).resolve().parents[3]
 LEDGER_ROUTE = "/chartofaccounts/transactions"

@@ -8,9 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from loader.pipeline.run import sync_organizations
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.zoho.server import SandboxServer
 from tests.loader.pipeline.conftest import EU_ORG, US_ORG, ClientsFactory, duckdb_pipeline, query
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.server import SandboxServer
 
 BANK_DETAIL = "/banktransactions/{transaction_id}"
 ADJUSTMENT_DETAIL = "/basecurrencyadjustment/{base_currency_adjustment_id}"

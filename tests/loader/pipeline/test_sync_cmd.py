@@ -14,10 +14,10 @@ from loader.cli import main
 from loader.pipeline.packages import LOADED_FOLDER
 from loader.vault import Vault
 from loader.zoho.ratelimit import on_zoho_clock
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxServer
 
 ORGS = {"us": "10234695", "eu": "20088321"}
 RAW = "zoho_books_raw"

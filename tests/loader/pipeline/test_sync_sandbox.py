@@ -13,6 +13,8 @@ import pytest
 from dlt.pipeline.pipeline import Pipeline
 
 from loader.pipeline.run import SyncResult, make_pipeline, sync_organizations
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.zoho.server import SandboxServer
 from tests.loader.pipeline.conftest import (
     EU_ORG,
     LEDGER_ROUTE,
@@ -25,8 +27,6 @@ from tests.loader.pipeline.conftest import (
     expected_money,
     query,
 )
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.server import SandboxServer
 
 MONEY = {  # sandbox entity -> money field whose per-org sum must match exactly
     "invoices": "total",

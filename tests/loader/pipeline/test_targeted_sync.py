@@ -8,6 +8,8 @@ import pytest
 
 from loader.pipeline.run import IncompleteSync, sync_organizations, sync_targets
 from loader.pipeline.source import Targets
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.zoho.server import SandboxServer
 from tests.loader.pipeline.conftest import (
     EU_ORG,
     US_ORG,
@@ -20,8 +22,6 @@ from tests.loader.pipeline.test_sync_sandbox import (
     assert_matches_sandbox,
     column_types,
 )
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.server import SandboxServer
 
 
 def test_documents_by_id_then_the_next_walk_skips_them(

@@ -12,9 +12,9 @@ import pytest
 from dlt.pipeline.pipeline import Pipeline
 
 from loader.pipeline.run import sync_organizations
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.zoho.server import SandboxServer
 from tests.loader.pipeline.conftest import EU_ORG, US_ORG, ClientsFactory, duckdb_pipeline, query
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.server import SandboxServer
 
 
 def _oldest(dataset: Dataset, org: str, entity: str) -> str:

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from ml_connector_fakes.zoho.reads import SORT_COLUMNS
 from tests.zoho_docs import document
-from zoho_sandbox.reads import SORT_COLUMNS
 
 # sandbox entity -> (document, list path)
 LISTS = {

@@ -11,7 +11,7 @@ import pytest
 from loader.zoho.auth import MemoryTokenCache
 from loader.zoho.errors import ZohoForbiddenError, ZohoUnavailableError
 from loader.zoho.ratelimit import RateLimits
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.zoho.server import SandboxServer
 
 from .conftest import US_ORG, ClientFactory
 

@@ -20,8 +20,8 @@ from loader.zoho.errors import (
     ZohoTokenLimitError,
 )
 from loader.zoho.ratelimit import RateLimits
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.zoho.server import SandboxServer
 
 from .conftest import EU_ORG, US_ORG, ClientFactory, credentials_for
 

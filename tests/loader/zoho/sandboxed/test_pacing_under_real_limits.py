@@ -14,10 +14,10 @@ import pytest
 
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.ratelimit import RateLimits
-from zoho_sandbox.config import SandboxConfig
-from zoho_sandbox.dataset import Dataset
-from zoho_sandbox.generator import generate_dataset
-from zoho_sandbox.server import SandboxServer
+from ml_connector_fakes.world.dataset import Dataset
+from ml_connector_fakes.world.generator import generate_dataset
+from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.server import SandboxServer
 
 from .conftest import US_ORG, ClientFactory
 

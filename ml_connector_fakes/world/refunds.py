@@ -1,0 +1,120 @@
+"""Refunds of credit notes and vendor credits: part or all of an open credit paid back in cash (D72).
+
+Zoho lists them organization-wide (``/creditnotes/refunds``, ``/vendorcredits/refunds``) and details them
+under their credit. A refund is in its credit's currency, at the rate of its own day; the bank account is
+the organization's checking account. It lowers the credit's balance (closing it when nothing is left), so
+the contacts' unused credits and the credits' statuses stay consistent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from ml_connector_fakes.world.amounts import ZERO, cents, to_base
+from ml_connector_fakes.world.context import Context
+from ml_connector_fakes.world.dataset import OrgBooks, Record
+from ml_connector_fakes.world.ledger_vocabulary import NON_POSTING_STATUSES
+
+# (credit entity, refunds entity, the credit's id / number / contact fields, the refund's id field)
+_KINDS = (
+    ("creditnotes", "creditnoterefunds", "creditnote_id", "creditnote_number", "customer_id"),
+    ("vendorcredits", "vendorcreditrefunds", "vendor_credit_id", "vendor_credit_number", "vendor_id"),
+)
+_MODES = (("cash", "Cash"), ("banktransfer", "Bank Transfer"), ("check", "Check"))
+
+
+def _refund(ctx: Context, entity: str, credit: Record, amount: Decimal, day: date) -> Record:
+    rng = ctx.rng
+    code = credit["currency_code"]
+    rate = ctx.rate_on(code, day)
+    bank = ctx.account("Business Checking")
+    created = ctx.stamp(day, ctx.office_seconds())
+    mode, _ = rng.choice(_MODES)
+    record: Record = {
+        "date": day.isoformat(),
+        "refund_mode": mode,
+        "reference_number": f"RF{rng.randint(10_000, 99_999)}",
+        "description": "Refund of unused credit",
+        "amount": amount,
+        "exchange_rate": rate,
+        "amount_fcy": amount,
+        "amount_bcy": to_base(amount, rate),
+        "currency_id": credit["currency_id"],
+        "currency_code": code,
+        "created_time": created,
+        "last_modified_time": created,
+        "status": "refunded",
+    }
+    refund_id = ctx.new_id()
+    if entity == "creditnotes":
+        record.update(
+            creditnote_refund_id=refund_id,
+            creditnote_id=credit["creditnote_id"],
+            creditnote_number=credit["creditnote_number"],
+            customer_id=credit["customer_id"],
+            customer_name=credit["customer_name"],
+            payment_form="",
+            from_account_id=bank["account_id"],
+            from_account_name=bank["account_name"],
+        )
+    else:
+        record.update(
+            vendor_credit_refund_id=refund_id,
+            vendor_credit_id=credit["vendor_credit_id"],
+            vendor_credit_number=credit["vendor_credit_number"],
+            vendor_id=credit["vendor_id"],
+            customer_name=credit["vendor_name"],
+            account_id=bank["account_id"],
+            account_name=bank["account_name"],
+        )
+    return record
+
+
+def refunds_of(books: OrgBooks, entity: str, credit: Record) -> list[Record]:
+    """The refunds of a credit note or vendor credit (none for any other entity)."""
+    for credit_entity, refunds_entity, id_field, _, _ in _KINDS:
+        if credit_entity == entity:
+            wanted = credit[id_field]
+            return [r for r in books.records.get(refunds_entity, {}).values() if r[id_field] == wanted]
+    return []
+
+
+def apply_refund(credit: Record, refund: Record) -> None:
+    """Lower the credit's balance by the refund; a credit with nothing left closes."""
+    credit["balance"] -= refund["amount"]
+    if credit["balance"] == 0:
+        credit["status"] = "closed"
+        if "current_sub_status" in credit:
+            credit["current_sub_status"] = "closed"
+    credit["last_modified_time"] = refund["created_time"]
+
+
+def add_refunds(ctx: Context, seed: str) -> None:
+    """Refund the first open credit of each kind and about half of the others, most in full, some in
+    part, a few twice. Its own random source: the documents generated before stay as they were."""
+    rng = random.Random(f"{seed}:refunds")
+    ctx = dataclasses.replace(ctx, rng=rng)
+    for entity, refunds_entity, id_field, _, _ in _KINDS:
+        refunds: dict[str, Record] = {}
+        ctx.books.records[refunds_entity] = refunds
+        credits = [
+            credit
+            for credit in ctx.books.records.get(entity, {}).values()
+            if credit["status"] not in NON_POSTING_STATUSES and credit["balance"] > 0
+        ]
+        for index, credit in enumerate(credits):
+            if index and rng.random() >= 0.5:
+                continue
+            day = date.fromisoformat(credit["date"])
+            for _ in range(2 if rng.random() < 0.15 else 1):
+                day = min(day + timedelta(days=rng.randint(1, 25)), ctx.today)
+                share = Decimal(1) if rng.random() < 0.6 else Decimal(rng.randint(20, 80)) / 100
+                amount = min(cents(credit["balance"] * share), credit["balance"])
+                if amount <= ZERO:
+                    break
+                refund = _refund(ctx, entity, credit, amount, day)
+                refunds[refund[f"{id_field[:-3]}_refund_id"]] = refund
+                apply_refund(credit, refund)
