@@ -18,16 +18,15 @@ from loader.config import Config
 from loader.connections import open_state, vault_record_name
 from loader.output import Records, add_format_option, print_csv, print_json
 from loader.reconciliation import print_reconciliation
-from loader.secret import Secret
 from loader.state import DailyUsage
 from loader.sync_status import (
     ENTITIES,
-    WAREHOUSE_PASSWORD_FIELD,
     WarehouseStatus,
     WarehouseUnavailable,
     read_warehouse_status,
 )
 from loader.vault import WAREHOUSE_PASSWORD_RECORD, VaultError
+from loader.warehouse import Warehouse
 
 NEVER = "never"
 UNKNOWN = "unknown"
@@ -168,15 +167,11 @@ def _warehouse(
     ctx: CommandContext, config: Config, stored: set[str] | None
 ) -> tuple[WarehouseStatus | None, str | None]:
     """What the warehouse holds (None: nothing synced yet), or why it could not be read."""
-    password: Secret | None = None
-    if config.warehouse.destination == "postgres" and stored and WAREHOUSE_PASSWORD_RECORD in stored:
-        try:
-            record = ctx.vault(config).get(WAREHOUSE_PASSWORD_RECORD) or {}
-        except VaultError as exc:
-            return None, str(exc)
-        password = record.get(WAREHOUSE_PASSWORD_FIELD)
+    # The vault is asked for the password only when it holds one: status works before any `auth`.
+    has_password = bool(stored) and WAREHOUSE_PASSWORD_RECORD in (stored or set())
+    warehouse = ctx.warehouse(config) if has_password else Warehouse(config.warehouse)
     try:
-        return read_warehouse_status(config, password), None
+        return read_warehouse_status(warehouse), None
     except WarehouseUnavailable as exc:
         return None, str(exc)
 

@@ -19,6 +19,14 @@ from typing import Any
 from dlt.common.schema.typing import TColumnSchema
 from dlt.extract.hints import TResourceNestedHints, make_nested_hints
 
+from loader.raw_contract import (
+    DELETED_AT_COLUMN,
+    DETAIL_FETCHED_COLUMN,
+    IS_DELETED_COLUMN,
+    ORGANIZATION_COLUMN,
+    SOURCE_ID_COLUMN,
+    SYNCED_AT_COLUMN,
+)
 from loader.zoho.endpoints import TIMESTAMP_FIELDS, Endpoint, Fields
 
 # DECIMAL(38, 10): 28 integer digits cover any ledger; 10 places hold Zoho's six-place exchange rates and
@@ -26,14 +34,6 @@ from loader.zoho.endpoints import TIMESTAMP_FIELDS, Endpoint, Fields
 DECIMAL_PRECISION = 38
 DECIMAL_SCALE = 10
 
-ORGANIZATION_COLUMN = "_zoho_organization_id"
-SOURCE_ID_COLUMN = "_zoho_source_id"
-SYNCED_AT_COLUMN = "_synced_at"
-IS_DELETED_COLUMN = "_is_deleted"
-DELETED_AT_COLUMN = "_deleted_at"
-# On the tables of documents Zoho details apart from its list: false where the row is the list row only, its
-# detail (line items) not fetched in the sync's detail mode (D90).
-DETAIL_FETCHED_COLUMN = "_detail_fetched"
 # The audit columns a payment's refunds carry on their rows (D135): they are replaced with their payment,
 # whose row carries the deletion flags.
 REFUND_AUDIT_COLUMNS = (SYNCED_AT_COLUMN, ORGANIZATION_COLUMN, SOURCE_ID_COLUMN)

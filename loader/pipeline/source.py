@@ -38,13 +38,13 @@ from dlt.extract.resource import DltResource
 from loader.pipeline import ledger_window, refunds
 from loader.pipeline.arrow_batches import arrow_batch
 from loader.pipeline.hints import (
-    DETAIL_FETCHED_COLUMN,
     nested_hints,
     primary_key,
     table_columns,
     typed_record,
 )
 from loader.pipeline.watermark import Verdict, Walk, Watermark, cursor_key
+from loader.raw_contract import DETAIL_FETCHED_COLUMN
 from loader.zoho.client import Page, ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
 from loader.zoho.errors import (

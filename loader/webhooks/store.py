@@ -27,7 +27,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Protocol
 
-SCHEMA: Final = "zoho_books_raw"
+from loader.raw_contract import RAW_SCHEMA
+
+SCHEMA: Final = RAW_SCHEMA  # the events sit beside the raw tables they update
 TABLE: Final = "webhook_events"
 PENDING: Final = "pending"
 APPLIED: Final = "applied"
