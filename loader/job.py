@@ -123,7 +123,7 @@ def _sync(config: Config, vault: Vault, console: Console | None, result: JobResu
     elif not result.sync.complete:
         _say(
             console,
-            "The sync stopped at Zoho's daily cap: the build goes on with what is loaded; the next run "
+            "The sync stopped at a daily API cap: the build goes on with what is loaded; the next run "
             "continues where this one stopped.",
         )
 

@@ -1,6 +1,6 @@
 """``ml-connector status``: per connection, whether it can run, when it last synced, what it has used of
 today's API budget and when the schedule runs next; per connection and entity, the rows the warehouse holds
-and when the entity last synced; and what is left half-done (crawl checkpoints a daily cap left behind).
+and when the entity last synced; and the general ledger's reconciliation with Zoho's.
 
 Nothing here writes: the warehouse is opened read-only (see ``loader.sync_status``). A warehouse that is not
 there yet, busy or unreachable is said in one line and the rest is still reported (exit 0).
@@ -40,8 +40,8 @@ def register(subparsers: Subparsers) -> None:
         description="Per connection: credentials stored, last sync, Zoho API calls used today (UTC), what is "
         "left of the daily quota and the next scheduled run. Per connection and entity: rows in the "
         "warehouse's raw tables (deleted ones not counted) and the last sync. Then the general ledger's "
-        "reconciliation with Zoho's (share derived per transaction type, the largest differences) and crawls "
-        "waiting to resume after a daily cap. Reads the warehouse read-only.",
+        "reconciliation with Zoho's (share derived per transaction type, the largest differences). Reads the "
+        "warehouse read-only.",
     )
     add_format_option(parser)
     parser.set_defaults(handler=run)
@@ -62,7 +62,6 @@ CONNECTION_COLUMNS = (
     "next run",
 )
 ENTITY_COLUMNS = ("connection", "organization", "entity", "rows", "last sync")
-CRAWL_COLUMNS = ("connection", "organization", "entity", "next page")
 
 
 def run(ctx: CommandContext) -> int:
@@ -94,14 +93,6 @@ def run(ctx: CommandContext) -> int:
         right=frozenset({"API calls today", "quota left"}),
     )
     entities = _entities(config, warehouse) if warehouse is not None else None
-    crawls = Records(
-        "Crawls stopped part-way (the next sync resumes them)",
-        CRAWL_COLUMNS,
-        [
-            (name, organization_id, stream, next_page)
-            for name, organization_id, stream, next_page in state.checkpoints()
-        ],
-    )
     fmt = ctx.args.format
     if fmt == "json":
         print_json(
@@ -117,7 +108,6 @@ def run(ctx: CommandContext) -> int:
                     else None,
                     "not_read": warehouse_note,
                 },
-                "crawls_stopped": crawls.dicts(),
                 "schedule": {"cron": config.schedule.cron, "next_run": next_run},
             },
         )
@@ -139,8 +129,6 @@ def run(ctx: CommandContext) -> int:
         ctx.err.print(Text(f"warehouse not read: {warehouse_note}", style="yellow"))
     else:
         ctx.say(f"Warehouse: {_where(config)} holds no synced data yet: run `ml-connector sync`.")
-    if crawls.rows:
-        ctx.out.print(crawls.table())
     ctx.say(schedule_line)
     return 0
 

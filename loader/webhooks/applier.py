@@ -41,10 +41,6 @@ class ChangeBatch:
     def entities(self) -> frozenset[str]:
         return frozenset(self.upserts) | frozenset(self.deletions)
 
-    @property
-    def document_count(self) -> int:
-        return sum(map(len, self.upserts.values())) + sum(map(len, self.deletions.values()))
-
 
 class EventApplier(Protocol):
     """Brings the warehouse up to date with Zoho for some documents, or on the schedule."""

@@ -369,14 +369,6 @@ class EventStore:
             "where status = ? and next_attempt_at <= ? order by event_id limit ?", (status, now, limit)
         )
 
-    def next_due_at(self, status: str = PENDING) -> datetime | None:
-        with self._transaction() as cur:
-            cur.execute(
-                self._sql(f"select min(next_attempt_at) from {self._table} where status = ?"), (status,)
-            )
-            row = cur.fetchone()
-        return None if row is None else _aware(row[0])
-
     def get(self, event_id: int) -> StoredEvent | None:
         rows = self._select("where event_id = ?", (event_id,))
         return rows[0] if rows else None

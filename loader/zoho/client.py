@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import httpx
 
 from loader.zoho.auth import TOKEN_LIMIT_WAITS, TokenCache, ZohoCredentials, ZohoOAuth
+from loader.zoho.daily_cap import DailyCap
 from loader.zoho.errors import (
     ZohoApiError,
     ZohoAuthError,
@@ -150,6 +151,7 @@ class ZohoBooksClient:
         sleep: Callable[[float], None] = time.sleep,
         seed: int | None = None,
         token_limit_waits: tuple[float, ...] | None = None,
+        daily_cap: DailyCap | None = None,
     ) -> None:
         self.connection = connection
         self.organization_id = connection.organization_id
@@ -173,6 +175,7 @@ class ZohoBooksClient:
         )
         self.retry = retry or RetryPolicy().on_zoho_clock(scale)
         self._usage = usage
+        self.daily_cap = daily_cap  # the connection's own daily_call_limit, when set
         self._sleep = sleep
         self._rng = random.Random(seed)
         self._token_url = self.auth.token_request().url
@@ -306,6 +309,8 @@ class ZohoBooksClient:
             if self.daily_remaining == 0 and (self._resets_in() or 0) > 0:
                 # Zoho said the quota is spent; another call would only collect a 45.
                 raise self._daily_limit_error(path, 429)
+            if self.daily_cap is not None:
+                self.daily_cap.take(path)
             delay_base: float | None = None
             with self.limiter.slot():
                 try:
