@@ -69,36 +69,34 @@ def _duckdb(warehouse: Warehouse) -> list[Check]:
                 else "check the file's permissions, or point [warehouse] path at a DuckDB file",
             )
         ]
-    checks = [Check(SERVICE, subject, "reachable", Verdict.OK, "opened")]
+    try:
+        return [Check(SERVICE, subject, "reachable", Verdict.OK, "opened"), _duckdb_writable(con, subject)]
+    finally:
+        con.close()
+
+
+def _duckdb_writable(con: Any, subject: str) -> Check:
+    """Every schema and a table in each created inside a transaction, then rolled back."""
+    import duckdb
+
     try:
         con.execute("begin")
         for schema in SCHEMAS:
             con.execute(f'create schema if not exists "{schema}"')
             con.execute(f'create table "{schema}".{_PROBE_TABLE} (probe integer)')
         con.execute("rollback")
-        checks.append(
-            Check(
-                SERVICE,
-                subject,
-                "writable",
-                Verdict.OK,
-                f"schemas {', '.join(SCHEMAS)} creatable, tables too",
-            )
-        )
     except duckdb.Error as exc:
-        checks.append(
-            Check(
-                SERVICE,
-                subject,
-                "writable",
-                Verdict.FAIL,
-                f"a table could not be created: {exc}",
-                "make the file writable by this user",
-            )
+        return Check(
+            SERVICE,
+            subject,
+            "writable",
+            Verdict.FAIL,
+            f"a table could not be created: {exc}",
+            "make the file writable by this user",
         )
-    finally:
-        con.close()
-    return checks
+    return Check(
+        SERVICE, subject, "writable", Verdict.OK, f"schemas {', '.join(SCHEMAS)} creatable, tables too"
+    )
 
 
 def _postgres(warehouse: Warehouse) -> list[Check]:

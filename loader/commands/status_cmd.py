@@ -95,22 +95,7 @@ def run(ctx: CommandContext) -> int:
     entities = _entities(config, warehouse) if warehouse is not None else None
     fmt = ctx.args.format
     if fmt == "json":
-        print_json(
-            ctx.out,
-            {
-                "config": str(config.path),
-                "connections": connections.dicts(),
-                "entities": entities.dicts() if entities is not None else [],
-                "warehouse": {
-                    "where": warehouse.where if warehouse is not None else _where(config),
-                    "last_load_at": _when(warehouse.last_load_at)
-                    if warehouse and warehouse.last_load_at
-                    else None,
-                    "not_read": warehouse_note,
-                },
-                "schedule": {"cron": config.schedule.cron, "next_run": next_run},
-            },
-        )
+        print_json(ctx.out, _document(config, connections, entities, warehouse, warehouse_note, next_run))
         return 0
     if fmt == "csv":
         _print_flat_csv(ctx, connections, entities)
@@ -197,14 +182,30 @@ def _entities(config: Config, warehouse: WarehouseStatus) -> Records:
     )
 
 
+def _document(
+    config: Config,
+    connections: Records,
+    entities: Records | None,
+    warehouse: WarehouseStatus | None,
+    warehouse_note: str | None,
+    next_run: str,
+) -> dict[str, object]:
+    """``status --format json``: the tables as lists of objects, the warehouse and the schedule."""
+    return {
+        "config": str(config.path),
+        "connections": connections.dicts(),
+        "entities": entities.dicts() if entities is not None else [],
+        "warehouse": {
+            "where": warehouse.where if warehouse is not None else _where(config),
+            "last_load_at": _when(warehouse.last_load_at) if warehouse and warehouse.last_load_at else None,
+            "not_read": warehouse_note,
+        },
+        "schedule": {"cron": config.schedule.cron, "next_run": next_run},
+    }
+
+
 def _where(config: Config) -> str:
-    warehouse = config.warehouse
-    if warehouse.path is not None:
-        return str(warehouse.path)
-    if warehouse.postgres is not None:
-        pg = warehouse.postgres
-        return f"postgresql://{pg.user}@{pg.host}:{pg.port}/{pg.database}"
-    return warehouse.destination
+    return Warehouse.of(config).describe()
 
 
 def _last_sync_label(warehouse: WarehouseStatus | None, organization_id: str, *, known: bool) -> str:
