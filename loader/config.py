@@ -163,7 +163,7 @@ class ZohoConnectionConfig:
     api_base_url: Url | None = None  # overrides the region's API base
     requests_per_minute: Count = 100  # Zoho's per-organization limit
     max_in_flight: Count = 5  # concurrent requests (Zoho plans allow 5 to 10)
-    daily_call_limit: Count | None = None  # the plan's daily cap, when known: sync stops before Zoho does
+    daily_call_limit: Count | None = None  # a cap of our own per UTC day: a sync stops before it
     # How Zoho signs this connection's webhooks (D122).
     webhook_signature: Annotated[
         Text,
