@@ -13,6 +13,7 @@ from loader.state import StateStore
 from loader.vault import Vault, VaultError
 from loader.zoho.auth import AccessToken, ZohoCredentials
 from loader.zoho.client import ZohoBooksClient
+from loader.zoho.daily_cap import DailyCap
 
 ACCESS_TOKEN_FIELD = "access_token"  # noqa: S105 (a field name, not a secret)
 EXPIRES_AT_FIELD = "access_token_expires_at"
@@ -79,13 +80,27 @@ def open_zoho_client(
     ``state`` (by default the store under the config's state directory)."""
     connection = config.connection(connection_name)
     credentials, api_domain = zoho_credentials(vault, connection)
+    store = state if state is not None else open_state(config)
     return ZohoBooksClient(
         connection,
         credentials,
         api_domain=api_domain,
         token_cache=VaultTokenCache(vault, connection.name),
-        usage=state if state is not None else open_state(config),
+        usage=store,
+        daily_cap=daily_cap(connection, store),
     )
+
+
+def daily_cap(connection: ZohoConnectionConfig, state: StateStore) -> DailyCap | None:
+    """The connection's ``daily_call_limit``, less what earlier runs used today; None without a limit."""
+    if connection.daily_call_limit is None:
+        return None
+    used = sum(
+        u.calls
+        for u in state.usage()
+        if (u.connection, u.organization_id) == (connection.name, connection.organization_id)
+    )
+    return DailyCap(connection.name, connection.organization_id, connection.daily_call_limit, used)
 
 
 def open_state(config: Config) -> StateStore:

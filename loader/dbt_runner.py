@@ -91,21 +91,6 @@ class DbtRunResult:
         return f"{len(self.results)} nodes in {self.elapsed_seconds:.1f} s ({parts or 'nothing run'})"
 
 
-def target_from_config(config: Config, password: Secret | None = None) -> DbtTarget:
-    warehouse = config.warehouse
-    if warehouse.destination == "duckdb":
-        return DbtTarget("duckdb", duckdb_path=warehouse.path)
-    if warehouse.destination == "postgres" and warehouse.postgres is not None:
-        pg = warehouse.postgres
-        return DbtTarget(
-            "postgres", host=pg.host, port=pg.port, user=pg.user, database=pg.database, password=password
-        )
-    raise DbtError(
-        f"dbt cannot build on warehouse destination {warehouse.destination!r}: this project ships profiles "
-        "for duckdb and postgres"
-    )
-
-
 def vars_from_config(config: Config) -> dict[str, Any]:
     return {
         "reporting_currency": config.reporting.currency,

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from loader.config import Config
-from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault
+from loader.vault import Vault
+from loader.warehouse import UnsupportedWarehouse, Warehouse
 
 if TYPE_CHECKING:
     from loader.dbt_runner import DbtRunResult
@@ -62,22 +63,14 @@ def manifest_path(config: Config) -> Path:
     return config.state_dir / "dbt" / "target" / "manifest.json"
 
 
-def warehouse_runner(config: Config, vault: Vault) -> SqlRunner:
+def warehouse_runner(warehouse: Warehouse) -> SqlRunner:
     """A connection to the configured warehouse for the offline LookML check."""
-    from lookml.warehouse import DuckDBRunner, PostgresRunner
-
-    warehouse = config.warehouse
-    if warehouse.destination == "duckdb" and warehouse.path is not None:
-        return DuckDBRunner(warehouse.path)
-    if warehouse.destination == "postgres" and warehouse.postgres is not None:
-        pg = warehouse.postgres
-        record = vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
-        password = record.get("password")
-        return PostgresRunner(
-            f"host={pg.host} port={pg.port} dbname={pg.database} user={pg.user}",
-            password.reveal() if password else None,
-        )
-    raise JobFailed("lookml check", f"runs on duckdb or postgres warehouses, not {warehouse.destination!r}")
+    try:
+        return warehouse.sql_runner()
+    except UnsupportedWarehouse:
+        raise JobFailed(
+            "lookml check", f"runs on duckdb or postgres warehouses, not {warehouse.destination!r}"
+        ) from None
 
 
 def run_job(
@@ -130,17 +123,16 @@ def _sync(config: Config, vault: Vault, console: Console | None, result: JobResu
     elif not result.sync.complete:
         _say(
             console,
-            "The sync stopped at Zoho's daily cap: the build goes on with what is loaded; the next run "
+            "The sync stopped at a daily API cap: the build goes on with what is loaded; the next run "
             "continues where this one stopped.",
         )
 
 
 def _build(config: Config, vault: Vault, console: Console | None, result: JobResult) -> None:
-    from loader.dbt_runner import DbtError, run_dbt, target_from_config, vars_from_config
+    from loader.dbt_runner import DbtError, run_dbt, vars_from_config
 
-    record = vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
     try:
-        target = target_from_config(config, record.get("password"))
+        target = Warehouse.of(config, vault).dbt_target()
         result.build = run_dbt(
             ["build"], target, dbt_vars=vars_from_config(config), work_dir=config.state_dir / "dbt"
         )
@@ -164,9 +156,8 @@ def _reconciliation(config: Config, vault: Vault, console: Console | None, resul
     from loader.reconciliation import print_reconciliation
     from loader.sync_status import WarehouseUnavailable, read_warehouse_reconciliation
 
-    record = vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
     try:
-        result.reconciliation = read_warehouse_reconciliation(config, record.get("password"))
+        result.reconciliation = read_warehouse_reconciliation(Warehouse.of(config, vault))
     except WarehouseUnavailable as exc:
         log.warning("the reconciliation could not be read: %s", exc)
         return
@@ -200,7 +191,7 @@ def _lookml(config: Config, vault: Vault, console: Console | None, result: JobRe
         f"{len(result.lookml.dashboards)} dashboards in {result.lookml_dir}"
         + (f" (commit {result.commit[:12]})" if result.commit else ""),
     )
-    runner = warehouse_runner(config, vault)
+    runner = warehouse_runner(Warehouse.of(config, vault))
     try:
         result.check = check_lookml(result.lookml_dir, runner)
     finally:

@@ -1,4 +1,4 @@
-"""Local run state beside the config: API calls per organization and day, and crawl checkpoints.
+"""Local run state beside the config: API calls per connection, organization and day.
 
 SQLite, because several processes (a scheduled sync, a webhook-triggered one, `ml-connector status`)
 read and write it at once, and it survives a killed process without a half-written file.
@@ -26,14 +26,9 @@ create table if not exists api_calls (
     updated_at text not null,
     primary key (connection, organization_id, day)
 );
-create table if not exists crawl_checkpoints (
-    connection text not null,
-    organization_id text not null,
-    stream text not null,
-    next_page integer not null,
-    updated_at text not null,
-    primary key (connection, organization_id, stream)
-);
+-- Page checkpoints of list walks: no sync writes them any more (a sync resumes from the watermarks in the
+-- warehouse), so a store made by an older version loses the empty table.
+drop table if exists crawl_checkpoints;
 """
 
 
@@ -117,41 +112,3 @@ class StateStore:
                 (day.isoformat(),),
             ).fetchall()
         return [DailyUsage(r[0], r[1], date.fromisoformat(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
-
-    # --- crawl checkpoints ----------------------------------------------------------------
-
-    def checkpoint(self, connection: str, organization_id: str, stream: str) -> int | None:
-        with self._connect() as con:
-            row = con.execute(
-                "select next_page from crawl_checkpoints where connection = ? and organization_id = ? "
-                "and stream = ?",
-                (connection, organization_id, stream),
-            ).fetchone()
-        return int(row[0]) if row else None
-
-    def save_checkpoint(self, connection: str, organization_id: str, stream: str, next_page: int) -> None:
-        with self._lock, self._connect() as con:
-            con.execute(
-                """
-                insert into crawl_checkpoints (connection, organization_id, stream, next_page, updated_at)
-                values (?, ?, ?, ?, ?)
-                on conflict (connection, organization_id, stream) do update set
-                    next_page = excluded.next_page, updated_at = excluded.updated_at
-                """,
-                (connection, organization_id, stream, next_page, self._now().isoformat()),
-            )
-
-    def clear_checkpoint(self, connection: str, organization_id: str, stream: str) -> None:
-        with self._lock, self._connect() as con:
-            con.execute(
-                "delete from crawl_checkpoints where connection = ? and organization_id = ? and stream = ?",
-                (connection, organization_id, stream),
-            )
-
-    def checkpoints(self) -> list[tuple[str, str, str, int]]:
-        with self._connect() as con:
-            rows = con.execute(
-                "select connection, organization_id, stream, next_page from crawl_checkpoints "
-                "order by connection, organization_id, stream"
-            ).fetchall()
-        return [(r[0], r[1], r[2], int(r[3])) for r in rows]

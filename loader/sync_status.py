@@ -18,19 +18,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Protocol, TypeVar
 
-from loader.config import Config, PostgresConfig
+from loader.raw_contract import (
+    IS_DELETED_COLUMN,
+    LOADS_TABLE,
+    ORGANIZATION_COLUMN,
+    RAW_SCHEMA,
+    SYNCED_AT_COLUMN,
+)
 from loader.reconciliation import Reconciliation, read_reconciliation
-from loader.secret import Secret
+from loader.vault import VaultError
+from loader.warehouse import Warehouse
 from loader.zoho.endpoints import ALL_ENDPOINTS
-
-# As loader.pipeline.run.RAW_DATASET and loader.pipeline.hints; not imported from there, which loads dlt.
-RAW_SCHEMA: Final = "zoho_books_raw"
-ORGANIZATION_COLUMN: Final = "_zoho_organization_id"
-SYNCED_AT_COLUMN: Final = "_synced_at"
-IS_DELETED_COLUMN: Final = "_is_deleted"
-LOADS_TABLE: Final = "_dlt_loads"  # dlt's record of completed loads (status 0)
-
-WAREHOUSE_PASSWORD_FIELD: Final = "password"  # noqa: S105 (a field name)
 
 # The raw tables, one per entity, in the order the sync walks them.
 ENTITIES: Final = tuple(endpoint.name for endpoint in ALL_ENDPOINTS)
@@ -79,29 +77,28 @@ T = TypeVar("T")
 Reader = Callable[[_Cursor, str, str], T]
 
 
-def read_warehouse_status(config: Config, password: Secret | None = None) -> WarehouseStatus | None:
+def read_warehouse_status(warehouse: Warehouse) -> WarehouseStatus | None:
     """Rows and last sync per organization and entity, or None when nothing has been synced yet.
 
-    ``password`` is the PostgreSQL warehouse's (vault record ``warehouse/postgres``); DuckDB needs none.
-    Raises ``WarehouseUnavailable`` when the warehouse exists but cannot be read now.
+    Raises ``WarehouseUnavailable`` when the warehouse exists but cannot be read now (a PostgreSQL
+    password that cannot be read from the vault included).
     """
-    return _read_warehouse(config, password, _read)
+    return _read_warehouse(warehouse, _read)
 
 
-def read_warehouse_reconciliation(config: Config, password: Secret | None = None) -> Reconciliation | None:
+def read_warehouse_reconciliation(warehouse: Warehouse) -> Reconciliation | None:
     """The ledger's reconciliation with Zoho's (``loader.reconciliation``), or None before the first build.
 
     Raises ``WarehouseUnavailable`` like ``read_warehouse_status``.
     """
-    return _read_warehouse(config, password, lambda cursor, _placeholder, _where: read_reconciliation(cursor))
+    return _read_warehouse(warehouse, lambda cursor, _placeholder, _where: read_reconciliation(cursor))
 
 
-def _read_warehouse(config: Config, password: Secret | None, read: Reader[T | None]) -> T | None:
-    warehouse = config.warehouse
-    if warehouse.destination == "duckdb" and warehouse.path is not None:
-        return _read_duckdb(warehouse.path, read)
-    if warehouse.destination == "postgres" and warehouse.postgres is not None:
-        return _read_postgres(warehouse.postgres, password, read)
+def _read_warehouse(warehouse: Warehouse, read: Reader[T | None]) -> T | None:
+    if warehouse.is_duckdb:
+        return _read_duckdb(warehouse.duckdb_path, read)
+    if warehouse.is_postgres:
+        return _read_postgres(warehouse, read)
     raise WarehouseUnavailable(
         f"status reads rows from duckdb and postgres warehouses, not {warehouse.destination!r}"
     )
@@ -130,25 +127,24 @@ def _read_duckdb(path: Path, read: Reader[T | None]) -> T | None:
         con.close()
 
 
-def _read_postgres(pg: PostgresConfig, password: Secret | None, read: Reader[T | None]) -> T | None:
+def _read_postgres(warehouse: Warehouse, read: Reader[T | None]) -> T | None:
     import psycopg2
 
-    where = f"postgresql://{pg.user}@{pg.host}:{pg.port}/{pg.database}"
+    where = warehouse.describe()
     try:
-        # The password goes as its own argument, never into a DSN an error message could quote.
+        arguments = warehouse.postgres_connect_arguments()
+    except VaultError as exc:
+        raise WarehouseUnavailable(str(exc)) from None
+    try:
         con = psycopg2.connect(
-            host=pg.host,
-            port=pg.port,
-            dbname=pg.database,
-            user=pg.user,
-            password=password.reveal() if password is not None else None,
+            **arguments,
             connect_timeout=_CONNECT_TIMEOUT_SECONDS,
             application_name="ml-connector status",
         )
     except psycopg2.Error as exc:
         hint = (
             "; store the warehouse password with `ml-connector auth warehouse --password -`"
-            if password is None
+            if arguments["password"] is None
             else ""
         )
         raise WarehouseUnavailable(

@@ -8,21 +8,19 @@ from typing import Any, Final
 
 from loader.check import Check, Verdict
 from loader.config import Config
-from loader.secret import Secret
-from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault, VaultError
+from loader.vault import Vault, VaultError
+from loader.warehouse import SCHEMAS, Warehouse
 
 SERVICE: Final = "warehouse"
-# dlt's raw schema, then dbt's (dbt_project.yml): what a run creates and writes.
-SCHEMAS: Final = ("zoho_books_raw", "zoho_books_staging", "zoho_books")
 _PROBE_TABLE: Final = "ml_connector_check_probe"
 
 
 def check_warehouse(config: Config, vault: Vault) -> list[Check]:
-    warehouse = config.warehouse
-    if warehouse.destination == "duckdb" and warehouse.path is not None:
-        return _duckdb(config)
-    if warehouse.destination == "postgres" and warehouse.postgres is not None:
-        return _postgres(config, vault)
+    warehouse = Warehouse.of(config, vault)
+    if warehouse.is_duckdb:
+        return _duckdb(warehouse)
+    if warehouse.is_postgres:
+        return _postgres(warehouse)
     return [
         Check(
             SERVICE,
@@ -34,11 +32,10 @@ def check_warehouse(config: Config, vault: Vault) -> list[Check]:
     ]
 
 
-def _duckdb(config: Config) -> list[Check]:
+def _duckdb(warehouse: Warehouse) -> list[Check]:
     import duckdb
 
-    path = config.warehouse.path
-    assert path is not None
+    path = warehouse.duckdb_path
     subject = str(path)
     if not path.exists():
         directory = path.parent
@@ -72,62 +69,48 @@ def _duckdb(config: Config) -> list[Check]:
                 else "check the file's permissions, or point [warehouse] path at a DuckDB file",
             )
         ]
-    checks = [Check(SERVICE, subject, "reachable", Verdict.OK, "opened")]
+    try:
+        return [Check(SERVICE, subject, "reachable", Verdict.OK, "opened"), _duckdb_writable(con, subject)]
+    finally:
+        con.close()
+
+
+def _duckdb_writable(con: Any, subject: str) -> Check:
+    """Every schema and a table in each created inside a transaction, then rolled back."""
+    import duckdb
+
     try:
         con.execute("begin")
         for schema in SCHEMAS:
             con.execute(f'create schema if not exists "{schema}"')
             con.execute(f'create table "{schema}".{_PROBE_TABLE} (probe integer)')
         con.execute("rollback")
-        checks.append(
-            Check(
-                SERVICE,
-                subject,
-                "writable",
-                Verdict.OK,
-                f"schemas {', '.join(SCHEMAS)} creatable, tables too",
-            )
-        )
     except duckdb.Error as exc:
-        checks.append(
-            Check(
-                SERVICE,
-                subject,
-                "writable",
-                Verdict.FAIL,
-                f"a table could not be created: {exc}",
-                "make the file writable by this user",
-            )
+        return Check(
+            SERVICE,
+            subject,
+            "writable",
+            Verdict.FAIL,
+            f"a table could not be created: {exc}",
+            "make the file writable by this user",
         )
-    finally:
-        con.close()
-    return checks
+    return Check(
+        SERVICE, subject, "writable", Verdict.OK, f"schemas {', '.join(SCHEMAS)} creatable, tables too"
+    )
 
 
-def _password(vault: Vault) -> Secret | None:
-    try:
-        record = vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
-    except VaultError:
-        return None
-    return record.get("password")
-
-
-def _postgres(config: Config, vault: Vault) -> list[Check]:
+def _postgres(warehouse: Warehouse) -> list[Check]:
     import psycopg2
 
-    pg = config.warehouse.postgres
-    assert pg is not None
-    subject = f"postgresql://{pg.user}@{pg.host}:{pg.port}/{pg.database}"
-    password = _password(vault)
+    pg = warehouse.postgres
+    subject = warehouse.describe()
     try:
-        con = psycopg2.connect(
-            host=pg.host,
-            port=pg.port,
-            dbname=pg.database,
-            user=pg.user,
-            password=password.reveal() if password else None,
-            connect_timeout=5,
-        )
+        arguments = warehouse.postgres_connect_arguments()
+    except VaultError:
+        # The vault's own check reports why it cannot be read; try without a password meanwhile.
+        arguments = Warehouse(warehouse.settings).postgres_connect_arguments()
+    try:
+        con = psycopg2.connect(**arguments, connect_timeout=5)
     except psycopg2.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return [

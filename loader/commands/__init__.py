@@ -22,6 +22,7 @@ from rich.text import Text
 
 from loader.config import Config, config_path, load_config
 from loader.vault import Vault
+from loader.warehouse import Warehouse
 
 if TYPE_CHECKING:
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -54,6 +55,10 @@ class CommandContext:
 
     def vault(self, config: Config) -> Vault:
         return Vault.beside(config.path, env=self.env)
+
+    def warehouse(self, config: Config) -> Warehouse:
+        """The configured warehouse; its password is read from the vault only if a stage asks for it."""
+        return Warehouse(config.warehouse, self.vault(config))
 
     def say(self, message: str, style: str | None = None) -> None:
         """One line of the command's own output; never markup-interpreted (paths may hold brackets)."""

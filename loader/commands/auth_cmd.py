@@ -15,8 +15,8 @@ from typing import Final
 from loader.commands import BadUsage, CommandContext, CommandFailed, Subparsers, add_command
 from loader.config import Config
 from loader.secret import Secret
-from loader.sync_status import WAREHOUSE_PASSWORD_FIELD
 from loader.vault import KEY_ENV, LOOKER_RECORD, WAREHOUSE_PASSWORD_RECORD, Vault
+from loader.warehouse import PASSWORD_FIELD as WAREHOUSE_PASSWORD_FIELD
 
 STDIN: Final = "-"
 # Zoho's webhook secret: 12 to 50 letters and digits.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from loader.commands import BadUsage, CommandContext, CommandFailed, Subparsers, add_command
-from loader.secret import Secret
 
 
 def register(subparsers: Subparsers) -> None:
@@ -28,22 +27,16 @@ def run(ctx: CommandContext) -> int:
     from loader.dbt_runner import (
         DbtError,
         run_dbt,
-        target_from_config,
         vars_from_config,
     )
-    from loader.vault import WAREHOUSE_PASSWORD_RECORD
 
     config = ctx.load_config()
-    password: Secret | None = None
-    if config.warehouse.destination == "postgres":
-        record = ctx.vault(config).get(WAREHOUSE_PASSWORD_RECORD) or {}
-        password = record.get("password")
     dbt_vars = vars_from_config(config)
     if ctx.args.as_of:
         dbt_vars["as_of_date"] = ctx.args.as_of
     command = ["build"] + (["--select", ctx.args.select] if ctx.args.select else [])
     try:
-        target = target_from_config(config, password)
+        target = ctx.warehouse(config).dbt_target()
     except DbtError as exc:
         raise BadUsage(f"{config.path}: {exc}") from None
     try:

@@ -18,7 +18,9 @@ from loader.looker import (
     refresh_datagroup,
     validate,
 )
+from loader.raw_contract import SYNCED_AT_COLUMN
 from loader.vault import LOOKER_RECORD
+from loader.warehouse import MARTS_SCHEMA, Warehouse
 
 
 def register(subparsers: Subparsers) -> None:
@@ -147,21 +149,22 @@ def _synced_at(value: str | None, config: Config) -> datetime:
                 f"--synced-at {value!r} is not an ISO 8601 time such as 2026-10-15T02:00:00Z"
             ) from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    warehouse = config.warehouse
-    if warehouse.destination != "duckdb" or warehouse.path is None:
+    warehouse = Warehouse.of(config)
+    if not warehouse.is_duckdb:
         raise BadUsage("give --synced-at: the sync time is read from the warehouse only for DuckDB")
     import duckdb
 
     try:
-        con = duckdb.connect(str(warehouse.path), read_only=True)
+        con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
         try:
-            row = con.execute("select max(_synced_at) from zoho_books.fct_general_ledger").fetchone()
+            latest = f"select max({SYNCED_AT_COLUMN}) from {MARTS_SCHEMA}.fct_general_ledger"  # noqa: S608
+            row = con.execute(latest).fetchone()
         finally:
             con.close()
     except duckdb.Error as exc:
         raise CommandFailed(
-            f"cannot read the sync time from {warehouse.path} ({type(exc).__name__}): run a sync and build "
-            "first, or give --synced-at"
+            f"cannot read the sync time from {warehouse.duckdb_path} ({type(exc).__name__}): run a sync and "
+            "build first, or give --synced-at"
         ) from None
     if row is None or row[0] is None:
         raise CommandFailed("the warehouse has no synced rows yet: run `ml-connector sync` and `build` first")

@@ -60,7 +60,7 @@ def open_runner(ctx: CommandContext, config: Config) -> SqlRunner:
     from lookml.warehouse import SqlError
 
     try:
-        return warehouse_runner(config, ctx.vault(config))
+        return warehouse_runner(ctx.warehouse(config))
     except SqlError as exc:
         raise CommandFailed(f"--check cannot reach the warehouse: {exc}") from None
     except JobFailed:

@@ -1,6 +1,6 @@
 """``ml-connector status``: per connection, whether it can run, when it last synced, what it has used of
 today's API budget and when the schedule runs next; per connection and entity, the rows the warehouse holds
-and when the entity last synced; and what is left half-done (crawl checkpoints a daily cap left behind).
+and when the entity last synced; and the general ledger's reconciliation with Zoho's.
 
 Nothing here writes: the warehouse is opened read-only (see ``loader.sync_status``). A warehouse that is not
 there yet, busy or unreachable is said in one line and the rest is still reported (exit 0).
@@ -18,16 +18,15 @@ from loader.config import Config
 from loader.connections import open_state, vault_record_name
 from loader.output import Records, add_format_option, print_csv, print_json
 from loader.reconciliation import print_reconciliation
-from loader.secret import Secret
 from loader.state import DailyUsage
 from loader.sync_status import (
     ENTITIES,
-    WAREHOUSE_PASSWORD_FIELD,
     WarehouseStatus,
     WarehouseUnavailable,
     read_warehouse_status,
 )
 from loader.vault import WAREHOUSE_PASSWORD_RECORD, VaultError
+from loader.warehouse import Warehouse
 
 NEVER = "never"
 UNKNOWN = "unknown"
@@ -41,8 +40,8 @@ def register(subparsers: Subparsers) -> None:
         description="Per connection: credentials stored, last sync, Zoho API calls used today (UTC), what is "
         "left of the daily quota and the next scheduled run. Per connection and entity: rows in the "
         "warehouse's raw tables (deleted ones not counted) and the last sync. Then the general ledger's "
-        "reconciliation with Zoho's (share derived per transaction type, the largest differences) and crawls "
-        "waiting to resume after a daily cap. Reads the warehouse read-only.",
+        "reconciliation with Zoho's (share derived per transaction type, the largest differences). Reads the "
+        "warehouse read-only.",
     )
     add_format_option(parser)
     parser.set_defaults(handler=run)
@@ -63,7 +62,6 @@ CONNECTION_COLUMNS = (
     "next run",
 )
 ENTITY_COLUMNS = ("connection", "organization", "entity", "rows", "last sync")
-CRAWL_COLUMNS = ("connection", "organization", "entity", "next page")
 
 
 def run(ctx: CommandContext) -> int:
@@ -95,33 +93,9 @@ def run(ctx: CommandContext) -> int:
         right=frozenset({"API calls today", "quota left"}),
     )
     entities = _entities(config, warehouse) if warehouse is not None else None
-    crawls = Records(
-        "Crawls stopped part-way (the next sync resumes them)",
-        CRAWL_COLUMNS,
-        [
-            (name, organization_id, stream, next_page)
-            for name, organization_id, stream, next_page in state.checkpoints()
-        ],
-    )
     fmt = ctx.args.format
     if fmt == "json":
-        print_json(
-            ctx.out,
-            {
-                "config": str(config.path),
-                "connections": connections.dicts(),
-                "entities": entities.dicts() if entities is not None else [],
-                "warehouse": {
-                    "where": warehouse.where if warehouse is not None else _where(config),
-                    "last_load_at": _when(warehouse.last_load_at)
-                    if warehouse and warehouse.last_load_at
-                    else None,
-                    "not_read": warehouse_note,
-                },
-                "crawls_stopped": crawls.dicts(),
-                "schedule": {"cron": config.schedule.cron, "next_run": next_run},
-            },
-        )
+        print_json(ctx.out, _document(config, connections, entities, warehouse, warehouse_note, next_run))
         return 0
     if fmt == "csv":
         _print_flat_csv(ctx, connections, entities)
@@ -140,8 +114,6 @@ def run(ctx: CommandContext) -> int:
         ctx.err.print(Text(f"warehouse not read: {warehouse_note}", style="yellow"))
     else:
         ctx.say(f"Warehouse: {_where(config)} holds no synced data yet: run `ml-connector sync`.")
-    if crawls.rows:
-        ctx.out.print(crawls.table())
     ctx.say(schedule_line)
     return 0
 
@@ -168,15 +140,11 @@ def _warehouse(
     ctx: CommandContext, config: Config, stored: set[str] | None
 ) -> tuple[WarehouseStatus | None, str | None]:
     """What the warehouse holds (None: nothing synced yet), or why it could not be read."""
-    password: Secret | None = None
-    if config.warehouse.destination == "postgres" and stored and WAREHOUSE_PASSWORD_RECORD in stored:
-        try:
-            record = ctx.vault(config).get(WAREHOUSE_PASSWORD_RECORD) or {}
-        except VaultError as exc:
-            return None, str(exc)
-        password = record.get(WAREHOUSE_PASSWORD_FIELD)
+    # The vault is asked for the password only when it holds one: status works before any `auth`.
+    has_password = bool(stored) and WAREHOUSE_PASSWORD_RECORD in (stored or set())
+    warehouse = ctx.warehouse(config) if has_password else Warehouse(config.warehouse)
     try:
-        return read_warehouse_status(config, password), None
+        return read_warehouse_status(warehouse), None
     except WarehouseUnavailable as exc:
         return None, str(exc)
 
@@ -214,14 +182,30 @@ def _entities(config: Config, warehouse: WarehouseStatus) -> Records:
     )
 
 
+def _document(
+    config: Config,
+    connections: Records,
+    entities: Records | None,
+    warehouse: WarehouseStatus | None,
+    warehouse_note: str | None,
+    next_run: str,
+) -> dict[str, object]:
+    """``status --format json``: the tables as lists of objects, the warehouse and the schedule."""
+    return {
+        "config": str(config.path),
+        "connections": connections.dicts(),
+        "entities": entities.dicts() if entities is not None else [],
+        "warehouse": {
+            "where": warehouse.where if warehouse is not None else _where(config),
+            "last_load_at": _when(warehouse.last_load_at) if warehouse and warehouse.last_load_at else None,
+            "not_read": warehouse_note,
+        },
+        "schedule": {"cron": config.schedule.cron, "next_run": next_run},
+    }
+
+
 def _where(config: Config) -> str:
-    warehouse = config.warehouse
-    if warehouse.path is not None:
-        return str(warehouse.path)
-    if warehouse.postgres is not None:
-        pg = warehouse.postgres
-        return f"postgresql://{pg.user}@{pg.host}:{pg.port}/{pg.database}"
-    return warehouse.destination
+    return Warehouse.of(config).describe()
 
 
 def _last_sync_label(warehouse: WarehouseStatus | None, organization_id: str, *, known: bool) -> str:

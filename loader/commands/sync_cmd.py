@@ -62,7 +62,8 @@ def run(ctx: CommandContext) -> int:
     if not result.complete:
         left = ", ".join(result.incomplete) or "some entities"
         raise CommandFailed(
-            f"the sync stopped at Zoho's daily API cap; left for the next run: {left}. What was loaded is "
-            "kept; run `ml-connector sync` again after the quota resets (see `ml-connector status`)."
+            "the sync stopped at a daily API cap (Zoho's, or the connection's daily_call_limit); left for "
+            f"the next run: {left}. What was loaded is kept; run `ml-connector sync` again after the quota "
+            "resets (see `ml-connector status`)."
         )
     return 0

@@ -31,7 +31,8 @@ except ImportError as exc:  # the module is the extra's entry point; say which i
 from loader.config import Config, load_config
 from loader.orchestration.looker_assets import build_looker_assets
 from loader.orchestration.webhook_sensor import apply_claim, build_webhook_sensor, claim_of
-from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault
+from loader.vault import Vault
+from loader.warehouse import Warehouse
 
 ORGANIZATION_TAG = "ml_connector/organization"
 SYNC_ASSET = "zoho_books_raw"
@@ -98,12 +99,11 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
         description="dbt build (models and tests) on the configured warehouse (ml-connector build).",
     )
     def marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
-        from loader.dbt_runner import run_dbt, target_from_config, vars_from_config
+        from loader.dbt_runner import run_dbt, vars_from_config
 
-        password = (open_vault().get(WAREHOUSE_PASSWORD_RECORD) or {}).get("password")
         result = run_dbt(
             ["build"],
-            target_from_config(config, password),
+            Warehouse(config.warehouse, open_vault()).dbt_target(),
             dbt_vars=vars_from_config(config),
             work_dir=config.state_dir / "dbt",
         )

@@ -27,6 +27,7 @@ from dagster._core.definitions.unresolved_asset_job_definition import Unresolved
 from loader.config import Config, LookerConfig
 from loader.looker import LookerClient
 from loader.vault import LOOKER_RECORD, Vault
+from loader.warehouse import Warehouse
 
 LOOKML_ASSET: Final = "lookml_project"
 VALIDATION_ASSET: Final = "looker_validation"
@@ -81,7 +82,7 @@ def build_looker_assets(
             sync_label=lambda _schema: f"Dagster run {context.run.run_id}",
             push=push,
         )
-        runner = warehouse_runner(config, vault)
+        runner = warehouse_runner(Warehouse.of(config, vault))
         try:
             checked = check_lookml(written.directory, runner)
         finally:

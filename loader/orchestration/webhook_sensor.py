@@ -204,7 +204,7 @@ def apply_claim(
         metadata={
             "claim": claim,
             "events": settled,
-            "documents": batch.document_count,
+            "documents": sum(map(len, batch.upserts.values())) + sum(map(len, batch.deletions.values())),
             "entities": ", ".join(sorted(batch.entities)),
             "rows": result.rows,
             "api_calls": result.api_calls,

@@ -34,11 +34,8 @@ class BudgetEstimate:
         for org in orgs:
             floor = self.calls.get(org.organization_id, 0)
             details = self.detail_calls(self.first_sync.get(org.organization_id, False))
-            limit = (
-                org.client.connection.daily_call_limit
-                if hasattr(org.client.connection, "daily_call_limit")
-                else None
-            )
+            cap = org.client.daily_cap
+            limit = cap.limit if cap is not None else None
             left = org.client.daily_remaining
             quota = (
                 f"; {left} calls left today"

@@ -12,33 +12,32 @@ import json
 import logging
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from dlt.common.schema.typing import TColumnSchema
 from dlt.extract.hints import TResourceNestedHints, make_nested_hints
 
+from loader.raw_contract import (
+    DELETED_AT_COLUMN,
+    DETAIL_FETCHED_COLUMN,
+    IS_DELETED_COLUMN,
+    ORGANIZATION_COLUMN,
+    SOURCE_ID_COLUMN,
+    SYNCED_AT_COLUMN,
+)
 from loader.zoho.endpoints import TIMESTAMP_FIELDS, Endpoint, Fields
+from loader.zoho.timestamps import parse_zoho_timestamp
 
 # DECIMAL(38, 10): 28 integer digits cover any ledger; 10 places hold Zoho's six-place exchange rates and
 # their inverses without rounding a cent.
 DECIMAL_PRECISION = 38
 DECIMAL_SCALE = 10
 
-ORGANIZATION_COLUMN = "_zoho_organization_id"
-SOURCE_ID_COLUMN = "_zoho_source_id"
-SYNCED_AT_COLUMN = "_synced_at"
-IS_DELETED_COLUMN = "_is_deleted"
-DELETED_AT_COLUMN = "_deleted_at"
-# On the tables of documents Zoho details apart from its list: false where the row is the list row only, its
-# detail (line items) not fetched in the sync's detail mode (D90).
-DETAIL_FETCHED_COLUMN = "_detail_fetched"
 # The audit columns a payment's refunds carry on their rows (D135): they are replaced with their payment,
 # whose row carries the deletion flags.
 REFUND_AUDIT_COLUMNS = (SYNCED_AT_COLUMN, ORGANIZATION_COLUMN, SOURCE_ID_COLUMN)
-
-_ZOHO_TIMESTAMP = "%Y-%m-%dT%H:%M:%S%z"
 
 
 # --- column hints ---------------------------------------------------------------------------------------
@@ -168,23 +167,6 @@ def _is_money_name(name: str) -> bool:
     if name.endswith("_formatted"):
         return False
     return name in MONEY_NAMES or name.startswith(_MONEY_PREFIXES) or name.endswith(_MONEY_SUFFIXES)
-
-
-def parse_zoho_timestamp(value: Any) -> datetime | None:
-    """``2016-06-11T17:38:06-0700`` → an aware UTC datetime; empty → None. Offsets differ per organization,
-    so only parsed instants compare."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return value.astimezone(UTC)
-    text = str(value).strip()
-    try:
-        parsed = datetime.strptime(text, _ZOHO_TIMESTAMP)
-    except ValueError:
-        parsed = datetime.fromisoformat(text)  # tolerate 2016-06-11T17:38:06-07:00 and a space for the T
-    if parsed.tzinfo is None:
-        raise ValueError(f"Zoho timestamp without an offset: {text!r}")
-    return parsed.astimezone(UTC)
 
 
 def parse_number(value: Any) -> Decimal | None:

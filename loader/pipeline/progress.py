@@ -101,7 +101,7 @@ class SyncProgress:
                     or "the remaining entities"
                 )
                 self._console.print(
-                    f"{org.connection}: stopped at Zoho's daily API cap; left for the next run: {left}. "
+                    f"{org.connection}: stopped at the daily API cap; left for the next run: {left}. "
                     "What was loaded is kept and consistent.",
                     style="yellow",
                     highlight=False,

@@ -24,13 +24,6 @@ from rich.console import Console
 
 from loader.config import Config
 from loader.pipeline.budget import BudgetEstimate, estimate_calls
-from loader.pipeline.hints import (
-    DELETED_AT_COLUMN,
-    IS_DELETED_COLUMN,
-    ORGANIZATION_COLUMN,
-    SOURCE_ID_COLUMN,
-    SYNCED_AT_COLUMN,
-)
 from loader.pipeline.ledger_window import DEFAULT_OVERLAP_MONTHS
 from loader.pipeline.packages import prune_loaded_packages
 from loader.pipeline.progress import SyncProgress
@@ -46,14 +39,22 @@ from loader.pipeline.source import (
 )
 from loader.pipeline.telemetry import telemetry_off_by_default
 from loader.pipeline.workers import PARALLEL_FROM_RECORDS, extracted_records, normalize_workers
-from loader.private_files import restrict
-from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault
+from loader.raw_contract import (
+    DELETED_AT_COLUMN,
+    IS_DELETED_COLUMN,
+    ORGANIZATION_COLUMN,
+    RAW_SCHEMA,
+    SOURCE_ID_COLUMN,
+    SYNCED_AT_COLUMN,
+)
+from loader.vault import Vault
+from loader.warehouse import Warehouse
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS
 
 log = logging.getLogger(__name__)
 
-RAW_DATASET = "zoho_books_raw"
+RAW_DATASET = RAW_SCHEMA
 PIPELINE_NAME = "ml_connector_zoho_books"
 ALL_ENTITIES = frozenset(e.name for e in ALL_ENDPOINTS)
 DEFAULT_OVERLAP = timedelta(minutes=10)
@@ -502,32 +503,6 @@ def _source_state(pipeline: Pipeline) -> dict[str, Any]:
 # --- from configuration ---------------------------------------------------------------------------------
 
 
-def destination_from_config(config: Config, vault: Vault) -> Any:
-    warehouse = config.warehouse
-    if warehouse.destination == "duckdb":
-        assert warehouse.path is not None
-        warehouse.path.parent.mkdir(parents=True, exist_ok=True)
-        restrict(warehouse.path)
-        return dlt.destinations.duckdb(str(warehouse.path))
-    if warehouse.destination == "postgres" and warehouse.postgres is not None:
-        pg = warehouse.postgres
-        record = vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
-        password = record.get("password")
-        from dlt.common.configuration.specs import ConnectionStringCredentials
-
-        credentials = ConnectionStringCredentials()
-        credentials.drivername = "postgresql"
-        credentials.host, credentials.port, credentials.database = pg.host, pg.port, pg.database
-        credentials.username = pg.user
-        # Trust or peer authentication needs no password; dlt still wants the field set.
-        credentials.password = password.reveal() if password is not None else ""
-        return dlt.destinations.postgres(
-            credentials=credentials.to_url().render_as_string(hide_password=False)
-        )
-    # Any other dlt destination: credentials come from dlt's own configuration (env / secrets.toml).
-    return warehouse.destination
-
-
 def run_sync(
     config: Config,
     vault: Vault,
@@ -547,7 +522,7 @@ def run_sync(
     clients = [open_zoho_client(config, vault, name, state=state) for name in names]
     sync = config.sync
     try:
-        pipeline = make_pipeline(destination_from_config(config, vault), config.state_dir / "dlt")
+        pipeline = make_pipeline(Warehouse.of(config, vault).dlt_destination(), config.state_dir / "dlt")
         result = sync_organizations(
             clients,
             pipeline,
@@ -588,7 +563,7 @@ def sync_documents(
         raise ValueError(f"not entities the loader syncs: {', '.join(unknown)}")
     client = open_zoho_client(config, vault, connection, state=open_state(config))
     try:
-        pipeline = make_pipeline(destination_from_config(config, vault), config.state_dir / "dlt")
+        pipeline = make_pipeline(Warehouse.of(config, vault).dlt_destination(), config.state_dir / "dlt")
         result = sync_targets(
             [client],
             pipeline,

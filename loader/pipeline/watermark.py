@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from loader.pipeline.hints import parse_zoho_timestamp
+from loader.zoho.timestamps import parse_zoho_timestamp
 
 
 class Verdict(Enum):

@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from loader.vault import LOOKER_RECORD, WAREHOUSE_PASSWORD_RECORD
+from loader.vault import LOOKER_RECORD
+from loader.warehouse import Warehouse
 from loader.webhooks.payload import Action
 from loader.webhooks.store import StoredEvent
 
@@ -39,10 +40,6 @@ class ChangeBatch:
     @property
     def entities(self) -> frozenset[str]:
         return frozenset(self.upserts) | frozenset(self.deletions)
-
-    @property
-    def document_count(self) -> int:
-        return sum(map(len, self.upserts.values())) + sum(map(len, self.deletions.values()))
 
 
 class EventApplier(Protocol):
@@ -118,10 +115,9 @@ class WarehouseApplier:
         Models first, tests after: the marts show the change as soon as they are rebuilt, not after every
         test in the DAG; a failing test still fails the apply, so its events stay pending and are retried.
         dbt's unit tests check the SQL against fixed inputs, not the data: they run with full builds only."""
-        from loader.dbt_runner import run_dbt, target_from_config, vars_from_config
+        from loader.dbt_runner import run_dbt, vars_from_config
 
-        record = self._vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
-        target = target_from_config(self._config, record.get("password"))
+        target = Warehouse(self._config.warehouse, self._vault).dbt_target()
         selection = dbt_selection(entities)
         select = ["--select", *selection] if selection else []
         dbt_vars = vars_from_config(self._config)

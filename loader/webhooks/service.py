@@ -33,7 +33,8 @@ import uvicorn
 from loader.config import Config
 from loader.schedule import CronSchedule, Scheduler
 from loader.secret import Secret
-from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault
+from loader.vault import Vault
+from loader.warehouse import Warehouse
 from loader.webhooks.applier import EventApplier
 from loader.webhooks.receiver import (
     DEFAULT_BODY_TIMEOUT,
@@ -84,19 +85,7 @@ class ServeOptions:
 
 def open_event_store(config: Config, vault: Vault) -> EventStore:
     """The webhook event store in the configured warehouse."""
-    warehouse = config.warehouse
-    if warehouse.destination == "duckdb" and warehouse.path is not None:
-        return EventStore.duckdb(warehouse.path)
-    if warehouse.destination == "postgres" and warehouse.postgres is not None:
-        pg = warehouse.postgres
-        dsn = f"host={pg.host} port={pg.port} dbname={pg.database} user={pg.user}"
-        record = vault.get(WAREHOUSE_PASSWORD_RECORD) or {}
-        password = record.get("password")
-        return EventStore.postgres(dsn, password=password.reveal() if password else None)
-    raise StoreError(
-        f"webhook events are stored in DuckDB or PostgreSQL; destination {warehouse.destination!r} is "
-        "not supported by `serve` yet"
-    )
+    return Warehouse.of(config, vault).event_store()
 
 
 DAGSTER_NEEDS_POSTGRES: Final = (

@@ -27,7 +27,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Protocol
 
-SCHEMA: Final = "zoho_books_raw"
+from loader.raw_contract import RAW_SCHEMA
+
+SCHEMA: Final = RAW_SCHEMA  # the events sit beside the raw tables they update
 TABLE: Final = "webhook_events"
 PENDING: Final = "pending"
 APPLIED: Final = "applied"
@@ -451,14 +453,6 @@ class EventStore:
         return self._select(
             "where status = ? and next_attempt_at <= ? order by event_id limit ?", (status, now, limit)
         )
-
-    def next_due_at(self, status: str = PENDING) -> datetime | None:
-        with self._transaction() as cur:
-            cur.execute(
-                self._sql(f"select min(next_attempt_at) from {self._table} where status = ?"), (status,)
-            )
-            row = cur.fetchone()
-        return None if row is None else _aware(row[0])
 
     def get(self, event_id: int) -> StoredEvent | None:
         rows = self._select("where event_id = ?", (event_id,))

@@ -7,46 +7,37 @@ JSON numbers with a fraction are parsed as ``Decimal``: money never passes throu
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Protocol
 
 import httpx
 
 from loader.zoho.auth import TOKEN_LIMIT_WAITS, TokenCache, ZohoCredentials, ZohoOAuth
+from loader.zoho.daily_cap import DailyCap
+from loader.zoho.envelope import (
+    CODE_CONCURRENCY,
+    CODE_DAILY_LIMIT,
+    CODE_RATE_LIMIT,
+    check_envelope,
+    error_code,
+)
 from loader.zoho.errors import (
-    ZohoApiError,
-    ZohoAuthError,
     ZohoDailyLimitError,
-    ZohoForbiddenError,
     ZohoMalformedResponseError,
-    ZohoNotFoundError,
-    ZohoOrganizationError,
     ZohoRateLimitError,
     ZohoTransientError,
-    ZohoUnavailableError,
 )
 from loader.zoho.ratelimit import DEFAULT_LIMITERS, LimiterRegistry, RateLimits, zoho_time_scale
 from loader.zoho.regions import accounts_url_for, api_base_url_for
-from loader.zoho.scopes import read_scope
 
 log = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 200
-CODE_RATE_LIMIT = 44
-CODE_DAILY_LIMIT = 45
-CODE_CONCURRENCY = 1070
-CODE_NOT_FOUND = 1002
-CODE_NOT_AUTHORIZED = 57
-CODE_INVALID_URL = 5
-CODE_INVALID_VALUE = 2
-CODE_NOT_IN_ORGANIZATION = 6041
 _USAGE_FLUSH_EVERY = 25
 
 JsonObject = dict[str, Any]
@@ -112,6 +103,15 @@ class RetryPolicy:
 
 
 @dataclass(frozen=True)
+class _Retry:
+    """Why an attempt failed in a way worth retrying, and the base of the back-off before the next."""
+
+    problem: str
+    delay_base: float
+    throttled: bool = False
+
+
+@dataclass(frozen=True)
 class Page:
     number: int
     rows: list[JsonObject]
@@ -150,6 +150,7 @@ class ZohoBooksClient:
         sleep: Callable[[float], None] = time.sleep,
         seed: int | None = None,
         token_limit_waits: tuple[float, ...] | None = None,
+        daily_cap: DailyCap | None = None,
     ) -> None:
         self.connection = connection
         self.organization_id = connection.organization_id
@@ -173,6 +174,7 @@ class ZohoBooksClient:
         )
         self.retry = retry or RetryPolicy().on_zoho_clock(scale)
         self._usage = usage
+        self.daily_cap = daily_cap  # the connection's own daily_call_limit, when set
         self._sleep = sleep
         self._rng = random.Random(seed)
         self._token_url = self.auth.token_request().url
@@ -300,154 +302,74 @@ class ZohoBooksClient:
         """One GET with bounded retries. Zoho's body code decides, not the HTTP status alone: codes 44 and
         1070 have been seen with other statuses than 429, and 45 is a stop whatever the status."""
         policy = self.retry
-        last_problem = "no attempt made"
+        last = _Retry("no attempt made", policy.base_delay)
         throttled = False
         for attempt in range(1, policy.max_attempts + 1):
             if self.daily_remaining == 0 and (self._resets_in() or 0) > 0:
                 # Zoho said the quota is spent; another call would only collect a 45.
                 raise self._daily_limit_error(path, 429)
-            delay_base: float | None = None
-            with self.limiter.slot():
-                try:
-                    response = self._http.get(url, params=query)
-                except (httpx.TimeoutException, httpx.TransportError) as exc:
-                    last_problem = f"{type(exc).__name__} (no answer)"
-                    delay_base = policy.base_delay
-                    response = None
-            if response is not None:
-                status = response.status_code
-                code = self._error_code(response) if status >= 400 else None
-                if code == CODE_DAILY_LIMIT:
-                    self.daily_remaining = 0
-                    raise self._daily_limit_error(path, status)
-                if code == CODE_CONCURRENCY:
-                    last_problem = f"HTTP {status} code {code} (too many calls in flight)"
-                    delay_base = policy.concurrency_delay
-                    throttled = True
-                elif status == 429 or code == CODE_RATE_LIMIT:
-                    last_problem = f"HTTP {status} code {code} (over the per-minute limit)"
-                    delay_base = policy.throttle_delay
-                    throttled = True
-                    # Zoho counted more than the limiter did: hold every thread of this org.
-                    self.limiter.pause(policy.delay(delay_base, attempt, self._rng))
-                elif status >= 500:
-                    shown = f"code {code}" if code is not None else "no Zoho code"
-                    last_problem = f"HTTP {status} {shown} (Zoho or its gateway failed)"
-                    delay_base = policy.base_delay
-                else:
-                    return response
+            if self.daily_cap is not None:
+                self.daily_cap.take(path)
+            outcome = self._attempt(path, url, query, attempt)
+            if isinstance(outcome, httpx.Response):
+                return outcome
+            last, throttled = outcome, throttled or outcome.throttled
             if attempt < policy.max_attempts:
-                assert delay_base is not None
-                wait = policy.delay(delay_base, attempt, self._rng)
-                # The cause in the message itself: log handlers that drop ``extra`` (the CLI's) still show it.
-                # The path is relative and carries no query, so no token or id of the login reaches the log.
-                log.warning(
-                    "zoho call failed, retrying: %s on %s (attempt %d of %d, next in %.2f s)",
-                    last_problem,
-                    path,
-                    attempt,
-                    policy.max_attempts,
-                    wait,
-                    extra={
-                        "path": path,
-                        "problem": last_problem,
-                        "attempt": attempt,
-                        "wait_s": round(wait, 3),
-                    },
-                )
-                self._sleep(wait)
+                self._wait_to_retry(path, last, attempt)
         error_type = ZohoRateLimitError if throttled else ZohoTransientError
         raise error_type(
             f"Zoho kept failing on {path} for organization {self.organization_id} after "
-            f"{policy.max_attempts} attempts ({last_problem}); nothing partial was kept, run the sync again "
+            f"{policy.max_attempts} attempts ({last.problem}); nothing partial was kept, run the sync again "
             "later",
             status=0,
             code=None,
             path=path,
         )
 
-    @staticmethod
-    def _error_code(response: httpx.Response) -> int | None:
-        try:
-            body = json.loads(response.content)
-        except ValueError:
-            return None
-        code = body.get("code") if isinstance(body, dict) else None
-        return code if isinstance(code, int) else None
+    def _attempt(self, path: str, url: str, query: dict[str, Any], attempt: int) -> httpx.Response | _Retry:
+        """One request: the answer to check, or why and after how long to retry; raises at the daily cap."""
+        policy = self.retry
+        with self.limiter.slot():
+            try:
+                response = self._http.get(url, params=query)
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                return _Retry(f"{type(exc).__name__} (no answer)", policy.base_delay)
+        status = response.status_code
+        code = error_code(response) if status >= 400 else None
+        if code == CODE_DAILY_LIMIT:
+            self.daily_remaining = 0
+            raise self._daily_limit_error(path, status)
+        if code == CODE_CONCURRENCY:
+            problem = f"HTTP {status} code {code} (too many calls in flight)"
+            return _Retry(problem, policy.concurrency_delay, throttled=True)
+        if status == 429 or code == CODE_RATE_LIMIT:
+            # Zoho counted more than the limiter did: hold every thread of this org.
+            self.limiter.pause(policy.delay(policy.throttle_delay, attempt, self._rng))
+            problem = f"HTTP {status} code {code} (over the per-minute limit)"
+            return _Retry(problem, policy.throttle_delay, throttled=True)
+        if status >= 500:
+            shown = f"code {code}" if code is not None else "no Zoho code"
+            return _Retry(f"HTTP {status} {shown} (Zoho or its gateway failed)", policy.base_delay)
+        return response
+
+    def _wait_to_retry(self, path: str, retry: _Retry, attempt: int) -> None:
+        policy = self.retry
+        wait = policy.delay(retry.delay_base, attempt, self._rng)
+        # The cause in the message itself: log handlers that drop ``extra`` (the CLI's) still show it. The
+        # path is relative and carries no query, so no token or id of the login reaches the log.
+        log.warning(
+            "zoho call failed, retrying: %s on %s (attempt %d of %d, next in %.2f s)",
+            retry.problem,
+            path,
+            attempt,
+            policy.max_attempts,
+            wait,
+            extra={"path": path, "problem": retry.problem, "attempt": attempt, "wait_s": round(wait, 3)},
+        )
+        self._sleep(wait)
 
     def _check_envelope(self, path: str, response: httpx.Response) -> JsonObject:
-        status = response.status_code
-        try:
-            body = json.loads(response.content, parse_float=Decimal)
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            raise ZohoMalformedResponseError(
-                f"Zoho answered {path} with HTTP {status} and a body that is not a JSON object "
-                f"({response.headers.get('content-type', 'no content type')}); nothing was kept from it",
-                status=status,
-                code=None,
-                path=path,
-            )
-        code = body.get("code")
-        message = str(body.get("message", ""))
-        if code == CODE_NOT_AUTHORIZED:
-            # With a token that was just renewed (ZohoOAuth renews on a 401), 57 is about this module:
-            # the token's scopes or the user's role. Zoho sends it with 401 and sometimes with 400.
-            scope = read_scope(path)
-            grant = f"the scope {scope}" if scope else "the module's READ scope"
-            raise ZohoForbiddenError(
-                f"Zoho does not let connection {self.connection.name!r} read {path.split('/')[0]} "
-                f"(HTTP {status}, code {code}: {message}). Grant {grant} to the connection's refresh token "
-                "(then `ml-connector auth zoho` with the new token), or give the Zoho user's role "
-                "access to this module.",
-                status=status,
-                code=code,
-                path=path,
-                scope=scope,
-            )
-        if status == 401:
-            raise ZohoAuthError(
-                f"Zoho refused the access token for organization {self.organization_id} even after renewing "
-                f"it (code {code}: {message}). The refresh token lacks a scope or was revoked: grant "
-                "the ZohoBooks read scopes and run `ml-connector auth zoho` again."
-            )
-        if code == 0 and status < 400:
-            return body
-        if code == CODE_NOT_FOUND:
-            raise ZohoNotFoundError(
-                f"Zoho has no such record at {path} (code {code}: {message})",
-                status=status,
-                code=code,
-                path=path,
-            )
-        if status == 404:
-            # Not a missing record (that is code 1002): Zoho does not serve this path to the organization.
-            raise ZohoUnavailableError(
-                f"Zoho does not serve {path} to organization {self.organization_id} (HTTP 404, code {code}: "
-                f"{message}): the organization's plan or edition may lack the module. Upgrade the plan, or "
-                "leave the entity out of the sync (`--entities`).",
-                status=status,
-                code=code if isinstance(code, int) else None,
-                path=path,
-            )
-        if code == CODE_NOT_IN_ORGANIZATION or (
-            code == CODE_INVALID_VALUE and "organization" in message.lower()
-        ):
-            raise ZohoOrganizationError(
-                f"Zoho does not know organization {self.organization_id} for connection "
-                f"{self.connection.name!r} (code {code}: {message}). Check organization_id and region in "
-                "ml-connector.toml: `GET /organizations` lists the ids this login can see.",
-                status=status,
-                code=code,
-                path=path,
-            )
-        raise ZohoApiError(
-            f"Zoho answered {path} with HTTP {status}, code {code}: {message}",
-            status=status,
-            code=code if isinstance(code, int) else None,
-            path=path,
-        )
+        return check_envelope(path, response, self.connection.name, self.organization_id)
 
     # --- lists --------------------------------------------------------------------------
 

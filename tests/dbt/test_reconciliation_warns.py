@@ -26,6 +26,7 @@ from loader.config import load_config
 from loader.dbt_runner import DbtTarget, run_dbt, vars_from_config
 from loader.reconciliation import print_reconciliation
 from loader.sync_status import read_warehouse_reconciliation
+from loader.warehouse import Warehouse
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.checks import INVENTORY_COST_ACCOUNTS
@@ -109,7 +110,7 @@ def _assert_warns_then_fails_when_strict(
     config = load_config(config_file)
     assert vars_from_config(config)["strict_reconciliation"] is True
     # What `run` and `status` print: every type, the two differences, the invoice named.
-    reconciliation = read_warehouse_reconciliation(config)
+    reconciliation = read_warehouse_reconciliation(Warehouse.of(config))
     assert reconciliation is not None
     shares = {t.transaction_type: t.share_derived for t in reconciliation.types}
     assert shares["invoice"] == _invoice_share_derived(built.dataset)

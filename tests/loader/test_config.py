@@ -319,3 +319,13 @@ def test_the_detail_mode_is_all_recent_or_none(tmp_path: Path) -> None:
     assert (sync.details, sync.details_months) == ("recent", 6)
     refused = config_error(tmp_path, '[sync]\ndetails = "some"\n')
     assert ": sync.details: 'some' is not one of all, recent, none" in refused
+
+
+def test_every_problem_of_the_file_is_named_at_once(tmp_path: Path) -> None:
+    """One message lists each wrong key on its own line, so a user fixes the file in one pass."""
+    message = config_error(tmp_path, '[sync]\ndetails = "some"\noverlap_minutes = "10"\n[serve]\nx = 1\n')
+    lines = message.splitlines()
+    assert len(lines) == 3
+    assert any(": sync.details: 'some' is not one of all, recent, none" in line for line in lines)
+    assert any(": sync.overlap_minutes: must be a whole number of at least 1" in line for line in lines)
+    assert any(": serve.x: unknown key; expected one of status_access" in line for line in lines)

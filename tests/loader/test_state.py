@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -21,12 +22,19 @@ def test_calls_add_up_per_connection_organization_and_day(tmp_path: Path) -> Non
     assert store.usage(date(2026, 11, 25)) == []
 
 
-def test_checkpoints_are_saved_read_and_cleared_across_instances(tmp_path: Path) -> None:
-    StateStore(tmp_path / "s.db").save_checkpoint("us", "1", "invoices", 4)
-    store = StateStore(tmp_path / "s.db")
-    assert store.checkpoint("us", "1", "invoices") == 4
-    assert store.checkpoint("us", "1", "bills") is None
-    store.save_checkpoint("us", "1", "invoices", 5)
-    assert store.checkpoints() == [("us", "1", "invoices", 5)]
-    store.clear_checkpoint("us", "1", "invoices")
-    assert store.checkpoint("us", "1", "invoices") is None
+def test_usage_survives_a_new_instance_and_an_old_checkpoint_table_is_dropped(tmp_path: Path) -> None:
+    """A store written by a version that kept page checkpoints opens with its usage and without them."""
+    path = tmp_path / "s.db"
+    StateStore(path).record_calls("us", "1", calls=4)
+    with sqlite3.connect(path) as con:
+        con.execute("create table crawl_checkpoints (connection text, organization_id text, stream text)")
+        con.execute("insert into crawl_checkpoints values ('us', '1', 'invoices')")
+    con.close()
+
+    store = StateStore(path)
+
+    assert [(u.connection, u.calls) for u in store.usage()] == [("us", 4)]
+    with sqlite3.connect(path) as con:
+        tables = {row[0] for row in con.execute("select name from sqlite_master where type = 'table'")}
+    con.close()
+    assert tables == {"api_calls"}

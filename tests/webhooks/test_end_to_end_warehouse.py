@@ -34,9 +34,10 @@ import pytest
 
 from loader.cli import main
 from loader.config import Config, load_config
-from loader.dbt_runner import run_dbt, target_from_config, vars_from_config
+from loader.dbt_runner import run_dbt, vars_from_config
 from loader.pipeline import run_sync
 from loader.vault import Vault
+from loader.warehouse import Warehouse
 from loader.webhooks.applier import WarehouseApplier
 from loader.webhooks.service import ServeOptions, WebhookService
 from loader.zoho.ratelimit import on_zoho_clock
@@ -242,7 +243,7 @@ def test_sandbox_mutations_reach_the_marts_within_seconds(
         assert run_sync(config, vault).complete
         built = run_dbt(
             ["build"],
-            target_from_config(config),
+            Warehouse.of(config).dbt_target(),
             dbt_vars=vars_from_config(config),
             work_dir=config.state_dir / "dbt",
         )

@@ -13,9 +13,10 @@ import pyarrow as pa
 import pytest
 
 from loader.pipeline.arrow_batches import arrow_batch
-from loader.pipeline.hints import parse_number, parse_zoho_timestamp, table_columns, typed_record
+from loader.pipeline.hints import parse_number, table_columns, typed_record
 from loader.pipeline.source import endpoint_resource
 from loader.zoho.endpoints import BY_NAME
+from loader.zoho.timestamps import parse_zoho_timestamp
 from tests.loader.pipeline.conftest import duckdb_pipeline, query
 
 SYNCED = datetime(2024, 4, 2, 1, 0, tzinfo=UTC)

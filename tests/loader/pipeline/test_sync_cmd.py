@@ -270,3 +270,26 @@ def test_sync_summary_and_status_as_json_and_csv(
         ("eu", "currencies", "loaded"),
         ("us", "currencies", "loaded"),
     ]
+
+
+def test_daily_call_limit_stops_the_sync_before_the_cap(
+    config_path: Path, sandbox: SandboxServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The us connection may send 12 calls a day: the sync stops there, eu is not held back, and a second
+    run the same day sends nothing to us."""
+    text = config_path.read_text(encoding="utf-8")
+    us_block = f'organization_id = "{ORGS["us"]}"\n'
+    config_path.write_text(text.replace(us_block, us_block + "daily_call_limit = 12\n"), encoding="utf-8")
+
+    assert main(["--config", str(config_path), "sync"]) == 1
+    captured = capsys.readouterr()
+    assert "us: stopped at the daily API cap" in captured.out
+    assert "daily_call_limit" in captured.err
+    calls = sandbox.stats()["calls"]
+    # The sandbox counts org-scoped calls; GET /organizations is the twelfth.
+    assert sum(calls[ORGS["us"]].values()) == 11
+    assert sum(calls[ORGS["eu"]].values()) > 12  # the other connection has no cap and completes
+
+    sandbox.reset_stats()
+    assert main(["--config", str(config_path), "sync", "--connection", "us"]) == 1
+    assert sum(sandbox.stats()["calls"].get(ORGS["us"], {}).values()) == 0

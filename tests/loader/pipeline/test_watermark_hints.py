@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from loader.pipeline.hints import parse_zoho_timestamp, typed_record
+from loader.pipeline.hints import typed_record
 from loader.pipeline.source import version_of
 from loader.pipeline.watermark import Verdict, Walk, Watermark, cursor_key
 from loader.zoho.endpoints import BY_NAME
+from loader.zoho.timestamps import parse_zoho_timestamp
 
 T0 = "2026-03-05T14:22:10+0530"
 T1 = "2026-03-05T10:00:00-0800"  # later than T0 as an instant, earlier as a string

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from loader.config import ZohoConnectionConfig
+from loader.connections import daily_cap
 from loader.secret import Secret
 from loader.state import StateStore
 from loader.zoho.auth import MemoryTokenCache, ZohoCredentials
 from loader.zoho.client import RetryPolicy
-from loader.zoho.crawl import ListStream, crawl_list
 from loader.zoho.errors import (
     ZohoAuthError,
     ZohoDailyLimitError,
@@ -191,35 +192,39 @@ def test_without_the_limiter_the_sandbox_does_throttle(
     assert client.throttled > 0  # and the client retried through them
 
 
-def test_daily_cap_stops_cleanly_and_the_next_run_resumes_from_the_checkpoint(
-    make_client: ClientFactory, sandbox: SandboxServer, dataset: Dataset, tmp_path: Path
+def test_daily_call_limit_stops_before_the_cap_counting_earlier_runs(
+    make_client: ClientFactory, sandbox: SandboxServer, tmp_path: Path
 ) -> None:
+    """A cap of 5 with 2 calls recorded earlier today: 3 requests reach Zoho, the 4th is not sent."""
     state = StateStore(tmp_path / "state.db")
-    stream = ListStream("invoices", "invoices", "invoices")
-    client = make_client()
-    client.get("settings/taxes")  # the token, so the cap counts list pages only
-    used = total_calls(sandbox.stats(), US_ORG)
-    sandbox.configure(daily_limits={US_ORG: used + 2})  # two pages today, three needed
+    state.record_calls("test-us", US_ORG, calls=2)
+    connection = ZohoConnectionConfig("test-us", "us", US_ORG, daily_call_limit=5)
+    client = make_client(daily_cap=daily_cap(connection, state), usage=state)
+    client.get("settings/taxes")  # the token first, so the sandbox's count below is API calls only
+    before = total_calls(sandbox.stats(), US_ORG)
 
-    seen: list[str] = []
-    first = crawl_list(client, stream, state, lambda page: seen.extend(r["invoice_id"] for r in page.rows))
-    assert not first.completed
-    assert first.pages == 2
-    assert first.stop_message is not None
-    assert "daily API limit" in first.stop_message
-    assert "continues where this one stopped" in first.stop_message
-    assert state.checkpoint("test-us", US_ORG, "invoices") == 3
+    client.get("settings/taxes")
+    client.get("settings/taxes")
+    with pytest.raises(ZohoDailyLimitError) as caught:
+        client.get("settings/taxes")
 
-    sandbox.next_day()
-    second_client = make_client()
-    second = crawl_list(
-        second_client, stream, state, lambda page: seen.extend(r["invoice_id"] for r in page.rows)
-    )
-    assert second.completed
-    assert second.first_page == 3
-    assert second.pages == 1
-    assert set(seen) == set(dataset.orgs[US_ORG].records["invoices"])
-    assert state.checkpoint("test-us", US_ORG, "invoices") is None
+    assert total_calls(sandbox.stats(), US_ORG) == before + 2  # nothing sent past the cap
+    assert (caught.value.calls_today, caught.value.daily_limit) == (5, 5)
+    assert "daily_call_limit of 5" in str(caught.value)
+    assert "continues where this one stopped" in str(caught.value)
+    client.flush_usage()
+    assert [u.calls for u in state.usage()] == [5]
+    # A later run the same day gets no call at all.
+    assert daily_cap(connection, state) is not None
+    later = make_client(daily_cap=daily_cap(connection, state))
+    with pytest.raises(ZohoDailyLimitError):
+        later.get("settings/taxes")
+    assert total_calls(sandbox.stats(), US_ORG) == before + 2
+
+
+def test_without_a_daily_call_limit_there_is_no_cap(tmp_path: Path) -> None:
+    connection = ZohoConnectionConfig("test-us", "us", US_ORG)
+    assert daily_cap(connection, StateStore(tmp_path / "state.db")) is None
 
 
 def test_daily_cap_error_carries_what_is_left(make_client: ClientFactory, sandbox: SandboxServer) -> None:

@@ -1,0 +1,203 @@
+"""Zoho Books endpoints of purchases: bills, vendor credits and their refunds, vendor payments, purchase
+orders and expenses."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from loader.zoho.endpoint_spec import (
+    APPLIED,
+    CREDITED,
+    LINE_CHILDREN,
+    TAGS,
+    VENDOR_PAYMENT_REFUND,
+    Endpoint,
+    Fields,
+    Refunds,
+    line_document,
+)
+
+PURCHASE_ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint(
+        "bills",
+        "bills",
+        "bills",
+        "bill",
+        "bill_id",
+        needs_detail=True,
+        posts=True,
+        fields=line_document(
+            "payment_made",
+            "tds_total",
+            "unprocessed_payment_amount",
+            "unused_credits_payable_amount",
+            "vendor_credits_applied",
+            texts=("bill_number", "vendor_id"),
+        ),
+        children=LINE_CHILDREN,
+        webhook_aliases=(),
+    ),
+    Endpoint(
+        "vendor_credits",
+        "vendorcredits",
+        "vendor_credits",
+        "vendor_credit",
+        "vendor_credit_id",
+        needs_detail=True,
+        posts=True,
+        # No tds_total: Zoho documents none on a vendor credit, and no rule would post it.
+        fields=line_document("unprocessed_payment_amount", texts=("vendor_credit_number", "vendor_id")),
+        children={
+            **LINE_CHILDREN,
+            "bills_credited": replace(CREDITED, texts=("bill_id", "bill_number")),
+        },
+    ),
+    # Refunds of vendor credits, organization-wide, as credit note refunds are (D72); the detail documents
+    # the bank account as account_id.
+    Endpoint(
+        "vendor_credit_refunds",
+        "vendorcredits/refunds",
+        "vendor_credit_refunds",
+        "vendor_credit_refund",
+        "vendor_credit_refund_id",
+        needs_detail=True,
+        detail_path="vendorcredits/{vendor_credit_id}/refunds",
+        cursor_in_list=False,
+        sorts_by_cursor=False,
+        list_version=(
+            "vendor_credit_id",
+            "date",
+            "refund_mode",
+            "reference_number",
+            "description",
+            "amount_bcy",
+            "amount_fcy",
+        ),
+        posts=True,
+        fields=Fields(
+            decimals=("amount", "amount_bcy", "amount_fcy", "exchange_rate"),
+            dates=("date",),
+            texts=(
+                "account_id",
+                "description",
+                "reference_number",
+                "refund_mode",
+                "vendor_credit_id",
+                "vendor_credit_number",
+            ),
+        ),
+    ),
+    Endpoint(
+        "vendor_payments",
+        "vendorpayments",
+        "vendorpayments",
+        "vendorpayment",
+        "payment_id",
+        needs_detail=True,
+        posts=True,
+        fields=Fields(
+            decimals=(
+                "amount",
+                "balance",
+                "bank_charges",
+                "bcy_amount",
+                "bcy_balance",
+                "bcy_unused_amount",
+                "exchange_rate",
+                "tax_amount_withheld",
+                "unused_amount",
+            ),
+            dates=("date",),
+            texts=(
+                "currency_code",
+                "currency_id",
+                "paid_through_account_id",
+                "payment_mode",
+                "payment_number",
+                "reference_number",
+                "vendor_id",
+            ),
+        ),
+        children={
+            "bills": replace(APPLIED, texts=("bill_id", "bill_number")),
+            "vendorpayment_refunds": VENDOR_PAYMENT_REFUND,
+        },
+        # The detail lists the refunds (vendorpayment_refunds[], vendor-payments.yml); the refund's detail
+        # documents the bank account (to_account_id) and the rate.
+        refunds=Refunds(
+            "vendorpayment_refunds",
+            "vendorpayment_refund_id",
+            detail_path="vendorpayments/{payment_id}/refunds",
+            detail_root="vendorpayment_refund",
+            detail_members=("amount", "exchange_rate", "to_account_id"),
+        ),
+        webhook_aliases=("vendor_payment",),
+    ),
+    Endpoint(
+        "purchase_orders",
+        "purchaseorders",
+        "purchaseorders",
+        "purchaseorder",
+        "purchaseorder_id",
+        needs_detail=True,
+        fields=line_document(
+            "quantity_marked_as_received",
+            "quantity_yet_to_receive",
+            dates=("date", "delivery_date"),
+            texts=("purchaseorder_number", "vendor_id"),
+        ),
+        children=LINE_CHILDREN,
+        webhook_aliases=("purchase_order",),
+    ),
+    Endpoint(
+        "expenses",
+        "expenses",
+        "expenses",
+        "expense",
+        "expense_id",
+        needs_detail=True,
+        posts=True,
+        fields=Fields(
+            decimals=(
+                "acquisition_vat_total",
+                "amount",
+                "bcy_sub_total",
+                "bcy_tax_amount",
+                "bcy_total",
+                "bcy_total_without_tax",
+                "distance",
+                "exchange_rate",
+                "mileage_rate",
+                "reverse_charge_tax_amount",
+                "reverse_charge_tax_percentage",
+                "reverse_charge_vat_total",
+                "sub_total",
+                "tax_amount",
+                "tax_percentage",
+                "total",
+                "total_without_tax",
+            ),
+            dates=("date",),
+            texts=(
+                "account_id",
+                "currency_code",
+                "customer_id",
+                "description",
+                "paid_through_account_id",
+                "reference_number",
+                "status",
+                "tax_id",
+                "vendor_id",
+            ),
+        ),
+        children={
+            "line_items": Fields(
+                decimals=("amount", "bcy_amount", "tax_amount", "tax_percentage", "item_total"),
+                texts=("account_id", "description", "line_item_id"),
+            ),
+            "line_items.tags": TAGS,
+            "tags": TAGS,
+        },
+        webhook_aliases=(),
+    ),
+)
