@@ -188,7 +188,7 @@ def run_dbt(
 
 # The models a per-organization build replaces: every intermediate and mart table, incremental by
 # organization under var `organizations` (dbt_project.yml, macros/organizations.sql). Staging views are left
-# alone: they read raw whole and every build shares them, so replacing them would race a build beside this one.
+# alone: they read raw whole and every build shares them, so replacing them would race another build.
 ORGANIZATION_MODELS = ("intermediate", "marts")
 # A per-organization build's probe that a full build has run: the last mart of the DAG.
 _BUILT_MARKER = ("zoho_books", "rpt_balance_sheet")
