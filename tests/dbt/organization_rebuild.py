@@ -103,8 +103,8 @@ def delete_open_invoice(warehouse: Warehouse, organization_id: str) -> str:
     a user deleted it in Zoho does; returns its id."""
     (invoice_id,) = warehouse.query(
         "select min(invoice_id) from zoho_books.fct_invoices "
-        f"where organization_id = '{organization_id}' and status in ('sent', 'overdue') "
-        "and balance_transaction = total_transaction and document_type = 'invoice'"
+        f"where organization_id = '{organization_id}' and document_type = 'invoice' and is_posting "
+        "and balance_transaction = total_transaction and total_transaction > 0"
     )[0]
     assert invoice_id is not None, f"organization {organization_id} has no open invoice to delete"
     mine = f"cast(_zoho_organization_id as varchar) = '{organization_id}'"

@@ -30,7 +30,7 @@ from tests.dbt.organization_rebuild import (
 from tests.dbt.raw_loader import load_dataset
 from zoho_sandbox.generator import generate_dataset
 
-INVOICES_PER_ORG = 15
+INVOICES_PER_ORG = 25
 DBT_VARS = {"reporting_currency": "USD"}
 REPO = Path(__file__).resolve().parents[2]
 
