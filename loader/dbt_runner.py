@@ -171,6 +171,82 @@ def run_dbt(
     return result
 
 
+# The models a per-organization build replaces: every intermediate and mart table, incremental by
+# organization under var `organizations` (dbt_project.yml, macros/organizations.sql). Staging views are left
+# alone: they read raw whole and every build shares them, so replacing them would race another build.
+ORGANIZATION_MODELS = ("intermediate", "marts")
+# A per-organization build's probe that a full build has run: the last mart of the DAG.
+_BUILT_MARKER = ("zoho_books", "rpt_balance_sheet")
+
+
+def organization_build_command(organization_ids: Sequence[str]) -> tuple[list[str], dict[str, Any]]:
+    """The dbt command and vars that rebuild only ``organization_ids``' rows: their intermediate and mart
+    tables, and the data tests of those tables, each on those organizations' rows (unit tests, which check
+    the SQL and not the data, are left to full builds)."""
+    command = ["build", "--select", *ORGANIZATION_MODELS, "--exclude", "resource_type:unit_test"]
+    return command, {"organizations": sorted({str(org) for org in organization_ids})}
+
+
+def build_organizations(
+    target: DbtTarget,
+    organization_ids: Sequence[str] | None,
+    *,
+    dbt_vars: Mapping[str, Any] | None = None,
+    work_dir: Path | None = None,
+    raise_on_failure: bool = True,
+) -> DbtRunResult:
+    """``dbt build`` for the rows of ``organization_ids`` only; everyone else's rows stay as they are.
+
+    None (or an empty list) builds everything, as does a warehouse no full build has run on yet (a
+    per-organization build replaces rows in tables a full build creates). Builds of different organizations
+    may run at once on PostgreSQL: each replaces its own organizations' rows, in one transaction per table,
+    and creates or drops no shared relation. A model whose columns changed fails the per-organization build
+    (``on_schema_change: fail``): a full build (``ml-connector build``) takes the new columns for everyone.
+    """
+    if not organization_ids or not warehouse_is_built(target):
+        return run_dbt(
+            ["build"], target, dbt_vars=dbt_vars, work_dir=work_dir, raise_on_failure=raise_on_failure
+        )
+    command, organization_vars = organization_build_command(organization_ids)
+    return run_dbt(
+        command,
+        target,
+        dbt_vars={**(dbt_vars or {}), **organization_vars},
+        work_dir=work_dir,
+        raise_on_failure=raise_on_failure,
+    )
+
+
+def warehouse_is_built(target: DbtTarget) -> bool:
+    """Whether a full build has made the marts (the last of them exists)."""
+    schema, table = _BUILT_MARKER
+    sql = "select count(*) from information_schema.tables where table_schema = %s and table_name = %s"
+    if target.name == "duckdb":
+        import duckdb
+
+        if target.duckdb_path is None or not target.duckdb_path.exists():
+            return False
+        with duckdb.connect(str(target.duckdb_path), read_only=True) as con:
+            row = con.execute(sql.replace("%s", "?"), [schema, table]).fetchone()
+        return bool(row and row[0])
+    import psycopg2
+
+    con = psycopg2.connect(
+        host=target.host,
+        port=target.port,
+        user=target.user,
+        dbname=target.database,
+        password=target.password.reveal() if target.password else None,
+    )
+    try:
+        with con.cursor() as cur:
+            cur.execute(sql, (schema, table))
+            row = cur.fetchone()
+    finally:
+        con.close()
+    return bool(row and row[0])
+
+
 def _release_duckdb() -> None:
     """dbt-duckdb keeps its DuckDB instance open in the process after a run; close it, so the caller (lookml,
     demo summary, tests) can open the file itself. Uses the adapter's class attribute (no public API)."""

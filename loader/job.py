@@ -12,7 +12,7 @@ when loaded, a build replaces marts atomically, a failed validation deploys noth
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,11 +80,16 @@ def run_job(
     console: Console | None = None,
     looker_client: Callable[[], LookerClient] | None = None,
     deploy: bool = True,
+    connections: Sequence[str] | None = None,
 ) -> JobResult:
-    """Run every stage; ``looker_client`` opens the Looker API client (None: Looker stages skipped)."""
+    """Run every stage; ``looker_client`` opens the Looker API client (None: Looker stages skipped).
+
+    ``connections`` names the connections to sync (None: all); the build then rebuilds only their
+    organizations' rows of the marts."""
     result = JobResult()
-    _sync(config, vault, console, result)
-    _build(config, vault, console, result)
+    _sync(config, vault, console, result, connections)
+    organizations = [config.connection(name).organization_id for name in connections] if connections else None
+    _build(config, vault, console, result, organizations)
     _lookml(config, vault, console, result, push=looker_client is not None)
     if looker_client is not None:
         _looker(config, looker_client, console, result, deploy=deploy)
@@ -104,12 +109,18 @@ def _say(console: Console | None, message: str) -> None:
         console.print(message, highlight=False, markup=False)
 
 
-def _sync(config: Config, vault: Vault, console: Console | None, result: JobResult) -> None:
+def _sync(
+    config: Config,
+    vault: Vault,
+    console: Console | None,
+    result: JobResult,
+    connections: Sequence[str] | None = None,
+) -> None:
     from loader.pipeline import run_sync
     from loader.zoho.errors import ZohoError
 
     try:
-        result.sync = run_sync(config, vault, console=console)
+        result.sync = run_sync(config, vault, connections=connections, console=console)
     except ZohoError as exc:
         raise JobFailed("sync", f"{exc} (the warehouse holds what earlier runs loaded)") from None
     result.stages.append("sync")
@@ -128,13 +139,19 @@ def _sync(config: Config, vault: Vault, console: Console | None, result: JobResu
         )
 
 
-def _build(config: Config, vault: Vault, console: Console | None, result: JobResult) -> None:
-    from loader.dbt_runner import DbtError, run_dbt, vars_from_config
+def _build(
+    config: Config,
+    vault: Vault,
+    console: Console | None,
+    result: JobResult,
+    organizations: Sequence[str] | None = None,
+) -> None:
+    from loader.dbt_runner import DbtError, build_organizations, vars_from_config
 
     try:
         target = Warehouse.of(config, vault).dbt_target()
-        result.build = run_dbt(
-            ["build"], target, dbt_vars=vars_from_config(config), work_dir=config.state_dir / "dbt"
+        result.build = build_organizations(
+            target, organizations, dbt_vars=vars_from_config(config), work_dir=config.state_dir / "dbt"
         )
     except DbtError as exc:
         unread = result.sync.failed if result.sync is not None else []

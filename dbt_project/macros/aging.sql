@@ -14,7 +14,7 @@
     is); reporting translates it at the as-of date's rate. -#}
 {% macro aging_report(documents, id_column, number_column, contact_column, settlements) -%}
 with documents as (
-    select * from {{ ref(documents) }}
+    select * from {{ org_ref(documents) }}
     where is_posting and not is_deleted and document_date <= {{ as_of_date() }}
 ),
 
@@ -30,11 +30,11 @@ settled as (
 ),
 
 organizations as (
-    select * from {{ ref('dim_organizations') }}
+    select * from {{ org_ref('dim_organizations') }}
 ),
 
 reporting_rates as (
-    select * from {{ ref('int_reporting_rates_daily') }}
+    select * from {{ org_ref('int_reporting_rates_daily') }}
 ),
 
 open_documents as (

@@ -2,16 +2,16 @@
     base and reporting currency. Reporting = base × the reporting rate of the document date. -#}
 {% macro fct_line_document(documents, id_column, number_column, contact_column, date_name, extra_columns=[]) -%}
 with documents as (
-    select * from {{ ref(documents) }}
+    select * from {{ org_ref(documents) }}
     where not is_deleted
 ),
 
 organizations as (
-    select * from {{ ref('dim_organizations') }}
+    select * from {{ org_ref('dim_organizations') }}
 ),
 
 reporting_rates as (
-    select * from {{ ref('int_reporting_rates_daily') }}
+    select * from {{ org_ref('int_reporting_rates_daily') }}
 ),
 
 final as (
@@ -67,20 +67,20 @@ select * from final
     so line bases add up to bcy_sub_total exactly, as in the ledger. -#}
 {% macro fct_document_lines(documents, lines, id_column, date_name) -%}
 with documents as (
-    select * from {{ ref(documents) }}
+    select * from {{ org_ref(documents) }}
     where not is_deleted
 ),
 
 lines as (
-    select * from {{ ref(lines) }}
+    select * from {{ org_ref(lines) }}
 ),
 
 organizations as (
-    select * from {{ ref('dim_organizations') }}
+    select * from {{ org_ref('dim_organizations') }}
 ),
 
 reporting_rates as (
-    select * from {{ ref('int_reporting_rates_daily') }}
+    select * from {{ org_ref('int_reporting_rates_daily') }}
 ),
 
 pieces as (
@@ -167,16 +167,16 @@ select * from final
 {#- Customer and vendor payments in payment, base and reporting currency. -#}
 {% macro fct_payment(payments, contact_column) -%}
 with payments as (
-    select * from {{ ref(payments) }}
+    select * from {{ org_ref(payments) }}
     where not is_deleted
 ),
 
 organizations as (
-    select * from {{ ref('dim_organizations') }}
+    select * from {{ org_ref('dim_organizations') }}
 ),
 
 reporting_rates as (
-    select * from {{ ref('int_reporting_rates_daily') }}
+    select * from {{ org_ref('int_reporting_rates_daily') }}
 ),
 
 final as (

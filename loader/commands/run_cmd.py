@@ -28,6 +28,12 @@ def register(subparsers: Subparsers) -> None:
         action="store_true",
         help="validate on Looker and refresh its cache, but leave production's LookML as it is",
     )
+    parser.add_argument(
+        "--connection",
+        metavar="NAME",
+        action="append",
+        help="sync only this connection (repeatable); the build then rebuilds only its organization's rows",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -36,6 +42,8 @@ def run(ctx: CommandContext) -> int:
     from loader.vault import LOOKER_RECORD
 
     config = ctx.load_config()
+    for name in ctx.args.connection or ():
+        config.connection(name)  # a ConfigError (exit 2) names the configured ones
     vault = ctx.vault(config)
     opener: Callable[[], LookerClient] | None = None
     if config.looker is not None:
@@ -62,6 +70,7 @@ def run(ctx: CommandContext) -> int:
             console=ctx.out,
             looker_client=opener,
             deploy=not ctx.args.no_deploy,
+            connections=ctx.args.connection,
         )
     except JobFailed as exc:
         raise CommandFailed(str(exc)) from None

@@ -99,13 +99,20 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
         description="dbt build (models and tests) on the configured warehouse (ml-connector build).",
     )
     def marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
-        from loader.dbt_runner import run_dbt, vars_from_config
+        from loader.dbt_runner import build_organizations, vars_from_config
 
-        result = run_dbt(
-            ["build"],
+        # A partition rebuilds its organization's rows only, in a dbt work dir of its own (target/, logs/),
+        # so runs of different organizations neither share rows nor dbt's files.
+        organizations = None
+        work_dir = config.state_dir / "dbt"
+        if context.has_partition_key:
+            organizations = [config.connection(context.partition_key).organization_id]
+            work_dir = work_dir / "organizations" / context.partition_key
+        result = build_organizations(
             Warehouse(config.warehouse, open_vault()).dbt_target(),
+            organizations,
             dbt_vars=vars_from_config(config),
-            work_dir=config.state_dir / "dbt",
+            work_dir=work_dir,
         )
         context.log.info("dbt build passed: %s", result.summary())
         return dg.MaterializeResult(metadata={"seconds": round(result.elapsed_seconds, 3)})

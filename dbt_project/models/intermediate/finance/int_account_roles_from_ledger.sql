@@ -7,7 +7,7 @@
 -- for its account. The account with most documents wins per organization and role.
 with accounts as (
     select organization_id, account_id, account_type
-    from {{ ref('stg_zoho_books__chart_of_accounts') }}
+    from {{ org_ref('stg_zoho_books__chart_of_accounts') }}
     where not is_deleted
 ),
 
@@ -18,22 +18,22 @@ ledger as (
         ledger_rows.account_id,
         ledger_rows.transaction_date,
         abs(ledger_rows.debit_amount - ledger_rows.credit_amount) as amount
-    from {{ ref('stg_zoho_books__account_transactions') }} as ledger_rows
+    from {{ org_ref('stg_zoho_books__account_transactions', 'ledger_rows') }}
     where not ledger_rows.is_deleted and ledger_rows.transaction_id is not null
 ),
 
 invoices as (
-    select * from {{ ref('stg_zoho_books__invoices') }}
+    select * from {{ org_ref('stg_zoho_books__invoices') }}
     where is_posting and not is_deleted
 ),
 
 bills as (
-    select * from {{ ref('stg_zoho_books__bills') }}
+    select * from {{ org_ref('stg_zoho_books__bills') }}
     where is_posting and not is_deleted
 ),
 
 expenses as (
-    select * from {{ ref('stg_zoho_books__expenses') }}
+    select * from {{ org_ref('stg_zoho_books__expenses') }}
     where is_posting and not is_deleted
 ),
 
@@ -48,14 +48,14 @@ payments as (
         customer_payments.amount - coalesce(applied_now.amount_applied, 0) as unapplied_amount,
         coalesce(customer_payments.tax_amount_withheld, 0) as tax_amount_withheld,
         'tds_receivable' as tds_role
-    from {{ ref('stg_zoho_books__customer_payments') }} as customer_payments
+    from {{ org_ref('stg_zoho_books__customer_payments', 'customer_payments') }}
     left join (
         -- what a payment applies on its own date (to invoices raised by then), as int_gl_entries__customer_payments
         select applied.organization_id, applied.payment_id, sum(applied.amount_applied) as amount_applied
-        from {{ ref('stg_zoho_books__customer_payments_applied') }} as applied
-        inner join {{ ref('stg_zoho_books__customer_payments') }} as paid
+        from {{ org_ref('stg_zoho_books__customer_payments_applied', 'applied') }}
+        inner join {{ org_ref('stg_zoho_books__customer_payments', 'paid') }}
             on applied.organization_id = paid.organization_id and applied.payment_id = paid.payment_id
-        left join {{ ref('stg_zoho_books__invoices') }} as applied_invoices
+        left join {{ org_ref('stg_zoho_books__invoices', 'applied_invoices') }}
             on
                 applied.organization_id = applied_invoices.organization_id
                 and applied.invoice_id = applied_invoices.invoice_id
@@ -78,7 +78,7 @@ payments as (
         tax_amount_withheld,
         -- tax withheld from a vendor (TDS), owed to the state (D101)
         'tds_payable' as tds_role
-    from {{ ref('stg_zoho_books__vendor_payments') }}
+    from {{ org_ref('stg_zoho_books__vendor_payments') }}
     where is_posting and not is_deleted
 ),
 
@@ -124,12 +124,12 @@ candidates as (
         taxes.tax_amount,
         invoices.exchange_rate
     from invoices
-    inner join {{ ref('stg_zoho_books__invoice_taxes') }} as taxes
+    inner join {{ org_ref('stg_zoho_books__invoice_taxes', 'taxes') }}
         on invoices.organization_id = taxes.organization_id and invoices.invoice_id = taxes.invoice_id
     union all
     select bills.organization_id, bills.bill_id, 'purchase_tax:' || taxes.tax_id, taxes.tax_amount, bills.exchange_rate
     from bills
-    inner join {{ ref('stg_zoho_books__bill_taxes') }} as taxes
+    inner join {{ org_ref('stg_zoho_books__bill_taxes', 'taxes') }}
         on bills.organization_id = taxes.organization_id and bills.bill_id = taxes.bill_id
     union all
     select organization_id, expense_id, 'purchase_tax:' || tax_id, tax_amount, exchange_rate
@@ -141,11 +141,11 @@ candidates as (
 -- account.
 named_accounts as (
     select organization_id, invoice_id as document_id, account_id
-    from {{ ref('stg_zoho_books__invoice_line_items') }}
+    from {{ org_ref('stg_zoho_books__invoice_line_items') }}
     union all
-    select organization_id, bill_id, account_id from {{ ref('stg_zoho_books__bill_line_items') }}
+    select organization_id, bill_id, account_id from {{ org_ref('stg_zoho_books__bill_line_items') }}
     union all
-    select organization_id, expense_id, account_id from {{ ref('stg_zoho_books__expense_line_items') }}
+    select organization_id, expense_id, account_id from {{ org_ref('stg_zoho_books__expense_line_items') }}
     union all
     select organization_id, expense_id, account_id from expenses
     union all

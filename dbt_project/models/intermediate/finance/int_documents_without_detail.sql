@@ -27,7 +27,9 @@ with listed_only as (
             cast(null as varchar) as source_number
             {%- endif %}
         from {{ source('zoho_books_raw', table) }}
-        where not _detail_fetched and not _is_deleted
+        where
+            not _detail_fetched and not _is_deleted
+            {{ and_selected_organizations('cast(_zoho_organization_id as varchar)') }}
         union all
     {%- endfor %}
     select

@@ -6,7 +6,7 @@
 -- list then leaves it whole to Zoho's own ledger (D60). Other types the bank list shows (expense,
 -- customer_payment, vendor_payment...) are other modules' documents, posted by their own models.
 with bank_transactions as (
-    select * from {{ ref('stg_zoho_books__bank_transactions') }}
+    select * from {{ org_ref('stg_zoho_books__bank_transactions') }}
     where
         is_posting
         and not is_deleted

@@ -2,12 +2,12 @@
 -- raises an asset's debit balance or lowers a liability's credit balance), and Exchange Gain or Loss takes
 -- the opposite of their sum. Nothing moves in the revalued currency (net_transaction 0).
 with accounts as (
-    select * from {{ ref('stg_zoho_books__base_currency_adjustments') }}
+    select * from {{ org_ref('stg_zoho_books__base_currency_adjustments') }}
     where not is_deleted
 ),
 
 system_accounts as (
-    select * from {{ ref('int_system_accounts') }}
+    select * from {{ org_ref('int_system_accounts') }}
 ),
 
 all_entries as (

@@ -3,17 +3,17 @@
 -- note's own rate (where its credit was booked), and the difference goes to Exchange Gain or Loss (a loss a
 -- debit, a gain a credit), as for payments. A refund without a bank account is left to Zoho's ledger (D60).
 with refunds as (
-    select * from {{ ref('stg_zoho_books__credit_note_refunds') }}
+    select * from {{ org_ref('stg_zoho_books__credit_note_refunds') }}
     where is_posting and not is_deleted
 ),
 
 credit_notes as (
     select organization_id, creditnote_id, creditnote_number, customer_id, currency_code, exchange_rate
-    from {{ ref('stg_zoho_books__credit_notes') }}
+    from {{ org_ref('stg_zoho_books__credit_notes') }}
 ),
 
 system_accounts as (
-    select * from {{ ref('int_system_accounts') }}
+    select * from {{ org_ref('int_system_accounts') }}
 ),
 
 settled_pieces as (

@@ -4,25 +4,25 @@
 -- each tax, Dr shipping charge, Dr the adjustment, Cr the discount (the account the credit note names, else sales
 -- discount), the round-off where there is one; then Cr the receivable with bcy_total.
 with credit_notes as (
-    select * from {{ ref('stg_zoho_books__credit_notes') }}
+    select * from {{ org_ref('stg_zoho_books__credit_notes') }}
     where is_posting and not is_deleted
 ),
 
 lines as (
-    select * from {{ ref('stg_zoho_books__credit_note_line_items') }}
+    select * from {{ org_ref('stg_zoho_books__credit_note_line_items') }}
 ),
 
 taxes as (
-    select * from {{ ref('stg_zoho_books__credit_note_taxes') }}
+    select * from {{ org_ref('stg_zoho_books__credit_note_taxes') }}
 ),
 
 tax_settings as (
     select organization_id, tax_id, tax_account_id as account_id
-    from {{ ref('int_tax_accounts') }}
+    from {{ org_ref('int_tax_accounts') }}
 ),
 
 system_accounts as (
-    select * from {{ ref('int_system_accounts') }}
+    select * from {{ org_ref('int_system_accounts') }}
 ),
 
 -- piece_group orders a credit note's pieces: 1 lines, 2 taxes, 3 shipping, 4 adjustment, 5 discount, 6 round-off.

@@ -4,19 +4,19 @@
 -- unapplied (D77 parks it there), else the receivable. The difference goes to Exchange Gain or Loss (a loss a
 -- debit, a gain a credit). A refund whose answers name no bank account is left whole to Zoho's ledger (D60).
 with refunds as (
-    select * from {{ ref('stg_zoho_books__customer_payment_refunds') }}
+    select * from {{ org_ref('stg_zoho_books__customer_payment_refunds') }}
     where is_posting and not is_deleted
 ),
 
 payments as (
     select organization_id, payment_id, payment_number, customer_id, currency_code, exchange_rate, amount
-    from {{ ref('stg_zoho_books__customer_payments') }}
+    from {{ org_ref('stg_zoho_books__customer_payments') }}
     where not is_deleted
 ),
 
 applied as (
     select organization_id, payment_id, sum(amount_applied) as amount_applied
-    from {{ ref('stg_zoho_books__customer_payments_applied') }}
+    from {{ org_ref('stg_zoho_books__customer_payments_applied') }}
     group by organization_id, payment_id
 ),
 
@@ -35,7 +35,7 @@ held_in as (
 ),
 
 system_accounts as (
-    select * from {{ ref('int_system_accounts') }}
+    select * from {{ org_ref('int_system_accounts') }}
 ),
 
 settled_pieces as (

@@ -7,16 +7,16 @@
 -- date on a payment's invoices[]: their `date` is the invoice's): Dr customer advance at the payment's rate,
 -- Cr the receivable at the invoice's rate, the difference to exchange gain or loss.
 with payments as (
-    select * from {{ ref('stg_zoho_books__customer_payments') }}
+    select * from {{ org_ref('stg_zoho_books__customer_payments') }}
     where is_posting and not is_deleted
 ),
 
 invoices as (
-    select organization_id, invoice_id, document_date, exchange_rate from {{ ref('stg_zoho_books__invoices') }}
+    select organization_id, invoice_id, document_date, exchange_rate from {{ org_ref('stg_zoho_books__invoices') }}
 ),
 
 system_accounts as (
-    select * from {{ ref('int_system_accounts') }}
+    select * from {{ org_ref('int_system_accounts') }}
 ),
 
 applications as (
@@ -29,7 +29,7 @@ applications as (
         applied.amount_applied + coalesce(applied.tax_amount_withheld, 0) as amount_settled,
         coalesce(invoices.exchange_rate, payments.exchange_rate) as invoice_rate,
         greatest(payments.payment_date, coalesce(invoices.document_date, payments.payment_date)) as applied_on
-    from {{ ref('stg_zoho_books__customer_payments_applied') }} as applied
+    from {{ org_ref('stg_zoho_books__customer_payments_applied', 'applied') }}
     inner join payments
         on applied.organization_id = payments.organization_id and applied.payment_id = payments.payment_id
     left join invoices

@@ -1,17 +1,17 @@
 -- Expenses: debit each line's account (or the expense's account with sub_total when it has no lines) and the
 -- purchase tax, in that piece order with cumulative rounding; credit the paid-through account with bcy_total.
 with expenses as (
-    select * from {{ ref('stg_zoho_books__expenses') }}
+    select * from {{ org_ref('stg_zoho_books__expenses') }}
     where is_posting and not is_deleted
 ),
 
 lines as (
-    select * from {{ ref('stg_zoho_books__expense_line_items') }}
+    select * from {{ org_ref('stg_zoho_books__expense_line_items') }}
 ),
 
 tax_settings as (
     select organization_id, tax_id, purchase_tax_account_id as account_id
-    from {{ ref('int_tax_accounts') }}
+    from {{ org_ref('int_tax_accounts') }}
 ),
 
 expense_pieces as (

@@ -7,29 +7,29 @@
 -- bad-debt account (Zoho's write-off call takes no date and the invoice documents none), else the day the invoice
 -- was last modified.
 with invoices as (
-    select * from {{ ref('stg_zoho_books__invoices') }}
+    select * from {{ org_ref('stg_zoho_books__invoices') }}
     where is_posting and not is_deleted
 ),
 
 lines as (
-    select * from {{ ref('stg_zoho_books__invoice_line_items') }}
+    select * from {{ org_ref('stg_zoho_books__invoice_line_items') }}
 ),
 
 taxes as (
-    select * from {{ ref('stg_zoho_books__invoice_taxes') }}
+    select * from {{ org_ref('stg_zoho_books__invoice_taxes') }}
 ),
 
 tax_settings as (
     select organization_id, tax_id, tax_account_id as account_id
-    from {{ ref('int_tax_accounts') }}
+    from {{ org_ref('int_tax_accounts') }}
 ),
 
 system_accounts as (
-    select * from {{ ref('int_system_accounts') }}
+    select * from {{ org_ref('int_system_accounts') }}
 ),
 
 ledger as (
-    select * from {{ ref('stg_zoho_books__account_transactions') }}
+    select * from {{ org_ref('stg_zoho_books__account_transactions') }}
     where not is_deleted
 ),
 

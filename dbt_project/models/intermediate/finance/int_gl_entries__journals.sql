@@ -1,12 +1,12 @@
 -- Journals post as booked: each line's bcy_amount to its account, debit or credit; cost center from the line's
 -- reporting tag (var cost_center_tag).
 with journals as (
-    select * from {{ ref('stg_zoho_books__journals') }}
+    select * from {{ org_ref('stg_zoho_books__journals') }}
     where is_posting and not is_deleted
 ),
 
 lines as (
-    select * from {{ ref('stg_zoho_books__journal_line_items') }}
+    select * from {{ org_ref('stg_zoho_books__journal_line_items') }}
 ),
 
 entries as (

@@ -3,7 +3,7 @@
 -- the difference to an adjustment account the record does not name) get a piece with no account: the unioned
 -- list then leaves the opening balance whole to Zoho's own ledger (D60).
 with accounts as (
-    select * from {{ ref('stg_zoho_books__opening_balances') }}
+    select * from {{ org_ref('stg_zoho_books__opening_balances') }}
     where not is_deleted
 ),
 

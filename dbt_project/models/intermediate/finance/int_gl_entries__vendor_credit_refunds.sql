@@ -3,17 +3,17 @@
 -- payable credited at the vendor credit's own rate, the difference to Exchange Gain or Loss. A refund without
 -- a bank account is left to Zoho's ledger (D60).
 with refunds as (
-    select * from {{ ref('stg_zoho_books__vendor_credit_refunds') }}
+    select * from {{ org_ref('stg_zoho_books__vendor_credit_refunds') }}
     where is_posting and not is_deleted
 ),
 
 vendor_credits as (
     select organization_id, vendor_credit_id, vendor_credit_number, vendor_id, currency_code, exchange_rate
-    from {{ ref('stg_zoho_books__vendor_credits') }}
+    from {{ org_ref('stg_zoho_books__vendor_credits') }}
 ),
 
 system_accounts as (
-    select * from {{ ref('int_system_accounts') }}
+    select * from {{ org_ref('int_system_accounts') }}
 ),
 
 settled_pieces as (

@@ -4,25 +4,25 @@
 -- of each tax, Cr purchase shipping, Cr the adjustment, Dr the discount (the account the vendor credit names, else
 -- purchase discount), the round-off where there is one; then Dr the payable with bcy_total.
 with vendor_credits as (
-    select * from {{ ref('stg_zoho_books__vendor_credits') }}
+    select * from {{ org_ref('stg_zoho_books__vendor_credits') }}
     where is_posting and not is_deleted
 ),
 
 lines as (
-    select * from {{ ref('stg_zoho_books__vendor_credit_line_items') }}
+    select * from {{ org_ref('stg_zoho_books__vendor_credit_line_items') }}
 ),
 
 taxes as (
-    select * from {{ ref('stg_zoho_books__vendor_credit_taxes') }}
+    select * from {{ org_ref('stg_zoho_books__vendor_credit_taxes') }}
 ),
 
 tax_settings as (
     select organization_id, tax_id, purchase_tax_account_id as account_id
-    from {{ ref('int_tax_accounts') }}
+    from {{ org_ref('int_tax_accounts') }}
 ),
 
 system_accounts as (
-    select * from {{ ref('int_system_accounts') }}
+    select * from {{ org_ref('int_system_accounts') }}
 ),
 
 -- piece_group orders a vendor credit's pieces: 1 lines, 2 taxes, 3 shipping, 4 adjustment, 5 discount, 6 round-off.

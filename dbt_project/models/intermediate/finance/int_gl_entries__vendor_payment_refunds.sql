@@ -4,18 +4,18 @@
 -- rate, and the difference goes to Exchange Gain or Loss (a loss a debit, a gain a credit). A refund whose answers
 -- name no bank account is left whole to Zoho's ledger (D60).
 with refunds as (
-    select * from {{ ref('stg_zoho_books__vendor_payment_refunds') }}
+    select * from {{ org_ref('stg_zoho_books__vendor_payment_refunds') }}
     where is_posting and not is_deleted
 ),
 
 payments as (
     select organization_id, payment_id, payment_number, vendor_id, currency_code, exchange_rate
-    from {{ ref('stg_zoho_books__vendor_payments') }}
+    from {{ org_ref('stg_zoho_books__vendor_payments') }}
     where not is_deleted
 ),
 
 system_accounts as (
-    select * from {{ ref('int_system_accounts') }}
+    select * from {{ org_ref('int_system_accounts') }}
 ),
 
 settled_pieces as (

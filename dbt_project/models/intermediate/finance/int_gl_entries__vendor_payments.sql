@@ -4,20 +4,20 @@
 -- applied plus the tax withheld on it, at the bill's own rate), Dr the payable for what no bill takes (an
 -- overpayment, at the payment's rate), and the difference to exchange gain or loss (a loss a debit, a gain a credit).
 with payments as (
-    select * from {{ ref('stg_zoho_books__vendor_payments') }}
+    select * from {{ org_ref('stg_zoho_books__vendor_payments') }}
     where is_posting and not is_deleted
 ),
 
 applied as (
-    select * from {{ ref('stg_zoho_books__vendor_payments_applied') }}
+    select * from {{ org_ref('stg_zoho_books__vendor_payments_applied') }}
 ),
 
 bills as (
-    select organization_id, bill_id, exchange_rate from {{ ref('stg_zoho_books__bills') }}
+    select organization_id, bill_id, exchange_rate from {{ org_ref('stg_zoho_books__bills') }}
 ),
 
 system_accounts as (
-    select * from {{ ref('int_system_accounts') }}
+    select * from {{ org_ref('int_system_accounts') }}
 ),
 
 bank_pieces as (

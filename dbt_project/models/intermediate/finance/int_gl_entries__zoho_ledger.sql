@@ -7,19 +7,19 @@
 -- inventory asset, which Zoho values from its stock and no answer carries: D104); they follow the document's
 -- derived pieces.
 with zoho_ledger as (
-    select * from {{ ref('stg_zoho_books__account_transactions') }}
+    select * from {{ org_ref('stg_zoho_books__account_transactions') }}
     where not is_deleted
 ),
 
 derived_documents as (
     select organization_id, source_id, max(piece_index) as last_piece_index
-    from {{ ref('int_gl_entries_unioned') }}
+    from {{ org_ref('int_gl_entries_unioned') }}
     group by organization_id, source_id
 ),
 
 derived_accounts as (
     select distinct organization_id, source_id, account_id
-    from {{ ref('int_gl_entries_unioned') }}
+    from {{ org_ref('int_gl_entries_unioned') }}
 ),
 
 -- Zoho's lines of a derived document on accounts its derived lines do not touch
@@ -69,7 +69,7 @@ derived_types as (
 -- is derived by no rule, and its lines must not be lost with their id.
 derived_numbers as (
     select distinct organization_id, source_number
-    from {{ ref('int_gl_entries_unioned') }}
+    from {{ org_ref('int_gl_entries_unioned') }}
     where source_number is not null
 ),
 

@@ -10,7 +10,7 @@
 ] %}
 with derived as (
     {%- for model in models %}
-        select * from {{ ref(model) }}
+        select * from {{ org_ref(model) }}
         {%- if not loop.last %}
             union all
         {%- endif %}
@@ -30,7 +30,7 @@ unresolved as (
 -- derived from that incomplete record: it is left whole to Zoho's own ledger too.
 without_detail as (
     select organization_id, source_id
-    from {{ ref('int_documents_without_detail') }}
+    from {{ org_ref('int_documents_without_detail') }}
 ),
 
 final as (

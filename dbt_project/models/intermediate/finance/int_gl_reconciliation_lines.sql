@@ -3,15 +3,15 @@
 -- it, else the type the rule files it under. Generic over types: a rule or a Zoho type added later needs no
 -- change here. The reconciliation reports sum these lines by origin (D64).
 with derived as (
-    select * from {{ ref('int_gl_entries_unioned') }}
+    select * from {{ org_ref('int_gl_entries_unioned') }}
 ),
 
 taken as (
-    select * from {{ ref('int_gl_entries__zoho_ledger') }}
+    select * from {{ org_ref('int_gl_entries__zoho_ledger') }}
 ),
 
 zoho_ledger as (
-    select * from {{ ref('stg_zoho_books__account_transactions') }}
+    select * from {{ org_ref('stg_zoho_books__account_transactions') }}
     where not is_deleted
 ),
 

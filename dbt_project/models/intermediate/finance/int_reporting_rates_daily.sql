@@ -5,5 +5,5 @@ select
     rate_date,
     currency_code as reporting_currency,
     inverse_rate as reporting_rate
-from {{ ref('fct_exchange_rates_daily') }}
+from {{ org_ref('fct_exchange_rates_daily') }}
 where currency_code = '{{ var("reporting_currency") }}'

@@ -3,7 +3,7 @@
 -- purchase_shipping, purchase_adjustment, purchase_discount, bank_charges, exchange_gain_loss) as Zoho's
 -- own ledger shows them, else, for a role no document has used yet, Zoho's English default name.
 with accounts as (
-    select * from {{ ref('stg_zoho_books__chart_of_accounts') }}
+    select * from {{ org_ref('stg_zoho_books__chart_of_accounts') }}
     where not is_deleted
 ),
 
@@ -16,7 +16,7 @@ by_type as (
 
 learned as (
     select organization_id, role, account_id, 2 as preference
-    from {{ ref('int_account_roles_from_ledger') }}
+    from {{ org_ref('int_account_roles_from_ledger') }}
     where role not like '%tax:%'
 ),
 

@@ -2,12 +2,12 @@
 -- Zoho sends them (settings/taxes documents them for the Mexico edition), else the accounts Zoho's ledger
 -- shows the tax on (int_account_roles_from_ledger).
 with taxes as (
-    select * from {{ ref('stg_zoho_books__taxes') }}
+    select * from {{ org_ref('stg_zoho_books__taxes') }}
     where not is_deleted
 ),
 
 learned as (
-    select * from {{ ref('int_account_roles_from_ledger') }}
+    select * from {{ org_ref('int_account_roles_from_ledger') }}
 ),
 
 used_taxes as (

@@ -1,5 +1,5 @@
 with accounts as (
-    select * from {{ ref('stg_zoho_books__chart_of_accounts') }}
+    select * from {{ org_ref('stg_zoho_books__chart_of_accounts') }}
     where not is_deleted
 ),
 

@@ -1,5 +1,5 @@
 with contacts as (
-    select * from {{ ref('stg_zoho_books__contacts') }}
+    select * from {{ org_ref('stg_zoho_books__contacts') }}
     where not is_deleted
 ),
 

@@ -1,6 +1,6 @@
 -- The organization's currencies as of the latest sync, with the rate Zoho showed then.
 with snapshots as (
-    select * from {{ ref('stg_zoho_books__currencies') }}
+    select * from {{ org_ref('stg_zoho_books__currencies') }}
     where not is_deleted
 ),
 

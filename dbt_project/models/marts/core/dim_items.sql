@@ -1,5 +1,5 @@
 with items as (
-    select * from {{ ref('stg_zoho_books__items') }}
+    select * from {{ org_ref('stg_zoho_books__items') }}
     where not is_deleted
 ),
 

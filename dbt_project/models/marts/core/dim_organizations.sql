@@ -1,5 +1,5 @@
 with organizations as (
-    select * from {{ ref('stg_zoho_books__organizations') }}
+    select * from {{ org_ref('stg_zoho_books__organizations') }}
     where not is_deleted
 ),
 

@@ -2,7 +2,7 @@
 -- history and the snapshots taken at each sync (history wins on a day both have). `rate` is Zoho's quote:
 -- base-currency units per 1 unit of currency_code; `inverse_rate` converts base into currency_code.
 with organizations as (
-    select * from {{ ref('stg_zoho_books__organizations') }}
+    select * from {{ org_ref('stg_zoho_books__organizations') }}
     where not is_deleted
 ),
 
@@ -10,7 +10,7 @@ history as (
     select
         organization_id, currency_code, effective_date, rate, 1 as priority, 'history' as rate_source,
         _synced_at, _zoho_organization_id, _zoho_source_id, _load_id
-    from {{ ref('stg_zoho_books__exchange_rates') }}
+    from {{ org_ref('stg_zoho_books__exchange_rates') }}
     where not is_deleted
 ),
 
@@ -19,7 +19,7 @@ snapshots as (
         organization_id, currency_code, coalesce(effective_date, synced_on) as effective_date,
         exchange_rate as rate, 2 as priority, 'snapshot' as rate_source,
         _synced_at, _zoho_organization_id, _zoho_source_id, _load_id
-    from {{ ref('stg_zoho_books__currencies') }}
+    from {{ org_ref('stg_zoho_books__currencies') }}
     where not is_deleted and not is_base_currency
 ),
 
@@ -65,14 +65,18 @@ ranked as (
     from points
 ),
 
+-- Each organization's own horizon (today, or its latest quoted day if later): one organization's rows never
+-- depend on another's, so rebuilding one organization gives the rows a full build gives it.
 horizon as (
     select
+        organization_id,
         {%- if var('rates_end_date', none) %}
         cast('{{ var("rates_end_date") }}' as date) as end_date
         {%- else %}
             greatest(current_date, max(effective_date)) as end_date
         {%- endif %}
     from points
+    group by organization_id
 ),
 
 ranges as (
@@ -85,7 +89,7 @@ ranges as (
             horizon.end_date
         ) as valid_to
     from ranked
-    cross join horizon
+    inner join horizon on ranked.organization_id = horizon.organization_id
     where ranked.preference = 1
 ),
 

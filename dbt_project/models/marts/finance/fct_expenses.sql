@@ -1,14 +1,14 @@
 with expenses as (
-    select * from {{ ref('stg_zoho_books__expenses') }}
+    select * from {{ org_ref('stg_zoho_books__expenses') }}
     where not is_deleted
 ),
 
 organizations as (
-    select * from {{ ref('dim_organizations') }}
+    select * from {{ org_ref('dim_organizations') }}
 ),
 
 reporting_rates as (
-    select * from {{ ref('int_reporting_rates_daily') }}
+    select * from {{ org_ref('int_reporting_rates_daily') }}
 ),
 
 final as (

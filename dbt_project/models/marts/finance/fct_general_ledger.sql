@@ -1,20 +1,20 @@
 -- The derived lines, and the lines of Zoho's own ledger no rule derives (D60): complete by construction.
 with entries as (
-    select * from {{ ref('int_gl_entries_unioned') }}
+    select * from {{ org_ref('int_gl_entries_unioned') }}
     union all
-    select * from {{ ref('int_gl_entries__zoho_ledger') }}
+    select * from {{ org_ref('int_gl_entries__zoho_ledger') }}
 ),
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ org_ref('dim_accounts') }}
 ),
 
 organizations as (
-    select * from {{ ref('dim_organizations') }}
+    select * from {{ org_ref('dim_organizations') }}
 ),
 
 reporting_rates as (
-    select * from {{ ref('int_reporting_rates_daily') }}
+    select * from {{ org_ref('int_reporting_rates_daily') }}
 ),
 
 final as (

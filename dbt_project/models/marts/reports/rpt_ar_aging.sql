@@ -8,25 +8,25 @@
         greatest(payments.payment_date, coalesce(invoices.document_date, payments.payment_date)) as settled_on,
         -- tax the customer withheld settles the invoice too (D81)
         applied.amount_applied + coalesce(applied.tax_amount_withheld, 0) as amount
-    from {{ ref('stg_zoho_books__customer_payments_applied') }} as applied
-    inner join {{ ref('stg_zoho_books__customer_payments') }} as payments
+    from {{ org_ref('stg_zoho_books__customer_payments_applied', 'applied') }}
+    inner join {{ org_ref('stg_zoho_books__customer_payments', 'payments') }}
         on applied.organization_id = payments.organization_id and applied.payment_id = payments.payment_id
-    left join {{ ref('stg_zoho_books__invoices') }} as invoices
+    left join {{ org_ref('stg_zoho_books__invoices', 'invoices') }}
         on applied.organization_id = invoices.organization_id and applied.invoice_id = invoices.invoice_id
     where payments.is_posting and not payments.is_deleted
     union all
     -- an invoice written off is settled on the day its bad-debt line posts (D78)
     select entries.organization_id, entries.source_id, entries.posting_date, entries.net_transaction
-    from {{ ref('int_gl_entries__invoices') }} as entries
-    inner join {{ ref('int_system_accounts') }} as system_accounts
+    from {{ org_ref('int_gl_entries__invoices', 'entries') }}
+    inner join {{ org_ref('int_system_accounts', 'system_accounts') }}
         on
             entries.organization_id = system_accounts.organization_id
             and entries.account_id = system_accounts.account_id
             and system_accounts.role = 'bad_debt'
     union all
     select credits.organization_id, credits.invoice_id, credits.applied_date, credits.amount_applied
-    from {{ ref('stg_zoho_books__credit_note_invoices') }} as credits
-    inner join {{ ref('stg_zoho_books__credit_notes') }} as notes
+    from {{ org_ref('stg_zoho_books__credit_note_invoices', 'credits') }}
+    inner join {{ org_ref('stg_zoho_books__credit_notes', 'notes') }}
         on credits.organization_id = notes.organization_id and credits.creditnote_id = notes.creditnote_id
     where notes.is_posting and not notes.is_deleted
 {%- endset %}
@@ -35,7 +35,7 @@ with invoice_lines as (
 ),
 
 payments as (
-    select * from {{ ref('stg_zoho_books__customer_payments') }}
+    select * from {{ org_ref('stg_zoho_books__customer_payments') }}
     where is_posting and not is_deleted and payment_date <= {{ as_of_date() }}
 ),
 
@@ -44,10 +44,10 @@ applied_by_then as (
         applied.organization_id,
         applied.payment_id,
         sum(applied.amount_applied) as amount_applied
-    from {{ ref('stg_zoho_books__customer_payments_applied') }} as applied
+    from {{ org_ref('stg_zoho_books__customer_payments_applied', 'applied') }}
     inner join payments
         on applied.organization_id = payments.organization_id and applied.payment_id = payments.payment_id
-    left join {{ ref('stg_zoho_books__invoices') }} as invoices
+    left join {{ org_ref('stg_zoho_books__invoices', 'invoices') }}
         on applied.organization_id = invoices.organization_id and applied.invoice_id = invoices.invoice_id
     where
         greatest(payments.payment_date, coalesce(invoices.document_date, payments.payment_date))
@@ -61,7 +61,7 @@ refunded_by_then as (
         refunds.organization_id,
         refunds.payment_id,
         sum(refunds.amount) as amount_refunded
-    from {{ ref('stg_zoho_books__customer_payment_refunds') }} as refunds
+    from {{ org_ref('stg_zoho_books__customer_payment_refunds', 'refunds') }}
     where refunds.is_posting and not refunds.is_deleted and refunds.refund_date <= {{ as_of_date() }}
     group by refunds.organization_id, refunds.payment_id
 ),
@@ -115,9 +115,9 @@ payment_lines as (
         unapplied._zoho_source_id,
         unapplied._load_id
     from unapplied
-    left join {{ ref('dim_organizations') }} as organizations
+    left join {{ org_ref('dim_organizations', 'organizations') }}
         on unapplied.organization_id = organizations.organization_id
-    left join {{ ref('int_reporting_rates_daily') }} as reporting_rates
+    left join {{ org_ref('int_reporting_rates_daily', 'reporting_rates') }}
         on
             unapplied.organization_id = reporting_rates.organization_id
             and least({{ as_of_date() }}, current_date) = reporting_rates.rate_date

@@ -3,15 +3,15 @@
 -- sum(net_balance_base) = 0. Reporting amounts translate every line at the month-end rate; the rounding that
 -- leaves goes to a translation line in equity, so the reporting side balances too.
 with trial_balance as (
-    select * from {{ ref('rpt_trial_balance') }}
+    select * from {{ org_ref('rpt_trial_balance') }}
 ),
 
 organizations as (
-    select * from {{ ref('dim_organizations') }}
+    select * from {{ org_ref('dim_organizations') }}
 ),
 
 reporting_rates as (
-    select * from {{ ref('int_reporting_rates_daily') }}
+    select * from {{ org_ref('int_reporting_rates_daily') }}
 ),
 
 balance_lines as (

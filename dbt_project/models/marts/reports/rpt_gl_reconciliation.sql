@@ -4,7 +4,7 @@
 -- strict_reconciliation is true (assert_gl_reconciles_with_zoho); rpt_gl_reconciliation_differences lists the
 -- transactions behind it.
 with lines as (
-    select * from {{ ref('int_gl_reconciliation_lines') }}
+    select * from {{ org_ref('int_gl_reconciliation_lines') }}
 ),
 
 grouped as (

@@ -3,7 +3,7 @@
 -- type × account × month that does not reconcile (D64).
 -- Empty when everything reconciles; what a user opens in Zoho to see why.
 with lines as (
-    select * from {{ ref('int_gl_reconciliation_lines') }}
+    select * from {{ org_ref('int_gl_reconciliation_lines') }}
 ),
 
 grouped as (

@@ -2,12 +2,12 @@
 -- positive); profit_*: the row's contribution to profit (income positive, expense negative). The month's fiscal
 -- year and period follow the organization's fiscal year start.
 with ledger as (
-    select * from {{ ref('fct_general_ledger') }}
+    select * from {{ org_ref('fct_general_ledger') }}
     where account_class in ('income', 'expense')
 ),
 
 organizations as (
-    select * from {{ ref('dim_organizations') }}
+    select * from {{ org_ref('dim_organizations') }}
 ),
 
 monthly as (

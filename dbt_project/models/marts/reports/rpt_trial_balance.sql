@@ -2,15 +2,15 @@
 -- opening, debits, credits and closing, base currency (balances debit-positive), and the reporting twin at
 -- posting-date rates; the base currency beside the base amounts and the organization's fiscal year and period.
 with ledger as (
-    select * from {{ ref('fct_general_ledger') }}
+    select * from {{ org_ref('fct_general_ledger') }}
 ),
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ org_ref('dim_accounts') }}
 ),
 
 organizations as (
-    select * from {{ ref('dim_organizations') }}
+    select * from {{ org_ref('dim_organizations') }}
 ),
 
 monthly as (
