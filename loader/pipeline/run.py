@@ -42,7 +42,7 @@ from loader.pipeline.shared_dataset import (
     load_lock,
     organization_pipeline_name,
     source_state,
-    stored_schema_columns,
+    warehouse_columns,
 )
 from loader.pipeline.source import (
     DELETIONS_TABLE,
@@ -458,13 +458,15 @@ def _stored_columns(pipeline: Pipeline) -> Callable[[str], Mapping[str, str]]:
     another: reading ``default_schema`` there raced with it (dlt's normalizer saw a schema half reset). The
     snapshot is also the right answer: what earlier loads stored, not what this extract is adding.
     """
-    snapshot: dict[str, dict[str, str]] = {}
+    own: dict[str, dict[str, str]] = {}
     if pipeline.schema_names:
         for table, schema_table in pipeline.default_schema.tables.items():
             found = schema_table.get("columns", {})
-            snapshot[table] = {name: str(column.get("data_type", "")) for name, column in found.items()}
-    else:  # an organization's pipeline before its first load: what the warehouse's tables have (D144)
-        snapshot = stored_schema_columns(pipeline)
+            own[table] = {name: str(column.get("data_type", "")) for name, column in found.items()}
+    # What the warehouse holds beside: an organization's pipeline (D144) knows only what its own loads added.
+    snapshot = warehouse_columns(pipeline, sorted(set(own) | ALL_ENTITIES))
+    for table, known in own.items():
+        snapshot[table] = {**snapshot.get(table, {}), **known}
 
     def columns(table: str) -> Mapping[str, str]:
         return snapshot.get(table, {})

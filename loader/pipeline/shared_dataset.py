@@ -13,14 +13,14 @@ pipeline that has no state for it yet takes that organization's part of the shar
 from __future__ import annotations
 
 import copy
-import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from dlt.common.destination.client import WithStateSync
 from dlt.common.destination.exceptions import DestinationUndefinedEntity
+from dlt.destinations.job_client_impl import SqlJobClientBase
 from dlt.pipeline.pipeline import Pipeline
 from dlt.pipeline.state_sync import load_pipeline_state_from_destination
 
@@ -96,25 +96,23 @@ def adopt_shared_state(pipeline: Pipeline, organization_ids: Sequence[str]) -> l
     return taken
 
 
-def stored_schema_columns(pipeline: Pipeline) -> dict[str, dict[str, str]]:
-    """table → column → data type of the newest Zoho schema stored in the warehouse (by any pipeline).
+def warehouse_columns(pipeline: Pipeline, tables: Iterable[str]) -> dict[str, dict[str, str]]:
+    """table → column → dlt data type of the tables as the warehouse holds them (absent tables left out).
 
-    An organization's pipeline run for the first time has no schema of its own, yet the tables hold its rows
-    (the shared pipeline's loads): the unordered walks compare the versions stored there (D56), so they need
-    the columns the warehouse has, not none."""
+    A pipeline's own schema knows only the columns its own loads brought: an organization's pipeline knows
+    nothing of what the shared pipeline (or, on a column seen only there, another organization) added, yet
+    its rows are in those tables and the unordered walks compare the versions stored there (D56)."""
     try:
         with pipeline.destination_client() as client:
-            if not isinstance(client, WithStateSync):
+            if not isinstance(client, SqlJobClientBase):
                 return {}
-            info = client.get_stored_schema(SOURCE_NAME)
-    except DestinationUndefinedEntity:
+            found = list(client.get_storage_tables(list(tables)))
+    except DestinationUndefinedEntity:  # no dataset yet
         return {}
-    if info is None:
-        return {}
-    tables: dict[str, Any] = json.loads(info.schema).get("tables", {})
     return {
-        table: {name: str(column.get("data_type", "")) for name, column in found.get("columns", {}).items()}
-        for table, found in tables.items()
+        table: {name: str(column.get("data_type", "")) for name, column in columns.items()}
+        for table, columns in found
+        if columns
     }
 
 
