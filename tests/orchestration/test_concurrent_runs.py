@@ -1,0 +1,221 @@
+"""Several Dagster runs at once into one PostgreSQL warehouse, as docs/dagster-postgres.yaml deploys them.
+
+A real Dagster instance (storage on PostgreSQL), runs submitted to its queued run coordinator with the
+``dagster job launch`` CLI and dequeued by a real ``dagster-daemon``, each run syncing one sandbox
+organization over loopback HTTP; the warehouse must end as one ``run_sync`` of every organization leaves
+another database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import psycopg2
+import pytest
+
+from loader.config import load_config
+from loader.demo import DemoWorld, demo_world
+from loader.orchestration import dagster_defs
+from loader.orchestration.dagster_defs import ORGANIZATION_TAG, SYNC_JOB
+from loader.pipeline.run import RAW_DATASET, run_sync
+from loader.vault import Vault
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+DOCS_POSTGRES_YAML = Path(__file__).resolve().parents[2] / "docs" / "dagster-postgres.yaml"
+PREFIX = "h16a_ml_connector_dagster"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWorld]:
+    with demo_world(tmp_path_factory.mktemp("concurrent") / "world", invoices_per_org=3) as running:
+        yield running
+
+
+@pytest.fixture
+def databases(postgres_server: str) -> Iterator[dict[str, str]]:
+    """Three databases of this test's own: Dagster's storage, the warehouse, the reference warehouse."""
+    suffix = uuid.uuid4().hex[:8]
+    names = {role: f"{PREFIX}_{role}_{suffix}" for role in ("dagster", "warehouse", "reference")}
+    con = psycopg2.connect(postgres_server)
+    con.autocommit = True
+    with con.cursor() as cur:
+        for name in names.values():
+            cur.execute(f'create database "{name}"')
+    try:
+        yield names
+    finally:
+        with con.cursor() as cur:
+            for name in names.values():
+                cur.execute(f'drop database if exists "{name}" with (force)')
+        con.close()
+
+
+def postgres_config(world: DemoWorld, directory: Path, database: str) -> Path:
+    """The demo's configuration and vault in ``directory``, the warehouse moved to PostgreSQL ``database``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    source = world.config.path.parent
+    for name in os.listdir(source):
+        if (source / name).is_file() and name != world.config.path.name and not name.endswith(".duckdb"):
+            shutil.copy2(source / name, directory / name)
+    warehouse = (
+        f'[warehouse]\ndestination = "postgres"\nhost = "127.0.0.1"\nport = 5432\n'
+        f'database = "{database}"\nuser = "postgres"\n'
+    )
+    text = re.sub(r"\[warehouse\]\n(?:[^\n\[]+\n)*", warehouse, world.config.path.read_text())
+    path = directory / world.config.path.name
+    path.write_text(text)
+    return path
+
+
+def raw_figures(dsn: str, database: str) -> dict[str, Any]:
+    """Per raw table: the row count and the sum of every numeric column (money, to the cent)."""
+    params = dict(item.split("=", 1) for item in dsn.split())
+    params["dbname"] = database
+    con = psycopg2.connect(" ".join(f"{k}={v}" for k, v in params.items()))
+    figures: dict[str, Any] = {}
+    try:
+        with con.cursor() as cur:
+            cur.execute(
+                "select table_name, column_name, data_type from information_schema.columns "
+                "where table_schema = %s and table_name not like '\\_dlt%%' order by 1, 2",
+                (RAW_DATASET,),
+            )
+            columns: dict[str, list[str]] = {}
+            for table, column, data_type in cur.fetchall():
+                columns.setdefault(table, [])
+                if data_type == "numeric":
+                    columns[table].append(column)
+            for table, numeric in sorted(columns.items()):
+                sums = "".join(f', sum("{c}")' for c in numeric)
+                cur.execute(f'select count(*){sums} from "{RAW_DATASET}"."{table}"')
+                row = cur.fetchone()
+                assert row is not None
+                figures[table] = {"rows": row[0], **dict(zip(numeric, row[1:], strict=True))}
+    finally:
+        con.close()
+    return figures
+
+
+def launch(env: dict[str, str], partition: str) -> None:
+    tags = {"dagster/partition": partition, ORGANIZATION_TAG: partition}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dagster",
+            "job",
+            "launch",
+            "-m",
+            dagster_defs.__name__,
+            "-j",
+            SYNC_JOB,
+            "--tags",
+            json.dumps(tags),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def overlapping(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def test_runs_of_every_organization_at_once_end_as_one_run_of_all(
+    world: DemoWorld,
+    databases: dict[str, str],
+    postgres_server: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config_path = postgres_config(world, tmp_path / "dagster-config", databases["warehouse"])
+    reference_path = postgres_config(world, tmp_path / "reference-config", databases["reference"])
+    names = sorted(c.name for c in world.config.zoho_connections)
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(DOCS_POSTGRES_YAML, home / "dagster.yaml")
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "ML_CONNECTOR_CONFIG": str(config_path),
+        "DAGSTER_PG_HOST": "127.0.0.1",
+        "DAGSTER_PG_PORT": "5432",
+        "DAGSTER_PG_USER": "postgres",
+        "DAGSTER_PG_PASSWORD": "",
+        "DAGSTER_PG_DB": databases["dagster"],
+    }
+    world.sandbox.reset_stats()
+    # Every organization, and one of them twice: the tag limit must keep its two runs apart.
+    for partition in [*names, names[0]]:
+        launch(env, partition)
+
+    for key in ("DAGSTER_HOME", *(k for k in env if k.startswith("DAGSTER_PG_"))):
+        monkeypatch.setenv(key, env[key])
+    instance = dg.DagsterInstance.get()
+    try:
+        assert dagster_defs.concurrent_runs_allowed(instance) == 4
+        assert {r.status for r in instance.get_runs()} == {dg.DagsterRunStatus.QUEUED}
+        daemon = subprocess.Popen(
+            [str(Path(sys.executable).parent / "dagster-daemon"), "run", "-m", dagster_defs.__name__],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 900
+            while time.monotonic() < deadline:
+                runs = instance.get_runs()
+                if len(runs) == len(names) + 1 and all(r.is_finished for r in runs):
+                    break
+                time.sleep(2)
+        finally:
+            daemon.terminate()
+            daemon.wait(timeout=60)
+        records = instance.get_run_records()
+    finally:
+        instance.dispose()
+
+    assert len(records) == len(names) + 1
+    assert [r.dagster_run.status for r in records] == [dg.DagsterRunStatus.SUCCESS] * len(records)
+    spans = {}
+    for record in records:
+        assert record.start_time is not None
+        assert record.end_time is not None
+        spans[record.dagster_run.run_id] = (
+            record.dagster_run.tags[ORGANIZATION_TAG],
+            record.start_time,
+            record.end_time,
+        )
+    by_org: dict[str, list[tuple[float, float]]] = {}
+    for org, start, end in spans.values():
+        by_org.setdefault(org, []).append((start, end))
+    assert sorted(by_org) == names
+    first, second = by_org[names[0]]
+    assert not overlapping(first, second)  # one organization's runs, one after the other
+    other = [span for org, spans_ in by_org.items() if org != names[0] for span in spans_]
+    assert any(overlapping(a, b) for i, a in enumerate(other) for b in other[i + 1 :])  # others at once
+    throttled = world.sandbox.stats()["throttled"]  # Zoho's 429 codes: daily cap, per minute, in flight
+    assert set(throttled) == {"44", "45", "1070"}
+    assert sum(throttled.values()) == 0
+
+    reference = load_config(reference_path, env={})
+    assert run_sync(reference, Vault.beside(reference_path, env={})).complete
+    figures = raw_figures(postgres_server, databases["warehouse"])
+    assert figures["invoices"]["rows"] > 0
+    assert figures == raw_figures(postgres_server, databases["reference"])
