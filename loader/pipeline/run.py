@@ -324,9 +324,12 @@ def sync_organizations(
     details_months: int = 12,
     parallel_normalize_from: int = PARALLEL_FROM_RECORDS,
     console: Console | None = None,
+    summary: bool = True,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> SyncResult:
     """Sync every organization of ``clients`` into ``pipeline``'s dataset; returns what was done.
+
+    ``summary=False`` leaves the summary table to the caller (``run_sync`` prints one for all organizations).
 
     Stops an organization cleanly at Zoho's daily cap (``SyncResult.complete`` is then False and the next
     run continues); other errors raise after the warehouse was left as before the failed phase."""
@@ -359,7 +362,9 @@ def sync_organizations(
         runs = _run_phases(
             pipeline, orgs, options, live, phases, progress, parallel_normalize_from=parallel_normalize_from
         )
-    return _finish(pipeline, orgs, calls_before, began, runs, estimate, options, progress, console)
+    return _finish(
+        pipeline, orgs, calls_before, began, runs, estimate, options, progress, console if summary else None
+    )
 
 
 class IncompleteSync(RuntimeError):
@@ -596,13 +601,16 @@ def run_sync(
                     details=sync.details,
                     details_months=sync.details_months,
                     console=console,
+                    summary=False,
                 )
             )
             prune_loaded_packages(Path(pipeline.working_dir))
     finally:
         for client in clients:
             client.close()
-    return combined(results)
+    result = combined(results)
+    SyncProgress(console, [], frozenset()).print_summary(result)
+    return result
 
 
 def _open_client(config: Config, vault: Vault, name: str, state: Any) -> ZohoBooksClient:
