@@ -1,16 +1,16 @@
 """Several Dagster runs at once into one PostgreSQL warehouse, as docs/dagster-postgres.yaml deploys them.
 
 A real Dagster instance (storage on PostgreSQL), runs submitted to its queued run coordinator with the
-``dagster job launch`` CLI and dequeued by a real ``dagster-daemon``, each run syncing one sandbox
-organization over loopback HTTP; the warehouse must end as one ``run_sync`` of every organization leaves
-another database.
+``dagster job backfill`` and ``dagster job launch`` CLIs and dequeued by a real ``dagster-daemon``, each run
+syncing one of twenty sandbox organizations over loopback HTTP; the warehouse must end as one ``run_sync``
+of every organization leaves another database.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -18,6 +18,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +27,61 @@ import psycopg2
 import pytest
 
 from loader.config import load_config
-from loader.demo import DemoWorld, demo_world
+from loader.demo import sandbox_credentials
 from loader.orchestration import dagster_defs
 from loader.orchestration.dagster_defs import ORGANIZATION_TAG, SYNC_JOB
 from loader.pipeline.run import RAW_DATASET, run_sync
 from loader.vault import Vault
+from zoho_sandbox.config import SandboxConfig
+from zoho_sandbox.dataset import Dataset
+from zoho_sandbox.generator import generate_dataset
+from zoho_sandbox.server import SandboxServer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 DOCS_POSTGRES_YAML = Path(__file__).resolve().parents[2] / "docs" / "dagster-postgres.yaml"
 PREFIX = "h16a_ml_connector_dagster"
+ORGANIZATIONS = 20
+US_ORG = "10234695"
+# The run processes pace Zoho on the real clock, the sandbox's runs 60 times faster: its per-minute limit
+# and the connections' pacing are lifted so twenty first syncs take seconds, not Zoho-paced minutes; the
+# per-organization in-flight limit and daily cap stay (D147).
+UNPACED = 100_000
 # Snapshots appended at every sync that reaches them (the currencies): a killed run that had loaded its
 # documents phase leaves one, as an earlier night's sync would; the latest snapshot is compared.
 APPENDED_SNAPSHOTS = frozenset({"currencies"})
 
 
+@dataclass(frozen=True)
+class Firm:
+    """An accounting firm's organizations in the sandbox on loopback: connection name → organization id."""
+
+    dataset: Dataset
+    sandbox: SandboxServer
+
+    @property
+    def connections(self) -> dict[str, str]:
+        return {f"org-{i:02d}": org_id for i, org_id in enumerate(sorted(self.dataset.orgs))}
+
+
+def cloned_organizations(count: int) -> Dataset:
+    """The sandbox's US organization (one invoice) under ``count`` ids of its own: its own limits and rows."""
+    base = generate_dataset(seed=7, invoices_per_org=1)
+    us = base.orgs[US_ORG]
+    orgs = {
+        str(9_100_000_000 + i): dataclasses.replace(
+            us, organization={**us.organization, "organization_id": str(9_100_000_000 + i)}
+        )
+        for i in range(count)
+    }
+    return dataclasses.replace(base, orgs=orgs)
+
+
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWorld]:
-    with demo_world(tmp_path_factory.mktemp("concurrent") / "world", invoices_per_org=3) as running:
-        yield running
+def firm() -> Iterator[Firm]:
+    dataset = cloned_organizations(ORGANIZATIONS)
+    with SandboxServer(dataset, SandboxConfig(time_scale=60.0, per_minute_limit=UNPACED)) as sandbox:
+        yield Firm(dataset, sandbox)
 
 
 @pytest.fixture
@@ -66,20 +103,32 @@ def databases(postgres_server: str) -> Iterator[dict[str, str]]:
         con.close()
 
 
-def postgres_config(world: DemoWorld, directory: Path, database: str) -> Path:
-    """The demo's configuration and vault in ``directory``, the warehouse moved to PostgreSQL ``database``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    source = world.config.path.parent
-    for name in os.listdir(source):
-        if (source / name).is_file() and name != world.config.path.name and not name.endswith(".duckdb"):
-            shutil.copy2(source / name, directory / name)
-    warehouse = (
-        f'[warehouse]\ndestination = "postgres"\nhost = "127.0.0.1"\nport = 5432\n'
-        f'database = "{database}"\nuser = "postgres"\n'
+def postgres_config(firm: Firm, directory: Path, database: str) -> Path:
+    """A configuration of every organization of ``firm``, its vault beside it, the warehouse ``database``."""
+    directory.mkdir(parents=True)
+    us = firm.sandbox
+    connections = "".join(
+        f'[[zoho.connections]]\nname = "{name}"\nregion = "us"\norganization_id = "{org_id}"\n'
+        f'accounts_url = "{us.accounts_url("us")}"\napi_base_url = "{us.api_base_url("us")}"\n'
+        f"requests_per_minute = {UNPACED}\n\n"
+        for name, org_id in firm.connections.items()
     )
-    text = re.sub(r"\[warehouse\]\n(?:[^\n\[]+\n)*", warehouse, world.config.path.read_text())
-    path = directory / world.config.path.name
-    path.write_text(text)
+    path = directory / "ml-connector.toml"
+    path.write_text(
+        f'[warehouse]\ndestination = "postgres"\nhost = "127.0.0.1"\nport = 5432\ndatabase = "{database}"\n'
+        f'user = "postgres"\n\n{connections}'
+    )
+    vault = Vault.beside(path, env={})
+    credentials = sandbox_credentials(firm.dataset, "us")
+    for name in firm.connections:
+        vault.put(
+            f"zoho/{name}",
+            {
+                "client_id": credentials.client_id,
+                "client_secret": credentials.client_secret.reveal(),
+                "refresh_token": credentials.refresh_token.reveal(),
+            },
+        )
     return path
 
 
@@ -112,27 +161,9 @@ def raw_figures(dsn: str, database: str) -> dict[str, Any]:
     return figures
 
 
-def launch(env: dict[str, str], partition: str) -> None:
-    tags = {"dagster/partition": partition, ORGANIZATION_TAG: partition}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dagster",
-            "job",
-            "launch",
-            "-m",
-            dagster_defs.__name__,
-            "-j",
-            SYNC_JOB,
-            "--tags",
-            json.dumps(tags),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def dagster_cli(env: dict[str, str], *args: str) -> None:
+    command = [sys.executable, "-m", "dagster", "job", *args, "-m", dagster_defs.__name__, "-j", SYNC_JOB]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
 
 
@@ -157,21 +188,23 @@ def overlapping(a: tuple[float, float], b: tuple[float, float]) -> bool:
 
 
 def test_runs_of_every_organization_at_once_end_as_one_run_of_all(
-    world: DemoWorld,
+    firm: Firm,
     databases: dict[str, str],
     postgres_server: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    config_path = postgres_config(world, tmp_path / "dagster-config", databases["warehouse"])
-    reference_path = postgres_config(world, tmp_path / "reference-config", databases["reference"])
-    names = sorted(c.name for c in world.config.zoho_connections)
+    config_path = postgres_config(firm, tmp_path / "dagster-config", databases["warehouse"])
+    reference_path = postgres_config(firm, tmp_path / "reference-config", databases["reference"])
+    names = sorted(firm.connections)
 
     env = dagster_env(tmp_path / "dagster_home", config_path, databases["dagster"])
-    world.sandbox.reset_stats()
-    # Every organization, and one of them twice: the tag limit must keep its two runs apart.
-    for partition in [*names, names[0]]:
-        launch(env, partition)
+    firm.sandbox.reset_stats()
+    # A backfill of every organization (what onboarding a firm is), and one of them launched once more: the
+    # tag limit must keep its two runs apart.
+    dagster_cli(env, "backfill", "--partitions", ",".join(names), "--noprompt")
+    tags = {"dagster/partition": names[0], ORGANIZATION_TAG: names[0]}
+    dagster_cli(env, "launch", "--tags", json.dumps(tags))
 
     for key in ("DAGSTER_HOME", *(k for k in env if k.startswith("DAGSTER_PG_"))):
         monkeypatch.setenv(key, env[key])
@@ -218,7 +251,7 @@ def test_runs_of_every_organization_at_once_end_as_one_run_of_all(
     assert not overlapping(first, second)  # one organization's runs, one after the other
     other = [span for org, spans_ in by_org.items() if org != names[0] for span in spans_]
     assert any(overlapping(a, b) for i, a in enumerate(other) for b in other[i + 1 :])  # others at once
-    throttled = world.sandbox.stats()["throttled"]  # Zoho's 429 codes: daily cap, per minute, in flight
+    throttled = firm.sandbox.stats()["throttled"]  # Zoho's 429 codes: daily cap, per minute, in flight
     assert set(throttled) == {"44", "45", "1070"}
     assert sum(throttled.values()) == 0
 
@@ -230,18 +263,18 @@ def test_runs_of_every_organization_at_once_end_as_one_run_of_all(
 
 
 def test_a_run_killed_part_way_then_retried_ends_as_an_uninterrupted_one(
-    world: DemoWorld, databases: dict[str, str], postgres_server: str, tmp_path: Path
+    firm: Firm, databases: dict[str, str], postgres_server: str, tmp_path: Path
 ) -> None:
-    config_path = postgres_config(world, tmp_path / "dagster-config", databases["warehouse"])
-    reference_path = postgres_config(world, tmp_path / "reference-config", databases["reference"])
-    first = world.config.zoho_connections[0]
+    config_path = postgres_config(firm, tmp_path / "dagster-config", databases["warehouse"])
+    reference_path = postgres_config(firm, tmp_path / "reference-config", databases["reference"])
+    first_name, first_org = next(iter(firm.connections.items()))
     env = dagster_env(tmp_path / "dagster_home", config_path, databases["dagster"])
-    tags = json.dumps({"dagster/partition": first.name, ORGANIZATION_TAG: first.name})
+    tags = json.dumps({"dagster/partition": first_name, ORGANIZATION_TAG: first_name})
     # The run's process: `dagster job execute` runs the job in itself, on the instance's storage.
     command = [sys.executable, "-m", "dagster", "job", "execute", "-m", dagster_defs.__name__, "-j", SYNC_JOB]
     command += ["--tags", tags]
 
-    world.sandbox.reset_stats()
+    firm.sandbox.reset_stats()
     # Its own process group: the step runs in a child of the run's process (the multiprocess executor), and
     # SIGKILL of the run must take that child too, as a machine's crash or an OOM kill of the run would.
     run = subprocess.Popen(
@@ -250,7 +283,7 @@ def test_a_run_killed_part_way_then_retried_ends_as_an_uninterrupted_one(
     deadline = time.monotonic() + 300
     calls = 0
     while run.poll() is None and time.monotonic() < deadline:
-        calls = sum(world.sandbox.stats()["calls"].get(first.organization_id, {}).values())
+        calls = sum(firm.sandbox.stats()["calls"].get(first_org, {}).values())
         if calls >= 15:  # part-way: the organization, lists and some details read
             os.killpg(run.pid, signal.SIGKILL)
             break
@@ -262,7 +295,7 @@ def test_a_run_killed_part_way_then_retried_ends_as_an_uninterrupted_one(
     assert retried.returncode == 0, retried.stderr
 
     reference = load_config(reference_path, env={})
-    assert run_sync(reference, Vault.beside(reference_path, env={}), connections=[first.name]).complete
+    assert run_sync(reference, Vault.beside(reference_path, env={}), connections=[first_name]).complete
     figures = raw_figures(postgres_server, databases["warehouse"])
     assert figures["invoices"]["rows"] > 0
     assert figures == raw_figures(postgres_server, databases["reference"])
