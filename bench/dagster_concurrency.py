@@ -22,6 +22,7 @@ import argparse
 import dataclasses
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import dagster as dg
 import psycopg2
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from loader.demo import sandbox_credentials
 from loader.orchestration import dagster_defs
@@ -125,6 +126,7 @@ def run_with(concurrency: int, dataset: Dataset, sandbox: SandboxServer, work: P
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
+                start_new_session=True,  # its code servers and run workers with it, stopped together
             )
             try:
                 while True:
@@ -134,7 +136,7 @@ def run_with(concurrency: int, dataset: Dataset, sandbox: SandboxServer, work: P
                     time.sleep(0.5)
                 seconds = time.perf_counter() - began
             finally:
-                daemon.terminate()
+                os.killpg(daemon.pid, signal.SIGTERM)
                 daemon.wait(timeout=60)
             statuses = sorted({r.status.value for r in runs})
         print(f"  {concurrency} at once: {seconds:7.1f} s for {expected} runs ({', '.join(statuses)})")

@@ -217,6 +217,7 @@ def test_runs_of_every_organization_at_once_end_as_one_run_of_all(
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its code servers and run workers with it, stopped together
         )
         try:
             deadline = time.monotonic() + 900
@@ -226,7 +227,7 @@ def test_runs_of_every_organization_at_once_end_as_one_run_of_all(
                     break
                 time.sleep(2)
         finally:
-            daemon.terminate()
+            os.killpg(daemon.pid, signal.SIGTERM)
             daemon.wait(timeout=60)
         records = instance.get_run_records()
     finally:

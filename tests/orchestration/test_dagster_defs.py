@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from loader.demo import DemoWorld, demo_world
 from loader.orchestration import dagster_defs
