@@ -37,7 +37,9 @@ from zoho_sandbox.dataset import Dataset
 from zoho_sandbox.generator import generate_dataset
 from zoho_sandbox.server import SandboxServer
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+# Twenty-one run processes and a reference sync of twenty organizations: minutes on two idle cores, more on a
+# shared machine, so above the suite's per-test limit.
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(2400)]
 
 DOCS_POSTGRES_YAML = Path(__file__).resolve().parents[2] / "docs" / "dagster-postgres.yaml"
 PREFIX = "h16a_ml_connector_dagster"
