@@ -38,10 +38,9 @@ import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from zoho_sandbox.dataset import Dataset, OrgBooks
-from zoho_sandbox.generator import generate_dataset
-
 from loader.dbt_runner import ORGANIZATION_MODELS, DbtRunResult, DbtTarget, build_organizations, run_dbt
+from ml_connector_fakes.world.dataset import Dataset, OrgBooks
+from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.organization_rebuild import Warehouse, delete_open_invoice
 from tests.dbt.raw_loader import load_dataset
 

@@ -11,6 +11,10 @@ Point Dagster at this module (``dagster dev -m loader.orchestration.dagster_defs
 - Every run of the sync job carries the tag ``ml_connector/organization`` = the connection, whoever
   launched it (schedule, backfill, the UI), so the run coordinator can allow one run per organization
   (Zoho limits each organization separately); see ``docs/dagster.yaml`` for the limit.
+- Each organization syncs under its own dlt pipeline (D144), so runs of different organizations can go at
+  once, up to the instance's ``max_concurrent_runs``. That needs the PostgreSQL warehouse: a DuckDB file
+  takes one writing process, and the sync refuses to start on DuckDB when the instance allows more than
+  one run at once (D146). ``docs/dagster-postgres.yaml`` is the instance for several runs.
 - A schedule per the configured ``[schedule] cron`` asks for one run per organization.
 """
 
@@ -48,6 +52,26 @@ def organization_partitions(config: Config) -> dg.StaticPartitionsDefinition:
     return dg.StaticPartitionsDefinition([c.name for c in config.zoho_connections])
 
 
+def concurrent_runs_allowed(instance: dg.DagsterInstance) -> int | None:
+    """The instance's ``max_concurrent_runs`` (-1: no limit), or None where runs are not queued."""
+    queue = instance.get_concurrency_config().run_queue_config
+    return None if queue is None else queue.max_concurrent_runs
+
+
+def refuse_duckdb_with_concurrent_runs(config: Config, instance: dg.DagsterInstance) -> None:
+    """Fail before any call to Zoho when two runs could write one DuckDB file at once (D146)."""
+    allowed = concurrent_runs_allowed(instance)
+    if config.warehouse.destination == "duckdb" and allowed is not None and allowed != 1:
+        raise dg.Failure(
+            description=(
+                f"the warehouse is DuckDB, which takes one writing process, and this Dagster instance runs "
+                f"{'any number of' if allowed < 0 else allowed} runs at once: set concurrency.runs."
+                "max_concurrent_runs to 1 in $DAGSTER_HOME/dagster.yaml (docs/dagster.yaml), or move the "
+                "warehouse to PostgreSQL for several runs (docs/dagster-postgres.yaml)"
+            )
+        )
+
+
 def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> dg.Definitions:
     """The code location for ``config``; ``env`` is where the vault key is looked up (default: os.environ)."""
     partitions = organization_partitions(config)
@@ -66,6 +90,7 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
     def sync_organization(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
         from loader.pipeline.run import run_sync
 
+        refuse_duckdb_with_concurrent_runs(config, context.instance)
         connection = context.partition_key
         claim = claim_of(context)
         if claim is not None:  # launched by the webhook sensor: just the documents its events name
@@ -162,4 +187,11 @@ def defs() -> dg.Definitions:
     return build_definitions(load_config(None, os.environ))
 
 
-__all__ = ["ORGANIZATION_TAG", "build_definitions", "defs", "organization_partitions"]
+__all__ = [
+    "ORGANIZATION_TAG",
+    "build_definitions",
+    "concurrent_runs_allowed",
+    "defs",
+    "organization_partitions",
+    "refuse_duckdb_with_concurrent_runs",
+]

@@ -1,7 +1,9 @@
 """Running a sync: finish what a killed run left, extract and load the three phases, mark deletions.
 
 ``sync_organizations`` works on clients and a dlt pipeline (what tests and the bench drive);
-``run_sync`` builds both from the configuration and the vault (what the CLI and the scheduler call).
+``run_sync`` builds both from the configuration and the vault (what the CLI, the scheduler and Dagster call):
+one dlt pipeline per organization (its own name and state, the same raw dataset), so two organizations can be
+synced at once by two processes (D144).
 """
 
 from __future__ import annotations
@@ -27,9 +29,16 @@ from loader.pipeline.budget import BudgetEstimate, estimate_calls
 from loader.pipeline.ledger_window import DEFAULT_OVERLAP_MONTHS
 from loader.pipeline.packages import prune_loaded_packages
 from loader.pipeline.progress import SyncProgress
+from loader.pipeline.shared_dataset import (
+    SHARED_PIPELINE_NAME,
+    adopt_shared_state,
+    load_lock,
+    organization_pipeline_name,
+    source_state,
+    warehouse_columns,
+)
 from loader.pipeline.source import (
     DELETIONS_TABLE,
-    SOURCE_NAME,
     EntityProgress,
     LiveIds,
     OrgSync,
@@ -55,7 +64,7 @@ from loader.zoho.endpoints import ALL_ENDPOINTS
 log = logging.getLogger(__name__)
 
 RAW_DATASET = RAW_SCHEMA
-PIPELINE_NAME = "ml_connector_zoho_books"
+PIPELINE_NAME = SHARED_PIPELINE_NAME  # what tests and benches on one pipeline of several organizations use
 ALL_ENTITIES = frozenset(e.name for e in ALL_ENDPOINTS)
 DEFAULT_OVERLAP = timedelta(minutes=10)
 DEFAULT_DELETE_SCAN_INTERVAL = timedelta(days=7)
@@ -125,14 +134,20 @@ def parse_entities(text: str | None) -> frozenset[str]:
     return names
 
 
-def make_pipeline(destination: Any, pipelines_dir: Path, *, dataset_name: str = RAW_DATASET) -> Pipeline:
+def make_pipeline(
+    destination: Any,
+    pipelines_dir: Path,
+    *,
+    dataset_name: str = RAW_DATASET,
+    pipeline_name: str = PIPELINE_NAME,
+) -> Pipeline:
     # Arrow batches (loader.pipeline.arrow_batches) get the row id and load id dlt's row path gives every
     # row: merges, the replay clean-up (D39) and the models' audit columns rely on them.
     telemetry_off_by_default()
     dlt.config["normalize.parquet_normalizer.add_dlt_id"] = True
     dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
     pipeline: Pipeline = dlt.pipeline(
-        pipeline_name=PIPELINE_NAME,
+        pipeline_name=pipeline_name,
         destination=destination,
         dataset_name=dataset_name,
         pipelines_dir=str(pipelines_dir),
@@ -193,7 +208,8 @@ def _restore_state(pipeline: Pipeline) -> None:
     """On a machine without local dlt state (a new one, a wiped directory), take the watermarks and the rest
     of the sync state from the warehouse, where every load stores it. ``run`` without data does only that
     once nothing is pending; the phases then extract, normalize and load step by step."""
-    pipeline.run()
+    with load_lock(pipeline):
+        pipeline.run()
 
 
 def _finish_pending(pipeline: Pipeline) -> None:
@@ -202,6 +218,11 @@ def _finish_pending(pipeline: Pipeline) -> None:
         return
     log.warning("finishing the load a previous run left pending")
     pipeline.normalize()
+    with load_lock(pipeline):
+        _load_pending(pipeline)
+
+
+def _load_pending(pipeline: Pipeline) -> None:
     try:
         pipeline.load().raise_on_failed_jobs()
     except PipelineStepFailed as exc:
@@ -304,9 +325,12 @@ def sync_organizations(
     details_months: int = 12,
     parallel_normalize_from: int = PARALLEL_FROM_RECORDS,
     console: Console | None = None,
+    summary: bool = True,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> SyncResult:
     """Sync every organization of ``clients`` into ``pipeline``'s dataset; returns what was done.
+
+    ``summary=False`` leaves the summary table to the caller (``run_sync`` prints one for all organizations).
 
     Stops an organization cleanly at Zoho's daily cap (``SyncResult.complete`` is then False and the next
     run continues); other errors raise after the warehouse was left as before the failed phase."""
@@ -314,6 +338,7 @@ def sync_organizations(
     selected = frozenset(entities) if entities is not None else ALL_ENTITIES
     _finish_pending(pipeline)
     _restore_state(pipeline)
+    adopt_shared_state(pipeline, [c.organization_id for c in clients])
     options = SyncOptions(
         synced_at=now(),
         entities=selected,
@@ -326,7 +351,7 @@ def sync_organizations(
     )
     orgs = [OrgSync(client) for client in clients]
     calls_before = {id(o): o.client.calls_made for o in orgs}
-    estimate = estimate_calls(_source_state(pipeline), orgs, options)
+    estimate = estimate_calls(source_state(pipeline), orgs, options)
     progress = SyncProgress(console, orgs, selected)
     for line in estimate.describe(orgs):
         log.info(line)
@@ -338,7 +363,9 @@ def sync_organizations(
         runs = _run_phases(
             pipeline, orgs, options, live, phases, progress, parallel_normalize_from=parallel_normalize_from
         )
-    return _finish(pipeline, orgs, calls_before, began, runs, estimate, options, progress, console)
+    return _finish(
+        pipeline, orgs, calls_before, began, runs, estimate, options, progress, console if summary else None
+    )
 
 
 class IncompleteSync(RuntimeError):
@@ -363,6 +390,7 @@ def sync_targets(
     began = time.perf_counter()
     _finish_pending(pipeline)
     _restore_state(pipeline)
+    adopt_shared_state(pipeline, [c.organization_id for c in clients])
     options = SyncOptions(
         synced_at=now(),
         entities=targets.entities | {"account_transactions"},
@@ -415,7 +443,8 @@ def _run_phases(
         extracted = pipeline.extract(source, loader_file_format=_file_format(pipeline))
         workers = normalize_workers(extracted_records(extracted), parallel_normalize_from)
         pipeline.normalize(workers=workers)
-        info: LoadInfo = pipeline.load()
+        with load_lock(pipeline):
+            info: LoadInfo = pipeline.load()
         info.raise_on_failed_jobs()
         runs.load_ids.extend(info.loads_ids)
         runs.normalize_workers.append(workers)
@@ -435,11 +464,15 @@ def _stored_columns(pipeline: Pipeline) -> Callable[[str], Mapping[str, str]]:
     another: reading ``default_schema`` there raced with it (dlt's normalizer saw a schema half reset). The
     snapshot is also the right answer: what earlier loads stored, not what this extract is adding.
     """
-    snapshot: dict[str, dict[str, str]] = {}
+    own: dict[str, dict[str, str]] = {}
     if pipeline.schema_names:
         for table, schema_table in pipeline.default_schema.tables.items():
             found = schema_table.get("columns", {})
-            snapshot[table] = {name: str(column.get("data_type", "")) for name, column in found.items()}
+            own[table] = {name: str(column.get("data_type", "")) for name, column in found.items()}
+    # What the warehouse holds beside: an organization's pipeline (D144) knows only what its own loads added.
+    snapshot = warehouse_columns(pipeline, sorted(set(own) | ALL_ENTITIES))
+    for table, known in own.items():
+        snapshot[table] = {**snapshot.get(table, {}), **known}
 
     def columns(table: str) -> Mapping[str, str]:
         return snapshot.get(table, {})
@@ -459,7 +492,8 @@ def _finish(
     console: Console | None,
 ) -> SyncResult:
     """Mark deletions, count what each organization did, save the quota and print the summary."""
-    flagged = mark_deletions(pipeline)
+    with load_lock(pipeline):
+        flagged = mark_deletions(pipeline)
     results = [
         OrgResult(
             o.connection,
@@ -491,16 +525,16 @@ def _finish(
     return result
 
 
-def _source_state(pipeline: Pipeline) -> dict[str, Any]:
-    try:
-        sources: dict[str, Any] = pipeline.state.get("sources", {})
-    except Exception:  # a pipeline never run has no state yet
-        return {}
-    found: dict[str, Any] = sources.get(SOURCE_NAME, {})
-    return found
-
-
 # --- from configuration ---------------------------------------------------------------------------------
+
+
+def organization_pipeline(config: Config, destination: Any, organization_id: str) -> Pipeline:
+    """The dlt pipeline of one configured organization: its own name and state, the raw dataset (D144)."""
+    return make_pipeline(
+        destination,
+        config.state_dir / "dlt",
+        pipeline_name=organization_pipeline_name(organization_id),
+    )
 
 
 def run_sync(
@@ -512,34 +546,76 @@ def run_sync(
     full_refresh: bool = False,
     console: Console | None = None,
 ) -> SyncResult:
-    """Sync the configured connections (all, or those named) into the configured warehouse."""
-    from loader.connections import open_state, open_zoho_client
+    """Sync the configured connections (all, or those named) into the configured warehouse.
+
+    Each organization is synced under its own pipeline (D144), one after the other; a Dagster run syncs one
+    (``connections=[name]``), the same code path. A failure stops at the organization that raised; the ones
+    before it were loaded."""
+    from loader.connections import open_state
 
     names = list(connections) if connections else [c.name for c in config.zoho_connections]
     if not names:
         raise ValueError(f"{config.path}: no [[zoho.connections]] configured: add one, then run the sync")
     state = open_state(config)
-    clients = [open_zoho_client(config, vault, name, state=state) for name in names]
+    clients = [_open_client(config, vault, name, state) for name in names]
     sync = config.sync
+    results = []
     try:
-        pipeline = make_pipeline(Warehouse.of(config, vault).dlt_destination(), config.state_dir / "dlt")
-        result = sync_organizations(
-            clients,
-            pipeline,
-            entities=entities,
-            full_refresh=full_refresh,
-            overlap=timedelta(minutes=sync.overlap_minutes),
-            delete_scan_interval=timedelta(days=sync.delete_scan_days),
-            ledger_overlap_months=sync.ledger_overlap_months,
-            details=sync.details,
-            details_months=sync.details_months,
-            console=console,
-        )
-        prune_loaded_packages(Path(pipeline.working_dir))
-        return result
+        destination = Warehouse.of(config, vault).dlt_destination()
+        for client in clients:
+            pipeline = organization_pipeline(config, destination, client.organization_id)
+            results.append(
+                sync_organizations(
+                    [client],
+                    pipeline,
+                    entities=entities,
+                    full_refresh=full_refresh,
+                    overlap=timedelta(minutes=sync.overlap_minutes),
+                    delete_scan_interval=timedelta(days=sync.delete_scan_days),
+                    ledger_overlap_months=sync.ledger_overlap_months,
+                    details=sync.details,
+                    details_months=sync.details_months,
+                    console=console,
+                    summary=False,
+                )
+            )
+            prune_loaded_packages(Path(pipeline.working_dir))
     finally:
         for client in clients:
             client.close()
+    result = combined(results)
+    SyncProgress(console, [], frozenset()).print_summary(result)
+    return result
+
+
+def _open_client(config: Config, vault: Vault, name: str, state: Any) -> ZohoBooksClient:
+    from loader.connections import open_zoho_client
+
+    return open_zoho_client(config, vault, name, state=state)
+
+
+def combined(results: Sequence[SyncResult]) -> SyncResult:
+    """One result for syncs of several organizations run one after the other."""
+    if len(results) == 1:
+        return results[0]
+    estimates = [r.estimate for r in results]
+    first = estimates[0]
+    return SyncResult(
+        [o for r in results for o in r.organizations],
+        sum(r.seconds for r in results),
+        [i for r in results for i in r.load_ids],
+        BudgetEstimate(
+            {k: v for e in estimates for k, v in e.calls.items()},
+            {k: v for e in estimates for k, v in e.first_sync.items()},
+            first.details,
+            first.details_from,
+        ),
+        sum(r.deletions_marked for r in results),
+        results[0].full_refresh,
+        [i for r in results for i in r.incomplete],
+        results[0].synced_at,
+        [w for r in results for w in r.normalize_workers],
+    )
 
 
 def sync_documents(
@@ -552,7 +628,7 @@ def sync_documents(
     console: Console | None = None,
 ) -> SyncResult:
     """The targeted sync of one connection's documents (entity → ids), as webhooks ask for it."""
-    from loader.connections import open_state, open_zoho_client
+    from loader.connections import open_state
 
     targets = Targets(
         upserts={entity: frozenset(ids) for entity, ids in upserts.items() if ids},
@@ -561,9 +637,10 @@ def sync_documents(
     unknown = sorted(targets.entities - ALL_ENTITIES)
     if unknown:
         raise ValueError(f"not entities the loader syncs: {', '.join(unknown)}")
-    client = open_zoho_client(config, vault, connection, state=open_state(config))
+    client = _open_client(config, vault, connection, open_state(config))
     try:
-        pipeline = make_pipeline(Warehouse.of(config, vault).dlt_destination(), config.state_dir / "dlt")
+        destination = Warehouse.of(config, vault).dlt_destination()
+        pipeline = organization_pipeline(config, destination, client.organization_id)
         result = sync_targets(
             [client],
             pipeline,

@@ -18,9 +18,9 @@ from pathlib import Path
 import dlt
 import psycopg2
 import pytest
-from zoho_sandbox.generator import generate_dataset
 
 from loader.dbt_runner import DbtTarget, build_organizations, run_dbt
+from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.organization_rebuild import (
     Snapshot,
     Warehouse,

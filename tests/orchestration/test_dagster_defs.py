@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+import yaml  # type: ignore[import-untyped]
 
 from loader.demo import DemoWorld, demo_world
 from loader.orchestration import dagster_defs
@@ -129,3 +130,34 @@ def test_one_organizations_partition_loads_that_organization_only_and_the_marts_
         (marts,) = build.asset_materializations_for_node(MARTS_ASSET)
         assert marts.partition is None
     assert organizations_in(warehouse, "zoho_books.fct_invoices") == {first.organization_id}
+
+
+@pytest.mark.parametrize(
+    ("instance_config", "allowed"),
+    [({"concurrency": {"runs": {"max_concurrent_runs": 4}}}, 4), ({}, 10)],  # Dagster's default: 10
+)
+def test_the_sync_refuses_duckdb_on_an_instance_running_several_runs_at_once(
+    world: DemoWorld, instance_config: dict[str, object], allowed: int
+) -> None:
+    assert world.config.warehouse.destination == "duckdb"
+    defs = build_definitions(world.config, env={})
+    first = world.config.zoho_connections[0]
+    world.sandbox.reset_stats()
+    with dg.instance_for_test(overrides=instance_config) as instance:
+        assert dagster_defs.concurrent_runs_allowed(instance) == allowed
+        result = defs.resolve_job_def(SYNC_JOB).execute_in_process(
+            instance=instance, partition_key=first.name, raise_on_error=False
+        )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert failure.step_failure_data is not None
+    message = failure.step_failure_data.user_failure_data.description or ""  # type: ignore[union-attr]
+    assert f"this Dagster instance runs {allowed} runs at once" in message
+    assert "docs/dagster-postgres.yaml" in message
+    assert world.sandbox.stats()["calls"] == {}  # refused before any call to Zoho
+
+
+def test_the_documented_single_run_instance_lets_the_duckdb_sync_run(world: DemoWorld) -> None:
+    with dg.instance_for_test(overrides=yaml.safe_load(DOCS_DAGSTER_YAML.read_text())) as instance:
+        assert dagster_defs.concurrent_runs_allowed(instance) == 1
+        dagster_defs.refuse_duckdb_with_concurrent_runs(world.config, instance)  # no Failure raised
