@@ -3,7 +3,8 @@
     .venv/bin/python bench/dbt_bench.py [invoices_per_org ...]   (default: 1000 10000 34000, three orgs each)
 
 For each size: generate the sandbox books, load them into zoho_books_raw with dlt (parquet), then time
-`dbt build` (models, data tests and unit tests) through loader.dbt_runner, as `ml-connector build` runs it.
+`dbt build` (models, data tests and unit tests) through loader.transform.dbt_runner, as `ml-connector build`
+runs it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import dlt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from loader.dbt_runner import DbtTarget, run_dbt
+from loader.transform.dbt_runner import DbtTarget, run_dbt
 from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.raw_loader import load_dataset
 

@@ -33,8 +33,8 @@ from sync_bench import ZOHO_PER_MINUTE, minimum_calls, records_key
 
 from loader.config import ZohoConnectionConfig
 from loader.demo import sandbox_credentials
-from loader.pipeline.run import make_pipeline, sync_organizations
-from loader.pipeline.source import SyncOptions
+from loader.extract.run import make_pipeline, sync_organizations
+from loader.extract.source import SyncOptions
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits

@@ -7,8 +7,8 @@ a table; not a test.
 Method: the sandbox's three organizations are generated with as many seeds as needed and renamed to N
 distinct organization ids, loaded into zoho_books_raw with dlt (tests/dbt/raw_loader.py), and built once in
 full. Then, `--repeat` times: the first organization's raw rows change as its re-sync changes them (an open
-invoice deleted in Zoho, its ledger rows with it), and three builds are timed through loader.dbt_runner, each
-as its caller runs it (wall time of the dbt invocation, parsing included):
+invoice deleted in Zoho, its ledger rows with it), and three builds are timed through
+loader.transform.dbt_runner, each as its caller runs it (wall time of the dbt invocation, parsing included):
   - full build: `dbt build`, what `ml-connector build` runs (every model, data test and unit test);
   - full tables: the same selection a per-organization build makes (intermediate and mart tables and their
     data tests, no unit tests), for every organization: the like-for-like comparison;
@@ -38,7 +38,13 @@ import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from loader.dbt_runner import ORGANIZATION_MODELS, DbtRunResult, DbtTarget, build_organizations, run_dbt
+from loader.transform.dbt_runner import (
+    ORGANIZATION_MODELS,
+    DbtRunResult,
+    DbtTarget,
+    build_organizations,
+    run_dbt,
+)
 from ml_connector_fakes.world.dataset import Dataset, OrgBooks
 from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.organization_rebuild import Warehouse, delete_open_invoice

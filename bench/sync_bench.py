@@ -54,11 +54,11 @@ from rich.table import Table
 
 from loader.config import ZohoConnectionConfig
 from loader.demo import sandbox_credentials
-from loader.pipeline.arrow_batches import arrow_batch
-from loader.pipeline.hints import table_columns, typed_record
-from loader.pipeline.run import make_pipeline, sync_organizations
-from loader.pipeline.source import endpoint_resource, ledger_row_id
-from loader.pipeline.workers import extracted_records, normalize_workers
+from loader.extract.arrow_batches import arrow_batch
+from loader.extract.hints import table_columns, typed_record
+from loader.extract.run import make_pipeline, sync_organizations
+from loader.extract.source import endpoint_resource, ledger_row_id
+from loader.extract.workers import extracted_records, normalize_workers
 from loader.zoho.client import MAX_PER_PAGE, ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits

@@ -33,8 +33,8 @@ from urllib.parse import urlencode
 import httpx
 
 from loader.secret import Secret
+from loader.service.webhooks.signature import SIGNATURE_HEADER, sign
 from loader.vault import KEY_ENV, Vault
-from loader.webhooks.signature import SIGNATURE_HEADER, sign
 
 SECRET = Secret("benchWebhookSecret2026")
 ORG = "10234695"

@@ -38,7 +38,7 @@ DEFAULT_CONFIG_FILE: Final = "ml-connector.toml"
 STATE_DIR_NAME: Final = ".ml-connector"
 
 REGIONS: Final = ("us", "eu", "in", "au", "jp", "ca", "cn", "sa", "uk", "ae")
-# The webhook signing schemes (loader.webhooks.signature.Scheme); the first is the default.
+# The webhook signing schemes (loader.service.webhooks.signature.Scheme); the first is the default.
 WEBHOOK_SIGNATURES: Final = ("billing-hex", "billing-base64", "payments")
 STATUS_ACCESS: Final = ("token", "loopback")
 DETAIL_MODES: Final = ("all", "recent", "none")

@@ -25,10 +25,10 @@ from loader.vault import Vault
 from loader.warehouse import UnsupportedWarehouse, Warehouse
 
 if TYPE_CHECKING:
-    from loader.dbt_runner import DbtRunResult
+    from loader.extract import SyncResult
     from loader.looker import DatagroupReset, DeployResult, LookerClient, ValidationReport
-    from loader.pipeline import SyncResult
-    from loader.reconciliation import Reconciliation
+    from loader.transform.dbt_runner import DbtRunResult
+    from loader.transform.reconciliation import Reconciliation
     from lookml import CheckResult, GenerationResult
     from lookml.warehouse import SqlRunner
 
@@ -116,7 +116,7 @@ def _sync(
     result: JobResult,
     connections: Sequence[str] | None = None,
 ) -> None:
-    from loader.pipeline import run_sync
+    from loader.extract import run_sync
     from loader.zoho.errors import ZohoError
 
     try:
@@ -146,7 +146,7 @@ def _build(
     result: JobResult,
     organizations: Sequence[str] | None = None,
 ) -> None:
-    from loader.dbt_runner import DbtError, build_organizations, vars_from_config
+    from loader.transform.dbt_runner import DbtError, build_organizations, vars_from_config
 
     try:
         target = Warehouse.of(config, vault).dbt_target()
@@ -170,8 +170,8 @@ def _build(
 
 def _reconciliation(config: Config, vault: Vault, console: Console | None, result: JobResult) -> None:
     """The ledger against Zoho's; a difference is a warning unless strict_reconciliation."""
-    from loader.reconciliation import print_reconciliation
     from loader.sync_status import WarehouseUnavailable, read_warehouse_reconciliation
+    from loader.transform.reconciliation import print_reconciliation
 
     try:
         result.reconciliation = read_warehouse_reconciliation(Warehouse.of(config, vault))

@@ -25,7 +25,7 @@ from loader.raw_contract import (
     RAW_SCHEMA,
     SYNCED_AT_COLUMN,
 )
-from loader.reconciliation import Reconciliation, read_reconciliation
+from loader.transform.reconciliation import Reconciliation, read_reconciliation
 from loader.vault import VaultError
 from loader.warehouse import Warehouse
 from loader.zoho.endpoints import ALL_ENDPOINTS
@@ -87,7 +87,8 @@ def read_warehouse_status(warehouse: Warehouse) -> WarehouseStatus | None:
 
 
 def read_warehouse_reconciliation(warehouse: Warehouse) -> Reconciliation | None:
-    """The ledger's reconciliation with Zoho's (``loader.reconciliation``), or None before the first build.
+    """The ledger's reconciliation with Zoho's (``loader.transform.reconciliation``), or None before the
+    first build.
 
     Raises ``WarehouseUnavailable`` like ``read_warehouse_status``.
     """

@@ -22,8 +22,8 @@ from loader.secret import Secret
 from loader.vault import WAREHOUSE_PASSWORD_RECORD, Vault
 
 if TYPE_CHECKING:
-    from loader.dbt_runner import DbtTarget
-    from loader.webhooks.store import EventStore
+    from loader.service.webhooks.store import EventStore
+    from loader.transform.dbt_runner import DbtTarget
     from lookml.warehouse import SqlRunner
 
 DUCKDB: Final = "duckdb"
@@ -158,7 +158,7 @@ class Warehouse:
 
     def dbt_target(self) -> DbtTarget:
         """Where dbt builds; raises ``DbtError`` for a destination this project has no dbt profile for."""
-        from loader.dbt_runner import DbtError, DbtTarget
+        from loader.transform.dbt_runner import DbtError, DbtTarget
 
         if self.is_duckdb:
             return DbtTarget(DUCKDB, duckdb_path=self.duckdb_path)
@@ -190,7 +190,7 @@ class Warehouse:
 
     def event_store(self) -> EventStore:
         """The webhook event store, beside the raw tables."""
-        from loader.webhooks.store import EventStore, StoreError
+        from loader.service.webhooks.store import EventStore, StoreError
 
         if self.is_duckdb:
             return EventStore.duckdb(self.duckdb_path)

@@ -34,7 +34,7 @@ from loader.zoho.scopes import read_scope
 
 SERVICE = "zoho"
 CHECK_PAGE = {"page": 1, "per_page": 1}
-SERVE_FILE = "serve.json"  # as loader.webhooks.service: present while `ml-connector serve` runs
+SERVE_FILE = "serve.json"  # as loader.service.webhooks.service: present while `ml-connector serve` runs
 # A check is cheap or it is nothing: two tries per call, not the sync's six.
 CHECK_RETRY = RetryPolicy(max_attempts=2)
 

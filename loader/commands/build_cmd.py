@@ -24,7 +24,7 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(ctx: CommandContext) -> int:
-    from loader.dbt_runner import (
+    from loader.transform.dbt_runner import (
         DbtError,
         run_dbt,
         vars_from_config,

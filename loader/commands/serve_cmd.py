@@ -52,9 +52,9 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(ctx: CommandContext) -> int:
-    from loader.webhooks.applier import EventApplier, JournalApplier, WarehouseApplier
-    from loader.webhooks.service import ListenError, ServeOptions, WebhookService
-    from loader.webhooks.store import StoreError, WarehousePathError
+    from loader.service.webhooks.applier import EventApplier, JournalApplier, WarehouseApplier
+    from loader.service.webhooks.service import ListenError, ServeOptions, WebhookService
+    from loader.service.webhooks.store import StoreError, WarehousePathError
 
     args = ctx.args
     if not 0 <= args.port <= 65535:
@@ -65,7 +65,7 @@ def run(ctx: CommandContext) -> int:
         raise BadUsage("--dagster and --journal exclude each other: one says who applies the events")
     config = ctx.load_config()
     if args.dagster and config.warehouse.destination != "postgres":
-        from loader.webhooks.service import DAGSTER_NEEDS_POSTGRES
+        from loader.service.webhooks.service import DAGSTER_NEEDS_POSTGRES
 
         raise BadUsage(DAGSTER_NEEDS_POSTGRES)
     vault = ctx.vault(config)

@@ -17,7 +17,6 @@ from loader.commands import CommandContext, Subparsers, add_command
 from loader.config import Config
 from loader.connections import open_state, vault_record_name
 from loader.output import Records, add_format_option, print_csv, print_json
-from loader.reconciliation import print_reconciliation
 from loader.state import DailyUsage
 from loader.sync_status import (
     ENTITIES,
@@ -25,6 +24,7 @@ from loader.sync_status import (
     WarehouseUnavailable,
     read_warehouse_status,
 )
+from loader.transform.reconciliation import print_reconciliation
 from loader.vault import WAREHOUSE_PASSWORD_RECORD, VaultError
 from loader.warehouse import Warehouse
 
@@ -224,7 +224,7 @@ def _when(instant: datetime | None) -> str:
 
 def _next_run(cron: str) -> tuple[str, str]:
     """The next firing time as the table shows it, and the schedule line under the tables."""
-    from loader.schedule import CronError, CronSchedule  # croniter: only status and serve need it
+    from loader.service.schedule import CronError, CronSchedule  # croniter: only status and serve need it
 
     try:
         upcoming = CronSchedule(cron).next_after(_utcnow())

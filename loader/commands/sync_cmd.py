@@ -28,8 +28,8 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(ctx: CommandContext) -> int:
-    from loader.pipeline.progress import summary_document, summary_records
-    from loader.pipeline.run import parse_entities, run_sync
+    from loader.extract.progress import summary_document, summary_records
+    from loader.extract.run import parse_entities, run_sync
 
     config = ctx.load_config()
     try:

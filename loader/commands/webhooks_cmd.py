@@ -14,7 +14,7 @@ from loader.config import Config, ConfigError
 from loader.output import Records, add_format_option, print_csv, print_json
 
 if TYPE_CHECKING:
-    from loader.webhooks.store import EventStore
+    from loader.service.webhooks.store import EventStore
 
 
 HISTORY_COLUMNS = (
@@ -87,7 +87,7 @@ def _bound(text: str, *, end: bool) -> datetime:
 
 
 def run_history(ctx: CommandContext) -> int:
-    from loader.webhooks.service import running_service
+    from loader.service.webhooks.service import running_service
 
     args = ctx.args
     since, until = _bound(args.since, end=False), _bound(args.until, end=True)
@@ -156,8 +156,8 @@ def run_history(ctx: CommandContext) -> int:
 
 
 def run_replay(ctx: CommandContext) -> int:
-    from loader.webhooks.applier import WarehouseApplier, coalesce
-    from loader.webhooks.service import running_service
+    from loader.service.webhooks.applier import WarehouseApplier, coalesce
+    from loader.service.webhooks.service import running_service
 
     event_id: int = ctx.args.event_id
     config = ctx.load_config()
@@ -195,8 +195,8 @@ def run_replay(ctx: CommandContext) -> int:
 
 
 def _open_store(ctx: CommandContext, config: Config) -> EventStore:
-    from loader.webhooks.service import open_event_store
-    from loader.webhooks.store import StoreError, WarehousePathError
+    from loader.service.webhooks.service import open_event_store
+    from loader.service.webhooks.store import StoreError, WarehousePathError
 
     try:
         return open_event_store(config, ctx.vault(config))

@@ -88,7 +88,7 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
         description="Zoho Books into zoho_books_raw for one organization (ml-connector sync --connection).",
     )
     def sync_organization(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
-        from loader.pipeline.run import run_sync
+        from loader.extract.run import run_sync
 
         refuse_duckdb_with_concurrent_runs(config, context.instance)
         connection = context.partition_key
@@ -124,7 +124,7 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
         description="dbt build (models and tests) on the configured warehouse (ml-connector build).",
     )
     def marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
-        from loader.dbt_runner import build_organizations, vars_from_config
+        from loader.transform.dbt_runner import build_organizations, vars_from_config
 
         # A partition rebuilds its organization's rows only, in a dbt work dir of its own (target/, logs/),
         # so runs of different organizations neither share rows nor dbt's files.
@@ -166,8 +166,8 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
     # The webhook hand-over needs the events table open to `serve`, the sensor and the runs at once (D152).
     sensors: list[dg.SensorDefinition] = []
     if config.warehouse.destination == "postgres":
-        from loader.webhooks.service import open_event_store
-        from loader.webhooks.store import EventStore
+        from loader.service.webhooks.service import open_event_store
+        from loader.service.webhooks.store import EventStore
 
         def open_store() -> EventStore:
             return open_event_store(config, open_vault())

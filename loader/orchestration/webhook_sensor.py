@@ -33,10 +33,10 @@ from dagster._core.definitions.unresolved_asset_job_definition import Unresolved
 from dagster._core.storage.tags import WILL_RETRY_TAG  # set on a failed run Dagster will retry
 
 from loader.config import Config
+from loader.service.webhooks.applier import ChangeBatch, coalesce
+from loader.service.webhooks.store import EventStore, StoredEvent
+from loader.service.webhooks.worker import RetryPolicy
 from loader.vault import Vault
-from loader.webhooks.applier import ChangeBatch, coalesce
-from loader.webhooks.store import EventStore, StoredEvent
-from loader.webhooks.worker import RetryPolicy
 
 WEBHOOK_SENSOR: Final = "zoho_webhooks"
 CLAIM_TAG: Final = "ml_connector/webhook_claim"
@@ -180,8 +180,8 @@ def apply_claim(
 
     The same targeted sync ``serve`` runs for a batch (``sync_documents``). On failure the events go back to
     pending at once, then the run fails; the sensor claims them again after the back-off."""
-    from loader.pipeline import sync_documents
-    from loader.webhooks.service import open_event_store
+    from loader.extract import sync_documents
+    from loader.service.webhooks.service import open_event_store
 
     connection = context.partition_key
     with _opened(lambda: open_event_store(config, vault)) as store:

@@ -162,7 +162,7 @@ class Endpoint:
     # Journal list rows carry no last_modified_time: the cursor is read from the detail record.
     cursor_in_list: bool = True
     # Zoho webhooks of this module trigger targeted syncs: the payload's root key is detail_root or one of
-    # these module-name aliases (loader/webhooks/payload.py reads them from here).
+    # these module-name aliases (loader/service/webhooks/payload.py reads them from here).
     webhook_aliases: tuple[str, ...] | None = None
     # Ask Zoho for the list newest-modified first (sort_column=cursor), so a walk can stop at the watermark
     # once the answer bears that order out. Documented for contacts and vendor credits, recorded for invoices,

@@ -1,8 +1,8 @@
 """Build the dbt project once per warehouse and session on a generated sandbox data set.
 
 Path: sandbox generator → tests/dbt/raw_loader.py (dlt, in-process) → zoho_books_raw → `ml-connector build`
-(loader.cli.main → loader.dbt_runner → dbtRunner). The worked example of docs/ledger-posting-rules.md is added
-to the data set first, and one open invoice is loaded as deleted.
+(loader.cli.main → loader.transform.dbt_runner → dbtRunner). The worked example of
+docs/ledger-posting-rules.md is added to the data set first, and one open invoice is loaded as deleted.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import psycopg2
 import pytest
 
 from loader.cli import main
-from loader.dbt_runner import DbtTarget
+from loader.transform.dbt_runner import DbtTarget
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.raw_loader import load_dataset

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import psycopg2
 
-from loader.dbt_runner import DbtTarget
+from loader.transform.dbt_runner import DbtTarget
 
 RAW = "zoho_books_raw"
 BUILT_SCHEMAS = ("zoho_books_staging", "zoho_books")  # the tables of the intermediate layer and the marts

@@ -2,7 +2,7 @@
 
 Every table follows the product's endpoint table (``loader.zoho.endpoints.ALL_ENDPOINTS``): the records are
 what the sandbox serves (its own read functions: list rows, detail records, the ledger per account, rate
-histories), typed and hinted by the pipeline's own ``loader.pipeline.hints``, with the members only list rows
+histories), typed and hinted by the pipeline's own ``loader.extract.hints``, with the members only list rows
 carry kept beside the detail, as the pipeline keeps them. So the dbt project is built on the shapes Zoho
 sends, and a member the endpoint table declares exists as a column even when no record has it.
 
@@ -20,9 +20,9 @@ from typing import Any
 
 import dlt
 
-from loader.pipeline.hints import nested_hints, table_columns, typed_record
-from loader.pipeline.refunds import add_refunds
-from loader.pipeline.source import complete_from_list_rows
+from loader.extract.hints import nested_hints, table_columns, typed_record
+from loader.extract.refunds import add_refunds
+from loader.extract.source import complete_from_list_rows
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
 from ml_connector_fakes.world.dataset import Dataset, OrgBooks, Record
 from ml_connector_fakes.zoho.config import SandboxConfig
@@ -112,7 +112,7 @@ def _endpoint_records(books: OrgBooks, endpoint: Endpoint, synced_at: dt.datetim
 
 def _source_id(endpoint: Endpoint, record: Record) -> str:
     if endpoint.kind == "per_account":
-        # The pipeline keys a ledger row by its posting line (loader.pipeline.source.ledger_row_id).
+        # The pipeline keys a ledger row by its posting line (loader.extract.source.ledger_row_id).
         return str(record["categorized_transaction_id"])
     return str(record.get(endpoint.id_field, ""))
 

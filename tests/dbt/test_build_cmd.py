@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dlt
 
-from loader.dbt_runner import DbtTarget, run_dbt
+from loader.transform.dbt_runner import DbtTarget, run_dbt
 from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.conftest import cli_build
 from tests.dbt.raw_loader import load_dataset

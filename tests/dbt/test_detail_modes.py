@@ -1,7 +1,7 @@
 """The detail modes (D90): `[sync] details` chooses which documents' details a sync fetches; the ledger stays
 complete in every mode, the documents without detail taken whole from Zoho's own ledger.
 
-Path: ml_connector_fakes.zoho.server (HTTP on loopback) → loader.pipeline.run_sync → zoho_books_raw (DuckDB) →
+Path: ml_connector_fakes.zoho.server (HTTP on loopback) → loader.extract.run_sync → zoho_books_raw (DuckDB) →
 `ml-connector build` (dbtRunner).
 """
 
@@ -18,9 +18,9 @@ import duckdb
 
 from loader.cli import main
 from loader.config import load_config
-from loader.pipeline import run_sync
-from loader.pipeline.run import SyncResult
-from loader.pipeline.source import SyncOptions
+from loader.extract import run_sync
+from loader.extract.run import SyncResult
+from loader.extract.source import SyncOptions
 from loader.vault import Vault
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset

@@ -1,6 +1,6 @@
 """End to end: the sandbox over HTTP on loopback → `run_sync` (the product's pipeline) → `ml-connector build`.
 
-Path: ml_connector_fakes.zoho.server → loader.pipeline.run_sync → zoho_books_raw (DuckDB) →
+Path: ml_connector_fakes.zoho.server → loader.extract.run_sync → zoho_books_raw (DuckDB) →
 loader.cli build (dbtRunner).
 """
 
@@ -16,7 +16,7 @@ import duckdb
 
 from loader.cli import main
 from loader.config import load_config
-from loader.pipeline import run_sync
+from loader.extract import run_sync
 from loader.vault import Vault
 from ml_connector_fakes.world.generator import generate_dataset
 from ml_connector_fakes.zoho.config import SandboxConfig

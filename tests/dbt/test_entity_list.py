@@ -33,7 +33,7 @@ def test_raw_tables_name_nested_lists_as_dlt_does() -> None:
 
 
 def test_webhooks_receive_the_modules_the_endpoint_table_marks_under_its_names() -> None:
-    from loader.webhooks.payload import BY_ROOT_KEY, WEBHOOK_ENTITIES
+    from loader.service.webhooks.payload import BY_ROOT_KEY, WEBHOOK_ENTITIES
 
     marked = {e.name for e in ALL_ENDPOINTS if e.webhook_aliases is not None}
     assert {w.name for w in WEBHOOK_ENTITIES} == marked

@@ -1,4 +1,5 @@
-"""A per-organization build (var `organizations`, loader.dbt_runner.build_organizations) rebuilds that
+"""A per-organization build (var `organizations`, loader.transform.dbt_runner.build_organizations) rebuilds
+that
 organization's rows only, and ends equal, row for row and to the cent, to a full rebuild: on DuckDB and on
 PostgreSQL, where builds of different organizations also run at once (separate processes, as Dagster runs).
 
@@ -19,7 +20,7 @@ import dlt
 import psycopg2
 import pytest
 
-from loader.dbt_runner import DbtTarget, build_organizations, run_dbt
+from loader.transform.dbt_runner import DbtTarget, build_organizations, run_dbt
 from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.organization_rebuild import (
     Snapshot,
@@ -152,7 +153,7 @@ def test_duckdb_one_organization_rebuild_equals_a_full_rebuild(
 _BUILD_ONE = """
 import json, sys
 from pathlib import Path
-from loader.dbt_runner import DbtTarget, build_organizations
+from loader.transform.dbt_runner import DbtTarget, build_organizations
 database, organization, work, dbt_vars = sys.argv[1:5]
 result = build_organizations(
     DbtTarget("postgres", database=database), [organization], dbt_vars=json.loads(dbt_vars),

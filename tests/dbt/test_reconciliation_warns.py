@@ -23,9 +23,9 @@ import pytest
 from rich.console import Console
 
 from loader.config import load_config
-from loader.dbt_runner import DbtTarget, run_dbt, vars_from_config
-from loader.reconciliation import print_reconciliation
 from loader.sync_status import read_warehouse_reconciliation
+from loader.transform.dbt_runner import DbtTarget, run_dbt, vars_from_config
+from loader.transform.reconciliation import print_reconciliation
 from loader.warehouse import Warehouse
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset

@@ -17,8 +17,8 @@ from typing import Any
 import dlt
 import duckdb
 
-from loader.dbt_runner import DbtTarget, run_dbt
-from loader.pipeline.hints import nested_hints, table_columns, typed_record
+from loader.extract.hints import nested_hints, table_columns, typed_record
+from loader.transform.dbt_runner import DbtTarget, run_dbt
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint, Fields
 
 ORG = "4000001"

@@ -16,7 +16,7 @@ from pathlib import Path
 import dlt
 import duckdb
 
-from loader.dbt_runner import DbtTarget
+from loader.transform.dbt_runner import DbtTarget
 from ml_connector_fakes.world.dataset import Record
 from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.conftest import Built, cli_build

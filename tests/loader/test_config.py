@@ -299,7 +299,7 @@ def test_invalid_values_name_their_key(tmp_path: Path, text: str, key: str) -> N
 
 
 def test_strict_reconciliation_reaches_dbt_as_a_var(tmp_path: Path) -> None:
-    from loader.dbt_runner import vars_from_config
+    from loader.transform.dbt_runner import vars_from_config
 
     text = ONE_CONNECTION + '\n[reporting]\ncurrency = "EUR"\nstrict_reconciliation = true\n'
     config = load_config(write(tmp_path, text), env={})

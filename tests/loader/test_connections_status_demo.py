@@ -17,7 +17,7 @@ from loader.cli import main
 from loader.config import load_config
 from loader.connections import open_state, open_zoho_client
 from loader.demo import DEMO_SEED, DEMO_TIME_SCALE, demo_world, run_demo
-from loader.pipeline.run import run_sync
+from loader.extract.run import run_sync
 from loader.vault import Vault, VaultError
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset

@@ -1,4 +1,5 @@
-"""What ``run``, ``status`` and ``demo`` print of the reconciliation (loader/reconciliation.py), on marts
+"""What ``run``, ``status`` and ``demo`` print of the reconciliation (loader/transform/reconciliation.py), on
+marts
 made by hand in a real DuckDB file: the share derived per transaction type, and the differences, worst first.
 The marts themselves are built and checked by tests/dbt (test_reconciliation_warns builds a difference)."""
 
@@ -13,7 +14,7 @@ import pytest
 from rich.console import Console
 
 from loader.cli import main
-from loader.reconciliation import Difference, TypeShare, print_reconciliation, read_reconciliation
+from loader.transform.reconciliation import Difference, TypeShare, print_reconciliation, read_reconciliation
 
 ORG = "10234695"
 

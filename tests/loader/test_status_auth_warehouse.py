@@ -21,8 +21,8 @@ import pytest
 
 from loader.cli import main
 from loader.config import load_config
-from loader.pipeline import run_sync
-from loader.schedule import CronSchedule
+from loader.extract import run_sync
+from loader.service.schedule import CronSchedule
 from loader.sync_status import ENTITIES
 from loader.vault import VAULT_FILE, Vault
 from ml_connector_fakes.world.dataset import Dataset

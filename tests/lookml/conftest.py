@@ -7,7 +7,8 @@ real tables for the SQL check. Never a hand-written manifest.
 
 The connector's own dbt project (``dbt_project/``) is built from the data set tests/dbt uses: the sandbox
 data loaded into ``zoho_books_raw`` with dlt, then ``dbt run`` through the product's runner
-(``loader.dbt_runner``), on DuckDB and on PostgreSQL (a database of its own: the project's schema names are
+(``loader.transform.dbt_runner``), on DuckDB and on PostgreSQL (a database of its own: the project's schema
+names are
 fixed). ``run``, not ``build``: the LookML needs the manifest and the tables, and the data tests (about
 half of a build's time) are tests/dbt's job.
 """
@@ -27,7 +28,7 @@ import lkml
 import psycopg2
 import pytest
 
-from loader.dbt_runner import DbtTarget, run_dbt
+from loader.transform.dbt_runner import DbtTarget, run_dbt
 from tests.dbt.conftest import sandbox_dataset
 from tests.dbt.raw_loader import load_dataset
 

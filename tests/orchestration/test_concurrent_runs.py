@@ -28,9 +28,9 @@ import pytest
 
 from loader.config import load_config
 from loader.demo import sandbox_credentials
+from loader.extract.run import RAW_DATASET, run_sync
 from loader.orchestration import dagster_defs
 from loader.orchestration.dagster_defs import ORGANIZATION_TAG, SYNC_JOB
-from loader.pipeline.run import RAW_DATASET, run_sync
 from loader.vault import Vault
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset

@@ -27,11 +27,11 @@ from loader.demo import sandbox_credentials
 from loader.orchestration.dagster_defs import ORGANIZATION_TAG, SYNC_ASSET, SYNC_JOB, build_definitions
 from loader.orchestration.webhook_sensor import CLAIM_TAG, DOCUMENTS_TAG, WEBHOOK_SENSOR
 from loader.secret import Secret
+from loader.service.webhooks.applier import JournalApplier
+from loader.service.webhooks.service import ServeOptions, WebhookService
+from loader.service.webhooks.store import APPLIED, CLAIMED, PENDING, EventStore, StoredEvent
+from loader.service.webhooks.worker import RetryPolicy
 from loader.vault import Vault
-from loader.webhooks.applier import JournalApplier
-from loader.webhooks.service import ServeOptions, WebhookService
-from loader.webhooks.store import APPLIED, CLAIMED, PENDING, EventStore, StoredEvent
-from loader.webhooks.worker import RetryPolicy
 from loader.zoho.ratelimit import on_zoho_clock
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset

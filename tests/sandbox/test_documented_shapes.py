@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from loader.pipeline.source import detail_location
+from loader.extract.source import detail_location
 from loader.zoho.endpoints import ALL_ENDPOINTS, BY_NAME
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.fixed_assets import DEPRECIATION_TYPE, WRITE_OFF_TYPE

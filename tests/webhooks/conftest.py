@@ -17,11 +17,11 @@ import pytest
 
 from loader.config import Config, load_config
 from loader.secret import Secret
+from loader.service.webhooks.applier import ChangeBatch, JournalApplier
+from loader.service.webhooks.service import ServeOptions, WebhookService
+from loader.service.webhooks.signature import SIGNATURE_HEADER, sign
+from loader.service.webhooks.store import EventStore
 from loader.vault import KEY_ENV, Vault
-from loader.webhooks.applier import ChangeBatch, JournalApplier
-from loader.webhooks.service import ServeOptions, WebhookService
-from loader.webhooks.signature import SIGNATURE_HEADER, sign
-from loader.webhooks.store import EventStore
 
 US_ORG = "10234695"
 EU_ORG = "20234695"

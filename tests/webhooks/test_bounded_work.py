@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from loader.config import Config
-from loader.webhooks.applier import JournalApplier
-from loader.webhooks.store import EventStore
+from loader.service.webhooks.applier import JournalApplier
+from loader.service.webhooks.store import EventStore
 
 from .conftest import RunningServe, ServeFactory, invoice, open_store, signed_form, signed_json
 

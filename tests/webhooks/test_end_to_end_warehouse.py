@@ -2,9 +2,9 @@
 ``WarehouseApplier`` (targeted sync, dbt build, no Looker configured) → the marts show the change, within
 seconds.
 
-Path: ml_connector_fakes.zoho.server (admin mutation, signed delivery) → loader.webhooks.service
-(receiver, store, worker) → loader.webhooks.applier.WarehouseApplier → loader.pipeline.sync_documents
-(dlt, DuckDB) → loader.dbt_runner.run_dbt (dbtRunner) → zoho_books.fct_invoices / fct_bills /
+Path: ml_connector_fakes.zoho.server (admin mutation, signed delivery) → loader.service.webhooks.service
+(receiver, store, worker) → loader.service.webhooks.applier.WarehouseApplier → loader.extract.sync_documents
+(dlt, DuckDB) → loader.transform.dbt_runner.run_dbt (dbtRunner) → zoho_books.fct_invoices / fct_bills /
 rpt_gl_reconciliation.
 
 ``serve`` runs in a thread of the test process, as ``ml-connector serve`` runs it in its own process: the
@@ -34,12 +34,12 @@ import pytest
 
 from loader.cli import main
 from loader.config import Config, load_config
-from loader.dbt_runner import run_dbt, vars_from_config
-from loader.pipeline import run_sync
+from loader.extract import run_sync
+from loader.service.webhooks.applier import WarehouseApplier
+from loader.service.webhooks.service import ServeOptions, WebhookService
+from loader.transform.dbt_runner import run_dbt, vars_from_config
 from loader.vault import Vault
 from loader.warehouse import Warehouse
-from loader.webhooks.applier import WarehouseApplier
-from loader.webhooks.service import ServeOptions, WebhookService
 from loader.zoho.ratelimit import on_zoho_clock
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset

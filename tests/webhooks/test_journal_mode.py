@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 
 from loader.config import Config
-from loader.webhooks.applier import JournalApplier
-from loader.webhooks.store import APPLIED, JOURNAL, JOURNALED, PENDING, EventStore, IncomingEvent
+from loader.service.webhooks.applier import JournalApplier
+from loader.service.webhooks.store import APPLIED, JOURNAL, JOURNALED, PENDING, EventStore, IncomingEvent
 
 from .conftest import ServeFactory, invoice, open_store, signed_json
 

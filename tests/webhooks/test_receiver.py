@@ -14,9 +14,9 @@ import pytest
 
 from loader.config import Config
 from loader.secret import Secret
-from loader.webhooks.applier import JournalApplier
-from loader.webhooks.signature import SIGNATURE_HEADER, sign
-from loader.webhooks.store import APPLIED, EventStore
+from loader.service.webhooks.applier import JournalApplier
+from loader.service.webhooks.signature import SIGNATURE_HEADER, sign
+from loader.service.webhooks.store import APPLIED, EventStore
 
 from .conftest import (
     EU_ORG,

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from loader.config import Config
-from loader.webhooks.applier import JournalApplier
-from loader.webhooks.store import APPLIED
+from loader.service.webhooks.applier import JournalApplier
+from loader.service.webhooks.store import APPLIED
 from ml_connector_fakes.world.generator import generate_dataset
 from ml_connector_fakes.zoho.server import SandboxServer
 

@@ -9,8 +9,8 @@ import pytest
 
 from loader.cli import main
 from loader.config import Config
-from loader.schedule import CronError, CronSchedule, Scheduler
-from loader.webhooks.store import PENDING, IncomingEvent
+from loader.service.schedule import CronError, CronSchedule, Scheduler
+from loader.service.webhooks.store import PENDING, IncomingEvent
 
 from .conftest import open_store
 

@@ -16,8 +16,8 @@ import pytest
 
 from loader.cli import main
 from loader.config import Config
-from loader.webhooks.applier import JournalApplier
-from loader.webhooks.store import APPLIED, JOURNAL, JOURNALED, PENDING, EventStore
+from loader.service.webhooks.applier import JournalApplier
+from loader.service.webhooks.store import APPLIED, JOURNAL, JOURNALED, PENDING, EventStore
 
 from .conftest import invoice, signed_json
 

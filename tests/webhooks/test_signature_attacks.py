@@ -18,16 +18,16 @@ import pytest
 
 from loader.config import Config, load_config
 from loader.secret import Secret
-from loader.vault import Vault
-from loader.webhooks.applier import JournalApplier
-from loader.webhooks.signature import (
+from loader.service.webhooks.applier import JournalApplier
+from loader.service.webhooks.signature import (
     SIGNATURE_HEADER,
     Scheme,
     ambiguity,
     sign,
     verify_delivery,
 )
-from loader.webhooks.store import EventStore
+from loader.service.webhooks.store import EventStore
+from loader.vault import Vault
 
 from .conftest import EU_ORG, SECRET, US_ORG, RunningServe, ServeFactory, Signed, invoice, open_store
 

@@ -13,7 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from loader.secret import Secret
-from loader.webhooks.payload import (
+from loader.service.webhooks.payload import (
     WEBHOOK_ENTITIES,
     Action,
     MalformedPayload,
@@ -21,7 +21,7 @@ from loader.webhooks.payload import (
     form_pairs,
     parse_delivery,
 )
-from loader.webhooks.signature import sign, signing_message, verify
+from loader.service.webhooks.signature import sign, signing_message, verify
 from ml_connector_fakes.zoho.webhooks import sign as sandbox_sign
 
 SECRET = Secret("abcdefghijkl12")
@@ -90,7 +90,7 @@ def test_any_change_to_secret_body_or_pairs_breaks_the_signature(
 def test_every_entity_in_both_body_and_response_formats(
     entity: object, body_format: str, new_format: bool, event_word: str
 ) -> None:
-    from loader.webhooks.payload import WebhookEntity
+    from loader.service.webhooks.payload import WebhookEntity
 
     assert isinstance(entity, WebhookEntity)
     root = entity.root_keys[0]
@@ -205,7 +205,7 @@ def test_the_parser_never_fails_with_anything_but_malformed_payload(body: bytes,
 def test_generated_payloads_parse_back_to_their_document(
     entity: object, document_id: str, extra: dict[str, object], new_format: bool, as_form: bool, action: str
 ) -> None:
-    from loader.webhooks.payload import WebhookEntity
+    from loader.service.webhooks.payload import WebhookEntity
 
     assert isinstance(entity, WebhookEntity)
     root = entity.root_keys[0]

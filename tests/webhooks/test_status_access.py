@@ -13,9 +13,9 @@ import pytest
 
 from loader.config import Config, ConfigError, load_config
 from loader.secret import Secret
-from loader.webhooks.applier import JournalApplier
-from loader.webhooks.receiver import ConnectionSettings, ReceiverSettings, create_receiver_app
-from loader.webhooks.store import EventStore
+from loader.service.webhooks.applier import JournalApplier
+from loader.service.webhooks.receiver import ConnectionSettings, ReceiverSettings, create_receiver_app
+from loader.service.webhooks.store import EventStore
 
 from .conftest import EU_ORG, SECRET, US_ORG, ServeFactory, invoice, open_store, signed_json
 

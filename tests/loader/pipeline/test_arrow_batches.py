@@ -8,8 +8,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from loader.pipeline.arrow_batches import arrow_batch
-from loader.pipeline.hints import table_columns, typed_record
+from loader.extract.arrow_batches import arrow_batch
+from loader.extract.hints import table_columns, typed_record
 from loader.zoho.endpoints import BY_NAME
 
 LEDGER = BY_NAME["account_transactions"]

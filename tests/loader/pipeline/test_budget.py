@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any, cast
 
-from loader.pipeline.budget import estimate_calls
-from loader.pipeline.source import OrgSync, SyncOptions
+from loader.extract.budget import estimate_calls
+from loader.extract.source import OrgSync, SyncOptions
 from loader.zoho.client import ZohoBooksClient
 
 

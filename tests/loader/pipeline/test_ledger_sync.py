@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from dlt.pipeline.pipeline import Pipeline
 
-from loader.pipeline.run import sync_organizations, sync_targets
-from loader.pipeline.source import Targets
+from loader.extract.run import sync_organizations, sync_targets
+from loader.extract.source import Targets
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.zoho.server import SandboxServer
 from tests.loader.pipeline.conftest import (

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
-from loader.pipeline.budget import estimate_calls
-from loader.pipeline.ledger_window import (
+from loader.extract.budget import estimate_calls
+from loader.extract.ledger_window import (
     WHOLE,
     LedgerWindow,
     first_of_month,
@@ -16,7 +16,7 @@ from loader.pipeline.ledger_window import (
     whole_read_due,
     window,
 )
-from loader.pipeline.source import OrgSync, SyncOptions
+from loader.extract.source import OrgSync, SyncOptions
 from loader.zoho.client import ZohoBooksClient
 
 WEEK = timedelta(days=7)

@@ -8,8 +8,8 @@ import dlt
 import pytest
 from dlt.pipeline.pipeline import Pipeline
 
-from loader.pipeline.run import PIPELINE_NAME, RAW_DATASET, make_pipeline, sync_organizations
-from loader.pipeline.shared_dataset import organization_pipeline_name
+from loader.extract.run import PIPELINE_NAME, RAW_DATASET, make_pipeline, sync_organizations
+from loader.extract.shared_dataset import organization_pipeline_name
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.zoho.server import SandboxServer
 from tests.loader.pipeline.conftest import LEDGER_ROUTE, ORGS, ClientsFactory, query

@@ -12,9 +12,9 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from loader.pipeline.arrow_batches import arrow_batch
-from loader.pipeline.hints import parse_number, table_columns, typed_record
-from loader.pipeline.source import endpoint_resource
+from loader.extract.arrow_batches import arrow_batch
+from loader.extract.hints import parse_number, table_columns, typed_record
+from loader.extract.source import endpoint_resource
 from loader.zoho.endpoints import BY_NAME
 from loader.zoho.timestamps import parse_zoho_timestamp
 from tests.loader.pipeline.conftest import duckdb_pipeline, query
@@ -80,7 +80,7 @@ def test_parse_number_keeps_the_written_places_and_refuses_what_is_not_a_number(
 
 
 def test_a_value_that_is_not_a_number_is_dropped_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="loader.pipeline.hints"):
+    with caplog.at_level(logging.WARNING, logger="loader.extract.hints"):
         row = typed_record(ITEMS, item(1, "n/a"), ORG, SYNCED)
     assert row["rate"] is None
     assert [(r.getMessage(), getattr(r, "column", None)) for r in caplog.records] == [

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from loader.pipeline.refunds import MISSING, add_refunds, has_refunds
+from loader.extract.refunds import MISSING, add_refunds, has_refunds
 from loader.zoho.endpoints import BY_NAME, Refunds
 from loader.zoho.errors import ZohoDailyLimitError, ZohoNotFoundError
 

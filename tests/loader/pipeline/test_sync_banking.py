@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from loader.pipeline.run import sync_organizations
+from loader.extract.run import sync_organizations
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.zoho.server import SandboxServer
 from tests.loader.pipeline.conftest import EU_ORG, US_ORG, ClientsFactory, duckdb_pipeline, query

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from loader.cli import main
-from loader.pipeline.packages import LOADED_FOLDER
+from loader.extract.packages import LOADED_FOLDER
 from loader.vault import Vault
 from loader.zoho.ratelimit import on_zoho_clock
 from ml_connector_fakes.world.dataset import Dataset

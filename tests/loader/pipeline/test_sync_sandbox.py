@@ -12,7 +12,7 @@ import dlt
 import pytest
 from dlt.pipeline.pipeline import Pipeline
 
-from loader.pipeline.run import SyncResult, make_pipeline, sync_organizations
+from loader.extract.run import SyncResult, make_pipeline, sync_organizations
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.zoho.server import SandboxServer
 from tests.loader.pipeline.conftest import (

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from loader.pipeline.run import IncompleteSync, sync_organizations, sync_targets
-from loader.pipeline.source import Targets
+from loader.extract.run import IncompleteSync, sync_organizations, sync_targets
+from loader.extract.source import Targets
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.zoho.server import SandboxServer
 from tests.loader.pipeline.conftest import (

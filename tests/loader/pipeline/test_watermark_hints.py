@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from loader.pipeline.hints import typed_record
-from loader.pipeline.source import version_of
-from loader.pipeline.watermark import Verdict, Walk, Watermark, cursor_key
+from loader.extract.hints import typed_record
+from loader.extract.source import version_of
+from loader.extract.watermark import Verdict, Walk, Watermark, cursor_key
 from loader.zoho.endpoints import BY_NAME
 from loader.zoho.timestamps import parse_zoho_timestamp
 

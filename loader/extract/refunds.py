@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from loader.pipeline.hints import parse_number
+from loader.extract.hints import parse_number
 from loader.raw_contract import ORGANIZATION_COLUMN, SOURCE_ID_COLUMN, SYNCED_AT_COLUMN
 from loader.zoho.client import MAX_PER_PAGE
 from loader.zoho.endpoints import Refunds

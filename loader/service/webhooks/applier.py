@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from loader.service.webhooks.payload import Action
+from loader.service.webhooks.store import StoredEvent
 from loader.vault import LOOKER_RECORD
 from loader.warehouse import Warehouse
-from loader.webhooks.payload import Action
-from loader.webhooks.store import StoredEvent
 
 if TYPE_CHECKING:
     from loader.config import Config
@@ -79,7 +79,7 @@ def coalesce(events: Iterable[StoredEvent]) -> list[ChangeBatch]:
 
 
 class WarehouseApplier:
-    """The production applier: a targeted sync through ``loader.pipeline``, dbt, then Looker's cache.
+    """The production applier: a targeted sync through ``loader.extract``, dbt, then Looker's cache.
 
     ``apply`` fetches the batch's documents by id and marks its deletions (``sync_documents``), builds the
     dbt models downstream of the raw tables touched (``dbt_selection``), and with Looker configured resets
@@ -92,7 +92,7 @@ class WarehouseApplier:
         self._vault = vault
 
     def apply(self, batch: ChangeBatch) -> None:
-        from loader.pipeline import sync_documents
+        from loader.extract import sync_documents
 
         result = sync_documents(
             self._config,
@@ -115,7 +115,7 @@ class WarehouseApplier:
         Models first, tests after: the marts show the change as soon as they are rebuilt, not after every
         test in the DAG; a failing test still fails the apply, so its events stay pending and are retried.
         dbt's unit tests check the SQL against fixed inputs, not the data: they run with full builds only."""
-        from loader.dbt_runner import run_dbt, vars_from_config
+        from loader.transform.dbt_runner import run_dbt, vars_from_config
 
         target = Warehouse(self._config.warehouse, self._vault).dbt_target()
         selection = dbt_selection(entities)

@@ -13,10 +13,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from loader.pipeline.extraction import Extraction, JsonObject, StoredColumns, entity_state, scan_due
-from loader.pipeline.hints import typed_record
-from loader.pipeline.live_ids import version_of
-from loader.pipeline.watermark import Verdict, Walk, Watermark, cursor_key
+from loader.extract.extraction import Extraction, JsonObject, StoredColumns, entity_state, scan_due
+from loader.extract.hints import typed_record
+from loader.extract.live_ids import version_of
+from loader.extract.watermark import Verdict, Walk, Watermark, cursor_key
 from loader.raw_contract import DETAIL_FETCHED_COLUMN
 from loader.zoho.client import Page
 from loader.zoho.endpoints import Endpoint

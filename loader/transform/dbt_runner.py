@@ -24,7 +24,7 @@ from loader.secret import Secret
 
 log = logging.getLogger(__name__)
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent  # dbt_project.yml and profiles.yml live here
+PROJECT_DIR = Path(__file__).resolve().parents[2]  # dbt_project.yml and profiles.yml live here
 
 _ENV_LOCK = threading.Lock()  # dbt reads os.environ; one invocation at a time per process
 

@@ -25,11 +25,11 @@ from dlt.pipeline.pipeline import Pipeline
 from rich.console import Console
 
 from loader.config import Config
-from loader.pipeline.budget import BudgetEstimate, estimate_calls
-from loader.pipeline.ledger_window import DEFAULT_OVERLAP_MONTHS
-from loader.pipeline.packages import prune_loaded_packages
-from loader.pipeline.progress import SyncProgress
-from loader.pipeline.shared_dataset import (
+from loader.extract.budget import BudgetEstimate, estimate_calls
+from loader.extract.ledger_window import DEFAULT_OVERLAP_MONTHS
+from loader.extract.packages import prune_loaded_packages
+from loader.extract.progress import SyncProgress
+from loader.extract.shared_dataset import (
     SHARED_PIPELINE_NAME,
     adopt_shared_state,
     load_lock,
@@ -37,7 +37,7 @@ from loader.pipeline.shared_dataset import (
     source_state,
     warehouse_columns,
 )
-from loader.pipeline.source import (
+from loader.extract.source import (
     DELETIONS_TABLE,
     EntityProgress,
     LiveIds,
@@ -46,8 +46,8 @@ from loader.pipeline.source import (
     Targets,
     zoho_books,
 )
-from loader.pipeline.telemetry import telemetry_off_by_default
-from loader.pipeline.workers import PARALLEL_FROM_RECORDS, extracted_records, normalize_workers
+from loader.extract.telemetry import telemetry_off_by_default
+from loader.extract.workers import PARALLEL_FROM_RECORDS, extracted_records, normalize_workers
 from loader.raw_contract import (
     DELETED_AT_COLUMN,
     IS_DELETED_COLUMN,
@@ -141,7 +141,7 @@ def make_pipeline(
     dataset_name: str = RAW_DATASET,
     pipeline_name: str = PIPELINE_NAME,
 ) -> Pipeline:
-    # Arrow batches (loader.pipeline.arrow_batches) get the row id and load id dlt's row path gives every
+    # Arrow batches (loader.extract.arrow_batches) get the row id and load id dlt's row path gives every
     # row: merges, the replay clean-up (D39) and the models' audit columns rely on them.
     telemetry_off_by_default()
     dlt.config["normalize.parquet_normalizer.add_dlt_id"] = True

@@ -24,7 +24,7 @@ from dlt.destinations.job_client_impl import SqlJobClientBase
 from dlt.pipeline.pipeline import Pipeline
 from dlt.pipeline.state_sync import load_pipeline_state_from_destination
 
-from loader.pipeline.source import SOURCE_NAME
+from loader.extract.source import SOURCE_NAME
 
 log = logging.getLogger(__name__)
 

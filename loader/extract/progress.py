@@ -13,8 +13,8 @@ from rich.table import Table
 from loader.output import Records
 
 if TYPE_CHECKING:
-    from loader.pipeline.run import SyncResult
-    from loader.pipeline.source import EntityProgress, OrgSync
+    from loader.extract.run import SyncResult
+    from loader.extract.source import EntityProgress, OrgSync
 
 
 class SyncProgress:

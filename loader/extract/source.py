@@ -25,9 +25,9 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
-from loader.pipeline import details, reference_reads
-from loader.pipeline.details import complete_from_list_rows, detail_location
-from loader.pipeline.extraction import (
+from loader.extract import details, reference_reads
+from loader.extract.details import complete_from_list_rows, detail_location
+from loader.extract.extraction import (
     LEDGER_TABLE,
     EntityProgress,
     Extraction,
@@ -40,9 +40,9 @@ from loader.pipeline.extraction import (
     no_columns,
     quiet,
 )
-from loader.pipeline.hints import nested_hints, primary_key, table_columns
-from loader.pipeline.ledger_read import ledger, ledger_row_id
-from loader.pipeline.live_ids import LiveIds, version_of
+from loader.extract.hints import nested_hints, primary_key, table_columns
+from loader.extract.ledger_read import ledger, ledger_row_id
+from loader.extract.live_ids import LiveIds, version_of
 from loader.zoho.endpoints import ALL_ENDPOINTS, Endpoint
 
 # The names the runner, the bench and the tests take from the source, wherever they are defined.

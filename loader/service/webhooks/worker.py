@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from loader.webhooks.applier import EventApplier, coalesce
-from loader.webhooks.store import APPLIED, PENDING, EventStore, StoreError
+from loader.service.webhooks.applier import EventApplier, coalesce
+from loader.service.webhooks.store import APPLIED, PENDING, EventStore, StoreError
 
 log = logging.getLogger(__name__)
 

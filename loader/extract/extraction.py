@@ -18,9 +18,9 @@ from typing import Any
 
 import dlt
 
-from loader.pipeline import ledger_window
-from loader.pipeline.hints import typed_record
-from loader.pipeline.live_ids import LiveIds, as_date
+from loader.extract import ledger_window
+from loader.extract.hints import typed_record
+from loader.extract.live_ids import LiveIds, as_date
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.endpoints import Endpoint
 from loader.zoho.errors import ZohoApiError, ZohoDailyLimitError, ZohoOrganizationError

@@ -10,8 +10,8 @@ from typing import Any
 
 import dlt
 
-from loader.pipeline import refunds
-from loader.pipeline.extraction import (
+from loader.extract import refunds
+from loader.extract.extraction import (
     Extraction,
     JsonObject,
     Targets,
@@ -20,8 +20,8 @@ from loader.pipeline.extraction import (
     entity_state,
     org_state,
 )
-from loader.pipeline.list_walk import ListWalk
-from loader.pipeline.watermark import Walk, cursor_key
+from loader.extract.list_walk import ListWalk
+from loader.extract.watermark import Walk, cursor_key
 from loader.zoho.endpoints import Endpoint
 from loader.zoho.errors import ZohoApiError, ZohoDailyLimitError, ZohoNotFoundError, ZohoOrganizationError
 

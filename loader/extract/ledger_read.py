@@ -14,11 +14,11 @@ from typing import Any, TypeAlias
 
 import pyarrow as pa
 
-from loader.pipeline import ledger_window
-from loader.pipeline.arrow_batches import arrow_batch
-from loader.pipeline.extraction import Extraction, JsonObject, SyncOptions, org_state
-from loader.pipeline.hints import table_columns
-from loader.pipeline.live_ids import as_date
+from loader.extract import ledger_window
+from loader.extract.arrow_batches import arrow_batch
+from loader.extract.extraction import Extraction, JsonObject, SyncOptions, org_state
+from loader.extract.hints import table_columns
+from loader.extract.live_ids import as_date
 from loader.zoho.endpoints import Endpoint
 from loader.zoho.errors import ZohoApiError, ZohoDailyLimitError
 

@@ -11,12 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from loader.pipeline import ledger_window
+from loader.extract import ledger_window
 from loader.zoho.client import MAX_PER_PAGE
 from loader.zoho.endpoints import ALL_ENDPOINTS
 
 if TYPE_CHECKING:
-    from loader.pipeline.source import OrgSync, SyncOptions
+    from loader.extract.source import OrgSync, SyncOptions
 
 # Unknown sizes on a first sync: what one list page and three foreign currencies cost.
 _FIRST_SYNC_RATES = 3

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from loader.pipeline.watermark import cursor_key
+from loader.extract.watermark import cursor_key
 
 # (table, date column, key column, keys, organization id) -> the earliest date of the live rows with a key
 EarliestQuery = Callable[[str, str, str, Sequence[str], str], date | None]

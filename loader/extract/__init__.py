@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loader.pipeline.run import (
+from loader.extract.run import (
     IncompleteSync,
     SyncResult,
     make_pipeline,

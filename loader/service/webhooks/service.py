@@ -31,12 +31,10 @@ import httpx
 import uvicorn
 
 from loader.config import Config
-from loader.schedule import CronSchedule, Scheduler
 from loader.secret import Secret
-from loader.vault import Vault
-from loader.warehouse import Warehouse
-from loader.webhooks.applier import EventApplier
-from loader.webhooks.receiver import (
+from loader.service.schedule import CronSchedule, Scheduler
+from loader.service.webhooks.applier import EventApplier
+from loader.service.webhooks.receiver import (
     DEFAULT_BODY_TIMEOUT,
     DEFAULT_MAX_AGE,
     DEFAULT_MAX_BODY_BYTES,
@@ -46,10 +44,12 @@ from loader.webhooks.receiver import (
     ReceiverSettings,
     create_receiver_app,
 )
-from loader.webhooks.signature import Scheme
-from loader.webhooks.store import APPLIED, JOURNAL, JOURNALED, PENDING, EventStore, StoreError
-from loader.webhooks.timeouts import header_timeout_protocol
-from loader.webhooks.worker import EventWorker, RetryPolicy
+from loader.service.webhooks.signature import Scheme
+from loader.service.webhooks.store import APPLIED, JOURNAL, JOURNALED, PENDING, EventStore, StoreError
+from loader.service.webhooks.timeouts import header_timeout_protocol
+from loader.service.webhooks.worker import EventWorker, RetryPolicy
+from loader.vault import Vault
+from loader.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 

@@ -41,8 +41,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from loader.secret import Secret
-from loader.webhooks import signature
-from loader.webhooks.payload import (
+from loader.service.webhooks import signature
+from loader.service.webhooks.payload import (
     MalformedPayload,
     delivery_time,
     form_pairs,
@@ -50,8 +50,8 @@ from loader.webhooks.payload import (
     is_json,
     parse_delivery,
 )
-from loader.webhooks.signature import DEFAULT_SCHEME, Scheme
-from loader.webhooks.store import PENDING, EventStore, IncomingEvent
+from loader.service.webhooks.signature import DEFAULT_SCHEME, Scheme
+from loader.service.webhooks.store import PENDING, EventStore, IncomingEvent
 
 log = logging.getLogger(__name__)
 

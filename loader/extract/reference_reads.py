@@ -11,7 +11,7 @@ from typing import Any
 
 import dlt
 
-from loader.pipeline.extraction import Extraction, JsonObject, Touched, document_date, entity_state, org_state
+from loader.extract.extraction import Extraction, JsonObject, Touched, document_date, entity_state, org_state
 from loader.zoho.endpoints import Endpoint
 from loader.zoho.errors import ZohoApiError, ZohoDailyLimitError, ZohoNotFoundError
 

@@ -1,0 +1,1 @@
+"""The service (`ml-connector serve`): webhooks received, stored and applied, and the schedule."""
