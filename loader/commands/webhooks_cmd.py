@@ -168,7 +168,10 @@ def run_replay(ctx: CommandContext) -> int:
             raise CommandFailed(f"there is no webhook event {event_id}: see `ml-connector webhooks history`")
         if response.status_code != 200:
             raise CommandFailed(f"`serve` at {service.url} answered {response.status_code}: {response.text}")
-        ctx.say(f"Event {event_id} queued again; `serve` at {service.url} applies it after the debounce.")
+        ctx.say(
+            f"Event {event_id} queued again; `serve` at {service.url} applies it after the debounce "
+            "(with `serve --dagster`, the `zoho_webhooks` sensor claims it)."
+        )
         return 0
     vault = ctx.vault(config)
     store = _open_store(ctx, config)
