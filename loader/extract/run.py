@@ -560,6 +560,9 @@ def run_sync(
     clients = [_open_client(config, vault, name, state) for name in names]
     sync = config.sync
     results = []
+    # One instant for the whole run: every organization's rows carry the run's _synced_at, as one pipeline's
+    # did, so status and the Looker datagroup see one sync; an earlier stamp only widens the next overlap.
+    started = datetime.now(UTC)
     try:
         destination = Warehouse.of(config, vault).dlt_destination()
         for client in clients:
@@ -577,6 +580,7 @@ def run_sync(
                     details_months=sync.details_months,
                     console=console,
                     summary=False,
+                    now=lambda: started,
                 )
             )
             prune_loaded_packages(Path(pipeline.working_dir))
