@@ -116,11 +116,29 @@ def _configure_logging(err: Console, debug: bool) -> None:
     The level is set on our handler, not the root logger, so library logging and pytest's caplog keep theirs.
     """
     root = logging.getLogger()
-    handler = next((h for h in root.handlers if isinstance(h, _CliLogHandler)), None)
-    if handler is None:
-        handler = _CliLogHandler(show_path=False, markup=False, rich_tracebacks=False)
-        root.addHandler(handler)
-    handler.console = err
-    handler.setLevel(logging.DEBUG if debug else logging.WARNING)
+    _cli_handler(root, first=False, console=err, debug=debug)
     if debug:
         root.setLevel(logging.DEBUG)
+    # dlt logs through a logger of its own that does not propagate, with a plain StreamHandler bound to the
+    # stderr of the moment it was first made (a closed stream once a test's capture or a redirect ends). dlt
+    # keeps the first handler it finds on that logger, so ours goes first and the plain one goes.
+    dlt_logger = logging.getLogger(_DLT_LOGGER)
+    for stale in [h for h in dlt_logger.handlers if type(h) is logging.StreamHandler]:
+        dlt_logger.removeHandler(stale)
+    _cli_handler(dlt_logger, first=True, console=err, debug=debug)
+
+
+_DLT_LOGGER = "dlt"  # dlt names its logger after its run context, "dlt" unless a plugin replaces it
+
+
+def _cli_handler(logger: logging.Logger, *, first: bool, console: Console, debug: bool) -> None:
+    """Install, once per logger, the rich handler writing to ``console`` (WARNING and up; all on --debug)."""
+    handler = next((h for h in logger.handlers if isinstance(h, _CliLogHandler)), None)
+    if handler is None:
+        handler = _CliLogHandler(show_path=False, markup=False, rich_tracebacks=False)
+        if first:
+            logger.handlers.insert(0, handler)
+        else:
+            logger.addHandler(handler)
+    handler.console = console
+    handler.setLevel(logging.DEBUG if debug else logging.WARNING)
