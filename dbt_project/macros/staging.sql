@@ -29,10 +29,10 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Does a document in this status post to the ledger? Drafts, voids and documents still in Zoho's approval
-    flow (submitted for approval, or approved but not yet sent/open) do not (D46). -#}
+{#- Does a document in this status post to the ledger? Drafts, voids, cancelled purchase orders and documents
+    still in Zoho's approval flow (submitted for approval, or approved but not yet sent/open) do not (D46). -#}
 {% macro is_posting_status(status) -%}
-    coalesce({{ status }}, '') not in ('draft', 'void', 'pending_approval', 'approved')
+    coalesce({{ status }}, '') not in ('draft', 'void', 'cancelled', 'pending_approval', 'approved')
 {%- endmacro %}
 
 {#- A base-currency amount: Zoho's own where it sent one, else the amount at the document's rate. -#}

@@ -15,7 +15,7 @@ CENT = Decimal("0.01")
 
 
 def assert_build_green(built: Built) -> None:
-    """`ml-connector build` exits 0, every node passed, and the 39 unit tests ran. The one warning is the
+    """`ml-connector build` exits 0, every node passed, and the 40 unit tests ran. The one warning is the
     taken-lines warning (D60): the sandbox's sales receipts name no deposit account, as Zoho documents them,
     so their lines are taken from Zoho's ledger (D73)."""
     assert built.exit_code == 0, built.output
@@ -29,7 +29,7 @@ def assert_build_green(built: Built) -> None:
     ]
     assert failed == []
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
-    assert len(unit_tests) == 39
+    assert len(unit_tests) == 40
     data_tests = [r for r in results if r["unique_id"].startswith("test.")]
     assert len(data_tests) > 150
 

@@ -57,7 +57,7 @@ view: fct_credit_notes {
 
   dimension: is_posting {
     type: yesno
-    description: "False for drafts, voids and documents still in Zoho's approval flow (pending_approval, approved), which post nothing to the ledger (D46)."
+    description: "False for drafts, voids, cancelled purchase orders and documents still in Zoho's approval flow (pending_approval, approved), which post nothing to the ledger (D46)."
     sql: ${TABLE}.is_posting ;;
   }
 

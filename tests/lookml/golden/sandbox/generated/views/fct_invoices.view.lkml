@@ -76,7 +76,7 @@ view: fct_invoices {
 
   dimension: is_posting {
     type: yesno
-    description: "False for drafts, voids and documents still in Zoho's approval flow (pending_approval, approved), which post nothing to the ledger (D46)."
+    description: "False for drafts, voids, cancelled purchase orders and documents still in Zoho's approval flow (pending_approval, approved), which post nothing to the ledger (D46)."
     sql: ${TABLE}.is_posting ;;
   }
 

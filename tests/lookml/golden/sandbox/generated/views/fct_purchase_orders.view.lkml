@@ -57,7 +57,7 @@ view: fct_purchase_orders {
 
   dimension: is_posting {
     type: yesno
-    description: "True unless the order is a draft, void or still in Zoho's approval flow (pending_approval, approved); a cancelled order is true. A purchase order posts nothing to the ledger whatever its status."
+    description: "True unless the order is a draft, void, cancelled or still in Zoho's approval flow (pending_approval, approved), the orders that commit the company. A purchase order posts nothing to the ledger whatever its status."
     sql: ${TABLE}.is_posting ;;
   }
 
