@@ -87,8 +87,8 @@ def read_warehouse_status(warehouse: Warehouse) -> WarehouseStatus | None:
 
 
 def read_warehouse_reconciliation(warehouse: Warehouse) -> Reconciliation | None:
-    """The ledger's reconciliation with Zoho's (``loader.transform.reconciliation``), or None before the
-    first build.
+    """The ledger's reconciliation with Zoho's (``loader.transform.reconciliation``), or None
+    before the first build.
 
     Raises ``WarehouseUnavailable`` like ``read_warehouse_status``.
     """

@@ -1,7 +1,6 @@
 """A per-organization build (var `organizations`, loader.transform.dbt_runner.build_organizations) rebuilds
-that
-organization's rows only, and ends equal, row for row and to the cent, to a full rebuild: on DuckDB and on
-PostgreSQL, where builds of different organizations also run at once (separate processes, as Dagster runs).
+that organization's rows only, and ends equal, row for row and to the cent, to a full rebuild: on DuckDB and
+on PostgreSQL, where builds of different organizations also run at once (separate processes, as Dagster runs).
 
 Path: sandbox generator -> tests/dbt/raw_loader.py (dlt) -> full build -> raw changed for some organizations
 as their re-sync changes it -> per-organization builds -> every table compared with a `--full-refresh` build.

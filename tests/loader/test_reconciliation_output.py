@@ -1,6 +1,6 @@
 """What ``run``, ``status`` and ``demo`` print of the reconciliation (loader/transform/reconciliation.py), on
-marts
-made by hand in a real DuckDB file: the share derived per transaction type, and the differences, worst first.
+marts made by hand in a real DuckDB file: the share derived per transaction type, and the differences, worst
+first.
 The marts themselves are built and checked by tests/dbt (test_reconciliation_warns builds a difference)."""
 
 from __future__ import annotations

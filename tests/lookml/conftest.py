@@ -5,12 +5,11 @@ money, dates and timestamps, dimensions, a rate table with a compound key, an in
 lines, a report). ``dbt build`` runs it into a DuckDB file, which gives both a real ``manifest.json`` and
 real tables for the SQL check. Never a hand-written manifest.
 
-The connector's own dbt project (``dbt_project/``) is built from the data set tests/dbt uses: the sandbox
-data loaded into ``zoho_books_raw`` with dlt, then ``dbt run`` through the product's runner
+The connector's own dbt project (``dbt_project/``) is built from the data set tests/dbt uses: the sandbox data
+loaded into ``zoho_books_raw`` with dlt, then ``dbt run`` through the product's runner
 (``loader.transform.dbt_runner``), on DuckDB and on PostgreSQL (a database of its own: the project's schema
-names are
-fixed). ``run``, not ``build``: the LookML needs the manifest and the tables, and the data tests (about
-half of a build's time) are tests/dbt's job.
+names are fixed). ``run``, not ``build``: the LookML needs the manifest and the tables, and the data tests
+(about half of a build's time) are tests/dbt's job.
 """
 
 from __future__ import annotations
