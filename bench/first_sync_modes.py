@@ -33,7 +33,8 @@ from sync_bench import ZOHO_PER_MINUTE, minimum_calls, records_key
 
 from loader.config import ZohoConnectionConfig
 from loader.demo import sandbox_credentials
-from loader.extract.run import make_pipeline, sync_organizations
+from loader.extract.pipelines import make_pipeline
+from loader.extract.run import sync_organizations
 from loader.extract.source import SyncOptions
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.endpoints import ALL_ENDPOINTS

@@ -56,7 +56,8 @@ from loader.config import ZohoConnectionConfig
 from loader.demo import sandbox_credentials
 from loader.extract.arrow_batches import arrow_batch
 from loader.extract.hints import table_columns, typed_record
-from loader.extract.run import make_pipeline, sync_organizations
+from loader.extract.pipelines import make_pipeline
+from loader.extract.run import sync_organizations
 from loader.extract.source import endpoint_resource, ledger_row_id
 from loader.extract.workers import extracted_records, normalize_workers
 from loader.zoho.client import MAX_PER_PAGE, ZohoBooksClient

@@ -190,38 +190,8 @@ def compile_query(
         raise QueryError("the query has no fields")
     compiler = _Compiler(project, explore)
     today = today or date.today()
-    selects: list[str] = []
-    groups: list[str] = []
-    order_sql: dict[str, str] = {}
-    for name in query.fields:
-        resolved = compiler.resolve(name)
-        if resolved.target.kind == "measure" and resolved.alias != explore.name:
-            raise QueryError(f"{name}: a joined view's measure needs symmetric aggregates")
-        expression = compiler.sql(resolved)
-        selects.append(f'{expression} AS "{name}"')
-        if resolved.target.kind != "measure":
-            groups.append(expression)
-            order_by = resolved.target.data.get("order_by_field")
-            if order_by:
-                order_expression = compiler.sql(compiler.resolve(f"{resolved.alias}.{order_by}"))
-                groups.append(order_expression)
-                order_sql[name] = order_expression
-        order_sql.setdefault(name, f'"{name}"')
-    conditions: list[str] = []
-    filters = {**_always_filters(explore), **query.filters}
-    for name, expression in sorted(filters.items()):
-        condition = compiler.condition(name, expression, today)
-        if condition is not None:
-            conditions.append(condition)
-    for access in explore.data.get("access_filters", []):
-        attribute = str(access["user_attribute"])
-        value = user_attributes.get(attribute)
-        if value is None:
-            raise QueryError(
-                f"user attribute {attribute} has no value for this user: the query returns nothing"
-            )
-        condition = compiler.condition(str(access["field"]), value, today)
-        conditions.append(condition or "FALSE")
+    selects, groups, order_sql = _select(compiler, explore, query.fields)
+    conditions = _conditions(compiler, explore, query.filters, user_attributes, today)
     if join_all:
         compiler.used.update(compiler.joins)
     base = compiler.expander.table(compiler.expander.view_of(explore.name))
@@ -237,6 +207,57 @@ def compile_query(
     if query.limit is not None:
         sql += f" LIMIT {int(query.limit)}"
     return sql
+
+
+def _select(
+    compiler: _Compiler, explore: Explore, fields: Sequence[str]
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """The SELECT list, the GROUP BY expressions (the dimensions and their ``order_by_field``), and the
+    expression each field sorts by."""
+    selects: list[str] = []
+    groups: list[str] = []
+    order_sql: dict[str, str] = {}
+    for name in fields:
+        resolved = compiler.resolve(name)
+        if resolved.target.kind == "measure" and resolved.alias != explore.name:
+            raise QueryError(f"{name}: a joined view's measure needs symmetric aggregates")
+        expression = compiler.sql(resolved)
+        selects.append(f'{expression} AS "{name}"')
+        if resolved.target.kind != "measure":
+            groups.append(expression)
+            order_by = resolved.target.data.get("order_by_field")
+            if order_by:
+                order_expression = compiler.sql(compiler.resolve(f"{resolved.alias}.{order_by}"))
+                groups.append(order_expression)
+                order_sql[name] = order_expression
+        order_sql.setdefault(name, f'"{name}"')
+    return selects, groups, order_sql
+
+
+def _conditions(
+    compiler: _Compiler,
+    explore: Explore,
+    filters: Mapping[str, str],
+    user_attributes: Mapping[str, str],
+    today: date,
+) -> list[str]:
+    """The WHERE conditions: the query's filters over the explore's ``always_filter``, then each access
+    filter from the user's attribute (one without a value is a QueryError: Looker would return nothing)."""
+    conditions: list[str] = []
+    for name, expression in sorted({**_always_filters(explore), **filters}.items()):
+        condition = compiler.condition(name, expression, today)
+        if condition is not None:
+            conditions.append(condition)
+    for access in explore.data.get("access_filters", []):
+        attribute = str(access["user_attribute"])
+        value = user_attributes.get(attribute)
+        if value is None:
+            raise QueryError(
+                f"user attribute {attribute} has no value for this user: the query returns nothing"
+            )
+        condition = compiler.condition(str(access["field"]), value, today)
+        conditions.append(condition or "FALSE")
+    return conditions
 
 
 def _sort(order_sql: Mapping[str, str], sort: str) -> str:

@@ -13,6 +13,7 @@ from loader.commands import BadUsage, CommandContext, CommandFailed, Subparsers,
 from loader.config import Config
 
 if TYPE_CHECKING:
+    from loader.lookml_writer import WrittenLookml
     from lookml.warehouse import SqlRunner
 
 
@@ -71,10 +72,8 @@ def open_runner(ctx: CommandContext, config: Config) -> SqlRunner:
 
 def run(ctx: CommandContext) -> int:
     from loader.lookml_writer import looker_repo, write_lookml
-    from lookml.check import check_lookml
     from lookml.dialects import UnsupportedDialect
     from lookml.git_publish import GitError
-    from lookml.lint import lint_lookml
     from lookml.manifest import ManifestError
 
     config = ctx.load_config()
@@ -93,6 +92,19 @@ def run(ctx: CommandContext) -> int:
         raise CommandFailed(str(exc)) from None
     except UnsupportedDialect as exc:
         raise BadUsage(str(exc)) from None
+    _report_written(ctx, written)
+    failed = False
+    if ctx.args.lint:
+        failed = _lint_failed(ctx, written.directory) or failed
+    if ctx.args.check:
+        failed = _check_failed(ctx, config, written.directory) or failed
+    if failed:
+        raise CommandFailed("the generated LookML has problems (listed above by file and line)")
+    return 0
+
+
+def _report_written(ctx: CommandContext, written: WrittenLookml) -> None:
+    """The warnings, what was generated where, and the commit made in the Looker repo."""
     generation, out_dir = written.generation, written.directory
     for warning in generation.warnings:
         ctx.say(f"warning: {warning}", style="yellow")
@@ -109,27 +121,32 @@ def run(ctx: CommandContext) -> int:
             + (", pushed" if published.pushed else "")
         )
 
-    failed = False
-    if ctx.args.lint:
-        findings = lint_lookml(out_dir)
-        for finding in findings:
-            ctx.say(str(finding), style="red" if finding.severity == "error" else "yellow")
-        errors = [f for f in findings if f.severity == "error"]
-        ctx.say(f"lint: {len(errors)} errors, {len(findings) - len(errors)} warnings")
-        failed = failed or bool(errors)
-    if ctx.args.check:
-        runner = open_runner(ctx, config)
-        try:
-            checked = check_lookml(out_dir, runner)
-        finally:
-            runner.close()
-        for failure in checked.failures:
-            ctx.say(str(failure), style="red")
-        ctx.say(f"check: {checked.checked} statements, {len(checked.failures)} failing")
-        failed = failed or not checked.ok
-    if failed:
-        raise CommandFailed("the generated LookML has problems (listed above by file and line)")
-    return 0
+
+def _lint_failed(ctx: CommandContext, out_dir: Path) -> bool:
+    """``--lint``: print the findings; True when one is an error."""
+    from lookml.lint import lint_lookml
+
+    findings = lint_lookml(out_dir)
+    for finding in findings:
+        ctx.say(str(finding), style="red" if finding.severity == "error" else "yellow")
+    errors = [f for f in findings if f.severity == "error"]
+    ctx.say(f"lint: {len(errors)} errors, {len(findings) - len(errors)} warnings")
+    return bool(errors)
+
+
+def _check_failed(ctx: CommandContext, config: Config, out_dir: Path) -> bool:
+    """``--check``: run the statements against the warehouse and print the failures; True when one failed."""
+    from lookml.check import check_lookml
+
+    runner = open_runner(ctx, config)
+    try:
+        checked = check_lookml(out_dir, runner)
+    finally:
+        runner.close()
+    for failure in checked.failures:
+        ctx.say(str(failure), style="red")
+    ctx.say(f"check: {checked.checked} statements, {len(checked.failures)} failing")
+    return not checked.ok
 
 
 def _sync_marker(ctx: CommandContext, config: Config, schema: str) -> str:

@@ -87,8 +87,6 @@ def _bound(text: str, *, end: bool) -> datetime:
 
 
 def run_history(ctx: CommandContext) -> int:
-    from loader.service.webhooks.service import running_service
-
     args = ctx.args
     since, until = _bound(args.since, end=False), _bound(args.until, end=True)
     if until <= since:
@@ -96,21 +94,7 @@ def run_history(ctx: CommandContext) -> int:
     config = ctx.load_config()
     if args.connection is not None:
         config.connection(args.connection)  # an unknown name is a usage error, not an empty list
-    service = running_service(config)
-    if service is not None:
-        params = {"since": since.isoformat(), "until": until.isoformat()}
-        if args.connection:
-            params["connection"] = args.connection
-        response = service.request("GET", "/admin/events", params=params)
-        if response.status_code != 200:
-            raise CommandFailed(f"`serve` at {service.url} answered {response.status_code}: {response.text}")
-        events: list[dict[str, Any]] = response.json()["events"]
-    else:
-        store = _open_store(ctx, config)
-        try:
-            events = [e.to_json() for e in store.history(since, until, args.connection)]
-        finally:
-            store.close()
+    events = _history_events(ctx, config, since, until, args.connection)
     counts: dict[str, int] = {}
     for event in events:
         counts[event["status"]] = counts.get(event["status"], 0) + 1
@@ -126,6 +110,40 @@ def run_history(ctx: CommandContext) -> int:
     if args.format == "csv":
         print_csv(ctx.out, Records("", EVENT_FIELDS, [[e[k] for k in EVENT_FIELDS] for e in events]))
         return 0
+    _print_history_table(ctx, since, until, events, counts)
+    return 0
+
+
+def _history_events(
+    ctx: CommandContext, config: Config, since: datetime, until: datetime, connection: str | None
+) -> list[dict[str, Any]]:
+    """The events as ``StoredEvent.to_json`` gives them: from the running ``serve``, else from the store."""
+    from loader.service.webhooks.service import running_service
+
+    service = running_service(config)
+    if service is None:
+        store = _open_store(ctx, config)
+        try:
+            return [e.to_json() for e in store.history(since, until, connection)]
+        finally:
+            store.close()
+    params = {"since": since.isoformat(), "until": until.isoformat()}
+    if connection:
+        params["connection"] = connection
+    response = service.request("GET", "/admin/events", params=params)
+    if response.status_code != 200:
+        raise CommandFailed(f"`serve` at {service.url} answered {response.status_code}: {response.text}")
+    events: list[dict[str, Any]] = response.json()["events"]
+    return events
+
+
+def _print_history_table(
+    ctx: CommandContext,
+    since: datetime,
+    until: datetime,
+    events: list[dict[str, Any]],
+    counts: dict[str, int],
+) -> None:
     records = Records(
         f"Webhook events received {since.isoformat()} to {until.isoformat()}",
         HISTORY_COLUMNS,
@@ -152,7 +170,6 @@ def run_history(ctx: CommandContext) -> int:
     ]
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in shown)
     ctx.say(f"{len(events)} event(s): {summary}.")
-    return 0
 
 
 def run_replay(ctx: CommandContext) -> int:

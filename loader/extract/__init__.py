@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from loader.extract.pipelines import make_pipeline
+from loader.extract.results import SyncResult
 from loader.extract.run import (
     IncompleteSync,
-    SyncResult,
-    make_pipeline,
     run_sync,
     sync_documents,
     sync_organizations,

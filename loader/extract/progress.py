@@ -13,7 +13,7 @@ from rich.table import Table
 from loader.output import Records
 
 if TYPE_CHECKING:
-    from loader.extract.run import SyncResult
+    from loader.extract.results import SyncResult
     from loader.extract.source import EntityProgress, OrgSync
 
 

@@ -59,7 +59,19 @@ def build_looker_assets(
     config: Config, open_vault: Callable[[], Vault], marts: dg.AssetsDefinition
 ) -> tuple[list[dg.AssetsDefinition], list[UnresolvedAssetJobDefinition]]:
     """The assets downstream of ``marts`` for ``config``, and the job that builds and publishes."""
+    lookml_project = _lookml_project(config, open_vault, marts)
+    if config.looker is None:
+        return [lookml_project], [_publish_job(marts)]
+    looker: LookerConfig = config.looker
+    validation = _looker_validation(config, looker, open_vault, lookml_project)
+    production = _looker_production(config, looker, open_vault, validation)
+    datagroup = _looker_datagroup(config, looker, open_vault, production)
+    return [lookml_project, validation, production, datagroup], [_publish_job(marts)]
 
+
+def _lookml_project(
+    config: Config, open_vault: Callable[[], Vault], marts: dg.AssetsDefinition
+) -> dg.AssetsDefinition:
     @dg.asset(
         name=LOOKML_ASSET,
         deps=[marts],
@@ -103,11 +115,12 @@ def build_looker_assets(
             }
         )
 
-    if config.looker is None:
-        assets = [lookml_project]
-        return assets, [_publish_job(marts)]
-    looker: LookerConfig = config.looker
+    return lookml_project
 
+
+def _looker_validation(
+    config: Config, looker: LookerConfig, open_vault: Callable[[], Vault], lookml_project: dg.AssetsDefinition
+) -> dg.AssetsDefinition:
     @dg.asset(
         name=VALIDATION_ASSET,
         deps=[lookml_project],
@@ -136,6 +149,15 @@ def build_looker_assets(
             }
         )
 
+    return looker_validation
+
+
+def _looker_production(
+    config: Config,
+    looker: LookerConfig,
+    open_vault: Callable[[], Vault],
+    looker_validation: dg.AssetsDefinition,
+) -> dg.AssetsDefinition:
     @dg.asset(
         name=PRODUCTION_ASSET,
         deps=[looker_validation],
@@ -156,6 +178,15 @@ def build_looker_assets(
             metadata={"project": result.project, "production_ref": result.production_ref or ""}
         )
 
+    return looker_production
+
+
+def _looker_datagroup(
+    config: Config,
+    looker: LookerConfig,
+    open_vault: Callable[[], Vault],
+    looker_production: dg.AssetsDefinition,
+) -> dg.AssetsDefinition:
     @dg.asset(
         name=DATAGROUP_ASSET,
         deps=[looker_production],
@@ -174,8 +205,7 @@ def build_looker_assets(
             metadata={"datagroup": f"{reset.model}/{reset.name}", "triggered_at": reset.triggered_at}
         )
 
-    assets = [lookml_project, looker_validation, looker_production, looker_datagroup]
-    return assets, [_publish_job(marts)]
+    return looker_datagroup
 
 
 def _publish_job(marts: dg.AssetsDefinition) -> UnresolvedAssetJobDefinition:

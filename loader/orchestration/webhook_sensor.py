@@ -34,7 +34,8 @@ from dagster._core.storage.tags import WILL_RETRY_TAG  # set on a failed run Dag
 
 from loader.config import Config
 from loader.service.webhooks.applier import ChangeBatch, coalesce
-from loader.service.webhooks.store import EventStore, StoredEvent
+from loader.service.webhooks.events import StoredEvent
+from loader.service.webhooks.store import EventStore
 from loader.service.webhooks.worker import RetryPolicy
 from loader.vault import Vault
 

@@ -130,6 +130,29 @@ def _int_header(headers: httpx.Headers, name: str) -> int | None:
         return None
 
 
+def _oauth(
+    connection: ConnectionSettings,
+    credentials: ZohoCredentials,
+    token_cache: TokenCache | None,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+    token_limit_waits: tuple[float, ...] | None,
+    scale: float,
+) -> ZohoOAuth:
+    """The token source of a client: the waits after Zoho's token limit are on the Zoho clock (``scale``)
+    unless given."""
+    return ZohoOAuth(
+        accounts_url_for(connection),
+        credentials,
+        token_cache,
+        clock=clock,
+        sleep=sleep,
+        limit_waits=token_limit_waits
+        if token_limit_waits is not None
+        else tuple(w / scale for w in TOKEN_LIMIT_WAITS),
+    )
+
+
 class ZohoBooksClient:
     """Read access to one organization of one Zoho connection. Thread-safe."""
 
@@ -158,16 +181,7 @@ class ZohoBooksClient:
         # Zoho's minute and back-offs, on the clock of the Zoho this process talks to (1x, except the demo's
         # time-scaled sandbox: see ratelimit.zoho_time_scale).
         scale = zoho_time_scale()
-        self.auth = ZohoOAuth(
-            accounts_url_for(connection),
-            credentials,
-            token_cache,
-            clock=clock,
-            sleep=sleep,
-            limit_waits=token_limit_waits
-            if token_limit_waits is not None
-            else tuple(w / scale for w in TOKEN_LIMIT_WAITS),
-        )
+        self.auth = _oauth(connection, credentials, token_cache, clock, sleep, token_limit_waits, scale)
         self.limiter = limiters.for_organization(
             connection.organization_id,
             limits or RateLimits(connection.requests_per_minute, 60.0 / scale, connection.max_in_flight),

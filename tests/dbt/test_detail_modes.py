@@ -19,7 +19,7 @@ import duckdb
 from loader.cli import main
 from loader.config import load_config
 from loader.extract import run_sync
-from loader.extract.run import SyncResult
+from loader.extract.results import SyncResult
 from loader.extract.source import SyncOptions
 from loader.vault import Vault
 from ml_connector_fakes.world.dataset import Dataset

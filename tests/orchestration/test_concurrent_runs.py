@@ -28,7 +28,8 @@ import pytest
 
 from loader.config import load_config
 from loader.demo import sandbox_credentials
-from loader.extract.run import RAW_DATASET, run_sync
+from loader.extract.pipelines import RAW_DATASET
+from loader.extract.run import run_sync
 from loader.orchestration import dagster_defs
 from loader.orchestration.dagster_defs import ORGANIZATION_TAG, SYNC_JOB
 from loader.vault import Vault

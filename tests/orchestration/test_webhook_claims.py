@@ -18,7 +18,8 @@ import pytest
 from loader.cli import main
 from loader.orchestration.dagster_defs import ORGANIZATION_TAG
 from loader.orchestration.webhook_sensor import CLAIM_TAG, evaluate
-from loader.service.webhooks.store import APPLIED, CLAIMED, PENDING, EventStore, IncomingEvent
+from loader.service.webhooks.events import APPLIED, CLAIMED, PENDING, IncomingEvent
+from loader.service.webhooks.store import EventStore
 from loader.service.webhooks.worker import RetryPolicy
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)

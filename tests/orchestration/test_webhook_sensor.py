@@ -28,8 +28,9 @@ from loader.orchestration.dagster_defs import ORGANIZATION_TAG, SYNC_ASSET, SYNC
 from loader.orchestration.webhook_sensor import CLAIM_TAG, DOCUMENTS_TAG, WEBHOOK_SENSOR
 from loader.secret import Secret
 from loader.service.webhooks.applier import JournalApplier
+from loader.service.webhooks.events import APPLIED, CLAIMED, PENDING, StoredEvent
 from loader.service.webhooks.service import ServeOptions, WebhookService
-from loader.service.webhooks.store import APPLIED, CLAIMED, PENDING, EventStore, StoredEvent
+from loader.service.webhooks.store import EventStore
 from loader.service.webhooks.worker import RetryPolicy
 from loader.vault import Vault
 from loader.zoho.ratelimit import on_zoho_clock

@@ -12,7 +12,8 @@ import httpx
 
 from loader.config import Config
 from loader.service.webhooks.applier import JournalApplier
-from loader.service.webhooks.store import APPLIED, JOURNAL, JOURNALED, PENDING, EventStore, IncomingEvent
+from loader.service.webhooks.events import APPLIED, JOURNAL, JOURNALED, PENDING, IncomingEvent
+from loader.service.webhooks.store import EventStore
 
 from .conftest import ServeFactory, invoice, open_store, signed_json
 

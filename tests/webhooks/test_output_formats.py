@@ -12,7 +12,7 @@ import pytest
 
 from loader.cli import main
 from loader.config import Config
-from loader.service.webhooks.store import IncomingEvent
+from loader.service.webhooks.events import IncomingEvent
 
 from .conftest import open_store
 

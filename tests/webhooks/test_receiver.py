@@ -15,8 +15,9 @@ import pytest
 from loader.config import Config
 from loader.secret import Secret
 from loader.service.webhooks.applier import JournalApplier
+from loader.service.webhooks.events import APPLIED
 from loader.service.webhooks.signature import SIGNATURE_HEADER, sign
-from loader.service.webhooks.store import APPLIED, EventStore
+from loader.service.webhooks.store import EventStore
 
 from .conftest import (
     EU_ORG,

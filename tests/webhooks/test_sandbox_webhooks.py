@@ -10,7 +10,7 @@ import pytest
 
 from loader.config import Config
 from loader.service.webhooks.applier import JournalApplier
-from loader.service.webhooks.store import APPLIED
+from loader.service.webhooks.events import APPLIED
 from ml_connector_fakes.world.generator import generate_dataset
 from ml_connector_fakes.zoho.server import SandboxServer
 

@@ -10,7 +10,7 @@ import pytest
 from loader.cli import main
 from loader.config import Config
 from loader.service.schedule import CronError, CronSchedule, Scheduler
-from loader.service.webhooks.store import PENDING, IncomingEvent
+from loader.service.webhooks.events import PENDING, IncomingEvent
 
 from .conftest import open_store
 

@@ -17,7 +17,8 @@ import pytest
 from loader.cli import main
 from loader.config import Config
 from loader.service.webhooks.applier import JournalApplier
-from loader.service.webhooks.store import APPLIED, JOURNAL, JOURNALED, PENDING, EventStore
+from loader.service.webhooks.events import APPLIED, JOURNAL, JOURNALED, PENDING
+from loader.service.webhooks.store import EventStore
 
 from .conftest import invoice, signed_json
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from loader.service.webhooks.applier import ChangeBatch, JournalApplier, coalesce
-from loader.service.webhooks.store import APPLIED, FAILED, PENDING, EventStore, IncomingEvent
+from loader.service.webhooks.events import APPLIED, FAILED, PENDING, IncomingEvent
+from loader.service.webhooks.store import EventStore
 from loader.service.webhooks.worker import EventWorker, RetryPolicy
 
 from .conftest import FlakyApplier
@@ -129,7 +130,7 @@ def test_coalescing_keeps_the_latest_action_per_document() -> None:
 
 
 def _stored(event_id: int, connection: str, entity: str, document_id: str, action: str):  # type: ignore[no-untyped-def]
-    from loader.service.webhooks.store import StoredEvent
+    from loader.service.webhooks.events import StoredEvent
 
     return StoredEvent(
         event_id, connection, None, entity, document_id, action, T0, PENDING, 0, 1, None, None, T0

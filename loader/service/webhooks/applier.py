@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from loader.service.webhooks.events import StoredEvent
 from loader.service.webhooks.payload import Action
-from loader.service.webhooks.store import StoredEvent
 from loader.vault import LOOKER_RECORD
 from loader.warehouse import Warehouse
 

@@ -42,7 +42,9 @@ from starlette.routing import Route
 
 from loader.secret import Secret
 from loader.service.webhooks import signature
+from loader.service.webhooks.events import PENDING, IncomingEvent
 from loader.service.webhooks.payload import (
+    Delivery,
     MalformedPayload,
     delivery_time,
     form_pairs,
@@ -51,7 +53,7 @@ from loader.service.webhooks.payload import (
     parse_delivery,
 )
 from loader.service.webhooks.signature import DEFAULT_SCHEME, Scheme
-from loader.service.webhooks.store import PENDING, EventStore, IncomingEvent
+from loader.service.webhooks.store import EventStore
 
 log = logging.getLogger(__name__)
 
@@ -111,30 +113,74 @@ def create_receiver_app(
     status: Callable[[], dict[str, Any]],
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Starlette:
-    in_flight = 0
+    """The Starlette app of ``serve``: ``on_event`` is called for each new (not repeated) event and each
+    replay; ``status`` adds the worker's and the schedule's sections to the status page."""
+    receiver = _Receiver(settings, secrets, store, on_event, status, now)
+    routes = [
+        Route("/webhooks/zoho/{connection}", receiver.receive, methods=["POST"]),
+        Route("/healthz", receiver.healthz, methods=["GET"]),
+        Route("/", receiver.status_page, methods=["GET"]),
+        Route("/status.json", receiver.status_json, methods=["GET"]),
+        Route("/admin/events", receiver.admin_history, methods=["GET"]),
+        Route("/admin/events/{event_id:int}/replay", receiver.admin_replay, methods=["POST"]),
+    ]
+    return Starlette(routes=routes)
 
-    async def receive(request: Request) -> Response:
-        nonlocal in_flight
+
+@dataclass(frozen=True)
+class _Unverified:
+    """A delivery after the bounded work (steps 1-3 above), before anything says who sent it."""
+
+    content_type: str
+    form: bool
+    received_at: datetime
+    body: bytes
+    pairs: list[tuple[str, str]]
+
+
+class _Receiver:
+    """The endpoints of one app, sharing its settings, store and count of deliveries in progress."""
+
+    def __init__(
+        self,
+        settings: ReceiverSettings,
+        secrets: SecretSource,
+        store: EventStore,
+        on_event: Callable[[], None],
+        status: Callable[[], dict[str, Any]],
+        now: Callable[[], datetime],
+    ) -> None:
+        self._settings = settings
+        self._secrets = secrets
+        self._store = store
+        self._on_event = on_event
+        self._status = status
+        self._now = now
+        self._in_flight = 0  # only the event loop's thread changes it
+
+    # --- POST /webhooks/zoho/{connection} ------------------------------------------------------------
+
+    async def receive(self, request: Request) -> Response:
         connection = request.path_params["connection"]
-        if in_flight >= settings.max_concurrent:
+        if self._in_flight >= self._settings.max_concurrent:
             return JSONResponse(
                 {"error": "busy; deliver again later"}, status_code=503, headers={"Retry-After": "5"}
             )
-        in_flight += 1
+        self._in_flight += 1
         try:
-            return await _receive(request, connection)
+            return await self._receive(request, connection)
         finally:
-            in_flight -= 1
+            self._in_flight -= 1
 
-    async def _receive(request: Request, connection: str) -> Response:
+    async def _receive(self, request: Request, connection: str) -> Response:
         try:
-            event = await _accept(request, connection)
+            event = await self._accept(request, connection)
         except _Refused as refused:
             if refused.status in (401, 408, 413):
                 log.warning("webhook for %r refused (%d): %s", connection, refused.status, refused.reason)
             return JSONResponse({"error": refused.public}, status_code=refused.status)
         try:
-            result = await run_in_threadpool(store.record, event)
+            result = await run_in_threadpool(self._store.record, event)
         except Exception as exc:
             log.error("could not store a webhook event of %r: %s: %s", connection, type(exc).__name__, exc)
             return JSONResponse(
@@ -143,18 +189,41 @@ def create_receiver_app(
                 headers={"Retry-After": "30"},
             )
         if not result.duplicate:
-            on_event()
+            self._on_event()
         return JSONResponse(
             {"event_id": result.event_id, "duplicate": result.duplicate, "status": result.status}
         )
 
-    async def _accept(request: Request, connection: str) -> IncomingEvent:
-        # Bounded work first, identical for every connection name: nothing here reveals which exist.
+    async def _accept(self, request: Request, connection: str) -> IncomingEvent:
+        """The event of an authenticated, readable delivery; raises ``_Refused`` at the first refusal."""
+        unverified = await self._bounded_read(request)
+        chosen, verified = await self._authenticate(request, connection, unverified)
+        delivery = self._parse_verified(connection, chosen, unverified, verified)
+        return IncomingEvent(
+            dedup_key=delivery.dedup_key(connection),
+            connection=connection,
+            entity=delivery.entity,
+            document_id=delivery.document_id,
+            action=delivery.action.value,
+            received_at=unverified.received_at,
+            content_type=unverified.content_type,
+            headers=dict(request.headers),
+            query_string=request.url.query,
+            body=unverified.body,
+            organization_id=chosen.organization_id,
+            zoho_event_id=delivery.zoho_event_id,
+            status=self._settings.initial_status,
+        )
+
+    async def _bounded_read(self, request: Request) -> _Unverified:
+        """Content type, body and pairs, within the limits. Bounded work first, identical for every
+        connection name: nothing here reveals which exist."""
+        settings = self._settings
         content_type = request.headers.get("content-type", "")
         form = is_form(content_type)
         if not form and not is_json(content_type):
             raise _Refused(415, f"unsupported Content-Type {content_type!r}: send JSON or a form")
-        received_at = now()
+        received_at = self._now()
         body = await _read_body(request, settings.max_body_bytes, settings.body_timeout)
         query = request.url.query
         raw_pairs = (query.count("&") + 1 if query else 0) + (body.count(b"&") + 1 if form and body else 0)
@@ -167,24 +236,43 @@ def create_receiver_app(
             pairs = list(request.query_params.multi_items()) + decoded
         except MalformedPayload as exc:
             raise _Refused(400, str(exc)) from None
-        # Authentication: every failure from here to the signature is the same 401.
-        chosen = settings.connections.get(connection)
+        return _Unverified(content_type, form, received_at, body, pairs)
+
+    async def _authenticate(
+        self, request: Request, connection: str, unverified: _Unverified
+    ) -> tuple[ConnectionSettings, signature.Verified]:
+        """The connection and its verified signature; every failure here is the same 401."""
+        chosen = self._settings.connections.get(connection)
         if chosen is None:
             raise _unauthenticated("no such connection")
-        secret = await run_in_threadpool(secrets, connection)
+        secret = await run_in_threadpool(self._secrets, connection)
         if secret is None:
             raise _unauthenticated("no webhook secret stored for this connection")
+        pairs = unverified.pairs
         repeated = signature.duplicate_key(pairs)
         if repeated is not None:
             raise _unauthenticated(f"the key {repeated!r} is given twice")
         header = request.headers.get(signature.SIGNATURE_HEADER)
         verified = await run_in_threadpool(
-            signature.verify_delivery, chosen.scheme, secret, header, pairs, body, form
+            signature.verify_delivery, chosen.scheme, secret, header, pairs, unverified.body, unverified.form
         )
         if verified is None:
             raise _unauthenticated(f"missing or wrong {signature.SIGNATURE_HEADER} ({chosen.scheme})")
+        return chosen, verified
+
+    def _parse_verified(
+        self,
+        connection: str,
+        chosen: ConnectionSettings,
+        unverified: _Unverified,
+        verified: signature.Verified,
+    ) -> Delivery:
+        """The delivery a signed payload describes, refused when it can be re-split, is stale, or belongs to
+        another organization."""
+        settings = self._settings
+        pairs = unverified.pairs
         try:
-            delivery = parse_delivery(body, content_type, pairs)
+            delivery = parse_delivery(unverified.body, unverified.content_type, pairs)
             signed_at = verified.signed_at or delivery_time(dict(pairs))
         except MalformedPayload as exc:
             # Re-split signed bytes often do not parse either: they get the one 401, not the reason.
@@ -196,9 +284,9 @@ def create_receiver_app(
         if ambiguous is not None:
             raise _unauthenticated(f"signed pairs that can be re-split: {ambiguous}")
         if signed_at is not None:
-            if signed_at < received_at - settings.max_age:
+            if signed_at < unverified.received_at - settings.max_age:
                 raise _unauthenticated("stale delivery: its signed time is too old")
-            if signed_at > received_at + settings.max_skew:
+            if signed_at > unverified.received_at + settings.max_skew:
                 raise _unauthenticated("stale delivery: its signed time is in the future")
         if delivery.organization_id and delivery.organization_id != chosen.organization_id:
             raise _Refused(
@@ -206,44 +294,32 @@ def create_receiver_app(
                 f"organization {delivery.organization_id} is not connection {connection!r}'s "
                 f"({chosen.organization_id}): check the webhook's URL in Zoho",
             )
-        return IncomingEvent(
-            dedup_key=delivery.dedup_key(connection),
-            connection=connection,
-            entity=delivery.entity,
-            document_id=delivery.document_id,
-            action=delivery.action.value,
-            received_at=received_at,
-            content_type=content_type,
-            headers=dict(request.headers),
-            query_string=request.url.query,
-            body=body,
-            organization_id=chosen.organization_id,
-            zoho_event_id=delivery.zoho_event_id,
-            status=settings.initial_status,
-        )
+        return delivery
 
-    async def healthz(request: Request) -> Response:
+    # --- /healthz, the status page -------------------------------------------------------------------
+
+    async def healthz(self, request: Request) -> Response:
         try:
-            await run_in_threadpool(store.ping)
+            await run_in_threadpool(self._store.ping)
         except Exception as exc:
             log.error("healthz: the event store failed: %s: %s", type(exc).__name__, exc)
             return JSONResponse({"status": "unhealthy"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
-    def _may_see_status(request: Request) -> bool:
-        if _authorised(request):
+    def _may_see_status(self, request: Request) -> bool:
+        if self._authorised(request):
             return True
-        return settings.status_access == "loopback" and _is_loopback(request)
+        return self._settings.status_access == "loopback" and _is_loopback(request)
 
-    async def status_json(request: Request) -> Response:
-        if not _may_see_status(request):
+    async def status_json(self, request: Request) -> Response:
+        if not self._may_see_status(request):
             return JSONResponse({"error": REFUSED}, status_code=401)
-        return JSONResponse(await run_in_threadpool(_full_status))
+        return JSONResponse(await run_in_threadpool(self._full_status))
 
-    async def status_page(request: Request) -> Response:
-        if not _may_see_status(request):
+    async def status_page(self, request: Request) -> Response:
+        if not self._may_see_status(request):
             return JSONResponse({"error": REFUSED}, status_code=401)
-        data = await run_in_threadpool(_full_status)
+        data = await run_in_threadpool(self._full_status)
         rows = "".join(
             f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
             for section in ("events", "worker", "schedule")
@@ -256,11 +332,13 @@ def create_receiver_app(
         )
         return HTMLResponse(page)
 
-    def _full_status() -> dict[str, Any]:
-        return {"events": store.counts(), **status()}
+    def _full_status(self) -> dict[str, Any]:
+        return {"events": self._store.counts(), **self._status()}
 
-    def _authorised(request: Request) -> bool:
-        token = settings.admin_token
+    # --- the loopback admin API ----------------------------------------------------------------------
+
+    def _authorised(self, request: Request) -> bool:
+        token = self._settings.admin_token
         if token is None:
             return False
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
@@ -268,8 +346,8 @@ def create_receiver_app(
             given.strip().encode(), token.reveal().encode()
         )
 
-    async def admin_history(request: Request) -> Response:
-        if not _authorised(request):
+    async def admin_history(self, request: Request) -> Response:
+        if not self._authorised(request):
             return JSONResponse({"error": "unauthorised"}, status_code=401)
         try:
             since = _instant(request.query_params["since"])
@@ -277,29 +355,20 @@ def create_receiver_app(
         except (KeyError, ValueError):
             return JSONResponse({"error": "since and until must be ISO 8601 instants"}, status_code=400)
         connection = request.query_params.get("connection")
-        events = await run_in_threadpool(store.history, since, until, connection)
+        events = await run_in_threadpool(self._store.history, since, until, connection)
         return JSONResponse({"events": [e.to_json() for e in events]})
 
-    async def admin_replay(request: Request) -> Response:
-        if not _authorised(request):
+    async def admin_replay(self, request: Request) -> Response:
+        if not self._authorised(request):
             return JSONResponse({"error": "unauthorised"}, status_code=401)
         event_id = int(request.path_params["event_id"])
         # Queued for this service's worker: pending, or journal under ``serve --journal``.
-        event = await run_in_threadpool(store.replay, event_id, now(), settings.initial_status)
+        queued_as = self._settings.initial_status
+        event = await run_in_threadpool(self._store.replay, event_id, self._now(), queued_as)
         if event is None:
             return JSONResponse({"error": f"no webhook event {event_id}"}, status_code=404)
-        on_event()
+        self._on_event()
         return JSONResponse({"event": event.to_json()})
-
-    routes = [
-        Route("/webhooks/zoho/{connection}", receive, methods=["POST"]),
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/", status_page, methods=["GET"]),
-        Route("/status.json", status_json, methods=["GET"]),
-        Route("/admin/events", admin_history, methods=["GET"]),
-        Route("/admin/events/{event_id:int}/replay", admin_replay, methods=["POST"]),
-    ]
-    return Starlette(routes=routes)
 
 
 def _is_loopback(request: Request) -> bool:

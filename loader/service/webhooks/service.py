@@ -29,11 +29,13 @@ from typing import Any, Final
 
 import httpx
 import uvicorn
+from starlette.applications import Starlette
 
 from loader.config import Config
 from loader.secret import Secret
 from loader.service.schedule import CronSchedule, Scheduler
 from loader.service.webhooks.applier import EventApplier
+from loader.service.webhooks.events import APPLIED, JOURNAL, JOURNALED, PENDING
 from loader.service.webhooks.receiver import (
     DEFAULT_BODY_TIMEOUT,
     DEFAULT_MAX_AGE,
@@ -45,7 +47,7 @@ from loader.service.webhooks.receiver import (
     create_receiver_app,
 )
 from loader.service.webhooks.signature import Scheme
-from loader.service.webhooks.store import APPLIED, JOURNAL, JOURNALED, PENDING, EventStore, StoreError
+from loader.service.webhooks.store import EventStore, StoreError
 from loader.service.webhooks.timeouts import header_timeout_protocol
 from loader.service.webhooks.worker import EventWorker, RetryPolicy
 from loader.vault import Vault
@@ -150,15 +152,7 @@ class WebhookService:
         # First, before anything is opened: a file in the way of the state directory is a path to fix.
         self.config.state_dir.mkdir(parents=True, exist_ok=True)
         sock = _bind(options.host, options.port)  # a taken port is said before the warehouse is opened
-        try:
-            store = self._store or open_event_store(self.config, self.vault)
-        except BaseException:
-            sock.close()
-            raise
-        if options.dagster and store.dialect != "postgres":
-            store.close()
-            sock.close()
-            raise StoreError(DAGSTER_NEEDS_POSTGRES)
+        store = self._open_store(sock)
         worker = EventWorker(
             store,
             self.applier,
@@ -169,58 +163,15 @@ class WebhookService:
         )
         scheduler = Scheduler(CronSchedule(self.config.schedule.cron), worker.request_scheduled_sync)
         admin_token = Secret(secrets.token_urlsafe(32))
-
-        def status() -> dict[str, Any]:
-            return {
-                "worker": worker.status(),
-                "applied_by": "dagster" if options.dagster else "serve",
-                "schedule": {
-                    "cron": self.config.schedule.cron + " (UTC)",
-                    "next_run": scheduler.next_run.isoformat() if scheduler.next_run else None,
-                    "last_run": scheduler.last_run.isoformat() if scheduler.last_run else None,
-                },
-            }
-
-        settings = ReceiverSettings(
-            connections={
-                c.name: ConnectionSettings(c.organization_id, Scheme(c.webhook_signature))
-                for c in self.config.zoho_connections
-            },
-            max_body_bytes=options.max_body_bytes,
-            max_pairs=options.max_pairs,
-            body_timeout=options.body_timeout,
-            max_concurrent=options.max_concurrent,
-            max_age=options.max_age,
-            admin_token=admin_token,
-            status_access=options.status_access,
-            initial_status=JOURNAL if options.journal else PENDING,
-        )
-        for connection in self.config.zoho_connections:
-            if (self.vault.get(f"webhook/{connection.name}") or {}).get("secret") is None:
-                log.warning(
-                    "connection %r has no webhook secret: its webhooks are refused until you run "
-                    "`ml-connector auth webhook --connection %s`",
-                    connection.name,
-                    connection.name,
-                )
+        settings = self._receiver_settings(admin_token)
+        self._warn_of_missing_secrets()
         # Handed over to Dagster, nothing here applies: a stored event waits (pending) for the sensor.
         notify = (lambda: None) if options.dagster else worker.notify
+        status = self._status_of(worker, scheduler)
         app = create_receiver_app(settings, VaultSecrets(self.vault), store, notify, status)
         host = f"[{options.host}]" if ":" in options.host else options.host
         self.url = f"http://{host}:{sock.getsockname()[1]}"
-        server = self._server = uvicorn.Server(
-            uvicorn.Config(
-                app,
-                log_level="warning",
-                access_log=False,
-                lifespan="off",
-                ws="none",
-                http=header_timeout_protocol(options.header_timeout),
-                timeout_keep_alive=options.keep_alive_seconds,
-                limit_concurrency=options.max_connections,
-                timeout_graceful_shutdown=max(1, int(options.graceful_seconds)),
-            )
-        )
+        server = self._server = self._uvicorn_server(app)
         if not options.dagster:
             worker.start()
             if options.schedule:
@@ -239,6 +190,80 @@ class WebhookService:
             self.serve_file.unlink(missing_ok=True)
             sock.close()
             store.close()
+
+    def _open_store(self, sock: socket.socket) -> EventStore:
+        """The event store (the one given, or the warehouse's); ``sock`` is closed when that fails."""
+        try:
+            store = self._store or open_event_store(self.config, self.vault)
+        except BaseException:
+            sock.close()
+            raise
+        if self.options.dagster and store.dialect != "postgres":
+            store.close()
+            sock.close()
+            raise StoreError(DAGSTER_NEEDS_POSTGRES)
+        return store
+
+    def _receiver_settings(self, admin_token: Secret) -> ReceiverSettings:
+        options = self.options
+        return ReceiverSettings(
+            connections={
+                c.name: ConnectionSettings(c.organization_id, Scheme(c.webhook_signature))
+                for c in self.config.zoho_connections
+            },
+            max_body_bytes=options.max_body_bytes,
+            max_pairs=options.max_pairs,
+            body_timeout=options.body_timeout,
+            max_concurrent=options.max_concurrent,
+            max_age=options.max_age,
+            admin_token=admin_token,
+            status_access=options.status_access,
+            initial_status=JOURNAL if options.journal else PENDING,
+        )
+
+    def _warn_of_missing_secrets(self) -> None:
+        for connection in self.config.zoho_connections:
+            if (self.vault.get(f"webhook/{connection.name}") or {}).get("secret") is None:
+                log.warning(
+                    "connection %r has no webhook secret: its webhooks are refused until you run "
+                    "`ml-connector auth webhook --connection %s`",
+                    connection.name,
+                    connection.name,
+                )
+
+    def _status_of(self, worker: EventWorker, scheduler: Scheduler) -> Callable[[], dict[str, Any]]:
+        """The worker's and the schedule's sections of the status page, read when it is asked for."""
+        applied_by = "dagster" if self.options.dagster else "serve"
+        cron = self.config.schedule.cron
+
+        def status() -> dict[str, Any]:
+            return {
+                "worker": worker.status(),
+                "applied_by": applied_by,
+                "schedule": {
+                    "cron": cron + " (UTC)",
+                    "next_run": scheduler.next_run.isoformat() if scheduler.next_run else None,
+                    "last_run": scheduler.last_run.isoformat() if scheduler.last_run else None,
+                },
+            }
+
+        return status
+
+    def _uvicorn_server(self, app: Starlette) -> uvicorn.Server:
+        options = self.options
+        return uvicorn.Server(
+            uvicorn.Config(
+                app,
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+                ws="none",
+                http=header_timeout_protocol(options.header_timeout),
+                timeout_keep_alive=options.keep_alive_seconds,
+                limit_concurrency=options.max_connections,
+                timeout_graceful_shutdown=max(1, int(options.graceful_seconds)),
+            )
+        )
 
     def stop(self) -> None:
         if self._server is not None:

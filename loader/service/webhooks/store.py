@@ -20,35 +20,57 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
-from loader.raw_contract import RAW_SCHEMA
+from loader.service.webhooks.events import (
+    APPLIED,
+    CLAIMED,
+    FAILED,
+    JOURNAL,
+    JOURNALED,
+    PENDING,
+    STATUSES,
+    IncomingEvent,
+    RecordResult,
+    StoredEvent,
+    safe_headers,
+)
+from loader.service.webhooks.store_sql import (
+    ADDED_COLUMNS,
+    SCHEMA,
+    STORED_COLUMNS,
+    TABLE,
+    Dialect,
+    DuckDBDialect,
+    PostgresDialect,
+)
 
-SCHEMA: Final = RAW_SCHEMA  # the events sit beside the raw tables they update
-TABLE: Final = "webhook_events"
-PENDING: Final = "pending"
-APPLIED: Final = "applied"
-FAILED: Final = "failed"
-# ``serve --journal`` (D127): its events start as ``journal`` and end ``journaled``; a real ``serve`` never
-# takes them, and the journal never takes a real pending event. ``webhooks replay`` makes one pending.
-JOURNAL: Final = "journal"
-JOURNALED: Final = "journaled"
-# Handed over to Dagster (``serve --dagster``): the webhook sensor moves pending events to ``claimed``,
-# naming the claim (the run key of the run that applies them) in ``claim``; the run marks them applied, and a
-# claim whose runs all failed goes back to pending (see ``loader.orchestration.webhook_sensor``).
-CLAIMED: Final = "claimed"
-STATUSES: Final = (PENDING, APPLIED, FAILED, JOURNAL, JOURNALED, CLAIMED)
+# The event model and the table's SQL live beside (``events``, ``store_sql``); the names importers know from
+# here stay importable.
+__all__ = [
+    "APPLIED",
+    "CLAIMED",
+    "FAILED",
+    "JOURNAL",
+    "JOURNALED",
+    "PENDING",
+    "SCHEMA",
+    "STATUSES",
+    "TABLE",
+    "EventStore",
+    "IncomingEvent",
+    "RecordResult",
+    "StoreError",
+    "StoredEvent",
+    "WarehousePathError",
+    "safe_headers",
+]
+
 _MAX_ERROR_CHARS: Final = 2000
-
-# Headers never stored: credentials of any kind. The signature stays (it is not the secret and lets a
-# stored body be re-verified).
-_SECRET_HEADERS: Final = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-_SECRET_HEADER_WORDS: Final = ("token", "secret", "password", "api-key", "apikey")
 
 
 class StoreError(Exception):
@@ -59,150 +81,10 @@ class WarehousePathError(StoreError):
     """The configured DuckDB path cannot be a warehouse (a directory, not writable, not DuckDB): exit 2."""
 
 
-@dataclass(frozen=True)
-class IncomingEvent:
-    dedup_key: str
-    connection: str
-    entity: str
-    document_id: str
-    action: str
-    received_at: datetime  # UTC
-    content_type: str
-    headers: Mapping[str, str]
-    query_string: str
-    body: bytes
-    organization_id: str | None = None
-    zoho_event_id: str | None = None
-    status: str = PENDING  # JOURNAL under ``serve --journal``
-
-
-@dataclass(frozen=True)
-class RecordResult:
-    event_id: int
-    duplicate: bool
-    status: str
-
-
-@dataclass(frozen=True)
-class StoredEvent:
-    event_id: int
-    connection: str
-    organization_id: str | None
-    entity: str
-    document_id: str
-    action: str
-    received_at: datetime
-    status: str
-    attempts: int
-    deliveries: int
-    last_error: str | None
-    applied_at: datetime | None
-    next_attempt_at: datetime
-    claim: str | None = None  # the latest claim that took it (Dagster hand-over), kept after it settles
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "event_id": self.event_id,
-            "connection": self.connection,
-            "organization_id": self.organization_id,
-            "entity": self.entity,
-            "document_id": self.document_id,
-            "action": self.action,
-            "received_at": self.received_at.isoformat(),
-            "status": self.status,
-            "attempts": self.attempts,
-            "deliveries": self.deliveries,
-            "last_error": self.last_error,
-            "applied_at": self.applied_at.isoformat() if self.applied_at else None,
-            "next_attempt_at": self.next_attempt_at.isoformat(),
-        }
-
-
-def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """The headers worth keeping with a delivery, minus anything that could be a credential."""
-    kept: dict[str, str] = {}
-    for name, value in headers.items():
-        lowered = name.lower()
-        if lowered in _SECRET_HEADERS or any(word in lowered for word in _SECRET_HEADER_WORDS):
-            continue
-        kept[lowered] = value
-    return kept
-
-
-_COLUMNS: Final = (
-    "event_id, connection, organization_id, entity, document_id, action, received_at, status, attempts, "
-    "deliveries, last_error, applied_at, next_attempt_at, claim"
-)
-
-
-class _Dialect(Protocol):
-    name: str
-    placeholder: str
-
-    def ddl(self, schema: str) -> list[str]: ...
-
-
-class _DuckDB:
-    name = "duckdb"
-    placeholder = "?"
-
-    def ddl(self, schema: str) -> list[str]:
-        return [
-            f'create schema if not exists "{schema}"',
-            f'create sequence if not exists "{schema}".webhook_event_ids',
-            _table_ddl(schema, f"default nextval('\"{schema}\".webhook_event_ids')", "blob"),
-            f'create index if not exists webhook_events_due on "{schema}".{TABLE} (status, next_attempt_at)',
-        ]
-
-
-class _Postgres:
-    name = "postgres"
-    placeholder = "%s"
-
-    def ddl(self, schema: str) -> list[str]:
-        return [
-            f'create schema if not exists "{schema}"',
-            _table_ddl(schema, "generated by default as identity", "bytea"),
-            f'create index if not exists webhook_events_due on "{schema}".{TABLE} (status, next_attempt_at)',
-        ]
-
-
-# Added after the create, so tables stored by earlier versions gain them when next opened; only when missing,
-# because even ``add column if not exists`` locks the table exclusively, and `serve`, the sensor and the runs
-# open the store at the same time (two such statements deadlock).
-_ADDED_COLUMNS: Final = (("claim", "varchar"), ("claimed_at", "timestamptz"))
-
-
-def _table_ddl(schema: str, id_default: str, binary: str) -> str:
-    return f"""
-        create table if not exists "{schema}".{TABLE} (
-            event_id bigint {id_default} primary key,
-            dedup_key varchar not null unique,     -- sha256 of connection, entity, id, action, version
-            connection varchar not null,
-            organization_id varchar,
-            entity varchar not null,
-            document_id varchar not null,
-            action varchar not null,               -- created | edited | created_or_edited | deleted
-            zoho_event_id varchar,
-            received_at timestamptz not null,      -- first delivery
-            last_received_at timestamptz not null, -- latest delivery
-            deliveries integer not null default 1, -- repeated deliveries recognised by dedup_key
-            content_type varchar not null,
-            headers varchar not null,              -- JSON, credentials removed
-            query_string varchar not null,
-            body {binary} not null,                -- the raw bytes as received
-            status varchar not null,               -- pending | applied | failed
-            attempts integer not null default 0,
-            last_error varchar,
-            next_attempt_at timestamptz not null,
-            applied_at timestamptz
-        )"""
-
-
 class EventStore:
     """The webhook event log on one DB-API connection, every statement serialised by one lock."""
 
-    def __init__(self, connection: Any, dialect: _Dialect, schema: str, where: str) -> None:
+    def __init__(self, connection: Any, dialect: Dialect, schema: str, where: str) -> None:
         self._con = connection
         self._dialect = dialect
         self._schema = schema
@@ -220,7 +102,7 @@ class EventStore:
                 (schema, TABLE),
             )
             present = {str(row[0]) for row in cur.fetchall()}
-            for column, kind in _ADDED_COLUMNS:
+            for column, kind in ADDED_COLUMNS:
                 if column not in present:
                     cur.execute(f"alter table {self._table} add column {column} {kind}")
 
@@ -259,7 +141,7 @@ class EventStore:
             busy, message = duckdb_open_message(path, exc)
             raise (StoreError if busy else WarehousePathError)(message) from None
         con.execute("set TimeZone = 'UTC'")
-        return cls(con, _DuckDB(), schema, str(path))
+        return cls(con, DuckDBDialect(), schema, str(path))
 
     @classmethod
     def postgres(cls, dsn: str, schema: str = SCHEMA, *, password: str | None = None) -> EventStore:
@@ -276,7 +158,7 @@ class EventStore:
         con.commit()
         host = con.get_dsn_parameters()
         where = f"postgresql://{host.get('host')}:{host.get('port')}/{host.get('dbname')}"
-        return cls(con, _Postgres(), schema, where)
+        return cls(con, PostgresDialect(), schema, where)
 
     def close(self) -> None:
         with self._lock:
@@ -496,7 +378,7 @@ class EventStore:
 
     def _select(self, clause: str, params: tuple[Any, ...]) -> list[StoredEvent]:
         with self._transaction() as cur:
-            cur.execute(self._sql(f"select {_COLUMNS} from {self._table} {clause}"), params)
+            cur.execute(self._sql(f"select {STORED_COLUMNS} from {self._table} {clause}"), params)
             rows = cur.fetchall()
         return [_event(row) for row in rows]
 
@@ -512,6 +394,7 @@ def _aware(value: Any) -> datetime | None:
 
 
 def _event(row: Sequence[Any]) -> StoredEvent:
+    """The event of a row selected as ``STORED_COLUMNS`` (positions follow that list)."""
     received_at = _aware(row[6])
     next_attempt_at = _aware(row[12])
     assert received_at is not None  # not null column

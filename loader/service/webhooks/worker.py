@@ -20,7 +20,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from loader.service.webhooks.applier import EventApplier, coalesce
-from loader.service.webhooks.store import APPLIED, PENDING, EventStore, StoreError
+from loader.service.webhooks.events import APPLIED, PENDING
+from loader.service.webhooks.store import EventStore, StoreError
 
 log = logging.getLogger(__name__)
 

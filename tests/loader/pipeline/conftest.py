@@ -16,7 +16,7 @@ from dlt.pipeline.pipeline import Pipeline
 
 from loader.config import ZohoConnectionConfig
 from loader.demo import sandbox_credentials as credentials_for
-from loader.extract.run import make_pipeline
+from loader.extract.pipelines import make_pipeline
 from loader.zoho.auth import MemoryTokenCache, TokenCache
 from loader.zoho.client import ZohoBooksClient
 from loader.zoho.ratelimit import LimiterRegistry, RateLimits

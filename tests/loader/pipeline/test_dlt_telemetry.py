@@ -19,7 +19,7 @@ def test_dlt_telemetry_is_off_unless_opted_in(tmp_path: Path, setting: str | Non
     if setting is not None:
         env[DLT_TELEMETRY_ENV] = setting
     script = (
-        "import sys; from pathlib import Path; from loader.extract.run import make_pipeline; "
+        "import sys; from pathlib import Path; from loader.extract.pipelines import make_pipeline; "
         "make_pipeline('duckdb', Path(sys.argv[1])); "
         "from dlt.common.runtime import anon_tracker; print(anon_tracker._ANON_TRACKER_ENDPOINT)"
     )

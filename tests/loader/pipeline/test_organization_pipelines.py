@@ -8,7 +8,8 @@ import dlt
 import pytest
 from dlt.pipeline.pipeline import Pipeline
 
-from loader.extract.run import PIPELINE_NAME, RAW_DATASET, make_pipeline, sync_organizations
+from loader.extract.pipelines import PIPELINE_NAME, RAW_DATASET, make_pipeline
+from loader.extract.run import sync_organizations
 from loader.extract.shared_dataset import organization_pipeline_name
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.zoho.server import SandboxServer

@@ -15,7 +15,8 @@ import pytest
 from dlt.pipeline.pipeline import Pipeline
 
 from loader.extract.hints import DECIMAL_PRECISION, DECIMAL_SCALE
-from loader.extract.run import SyncResult, sync_organizations
+from loader.extract.results import SyncResult
+from loader.extract.run import sync_organizations
 from loader.zoho.endpoints import BY_NAME
 from tests.loader.pipeline.conftest import duckdb_pipeline, query
 from tests.zoho_fixture_server import ORGANIZATION_ID, ZohoFixtureServer

@@ -16,7 +16,7 @@ same kind: DuckDB at every kill point, PostgreSQL at ``documents-load``.
 
 A kill inside the load often lands between a job's commit and dlt's record of it, so dlt runs that job
 again on resume: on DuckDB that inserted rows twice, on PostgreSQL the unique ``_dlt_id`` refused them and
-the package failed on every later run (see ``loader.extract.run._finish_pending``). Whether a given kill
+the package failed on every later run (see ``loader.extract.resume.finish_pending``). Whether a given kill
 lands there depends on timing (about half of the kills did here); the assertions hold either way.
 """
 
@@ -40,7 +40,8 @@ import pytest
 from dlt.pipeline.pipeline import Pipeline
 
 from loader.config import ZohoConnectionConfig
-from loader.extract.run import PIPELINE_NAME, make_pipeline, sync_organizations
+from loader.extract.pipelines import PIPELINE_NAME, make_pipeline
+from loader.extract.run import sync_organizations
 from loader.secret import Secret
 from loader.zoho.auth import ZohoCredentials
 from loader.zoho.client import ZohoBooksClient
@@ -397,7 +398,7 @@ def kill_then_rerun(
         (invoices,) = query(killed, "select count(*) from {ds}.invoices")[0]
         assert invoices == sum(len(dataset.orgs[o].records["invoices"]) for o in ORGS)
 
-    caplog.set_level(logging.WARNING, logger="loader.extract.run")
+    caplog.set_level(logging.WARNING, logger="loader.extract.resume")
     clients = clients_from(spec)
     try:
         rerun = sync_organizations(clients, killed)

@@ -12,7 +12,9 @@ import dlt
 import pytest
 from dlt.pipeline.pipeline import Pipeline
 
-from loader.extract.run import SyncResult, make_pipeline, sync_organizations
+from loader.extract.pipelines import make_pipeline
+from loader.extract.results import SyncResult
+from loader.extract.run import sync_organizations
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.zoho.server import SandboxServer
 from tests.loader.pipeline.conftest import (
