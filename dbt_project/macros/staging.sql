@@ -382,3 +382,57 @@ select * from renamed
     where 1 = 0
 {%- endif -%}
 {%- endmacro %}
+
+{#- The columns every refund shares, read from `source`: credit note, vendor credit, customer payment and vendor
+    payment refunds answer with the same fields. A macro because the four staging models spelled the same rate
+    and amount rules out four times. The amounts are in the refunded document's currency. -#}
+{% macro refund_columns() -%}
+        cast(source.reference_number as varchar) as reference_number,
+        cast(source.refund_mode as varchar) as refund_mode,
+        cast(source.description as varchar) as description,
+        -- refunds have no draft or void status in Zoho's answers
+        true as is_posting,
+        -- dates
+        cast(source.date as date) as refund_date,
+        -- amounts, the refunded document's currency: amount on the detail, amount_fcy on the list row
+        {{ money('coalesce(source.amount, source.amount_fcy)') }} as amount,
+        -- without a rate on the answer, the one its base amount implies, else 1 (as for payments, D45)
+        {{ fx_rate(
+            'coalesce(source.exchange_rate, round(source.amount_bcy / nullif(coalesce(source.amount, source.amount_fcy), 0), 6), 1)'
+        ) }} as exchange_rate,
+        -- amounts, base currency: amount_bcy is on the list row
+        {{ base_or_derived('source.amount_bcy', 'coalesce(source.amount, source.amount_fcy)') }} as bcy_amount
+{%- endmacro %}
+
+{#- The documents a payment settles (customer payments: invoices; vendor payments: bills), from the payment's
+    child table, in the payment's order. A macro because the two staging models were the same but for these
+    names. tax_amount_withheld: tax withheld on the document (TDS) that settles it too (D81, D101). -#}
+{% macro stg_payment_applications(payments_table, document) -%}
+with source as (
+    {{ raw_child(payments_table ~ '__' ~ document ~ 's', {
+        document ~ '_id': 'text', document ~ '_number': 'text', 'amount_applied': 'money',
+        'tax_amount_withheld': 'money'
+    }) }}
+),
+
+parent as (
+    select _dlt_id, payment_id, _zoho_organization_id from {{ source('zoho_books_raw', payments_table) }}
+),
+
+renamed as (
+    select
+        -- ids
+        cast(parent.payment_id as varchar) as payment_id,
+        cast(parent._zoho_organization_id as varchar) as organization_id,
+        cast(source.{{ document }}_id as varchar) as {{ document }}_id,
+        cast(source.{{ document }}_number as varchar) as {{ document }}_number,
+        cast(source._dlt_list_idx as integer) as applied_index,
+        -- amounts, payment currency (= the document's currency)
+        {{ money('source.amount_applied') }} as amount_applied,
+        {{ money('coalesce(source.tax_amount_withheld, 0)') }} as tax_amount_withheld
+    from source
+    inner join parent on source._dlt_parent_id = parent._dlt_id
+)
+
+select * from renamed
+{%- endmacro %}
