@@ -436,3 +436,53 @@ renamed as (
 
 select * from renamed
 {%- endmacro %}
+
+{#- Refunds of customer or vendor payments (D135), a child table of the payment: loaded under the payment and
+    replaced with it, so the audit columns are the payment's (a refund is loaded and deleted with it) but for
+    the refund's own source id. A macro because the two staging models were the same but for these names.
+    account_column: the refund's member naming the bank or cash account (a refund without one is left to
+    Zoho's ledger, D60). -#}
+{% macro stg_payment_refunds(refunds_table, payments_table, refund_id, account_column) -%}
+with source as (
+    {{ raw_child(refunds_table, {
+        refund_id: 'text', 'date': 'text', 'refund_mode': 'text', 'reference_number': 'text',
+        'description': 'text', account_column: 'text', 'amount': 'money', 'amount_bcy': 'money',
+        'amount_fcy': 'money', 'exchange_rate': 'money'
+    }) }}
+),
+
+parent as (
+    select
+        _dlt_id,
+        payment_id,
+        _zoho_organization_id,
+        _synced_at,
+        _dlt_load_id,
+        _is_deleted,
+        _deleted_at
+    from {{ source('zoho_books_raw', payments_table) }}
+),
+
+renamed as (
+    select
+        -- ids
+        cast(source.{{ refund_id }} as varchar) as {{ refund_id }},
+        cast(parent._zoho_organization_id as varchar) as organization_id,
+        cast(parent.payment_id as varchar) as payment_id,
+        cast(nullif(source.{{ account_column }}, '') as varchar) as account_id,
+        {{ refund_columns() }},
+        -- dlt
+        source._dlt_id,
+        -- audit: the payment's, the refund's own id
+        parent._synced_at,
+        parent._zoho_organization_id,
+        cast(source.{{ refund_id }} as varchar) as _zoho_source_id,
+        parent._dlt_load_id as _load_id,
+        coalesce(parent._is_deleted, false) as is_deleted,
+        parent._deleted_at as deleted_at
+    from source
+    inner join parent on source._dlt_parent_id = parent._dlt_id
+)
+
+select * from renamed
+{%- endmacro %}
