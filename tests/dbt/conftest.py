@@ -10,14 +10,12 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import dlt
-import psycopg2
 import pytest
 
 from loader.cli import main
@@ -26,6 +24,7 @@ from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.raw_loader import load_dataset
 from tests.dbt.worked_example import US_ORG, add_eur_invoice_paid_later
+from tests.scratch_database import scratch_database
 
 SEED = 17  # credit notes applied to invoices and vendor credits applied to bills in two organizations each
 INVOICES_PER_ORG = 40
@@ -91,17 +90,8 @@ def duckdb_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 @pytest.fixture(scope="session")
 def postgres_database(postgres_server: str) -> Iterator[str]:
     """A database of its own (the project's schema names are fixed), dropped afterwards."""
-    name = f"ml_connector_dbt_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(postgres_server)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'create database "{name}"')
-    try:
+    with scratch_database(postgres_server, "ml_connector_dbt") as name:
         yield name
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'drop database if exists "{name}" with (force)')
-        admin.close()
 
 
 @pytest.fixture(scope="session")
