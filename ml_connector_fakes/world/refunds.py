@@ -23,31 +23,67 @@ _KINDS = (
     ("creditnotes", "creditnoterefunds", "creditnote_id", "creditnote_number", "customer_id"),
     ("vendorcredits", "vendorcreditrefunds", "vendor_credit_id", "vendor_credit_number", "vendor_id"),
 )
-_MODES = (("cash", "Cash"), ("banktransfer", "Bank Transfer"), ("check", "Check"))
+REFUND_MODES = ("cash", "banktransfer", "check")
+
+
+def refund_record(
+    ctx: Context,
+    document: Record,
+    amount: Decimal,
+    day: date,
+    *,
+    head: Record,
+    reference_prefix: str,
+    description: str,
+    form: Record,
+    account: Record,
+    rate_before_fcy: bool = False,
+) -> Record:
+    """A refund of ``amount`` of ``document`` (a credit note, vendor credit or payment) on ``day``: in the
+    document's currency at the rate of its own day, created during office hours, in a random mode. The one
+    builder of every refund kind (credits here, payments in payment_refunds.py); a kind's own members go in
+    ``head`` (its ids, first), ``form`` (after the description) and ``account`` (the bank account, before
+    created_time), in the member order Zoho answers that kind with (``rate_before_fcy``: the credits')."""
+    rng = ctx.rng
+    rate = ctx.rate_on(document["currency_code"], day)
+    created = ctx.stamp(day, ctx.office_seconds())
+    record: Record = {
+        **head,
+        "date": day.isoformat(),
+        "refund_mode": rng.choice(REFUND_MODES),
+        "reference_number": f"{reference_prefix}{rng.randint(10_000, 99_999)}",
+        "description": description,
+        **form,
+    }
+    if rate_before_fcy:
+        record.update(amount=amount, exchange_rate=rate, amount_fcy=amount)
+    else:
+        record.update(amount=amount, amount_fcy=amount, exchange_rate=rate)
+    record.update(
+        amount_bcy=to_base(amount, rate),
+        currency_id=document["currency_id"],
+        currency_code=document["currency_code"],
+        **account,
+        created_time=created,
+    )
+    return record
 
 
 def _refund(ctx: Context, entity: str, credit: Record, amount: Decimal, day: date) -> Record:
-    rng = ctx.rng
-    code = credit["currency_code"]
-    rate = ctx.rate_on(code, day)
     bank = ctx.account("Business Checking")
-    created = ctx.stamp(day, ctx.office_seconds())
-    mode, _ = rng.choice(_MODES)
-    record: Record = {
-        "date": day.isoformat(),
-        "refund_mode": mode,
-        "reference_number": f"RF{rng.randint(10_000, 99_999)}",
-        "description": "Refund of unused credit",
-        "amount": amount,
-        "exchange_rate": rate,
-        "amount_fcy": amount,
-        "amount_bcy": to_base(amount, rate),
-        "currency_id": credit["currency_id"],
-        "currency_code": code,
-        "created_time": created,
-        "last_modified_time": created,
-        "status": "refunded",
-    }
+    record = refund_record(
+        ctx,
+        credit,
+        amount,
+        day,
+        head={},
+        reference_prefix="RF",
+        description="Refund of unused credit",
+        form={},
+        account={},
+        rate_before_fcy=True,
+    )
+    record.update(last_modified_time=record["created_time"], status="refunded")
     refund_id = ctx.new_id()
     if entity == "creditnotes":
         record.update(
