@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from ml_connector_fakes.world.amounts import ZERO, cents, to_base
+from ml_connector_fakes.world.amounts import ZERO, to_base
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import OrgBooks, Record
-from ml_connector_fakes.world.refunds import refund_record
+from ml_connector_fakes.world.refunds import RefundPattern, refund_installments, refund_record
 
 CUSTOMER_PAYMENT_REFUNDS = "customerpaymentrefunds"
+_CUSTOMER_PATTERN = RefundPattern(twice=0.2, days=(1, 30), in_full=0.6, part_percent=(20, 80))
 
 
 def refunds_of_payment(books: OrgBooks, payment_id: str) -> list[Record]:
@@ -99,13 +100,7 @@ def add_payment_refunds(ctx: Context, seed: str) -> None:
     for index, payment in enumerate(payments):
         if index and rng.random() >= 0.5:
             continue
-        day = date.fromisoformat(payment["date"])
-        for _ in range(2 if rng.random() < 0.2 else 1):
-            day = min(day + timedelta(days=rng.randint(1, 30)), ctx.today)
-            share = Decimal(1) if rng.random() < 0.6 else Decimal(rng.randint(20, 80)) / 100
-            amount = min(cents(payment["unused_amount"] * share), payment["unused_amount"])
-            if amount <= ZERO:
-                break
+        for day, amount in refund_installments(ctx, payment, "unused_amount", _CUSTOMER_PATTERN):
             refund = _refund(ctx, payment, amount, day, refund_id(payment, refunds), vendor=False)
             refunds[refund["payment_refund_id"]] = refund
             apply_payment_refund(payment, refund)
@@ -114,6 +109,7 @@ def add_payment_refunds(ctx: Context, seed: str) -> None:
 # --- vendor payments ------------------------------------------------------------------------------------
 
 VENDOR_REFUNDS = "vendorpaymentrefunds"
+_VENDOR_PATTERN = RefundPattern(twice=0.25, days=(3, 30), in_full=0.5, part_percent=(30, 70))
 # What a vendor was overpaid by: a round amount, as a payment made before the bill was final would be.
 _EXCESS = tuple(Decimal(value) for value in (25, 50, 100, 150))
 
@@ -146,13 +142,7 @@ def add_vendor_payment_refunds(ctx: Context, seed: str) -> None:
         payment["amount"] += excess
         payment["bcy_amount"] = to_base(payment["amount"], payment["exchange_rate"])
         payment["balance"] = excess
-        day = date.fromisoformat(payment["date"])
-        for _ in range(2 if rng.random() < 0.25 else 1):
-            day = min(day + timedelta(days=rng.randint(3, 30)), ctx.today)
-            share = Decimal(1) if rng.random() < 0.5 else Decimal(rng.randint(30, 70)) / 100
-            amount = min(cents(payment["balance"] * share), payment["balance"])
-            if amount <= ZERO:
-                break
+        for day, amount in refund_installments(ctx, payment, "balance", _VENDOR_PATTERN):
             refund = _refund(ctx, payment, amount, day, refund_id(payment, refunds), vendor=True)
             refunds[refund["vendorpayment_refund_id"]] = refund
             payment["balance"] -= amount

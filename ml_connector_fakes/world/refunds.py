@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -67,6 +69,41 @@ def refund_record(
         created_time=created,
     )
     return record
+
+
+@dataclass(frozen=True)
+class RefundPattern:
+    """How a document is refunded: ``twice`` the chance of a second refund, each ``days`` (a range) after the
+    last, in full with chance ``in_full``, else ``part_percent`` (a range) of what is left."""
+
+    twice: float
+    days: tuple[int, int]
+    in_full: float
+    part_percent: tuple[int, int]
+
+
+def refund_installments(
+    ctx: Context, document: Record, left_field: str, pattern: RefundPattern
+) -> Iterator[tuple[date, Decimal]]:
+    """The (day, amount) of each refund of ``document``, of what its ``left_field`` holds; the caller books
+    each refund (lowering ``left_field``) before asking for the next. The schedule of every refund kind."""
+    rng = ctx.rng
+    day = date.fromisoformat(document["date"])
+    for _ in range(2 if rng.random() < pattern.twice else 1):
+        day = min(day + timedelta(days=rng.randint(*pattern.days)), ctx.today)
+        share = (
+            Decimal(1)
+            if rng.random() < pattern.in_full
+            else Decimal(rng.randint(*pattern.part_percent)) / 100
+        )
+        amount = min(cents(document[left_field] * share), document[left_field])
+        if amount <= ZERO:
+            return
+        yield day, amount
+
+
+# credits: refunded within days of their date, most in full
+_PATTERN = RefundPattern(twice=0.15, days=(1, 25), in_full=0.6, part_percent=(20, 80))
 
 
 def _refund(ctx: Context, entity: str, credit: Record, amount: Decimal, day: date) -> Record:
@@ -144,13 +181,7 @@ def add_refunds(ctx: Context, seed: str) -> None:
         for index, credit in enumerate(credits):
             if index and rng.random() >= 0.5:
                 continue
-            day = date.fromisoformat(credit["date"])
-            for _ in range(2 if rng.random() < 0.15 else 1):
-                day = min(day + timedelta(days=rng.randint(1, 25)), ctx.today)
-                share = Decimal(1) if rng.random() < 0.6 else Decimal(rng.randint(20, 80)) / 100
-                amount = min(cents(credit["balance"] * share), credit["balance"])
-                if amount <= ZERO:
-                    break
+            for day, amount in refund_installments(ctx, credit, "balance", _PATTERN):
                 refund = _refund(ctx, entity, credit, amount, day)
                 refunds[refund[f"{id_field[:-3]}_refund_id"]] = refund
                 apply_refund(credit, refund)
