@@ -26,12 +26,17 @@
     ) as running
 {%- endmacro %}
 
-{#- The ledger columns every per-document model ends with. -#}
-{% macro gl_columns(source_type) -%}
+{#- The ledger columns every per-document model ends with. source_type: the model's document kind, or none
+    where each entry carries its own (entries.source_type: bank transactions). -#}
+{% macro gl_columns(source_type=none) -%}
         entries.organization_id,
         entries.posting_date,
         entries.account_id,
-        cast('{{ source_type }}' as varchar) as source_type,
+        {% if source_type is none -%}
+            cast(entries.source_type as varchar)
+        {%- else -%}
+            cast('{{ source_type }}' as varchar)
+        {%- endif %} as source_type,
         entries.document_id as source_id,
         entries.document_number as source_number,
         nullif(entries.contact_id, '') as contact_id,
