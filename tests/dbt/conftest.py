@@ -72,17 +72,21 @@ def sandbox_dataset() -> tuple[Dataset, tuple[str, str]]:
     return dataset, (US_ORG, open_invoice)
 
 
+def load_sandbox(destination: Any, work: Path) -> tuple[Dataset, tuple[str, str]]:
+    """The sandbox data set of these tests loaded into ``destination`` (dlt), its open invoice as deleted;
+    dlt's pipeline state under ``work``. Returns the data set and the deleted invoice."""
+    dataset, deleted = sandbox_dataset()
+    load_dataset(
+        dataset, destination=destination, pipelines_dir=work / "pipelines", deleted=frozenset({deleted})
+    )
+    return dataset, deleted
+
+
 @pytest.fixture(scope="session")
 def duckdb_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     work = tmp_path_factory.mktemp("dbt_duckdb")
-    dataset, deleted = sandbox_dataset()
     database = work / "warehouse.duckdb"
-    load_dataset(
-        dataset,
-        destination=dlt.destinations.duckdb(str(database)),
-        pipelines_dir=work / "pipelines",
-        deleted=frozenset({deleted}),
-    )
+    dataset, deleted = load_sandbox(dlt.destinations.duckdb(str(database)), work)
     code, output = cli_build(work, f'[warehouse]\ndestination = "duckdb"\npath = "{database}"')
     return Built(dataset, deleted, code, output, work, DbtTarget("duckdb", duckdb_path=database))
 
@@ -97,12 +101,8 @@ def postgres_database(postgres_server: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def postgres_built(tmp_path_factory: pytest.TempPathFactory, postgres_database: str) -> Built:
     work = tmp_path_factory.mktemp("dbt_postgres")
-    dataset, deleted = sandbox_dataset()
-    load_dataset(
-        dataset,
-        destination=dlt.destinations.postgres(f"postgresql://postgres:@127.0.0.1:5432/{postgres_database}"),
-        pipelines_dir=work / "pipelines",
-        deleted=frozenset({deleted}),
+    dataset, deleted = load_sandbox(
+        dlt.destinations.postgres(f"postgresql://postgres:@127.0.0.1:5432/{postgres_database}"), work
     )
     code, output = cli_build(
         work,

@@ -27,8 +27,7 @@ import lkml
 import pytest
 
 from loader.transform.dbt_runner import DbtTarget, run_dbt
-from tests.dbt.conftest import sandbox_dataset
-from tests.dbt.raw_loader import load_dataset
+from tests.dbt.conftest import load_sandbox
 from tests.scratch_database import scratch_database
 
 FIXTURE_PROJECT = Path(__file__).parent / "fixture_project"
@@ -107,14 +106,8 @@ def _run_marts(work: Path, target: DbtTarget) -> Path:
 def sandbox_duckdb_build(tmp_path_factory: pytest.TempPathFactory) -> BuiltProject:
     """The connector's dbt project built on DuckDB from sandbox data: its manifest and its warehouse file."""
     work = tmp_path_factory.mktemp("sandbox_duckdb")
-    dataset, deleted = sandbox_dataset()
     database = work / "warehouse.duckdb"
-    load_dataset(
-        dataset,
-        destination=dlt.destinations.duckdb(str(database)),
-        pipelines_dir=work / "pipelines",
-        deleted=frozenset({deleted}),
-    )
+    load_sandbox(dlt.destinations.duckdb(str(database)), work)
     manifest = _run_marts(work, DbtTarget("duckdb", duckdb_path=database))
     return BuiltProject(manifest=manifest, duckdb=database)
 
@@ -126,16 +119,10 @@ def sandbox_postgres_build(
     """The same on PostgreSQL, in a database created for the session and dropped afterwards."""
     with scratch_database(postgres_server, "ml_connector_lookml") as name:
         work = tmp_path_factory.mktemp("sandbox_postgres")
-        dataset, deleted = sandbox_dataset()
         parts = {**dict(part.split("=", 1) for part in postgres_server.split()), "dbname": name}
         host, port, user = parts.get("host", "127.0.0.1"), parts.get("port", "5432"), parts["user"]
         dsn = " ".join(f"{key}={value}" for key, value in parts.items())
-        load_dataset(
-            dataset,
-            destination=dlt.destinations.postgres(f"postgresql://{user}:@{host}:{port}/{name}"),
-            pipelines_dir=work / "pipelines",
-            deleted=frozenset({deleted}),
-        )
+        load_sandbox(dlt.destinations.postgres(f"postgresql://{user}:@{host}:{port}/{name}"), work)
         target = DbtTarget("postgres", host=host, port=int(port), user=user, database=name)
         manifest = _run_marts(work, target)
         yield BuiltProject(manifest=manifest, postgres_dsn=dsn, postgres_schema="zoho_books")
