@@ -8,11 +8,12 @@ go green by skipping them.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import psycopg2
 import pytest
+
+from tests.scratch_database import scratch
 
 POSTGRES_DSN = os.environ.get(
     "ML_CONNECTOR_TEST_POSTGRES", "host=127.0.0.1 port=5432 user=postgres dbname=test"
@@ -37,14 +38,5 @@ def postgres_server() -> str:
 @pytest.fixture
 def postgres_schema(postgres_server: str) -> Iterator[tuple[str, str]]:
     """A schema of its own for one test, dropped afterwards: (dsn, schema)."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    con = psycopg2.connect(postgres_server)
-    con.autocommit = True
-    with con.cursor() as cur:
-        cur.execute(f'create schema "{schema}"')
-    try:
+    with scratch(postgres_server, "schema", "t") as schema:
         yield postgres_server, schema
-    finally:
-        with con.cursor() as cur:
-            cur.execute(f'drop schema "{schema}" cascade')
-        con.close()

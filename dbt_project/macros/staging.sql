@@ -382,3 +382,107 @@ select * from renamed
     where 1 = 0
 {%- endif -%}
 {%- endmacro %}
+
+{#- The columns every refund shares, read from `source`: credit note, vendor credit, customer payment and vendor
+    payment refunds answer with the same fields. A macro because the four staging models spelled the same rate
+    and amount rules out four times. The amounts are in the refunded document's currency. -#}
+{% macro refund_columns() -%}
+        cast(source.reference_number as varchar) as reference_number,
+        cast(source.refund_mode as varchar) as refund_mode,
+        cast(source.description as varchar) as description,
+        -- refunds have no draft or void status in Zoho's answers
+        true as is_posting,
+        -- dates
+        cast(source.date as date) as refund_date,
+        -- amounts, the refunded document's currency: amount on the detail, amount_fcy on the list row
+        {{ money('coalesce(source.amount, source.amount_fcy)') }} as amount,
+        -- without a rate on the answer, the one its base amount implies, else 1 (as for payments, D45)
+        {{ fx_rate(
+            'coalesce(source.exchange_rate, round(source.amount_bcy / nullif(coalesce(source.amount, source.amount_fcy), 0), 6), 1)'
+        ) }} as exchange_rate,
+        -- amounts, base currency: amount_bcy is on the list row
+        {{ base_or_derived('source.amount_bcy', 'coalesce(source.amount, source.amount_fcy)') }} as bcy_amount
+{%- endmacro %}
+
+{#- The documents a payment settles (customer payments: invoices; vendor payments: bills), from the payment's
+    child table, in the payment's order. A macro because the two staging models were the same but for these
+    names. tax_amount_withheld: tax withheld on the document (TDS) that settles it too (D81, D101). -#}
+{% macro stg_payment_applications(payments_table, document) -%}
+with source as (
+    {{ raw_child(payments_table ~ '__' ~ document ~ 's', {
+        document ~ '_id': 'text', document ~ '_number': 'text', 'amount_applied': 'money',
+        'tax_amount_withheld': 'money'
+    }) }}
+),
+
+parent as (
+    select _dlt_id, payment_id, _zoho_organization_id from {{ source('zoho_books_raw', payments_table) }}
+),
+
+renamed as (
+    select
+        -- ids
+        cast(parent.payment_id as varchar) as payment_id,
+        cast(parent._zoho_organization_id as varchar) as organization_id,
+        cast(source.{{ document }}_id as varchar) as {{ document }}_id,
+        cast(source.{{ document }}_number as varchar) as {{ document }}_number,
+        cast(source._dlt_list_idx as integer) as applied_index,
+        -- amounts, payment currency (= the document's currency)
+        {{ money('source.amount_applied') }} as amount_applied,
+        {{ money('coalesce(source.tax_amount_withheld, 0)') }} as tax_amount_withheld
+    from source
+    inner join parent on source._dlt_parent_id = parent._dlt_id
+)
+
+select * from renamed
+{%- endmacro %}
+
+{#- Refunds of customer or vendor payments (D135), a child table of the payment: loaded under the payment and
+    replaced with it, so the audit columns are the payment's (a refund is loaded and deleted with it) but for
+    the refund's own source id. A macro because the two staging models were the same but for these names.
+    account_column: the refund's member naming the bank or cash account (a refund without one is left to
+    Zoho's ledger, D60). -#}
+{% macro stg_payment_refunds(refunds_table, payments_table, refund_id, account_column) -%}
+with source as (
+    {{ raw_child(refunds_table, {
+        refund_id: 'text', 'date': 'text', 'refund_mode': 'text', 'reference_number': 'text',
+        'description': 'text', account_column: 'text', 'amount': 'money', 'amount_bcy': 'money',
+        'amount_fcy': 'money', 'exchange_rate': 'money'
+    }) }}
+),
+
+parent as (
+    select
+        _dlt_id,
+        payment_id,
+        _zoho_organization_id,
+        _synced_at,
+        _dlt_load_id,
+        _is_deleted,
+        _deleted_at
+    from {{ source('zoho_books_raw', payments_table) }}
+),
+
+renamed as (
+    select
+        -- ids
+        cast(source.{{ refund_id }} as varchar) as {{ refund_id }},
+        cast(parent._zoho_organization_id as varchar) as organization_id,
+        cast(parent.payment_id as varchar) as payment_id,
+        cast(nullif(source.{{ account_column }}, '') as varchar) as account_id,
+        {{ refund_columns() }},
+        -- dlt
+        source._dlt_id,
+        -- audit: the payment's, the refund's own id
+        parent._synced_at,
+        parent._zoho_organization_id,
+        cast(source.{{ refund_id }} as varchar) as _zoho_source_id,
+        parent._dlt_load_id as _load_id,
+        coalesce(parent._is_deleted, false) as is_deleted,
+        parent._deleted_at as deleted_at
+    from source
+    inner join parent on source._dlt_parent_id = parent._dlt_id
+)
+
+select * from renamed
+{%- endmacro %}

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from ml_connector_fakes.world.amounts import ZERO, cents, to_base
+from ml_connector_fakes.world.amounts import ZERO, to_base
 from ml_connector_fakes.world.context import Context
 from ml_connector_fakes.world.dataset import OrgBooks, Record
+from ml_connector_fakes.world.refunds import RefundPattern, refund_installments, refund_record
 
 CUSTOMER_PAYMENT_REFUNDS = "customerpaymentrefunds"
-_MODES = ("cash", "banktransfer", "check")
+_CUSTOMER_PATTERN = RefundPattern(twice=0.2, days=(1, 30), in_full=0.6, part_percent=(20, 80))
 
 
 def refunds_of_payment(books: OrgBooks, payment_id: str) -> list[Record]:
@@ -38,31 +39,42 @@ def refund_id(payment: Record, refunds: dict[str, Record]) -> str:
 
 
 def _refund(
-    ctx: Context, rng: random.Random, payment: Record, amount: Decimal, day: date, refund_id: str
+    ctx: Context, payment: Record, amount: Decimal, day: date, refund_id: str, *, vendor: bool
 ) -> Record:
-    rate = ctx.rate_on(payment["currency_code"], day)
-    created = ctx.stamp(day, ctx.office_seconds())
-    return {
-        "payment_refund_id": refund_id,
-        "payment_id": payment["payment_id"],
-        "payment_number": payment["payment_number"],
-        "customer_id": payment["customer_id"],
-        "customer_name": payment["customer_name"],
-        "date": day.isoformat(),
-        "refund_mode": rng.choice(_MODES),
-        "reference_number": f"RF{rng.randint(10_000, 99_999)}",
-        "description": "Refund of excess payment",
-        "payment_form": "",
-        "amount": amount,
-        "amount_fcy": amount,
-        "exchange_rate": rate,
-        "amount_bcy": to_base(amount, rate),
-        "currency_id": payment["currency_id"],
-        "currency_code": payment["currency_code"],
-        "from_account_id": payment["account_id"],
-        "from_account_name": payment["account_name"],
-        "created_time": created,
-    }
+    """A refund of a customer payment's excess, or (``vendor``) of what a vendor was overpaid."""
+    if vendor:
+        head = {
+            "vendorpayment_refund_id": refund_id,
+            "vendorpayment_id": payment["payment_id"],
+            "payment_id": payment["payment_id"],
+            "payment_number": payment["payment_number"],
+        }
+        form: Record = {}
+        account = {
+            "to_account_id": payment["paid_through_account_id"],
+            "to_account_name": payment["paid_through_account_name"],
+        }
+    else:
+        head = {
+            "payment_refund_id": refund_id,
+            "payment_id": payment["payment_id"],
+            "payment_number": payment["payment_number"],
+            "customer_id": payment["customer_id"],
+            "customer_name": payment["customer_name"],
+        }
+        form = {"payment_form": ""}
+        account = {"from_account_id": payment["account_id"], "from_account_name": payment["account_name"]}
+    return refund_record(
+        ctx,
+        payment,
+        amount,
+        day,
+        head=head,
+        reference_prefix="VRF" if vendor else "RF",
+        description="Refund of excess payment",
+        form=form,
+        account=account,
+    )
 
 
 def apply_payment_refund(payment: Record, refund: Record) -> None:
@@ -88,14 +100,8 @@ def add_payment_refunds(ctx: Context, seed: str) -> None:
     for index, payment in enumerate(payments):
         if index and rng.random() >= 0.5:
             continue
-        day = date.fromisoformat(payment["date"])
-        for _ in range(2 if rng.random() < 0.2 else 1):
-            day = min(day + timedelta(days=rng.randint(1, 30)), ctx.today)
-            share = Decimal(1) if rng.random() < 0.6 else Decimal(rng.randint(20, 80)) / 100
-            amount = min(cents(payment["unused_amount"] * share), payment["unused_amount"])
-            if amount <= ZERO:
-                break
-            refund = _refund(ctx, rng, payment, amount, day, refund_id(payment, refunds))
+        for day, amount in refund_installments(ctx, payment, "unused_amount", _CUSTOMER_PATTERN):
+            refund = _refund(ctx, payment, amount, day, refund_id(payment, refunds), vendor=False)
             refunds[refund["payment_refund_id"]] = refund
             apply_payment_refund(payment, refund)
 
@@ -103,6 +109,7 @@ def add_payment_refunds(ctx: Context, seed: str) -> None:
 # --- vendor payments ------------------------------------------------------------------------------------
 
 VENDOR_REFUNDS = "vendorpaymentrefunds"
+_VENDOR_PATTERN = RefundPattern(twice=0.25, days=(3, 30), in_full=0.5, part_percent=(30, 70))
 # What a vendor was overpaid by: a round amount, as a payment made before the bill was final would be.
 _EXCESS = tuple(Decimal(value) for value in (25, 50, 100, 150))
 
@@ -113,32 +120,6 @@ def refunds_of_vendor_payment(books: OrgBooks, payment_id: str) -> list[Record]:
     return sorted(
         (r for r in found if r["payment_id"] == payment_id), key=lambda r: r["vendorpayment_refund_id"]
     )
-
-
-def _vendor_refund(
-    ctx: Context, rng: random.Random, payment: Record, amount: Decimal, day: date, refund_id: str
-) -> Record:
-    rate = ctx.rate_on(payment["currency_code"], day)
-    created = ctx.stamp(day, ctx.office_seconds())
-    return {
-        "vendorpayment_refund_id": refund_id,
-        "vendorpayment_id": payment["payment_id"],
-        "payment_id": payment["payment_id"],
-        "payment_number": payment["payment_number"],
-        "date": day.isoformat(),
-        "refund_mode": rng.choice(_MODES),
-        "reference_number": f"VRF{rng.randint(10_000, 99_999)}",
-        "description": "Refund of excess payment",
-        "amount": amount,
-        "amount_fcy": amount,
-        "exchange_rate": rate,
-        "amount_bcy": to_base(amount, rate),
-        "currency_id": payment["currency_id"],
-        "currency_code": payment["currency_code"],
-        "to_account_id": payment["paid_through_account_id"],
-        "to_account_name": payment["paid_through_account_name"],
-        "created_time": created,
-    }
 
 
 def add_vendor_payment_refunds(ctx: Context, seed: str) -> None:
@@ -161,14 +142,8 @@ def add_vendor_payment_refunds(ctx: Context, seed: str) -> None:
         payment["amount"] += excess
         payment["bcy_amount"] = to_base(payment["amount"], payment["exchange_rate"])
         payment["balance"] = excess
-        day = date.fromisoformat(payment["date"])
-        for _ in range(2 if rng.random() < 0.25 else 1):
-            day = min(day + timedelta(days=rng.randint(3, 30)), ctx.today)
-            share = Decimal(1) if rng.random() < 0.5 else Decimal(rng.randint(30, 70)) / 100
-            amount = min(cents(payment["balance"] * share), payment["balance"])
-            if amount <= ZERO:
-                break
-            refund = _vendor_refund(ctx, rng, payment, amount, day, refund_id(payment, refunds))
+        for day, amount in refund_installments(ctx, payment, "balance", _VENDOR_PATTERN):
+            refund = _refund(ctx, payment, amount, day, refund_id(payment, refunds), vendor=True)
             refunds[refund["vendorpayment_refund_id"]] = refund
             payment["balance"] -= amount
             payment["amount_refunded"] = payment.get("amount_refunded", ZERO) + amount

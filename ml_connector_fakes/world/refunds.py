@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -23,31 +25,102 @@ _KINDS = (
     ("creditnotes", "creditnoterefunds", "creditnote_id", "creditnote_number", "customer_id"),
     ("vendorcredits", "vendorcreditrefunds", "vendor_credit_id", "vendor_credit_number", "vendor_id"),
 )
-_MODES = (("cash", "Cash"), ("banktransfer", "Bank Transfer"), ("check", "Check"))
+REFUND_MODES = ("cash", "banktransfer", "check")
+
+
+def refund_record(
+    ctx: Context,
+    document: Record,
+    amount: Decimal,
+    day: date,
+    *,
+    head: Record,
+    reference_prefix: str,
+    description: str,
+    form: Record,
+    account: Record,
+    rate_before_fcy: bool = False,
+) -> Record:
+    """A refund of ``amount`` of ``document`` (a credit note, vendor credit or payment) on ``day``: in the
+    document's currency at the rate of its own day, created during office hours, in a random mode. The one
+    builder of every refund kind (credits here, payments in payment_refunds.py); a kind's own members go in
+    ``head`` (its ids, first), ``form`` (after the description) and ``account`` (the bank account, before
+    created_time), in the member order Zoho answers that kind with (``rate_before_fcy``: the credits')."""
+    rng = ctx.rng
+    rate = ctx.rate_on(document["currency_code"], day)
+    created = ctx.stamp(day, ctx.office_seconds())
+    record: Record = {
+        **head,
+        "date": day.isoformat(),
+        "refund_mode": rng.choice(REFUND_MODES),
+        "reference_number": f"{reference_prefix}{rng.randint(10_000, 99_999)}",
+        "description": description,
+        **form,
+    }
+    if rate_before_fcy:
+        record.update(amount=amount, exchange_rate=rate, amount_fcy=amount)
+    else:
+        record.update(amount=amount, amount_fcy=amount, exchange_rate=rate)
+    record.update(
+        amount_bcy=to_base(amount, rate),
+        currency_id=document["currency_id"],
+        currency_code=document["currency_code"],
+        **account,
+        created_time=created,
+    )
+    return record
+
+
+@dataclass(frozen=True)
+class RefundPattern:
+    """How a document is refunded: ``twice`` the chance of a second refund, each ``days`` (a range) after the
+    last, in full with chance ``in_full``, else ``part_percent`` (a range) of what is left."""
+
+    twice: float
+    days: tuple[int, int]
+    in_full: float
+    part_percent: tuple[int, int]
+
+
+def refund_installments(
+    ctx: Context, document: Record, left_field: str, pattern: RefundPattern
+) -> Iterator[tuple[date, Decimal]]:
+    """The (day, amount) of each refund of ``document``, of what its ``left_field`` holds; the caller books
+    each refund (lowering ``left_field``) before asking for the next. The schedule of every refund kind."""
+    rng = ctx.rng
+    day = date.fromisoformat(document["date"])
+    for _ in range(2 if rng.random() < pattern.twice else 1):
+        day = min(day + timedelta(days=rng.randint(*pattern.days)), ctx.today)
+        share = (
+            Decimal(1)
+            if rng.random() < pattern.in_full
+            else Decimal(rng.randint(*pattern.part_percent)) / 100
+        )
+        amount = min(cents(document[left_field] * share), document[left_field])
+        if amount <= ZERO:
+            return
+        yield day, amount
+
+
+# credits: refunded within days of their date, most in full
+_PATTERN = RefundPattern(twice=0.15, days=(1, 25), in_full=0.6, part_percent=(20, 80))
 
 
 def _refund(ctx: Context, entity: str, credit: Record, amount: Decimal, day: date) -> Record:
-    rng = ctx.rng
-    code = credit["currency_code"]
-    rate = ctx.rate_on(code, day)
     bank = ctx.account("Business Checking")
-    created = ctx.stamp(day, ctx.office_seconds())
-    mode, _ = rng.choice(_MODES)
-    record: Record = {
-        "date": day.isoformat(),
-        "refund_mode": mode,
-        "reference_number": f"RF{rng.randint(10_000, 99_999)}",
-        "description": "Refund of unused credit",
-        "amount": amount,
-        "exchange_rate": rate,
-        "amount_fcy": amount,
-        "amount_bcy": to_base(amount, rate),
-        "currency_id": credit["currency_id"],
-        "currency_code": code,
-        "created_time": created,
-        "last_modified_time": created,
-        "status": "refunded",
-    }
+    record = refund_record(
+        ctx,
+        credit,
+        amount,
+        day,
+        head={},
+        reference_prefix="RF",
+        description="Refund of unused credit",
+        form={},
+        account={},
+        rate_before_fcy=True,
+    )
+    record.update(last_modified_time=record["created_time"], status="refunded")
     refund_id = ctx.new_id()
     if entity == "creditnotes":
         record.update(
@@ -108,13 +181,7 @@ def add_refunds(ctx: Context, seed: str) -> None:
         for index, credit in enumerate(credits):
             if index and rng.random() >= 0.5:
                 continue
-            day = date.fromisoformat(credit["date"])
-            for _ in range(2 if rng.random() < 0.15 else 1):
-                day = min(day + timedelta(days=rng.randint(1, 25)), ctx.today)
-                share = Decimal(1) if rng.random() < 0.6 else Decimal(rng.randint(20, 80)) / 100
-                amount = min(cents(credit["balance"] * share), credit["balance"])
-                if amount <= ZERO:
-                    break
+            for day, amount in refund_installments(ctx, credit, "balance", _PATTERN):
                 refund = _refund(ctx, entity, credit, amount, day)
                 refunds[refund[f"{id_field[:-3]}_refund_id"]] = refund
                 apply_refund(credit, refund)

@@ -10,14 +10,12 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import dlt
-import psycopg2
 import pytest
 
 from loader.cli import main
@@ -26,6 +24,7 @@ from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.raw_loader import load_dataset
 from tests.dbt.worked_example import US_ORG, add_eur_invoice_paid_later
+from tests.scratch_database import scratch_database
 
 SEED = 17  # credit notes applied to invoices and vendor credits applied to bills in two organizations each
 INVOICES_PER_ORG = 40
@@ -73,17 +72,21 @@ def sandbox_dataset() -> tuple[Dataset, tuple[str, str]]:
     return dataset, (US_ORG, open_invoice)
 
 
+def load_sandbox(destination: Any, work: Path) -> tuple[Dataset, tuple[str, str]]:
+    """The sandbox data set of these tests loaded into ``destination`` (dlt), its open invoice as deleted;
+    dlt's pipeline state under ``work``. Returns the data set and the deleted invoice."""
+    dataset, deleted = sandbox_dataset()
+    load_dataset(
+        dataset, destination=destination, pipelines_dir=work / "pipelines", deleted=frozenset({deleted})
+    )
+    return dataset, deleted
+
+
 @pytest.fixture(scope="session")
 def duckdb_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     work = tmp_path_factory.mktemp("dbt_duckdb")
-    dataset, deleted = sandbox_dataset()
     database = work / "warehouse.duckdb"
-    load_dataset(
-        dataset,
-        destination=dlt.destinations.duckdb(str(database)),
-        pipelines_dir=work / "pipelines",
-        deleted=frozenset({deleted}),
-    )
+    dataset, deleted = load_sandbox(dlt.destinations.duckdb(str(database)), work)
     code, output = cli_build(work, f'[warehouse]\ndestination = "duckdb"\npath = "{database}"')
     return Built(dataset, deleted, code, output, work, DbtTarget("duckdb", duckdb_path=database))
 
@@ -91,28 +94,15 @@ def duckdb_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 @pytest.fixture(scope="session")
 def postgres_database(postgres_server: str) -> Iterator[str]:
     """A database of its own (the project's schema names are fixed), dropped afterwards."""
-    name = f"ml_connector_dbt_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(postgres_server)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'create database "{name}"')
-    try:
+    with scratch_database(postgres_server, "ml_connector_dbt") as name:
         yield name
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'drop database if exists "{name}" with (force)')
-        admin.close()
 
 
 @pytest.fixture(scope="session")
 def postgres_built(tmp_path_factory: pytest.TempPathFactory, postgres_database: str) -> Built:
     work = tmp_path_factory.mktemp("dbt_postgres")
-    dataset, deleted = sandbox_dataset()
-    load_dataset(
-        dataset,
-        destination=dlt.destinations.postgres(f"postgresql://postgres:@127.0.0.1:5432/{postgres_database}"),
-        pipelines_dir=work / "pipelines",
-        deleted=frozenset({deleted}),
+    dataset, deleted = load_sandbox(
+        dlt.destinations.postgres(f"postgresql://postgres:@127.0.0.1:5432/{postgres_database}"), work
     )
     code, output = cli_build(
         work,

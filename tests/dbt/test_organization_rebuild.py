@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import dlt
-import psycopg2
 import pytest
 
 from loader.transform.dbt_runner import DbtTarget, build_organizations, run_dbt
@@ -29,6 +27,7 @@ from tests.dbt.organization_rebuild import (
     rename_contact,
 )
 from tests.dbt.raw_loader import load_dataset
+from tests.scratch_database import scratch_database
 
 INVOICES_PER_ORG = 25
 DBT_VARS = {"reporting_currency": "USD"}
@@ -52,20 +51,11 @@ def duckdb_target(tmp_path: Path) -> DbtTarget:
 
 @pytest.fixture
 def postgres_target(postgres_server: str, tmp_path: Path) -> Iterator[DbtTarget]:
-    name = f"h16b_org_rebuild_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(postgres_server)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'create database "{name}"')
-    try:
+    with scratch_database(postgres_server, "h16b_org_rebuild") as name:
         _load(
             dlt.destinations.postgres(f"postgresql://postgres:@127.0.0.1:5432/{name}"), tmp_path / "pipelines"
         )
         yield DbtTarget("postgres", database=name)
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'drop database if exists "{name}" with (force)')
-        admin.close()
 
 
 def _full_rebuild(target: DbtTarget, work: Path) -> Snapshot:

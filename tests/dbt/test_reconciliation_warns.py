@@ -10,7 +10,6 @@ on both accounts, and the same test run with the strict setting fails. DuckDB an
 from __future__ import annotations
 
 import io
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +31,7 @@ from ml_connector_fakes.world.generator import generate_dataset
 from tests.dbt.checks import INVENTORY_COST_ACCOUNTS
 from tests.dbt.conftest import Built, cli_build
 from tests.dbt.raw_loader import load_dataset
+from tests.scratch_database import scratch_database
 
 ORG = "10234695"
 Query = Callable[[str], Sequence[tuple[Any, ...]]]
@@ -153,17 +153,8 @@ def test_a_difference_warns_on_duckdb_and_fails_when_strict(tmp_path: Path) -> N
 
 @pytest.fixture
 def postgres_database(postgres_server: str) -> Iterator[str]:
-    name = f"ml_connector_recon_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(postgres_server)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'create database "{name}"')
-    try:
+    with scratch_database(postgres_server, "ml_connector_recon") as name:
         yield name
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'drop database if exists "{name}" with (force)')
-        admin.close()
 
 
 def test_a_difference_warns_on_postgres_and_fails_when_strict(tmp_path: Path, postgres_database: str) -> None:

@@ -10,13 +10,11 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import psycopg2
 import pytest
 
 from loader.cli import main
@@ -29,6 +27,7 @@ from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset
 from ml_connector_fakes.zoho.config import SandboxConfig
 from ml_connector_fakes.zoho.server import SandboxServer
+from tests.scratch_database import scratch_database
 
 ORGS = {"us": "10234695", "eu": "20088321"}
 CRON = "30 4 * * 1"  # Mondays 04:30 UTC
@@ -295,17 +294,8 @@ def test_auth_warehouse_with_empty_stdin_stores_nothing(
 def postgres_database(postgres_server: str) -> Iterator[tuple[dict[str, str], str]]:
     """A database of the test's own (the raw schema's name is fixed): (connection parameters, name)."""
     params = dict(item.split("=", 1) for item in postgres_server.split())
-    name = f"ml_connector_status_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(postgres_server)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'create database "{name}"')
-    try:
+    with scratch_database(postgres_server, "ml_connector_status") as name:
         yield params, name
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'drop database if exists "{name}" with (force)')
-        admin.close()
 
 
 def test_status_on_postgres_after_a_sync_with_the_stored_password(

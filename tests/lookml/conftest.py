@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,12 +23,11 @@ from pathlib import Path
 
 import dlt
 import lkml
-import psycopg2
 import pytest
 
 from loader.transform.dbt_runner import DbtTarget, run_dbt
-from tests.dbt.conftest import sandbox_dataset
-from tests.dbt.raw_loader import load_dataset
+from tests.dbt.conftest import load_sandbox
+from tests.scratch_database import scratch_database
 
 FIXTURE_PROJECT = Path(__file__).parent / "fixture_project"
 GOLDEN_ROOT = Path(__file__).parent / "golden"
@@ -107,14 +105,8 @@ def _run_marts(work: Path, target: DbtTarget) -> Path:
 def sandbox_duckdb_build(tmp_path_factory: pytest.TempPathFactory) -> BuiltProject:
     """The connector's dbt project built on DuckDB from sandbox data: its manifest and its warehouse file."""
     work = tmp_path_factory.mktemp("sandbox_duckdb")
-    dataset, deleted = sandbox_dataset()
     database = work / "warehouse.duckdb"
-    load_dataset(
-        dataset,
-        destination=dlt.destinations.duckdb(str(database)),
-        pipelines_dir=work / "pipelines",
-        deleted=frozenset({deleted}),
-    )
+    load_sandbox(dlt.destinations.duckdb(str(database)), work)
     manifest = _run_marts(work, DbtTarget("duckdb", duckdb_path=database))
     return BuiltProject(manifest=manifest, duckdb=database)
 
@@ -124,30 +116,15 @@ def sandbox_postgres_build(
     postgres_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[BuiltProject]:
     """The same on PostgreSQL, in a database created for the session and dropped afterwards."""
-    name = f"ml_connector_lookml_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(postgres_server)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'create database "{name}"')
-    try:
+    with scratch_database(postgres_server, "ml_connector_lookml") as name:
         work = tmp_path_factory.mktemp("sandbox_postgres")
-        dataset, deleted = sandbox_dataset()
         parts = {**dict(part.split("=", 1) for part in postgres_server.split()), "dbname": name}
         host, port, user = parts.get("host", "127.0.0.1"), parts.get("port", "5432"), parts["user"]
         dsn = " ".join(f"{key}={value}" for key, value in parts.items())
-        load_dataset(
-            dataset,
-            destination=dlt.destinations.postgres(f"postgresql://{user}:@{host}:{port}/{name}"),
-            pipelines_dir=work / "pipelines",
-            deleted=frozenset({deleted}),
-        )
+        load_sandbox(dlt.destinations.postgres(f"postgresql://{user}:@{host}:{port}/{name}"), work)
         target = DbtTarget("postgres", host=host, port=int(port), user=user, database=name)
         manifest = _run_marts(work, target)
         yield BuiltProject(manifest=manifest, postgres_dsn=dsn, postgres_schema="zoho_books")
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'drop database if exists "{name}" with (force)')
-        admin.close()
 
 
 def assert_matches_golden(produced_dir: Path, golden_dir: Path, *, may_update: bool = True) -> None:

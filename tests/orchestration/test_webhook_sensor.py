@@ -8,9 +8,7 @@ daemon evaluates it, and its run request is executed as the run launcher would.
 
 from __future__ import annotations
 
-import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,28 +36,14 @@ from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset
 from ml_connector_fakes.zoho.config import SandboxConfig
 from ml_connector_fakes.zoho.server import SandboxServer
+from tests.scratch_database import scratch_database
+from tests.serve_thread import serving_in_thread
 
 WEBHOOK_SECRET = "sensorWebhookSecret2026"  # Zoho's shape: 12 to 50 letters and digits
 VAULT_KEY_ENV = {"ML_CONNECTOR_KEY": "aDE2Yy1kYWdzdGVyLXdlYmhvb2stc2Vuc29yLWtleSE="}
 TIMEOUT = 60.0
 
 pytestmark = pytest.mark.slow  # a targeted sync into PostgreSQL and a Dagster run (~30 s here)
-
-
-@contextmanager
-def database(admin_dsn: str, purpose: str) -> Iterator[str]:
-    """A PostgreSQL database of this test's own (prefix h16c), dropped afterwards."""
-    name = f"h16c_{purpose}_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(admin_dsn)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'create database "{name}"')
-    try:
-        yield name
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'drop database if exists "{name}" with (force)')
-        admin.close()
 
 
 def write_config(directory: Path, sandbox: SandboxServer, dataset: Dataset, warehouse: str) -> Path:
@@ -98,32 +82,8 @@ def serving_for_dagster(config: Config, vault: Vault, journal: JournalApplier) -
     """``serve --dagster`` in a thread (as its own process would run it); yields its URL. ``journal`` is the
     applier it is given and must never call."""
     service = WebhookService(config, vault, journal, ServeOptions(port=0, dagster=True, debounce=0.0))
-    ready = threading.Event()
-    urls: list[str] = []
-    errors: list[BaseException] = []
-
-    def on_ready(url: str) -> None:
-        urls.append(url)
-        ready.set()
-
-    def run() -> None:
-        try:
-            service.run(on_ready=on_ready)
-        except BaseException as exc:  # surfaced below, not lost in the thread
-            errors.append(exc)
-            ready.set()
-
-    thread = threading.Thread(target=run, name="serve", daemon=True)
-    thread.start()
-    assert ready.wait(30), "serve did not start"
-    assert not errors, errors
-    try:
-        yield urls[0]
-    finally:
-        service.stop()
-        thread.join(30)
-        assert not thread.is_alive(), "serve did not stop"
-        assert not errors, errors
+    with serving_in_thread(service, stop_timeout=30) as url:
+        yield url
 
 
 def wait_for(probe: Callable[[], Any], what: str) -> Any:
@@ -170,8 +130,8 @@ def world(tmp_path: Path, postgres_server: str, monkeypatch: pytest.MonkeyPatch)
     dataset = generate_dataset(seed=11, invoices_per_org=4)
     assert len(dataset.orgs) >= 2  # the point: one organization's event must leave the others alone
     with (
-        database(postgres_server, "warehouse") as warehouse,
-        database(postgres_server, "dagster") as dagster_db,
+        scratch_database(postgres_server, "h16c_warehouse") as warehouse,
+        scratch_database(postgres_server, "h16c_dagster") as dagster_db,
         on_zoho_clock(60.0),
         SandboxServer(dataset, SandboxConfig(time_scale=60.0)) as sandbox,
     ):

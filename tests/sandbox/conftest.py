@@ -18,9 +18,11 @@ import pytest
 
 from ml_connector_fakes.world.dataset import Dataset, OAuthClient, OrgBooks, Record
 from ml_connector_fakes.zoho.config import SandboxConfig
+from ml_connector_fakes.zoho.reads import read, resolve
 from ml_connector_fakes.zoho.server import SandboxServer
 
 US_ORG = "60001"
+GENERATED_US_ORG = "10234695"  # the "us" organization of generate_dataset
 US_ORG_2 = "60002"
 EU_ORG = "70001"
 CLIENT_ID = "1000.TESTCLIENT"
@@ -249,3 +251,13 @@ class Api:
 @pytest.fixture(scope="module")
 def api(http: httpx.Client, sandbox: SandboxServer) -> Api:
     return Api(http, sandbox)
+
+
+def read_list(dataset: Dataset, path: str, root: str, **params: str) -> list[dict[str, object]]:
+    """The rows a list route of the generated "us" organization answers (up to 200), without HTTP."""
+    route = resolve(path)
+    assert route is not None
+    rows: list[dict[str, object]] = read(
+        route, dataset.orgs[GENERATED_US_ORG], {"per_page": "200", **params}, SandboxConfig()
+    )[root]
+    return rows

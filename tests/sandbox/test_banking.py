@@ -14,7 +14,9 @@ from ml_connector_fakes.zoho.config import SandboxConfig
 from ml_connector_fakes.zoho.envelope import ApiError
 from ml_connector_fakes.zoho.reads import OPENING_BALANCE, Route, read, resolve
 
-US = "10234695"
+from .conftest import GENERATED_US_ORG, read_list
+
+US = GENERATED_US_ORG
 
 
 @pytest.fixture(scope="module")
@@ -22,26 +24,19 @@ def dataset() -> Dataset:
     return generate_dataset(seed=9, invoices_per_org=10)
 
 
-def _list(dataset: Dataset, path: str, root: str, **params: str) -> list[dict[str, object]]:
-    route = resolve(path)
-    assert route is not None
-    rows: list[dict[str, object]] = read(
-        route, dataset.orgs[US], {"per_page": "200", **params}, SandboxConfig()
-    )[root]
-    return rows
-
-
 def test_bank_transactions_are_filtered_by_the_documented_status_values(dataset: Dataset) -> None:
-    every = _list(dataset, "banktransactions", "banktransactions", filter_by="Status.All")
+    every = read_list(dataset, "banktransactions", "banktransactions", filter_by="Status.All")
     assert len(every) == len(dataset.orgs[US].records["banktransactions"])
     statuses = Counter(str(row["status"]) for row in every)
     assert statuses["categorized"] > 40
     assert statuses["uncategorized"] + statuses["excluded"] == 3
-    uncategorized = _list(dataset, "banktransactions", "banktransactions", filter_by="Status.Uncategorized")
+    uncategorized = read_list(
+        dataset, "banktransactions", "banktransactions", filter_by="Status.Uncategorized"
+    )
     assert {row["status"] for row in uncategorized} == {"uncategorized"}
     assert len(uncategorized) == statuses["uncategorized"]
     with pytest.raises(ApiError):
-        _list(dataset, "banktransactions", "banktransactions", filter_by="Status.Everything")
+        read_list(dataset, "banktransactions", "banktransactions", filter_by="Status.Everything")
     # List rows carry the bank account, not the other side: from/to accounts are on the detail only.
     assert not {"from_account_id", "to_account_id", "bcy_total"} & set(every[0])
 
@@ -64,7 +59,7 @@ def test_the_opening_balance_is_one_object_and_not_found_where_there_is_none(dat
 
 
 def test_base_currency_adjustments_list_without_accounts_and_detail_under_data(dataset: Dataset) -> None:
-    rows = _list(dataset, "basecurrencyadjustment", "base_currency_adjustments", filter_by="Date.All")
+    rows = read_list(dataset, "basecurrencyadjustment", "base_currency_adjustments", filter_by="Date.All")
     assert rows
     assert all("accounts" not in row for row in rows)
     route = resolve(f"basecurrencyadjustment/{rows[0]['base_currency_adjustment_id']}")

@@ -9,21 +9,14 @@ from ml_connector_fakes.world.generator import generate_dataset
 from ml_connector_fakes.zoho.config import SandboxConfig
 from ml_connector_fakes.zoho.reads import read, resolve
 
-US = "10234695"
+from .conftest import GENERATED_US_ORG, read_list
+
+US = GENERATED_US_ORG
 
 
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
     return generate_dataset(seed=9, invoices_per_org=10)
-
-
-def _list(dataset: Dataset, path: str, root: str, **params: str) -> list[dict[str, object]]:
-    route = resolve(path)
-    assert route is not None
-    rows: list[dict[str, object]] = read(
-        route, dataset.orgs[US], {"per_page": "200", **params}, SandboxConfig()
-    )[root]
-    return rows
 
 
 def test_debit_notes_are_listed_by_the_invoices_list_filtered_and_read_as_invoices(dataset: Dataset) -> None:
@@ -32,10 +25,10 @@ def test_debit_notes_are_listed_by_the_invoices_list_filtered_and_read_as_invoic
     books = dataset.orgs[US]
     notes = books.records["debitnotes"]
     assert len(notes) >= 2
-    listed = _list(dataset, "invoices", "debit_notes", filter_by="Type.DebitNote")
+    listed = read_list(dataset, "invoices", "debit_notes", filter_by="Type.DebitNote")
     assert {row["invoice_id"] for row in listed} == set(notes)
     assert {str(row["invoice_number"])[:3] for row in listed} == {"DN-"}
-    plain = {row["invoice_id"] for row in _list(dataset, "invoices", "invoices")}
+    plain = {row["invoice_id"] for row in read_list(dataset, "invoices", "invoices")}
     assert plain == set(books.records["invoices"])
     route = resolve(f"invoices/{listed[0]['invoice_id']}")
     assert route is not None

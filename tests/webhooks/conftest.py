@@ -187,3 +187,16 @@ def open_store(config: Config) -> EventStore:
 
 def token() -> str:
     return secrets.token_hex(4)
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    """An HTTP client for the tests that talk to serve."""
+    with httpx.Client(timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+def store(config: Config) -> EventStore:
+    """The configuration's event store, for a test to hand to serve (which closes it)."""
+    return open_store(config)

@@ -6,29 +6,16 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pytest
 
-from loader.config import Config
 from loader.service.webhooks.applier import JournalApplier
 from loader.service.webhooks.store import EventStore
 
-from .conftest import RunningServe, ServeFactory, invoice, open_store, signed_form, signed_json
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10) as client:
-        yield client
-
-
-@pytest.fixture
-def store(config: Config) -> EventStore:
-    return open_store(config)  # handed to the service, which closes it
+from .conftest import RunningServe, ServeFactory, invoice, signed_form, signed_json
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ printed, not asserted beyond the generous polling timeout.
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -45,6 +44,7 @@ from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset
 from ml_connector_fakes.zoho.config import SandboxConfig
 from ml_connector_fakes.zoho.server import SandboxServer
+from tests.serve_thread import serving_in_thread
 
 US_ORG = "10234695"  # the generated data set's "us" organization
 WEBHOOK_SECRET = "e2eWebhookSecret2026"  # Zoho's shape: 12 to 50 letters and digits
@@ -99,33 +99,8 @@ def serving(config: Config, vault: Vault) -> Iterator[str]:
     service = WebhookService(
         config, vault, WarehouseApplier(config, vault), ServeOptions(port=0, schedule=False)
     )
-    ready = threading.Event()
-    urls: list[str] = []
-
-    def on_ready(url: str) -> None:
-        urls.append(url)
-        ready.set()
-
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            service.run(on_ready=on_ready)
-        except BaseException as exc:  # surfaced by the test below, not lost in the thread
-            errors.append(exc)
-            ready.set()
-
-    thread = threading.Thread(target=run, name="serve", daemon=True)
-    thread.start()
-    assert ready.wait(30), "serve did not start"
-    assert not errors, errors
-    try:
-        yield urls[0]
-    finally:
-        service.stop()
-        thread.join(TIMEOUT)
-        assert not thread.is_alive(), "serve did not stop"
-        assert not errors, errors
+    with serving_in_thread(service, stop_timeout=TIMEOUT) as url:
+        yield url
 
 
 @contextmanager

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from loader.config import Config
 from loader.secret import Secret
 from loader.service.webhooks.applier import JournalApplier
 from loader.service.webhooks.events import APPLIED
@@ -25,21 +23,9 @@ from .conftest import (
     ServeFactory,
     Signed,
     invoice,
-    open_store,
     signed_form,
     signed_json,
 )
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10) as client:
-        yield client
-
-
-@pytest.fixture
-def store(config: Config) -> EventStore:
-    return open_store(config)  # handed to the service, which closes it
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -29,7 +28,7 @@ from loader.service.webhooks.signature import (
 from loader.service.webhooks.store import EventStore
 from loader.vault import Vault
 
-from .conftest import EU_ORG, SECRET, US_ORG, RunningServe, ServeFactory, Signed, invoice, open_store
+from .conftest import EU_ORG, SECRET, US_ORG, RunningServe, ServeFactory, Signed, invoice
 
 HOUR_AGO = time.time() - 3600
 
@@ -48,17 +47,6 @@ def config(tmp_path: Path, env: dict[str, str]) -> Config:
     vault.put("webhook/us", {"secret": SECRET})
     vault.put("webhook/eu", {"secret": SECRET})
     return load_config(path)
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10) as client:
-        yield client
-
-
-@pytest.fixture
-def store(config: Config) -> EventStore:
-    return open_store(config)  # handed to the service, which closes it
 
 
 @pytest.fixture

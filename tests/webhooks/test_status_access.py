@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +19,6 @@ from loader.service.webhooks.store import EventStore
 from .conftest import EU_ORG, SECRET, US_ORG, ServeFactory, invoice, open_store, signed_json
 
 ERROR = "RuntimeError: dbt failed for organization 10234695 invoice 460000000012345 in /home/finance/logs"
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10) as client:
-        yield client
 
 
 class Remote:

@@ -71,23 +71,8 @@ entries as (
 
 final as (
     select
-        entries.organization_id,
-        entries.posting_date,
-        entries.account_id,
-        cast(entries.source_type as varchar) as source_type,
-        entries.document_id as source_id,
-        entries.document_number as source_number,
-        nullif(entries.contact_id, '') as contact_id,
-        entries.cost_center,
-        cast(entries.piece_index as integer) as piece_index,
-        {{ money('entries.net_base') }} as net_base,
-        entries.currency_code as transaction_currency,
-        {{ fx_rate('entries.exchange_rate') }} as exchange_rate,
-        {{ money('entries.net_transaction') }} as net_transaction,
-        entries._synced_at,
-        entries._zoho_organization_id,
-        entries._zoho_source_id,
-        entries._load_id
+        -- each entry carries its own source_type; cost_center is null throughout
+        {{ gl_columns() }}
     from entries
 )
 

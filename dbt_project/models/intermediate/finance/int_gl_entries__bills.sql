@@ -116,87 +116,17 @@ bill_pieces as (
     where bills.tds_total <> 0
 ),
 
-pieces as (
-    select
-        bill_pieces.organization_id,
-        bill_pieces.document_id,
-        row_number() over (
-            partition by bill_pieces.organization_id, bill_pieces.document_id
-            order by bill_pieces.piece_group, bill_pieces.piece_order
-        ) - 1 as piece_index,
-        bill_pieces.account_id,
-        bill_pieces.amount,
-        bill_pieces.cost_center,
-        bills.exchange_rate
-    from bill_pieces
-    inner join bills
-        on
-            bill_pieces.organization_id = bills.organization_id
-            and bill_pieces.document_id = bills.bill_id
-),
-
-based as (
-    {{ cumulative_base('pieces') }}
-),
-
-piece_counts as (
-    select
-        organization_id,
-        document_id,
-        count(*) as pieces
-    from pieces
-    group by organization_id, document_id
-),
-
-bill_entries as (
-    select
-        based.organization_id,
-        based.document_id,
-        based.piece_index,
-        based.account_id,
-        based.cost_center,
-        based.base_amount as net_base,
-        based.amount as net_transaction
-    from based
-    union all
-    -- the payable, after the pieces
-    select
-        bills.organization_id,
-        bills.bill_id,
-        coalesce(piece_counts.pieces, 0),
-        system_accounts.account_id,
-        cast(null as varchar),
-        -bills.bcy_total,
-        -bills.total
-    from bills
-    left join piece_counts
-        on
-            bills.organization_id = piece_counts.organization_id
-            and bills.bill_id = piece_counts.document_id
-    left join system_accounts
-        on
-            bills.organization_id = system_accounts.organization_id
-            and system_accounts.role = 'accounts_payable'
-),
-
+-- numbered pieces, cumulative rounding, the counter-entry and the header's columns: macros/ledger.sql
 entries as (
-    select
-        bill_entries.*,
-        bills.document_date as posting_date,
-        bills.bill_number as document_number,
-        bills.vendor_id as contact_id,
-        bills.currency_code,
-        bills.exchange_rate,
-        bills._synced_at,
-        bills._zoho_organization_id,
-        bills._zoho_source_id,
-        bills._load_id
-    from bill_entries
-    inner join bills
-        on
-            bill_entries.organization_id = bills.organization_id
-            and bill_entries.document_id = bills.bill_id
-    where bill_entries.net_base <> 0
+    {{ document_entries(
+        documents='bills',
+        document_id='bill_id',
+        pieces='bill_pieces',
+        pieces_are='debits',
+        counter_role='accounts_payable',
+        document_number='bill_number',
+        contact_id='vendor_id'
+    ) }}
 ),
 
 final as (

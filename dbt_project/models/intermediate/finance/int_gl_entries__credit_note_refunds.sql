@@ -44,49 +44,16 @@ settled_pieces as (
             and system_accounts.role = 'accounts_receivable'
 ),
 
-exchange_difference as (
-    select
-        settled.organization_id,
-        settled.document_id,
-        2 as piece_index,
-        system_accounts.account_id,
-        -sum(settled.net_base) as net_base,
-        {{ money(0) }} as net_transaction
-    from settled_pieces as settled
-    left join system_accounts
-        on
-            settled.organization_id = system_accounts.organization_id
-            and system_accounts.role = 'exchange_gain_loss'
-    group by settled.organization_id, settled.document_id, system_accounts.account_id
-),
-
+-- the Exchange Gain or Loss piece and the refund's header columns: macros/ledger.sql
 entries as (
-    select
-        all_entries.*,
-        cast(null as varchar) as cost_center,
-        refunds.refund_date as posting_date,
-        coalesce(credit_notes.creditnote_number, refunds.creditnote_number) as document_number,
-        credit_notes.customer_id as contact_id,
-        credit_notes.currency_code,
-        refunds.exchange_rate,
-        refunds._synced_at,
-        refunds._zoho_organization_id,
-        refunds._zoho_source_id,
-        refunds._load_id
-    from (
-        select * from settled_pieces
-        union all
-        select * from exchange_difference
-    ) as all_entries
-    inner join refunds
-        on
-            all_entries.organization_id = refunds.organization_id
-            and all_entries.document_id = refunds.creditnote_refund_id
-    left join credit_notes
-        on
-            refunds.organization_id = credit_notes.organization_id
-            and refunds.creditnote_id = credit_notes.creditnote_id
-    where all_entries.net_base <> 0
+    {{ refund_entries(
+        settled='settled_pieces',
+        refund_id='creditnote_refund_id',
+        refunded='credit_notes',
+        refunded_key='creditnote_id',
+        document_number='coalesce(credit_notes.creditnote_number, refunds.creditnote_number)',
+        contact_id='customer_id'
+    ) }}
 ),
 
 final as (

@@ -101,87 +101,17 @@ credit_note_pieces as (
     where credit_notes.roundoff_value <> 0
 ),
 
-pieces as (
-    select
-        credit_note_pieces.organization_id,
-        credit_note_pieces.document_id,
-        row_number() over (
-            partition by credit_note_pieces.organization_id, credit_note_pieces.document_id
-            order by credit_note_pieces.piece_group, credit_note_pieces.piece_order
-        ) - 1 as piece_index,
-        credit_note_pieces.account_id,
-        credit_note_pieces.amount,
-        credit_note_pieces.cost_center,
-        credit_notes.exchange_rate
-    from credit_note_pieces
-    inner join credit_notes
-        on
-            credit_note_pieces.organization_id = credit_notes.organization_id
-            and credit_note_pieces.document_id = credit_notes.creditnote_id
-),
-
-based as (
-    {{ cumulative_base('pieces') }}
-),
-
-piece_counts as (
-    select
-        organization_id,
-        document_id,
-        count(*) as pieces
-    from pieces
-    group by organization_id, document_id
-),
-
-credit_note_entries as (
-    select
-        based.organization_id,
-        based.document_id,
-        based.piece_index,
-        based.account_id,
-        based.cost_center,
-        based.base_amount as net_base,
-        based.amount as net_transaction
-    from based
-    union all
-    -- the receivable, after the pieces
-    select
-        credit_notes.organization_id,
-        credit_notes.creditnote_id,
-        coalesce(piece_counts.pieces, 0),
-        system_accounts.account_id,
-        cast(null as varchar),
-        -credit_notes.bcy_total,
-        -credit_notes.total
-    from credit_notes
-    left join piece_counts
-        on
-            credit_notes.organization_id = piece_counts.organization_id
-            and credit_notes.creditnote_id = piece_counts.document_id
-    left join system_accounts
-        on
-            credit_notes.organization_id = system_accounts.organization_id
-            and system_accounts.role = 'accounts_receivable'
-),
-
+-- numbered pieces, cumulative rounding, the counter-entry and the header's columns: macros/ledger.sql
 entries as (
-    select
-        credit_note_entries.*,
-        credit_notes.document_date as posting_date,
-        credit_notes.creditnote_number as document_number,
-        credit_notes.customer_id as contact_id,
-        credit_notes.currency_code,
-        credit_notes.exchange_rate,
-        credit_notes._synced_at,
-        credit_notes._zoho_organization_id,
-        credit_notes._zoho_source_id,
-        credit_notes._load_id
-    from credit_note_entries
-    inner join credit_notes
-        on
-            credit_note_entries.organization_id = credit_notes.organization_id
-            and credit_note_entries.document_id = credit_notes.creditnote_id
-    where credit_note_entries.net_base <> 0
+    {{ document_entries(
+        documents='credit_notes',
+        document_id='creditnote_id',
+        pieces='credit_note_pieces',
+        pieces_are='debits',
+        counter_role='accounts_receivable',
+        document_number='creditnote_number',
+        contact_id='customer_id'
+    ) }}
 ),
 
 final as (

@@ -66,47 +66,16 @@ settled_pieces as (
             and system_accounts.role = coalesce(held_in.role, 'customer_advance')
 ),
 
-exchange_difference as (
-    select
-        settled.organization_id,
-        settled.document_id,
-        2 as piece_index,
-        system_accounts.account_id,
-        -sum(settled.net_base) as net_base,
-        {{ money(0) }} as net_transaction
-    from settled_pieces as settled
-    left join system_accounts
-        on
-            settled.organization_id = system_accounts.organization_id
-            and system_accounts.role = 'exchange_gain_loss'
-    group by settled.organization_id, settled.document_id, system_accounts.account_id
-),
-
+-- the Exchange Gain or Loss piece and the refund's header columns: macros/ledger.sql
 entries as (
-    select
-        all_entries.*,
-        cast(null as varchar) as cost_center,
-        refunds.refund_date as posting_date,
-        payments.payment_number as document_number,
-        payments.customer_id as contact_id,
-        payments.currency_code,
-        refunds.exchange_rate,
-        refunds._synced_at,
-        refunds._zoho_organization_id,
-        refunds._zoho_source_id,
-        refunds._load_id
-    from (
-        select * from settled_pieces
-        union all
-        select * from exchange_difference
-    ) as all_entries
-    inner join refunds
-        on
-            all_entries.organization_id = refunds.organization_id
-            and all_entries.document_id = refunds.payment_refund_id
-    left join payments
-        on refunds.organization_id = payments.organization_id and refunds.payment_id = payments.payment_id
-    where all_entries.net_base <> 0
+    {{ refund_entries(
+        settled='settled_pieces',
+        refund_id='payment_refund_id',
+        refunded='payments',
+        refunded_key='payment_id',
+        document_number='payments.payment_number',
+        contact_id='customer_id'
+    ) }}
 ),
 
 final as (

@@ -54,70 +54,27 @@ expense_pieces as (
     where coalesce(expenses.tax_id, '') <> ''
 ),
 
-pieces as (
+-- an expense names its contact as a vendor, else a customer
+expense_documents as (
     select
-        expense_pieces.organization_id,
-        expense_pieces.document_id,
-        row_number() over (
-            partition by expense_pieces.organization_id, expense_pieces.document_id
-            order by expense_pieces.piece_group, expense_pieces.piece_order
-        ) - 1 as piece_index,
-        expense_pieces.account_id,
-        expense_pieces.amount,
-        expense_pieces.cost_center,
-        expenses.exchange_rate
-    from expense_pieces
-    inner join expenses
-        on
-            expense_pieces.organization_id = expenses.organization_id
-            and expense_pieces.document_id = expenses.expense_id
-),
-
-based as (
-    {{ cumulative_base('pieces') }}
-),
-
-all_entries as (
-    select
-        organization_id, document_id, piece_index, account_id, cost_center,
-        base_amount as net_base, amount as net_transaction
-    from based
-    union all
-    select
-        expenses.organization_id,
-        expenses.expense_id,
-        coalesce(piece_counts.pieces, 0),
-        expenses.paid_through_account_id,
-        expenses.cost_center,
-        -expenses.bcy_total,
-        -expenses.total
+        expenses.*,
+        coalesce(nullif(expenses.vendor_id, ''), expenses.customer_id) as contact_id
     from expenses
-    left join (
-        select organization_id, document_id, count(*) as pieces from pieces group by organization_id, document_id
-    ) as piece_counts
-        on
-            expenses.organization_id = piece_counts.organization_id
-            and expenses.expense_id = piece_counts.document_id
 ),
 
+-- numbered pieces, cumulative rounding, the counter-entry and the header's columns: macros/ledger.sql
 entries as (
-    select
-        all_entries.*,
-        expenses.expense_date as posting_date,
-        expenses.reference_number as document_number,
-        coalesce(nullif(expenses.vendor_id, ''), expenses.customer_id) as contact_id,
-        expenses.currency_code,
-        expenses.exchange_rate,
-        expenses._synced_at,
-        expenses._zoho_organization_id,
-        expenses._zoho_source_id,
-        expenses._load_id
-    from all_entries
-    inner join expenses
-        on
-            all_entries.organization_id = expenses.organization_id
-            and all_entries.document_id = expenses.expense_id
-    where all_entries.net_base <> 0
+    {{ document_entries(
+        documents='expense_documents',
+        document_id='expense_id',
+        pieces='expense_pieces',
+        pieces_are='debits',
+        counter_account_column='paid_through_account_id',
+        counter_cost_center_column='cost_center',
+        posting_date='expense_date',
+        document_number='reference_number',
+        contact_id='contact_id'
+    ) }}
 ),
 
 final as (

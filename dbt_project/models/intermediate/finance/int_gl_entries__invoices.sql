@@ -109,85 +109,17 @@ invoice_pieces as (
     where invoices.roundoff_value <> 0
 ),
 
-pieces as (
-    select
-        invoice_pieces.organization_id,
-        invoice_pieces.document_id,
-        row_number() over (
-            partition by invoice_pieces.organization_id, invoice_pieces.document_id
-            order by invoice_pieces.piece_group, invoice_pieces.piece_order
-        ) - 1 as piece_index,
-        invoice_pieces.account_id,
-        invoice_pieces.amount,
-        invoice_pieces.cost_center,
-        invoices.exchange_rate
-    from invoice_pieces
-    inner join invoices
-        on
-            invoice_pieces.organization_id = invoices.organization_id
-            and invoice_pieces.document_id = invoices.invoice_id
-),
-
-based as (
-    {{ cumulative_base('pieces') }}
-),
-
-piece_counts as (
-    select
-        organization_id,
-        document_id,
-        count(*) as pieces
-    from pieces
-    group by organization_id, document_id
-),
-
-invoice_entries as (
-    select
-        based.organization_id,
-        based.document_id,
-        based.piece_index,
-        based.account_id,
-        based.cost_center,
-        -based.base_amount as net_base,
-        -based.amount as net_transaction
-    from based
-    union all
-    -- the receivable, after the pieces
-    select
-        invoices.organization_id,
-        invoices.invoice_id,
-        coalesce(piece_counts.pieces, 0),
-        system_accounts.account_id,
-        cast(null as varchar),
-        invoices.bcy_total,
-        invoices.total
-    from invoices
-    left join piece_counts
-        on invoices.organization_id = piece_counts.organization_id and invoices.invoice_id = piece_counts.document_id
-    left join system_accounts
-        on
-            invoices.organization_id = system_accounts.organization_id
-            and system_accounts.role = 'accounts_receivable'
-),
-
+-- numbered pieces, cumulative rounding, the counter-entry and the header's columns: macros/ledger.sql
 entries as (
-    select
-        invoice_entries.*,
-        invoices.document_date as posting_date,
-        invoices.invoice_number as document_number,
-        invoices.customer_id as contact_id,
-        invoices.currency_code,
-        invoices.exchange_rate,
-        invoices._synced_at,
-        invoices._zoho_organization_id,
-        invoices._zoho_source_id,
-        invoices._load_id
-    from invoice_entries
-    inner join invoices
-        on
-            invoice_entries.organization_id = invoices.organization_id
-            and invoice_entries.document_id = invoices.invoice_id
-    where invoice_entries.net_base <> 0
+    {{ document_entries(
+        documents='invoices',
+        document_id='invoice_id',
+        pieces='invoice_pieces',
+        pieces_are='credits',
+        counter_role='accounts_receivable',
+        document_number='invoice_number',
+        contact_id='customer_id'
+    ) }}
 ),
 
 document_entries as (

@@ -44,49 +44,16 @@ settled_pieces as (
             and system_accounts.role = 'accounts_payable'
 ),
 
-exchange_difference as (
-    select
-        settled.organization_id,
-        settled.document_id,
-        2 as piece_index,
-        system_accounts.account_id,
-        -sum(settled.net_base) as net_base,
-        {{ money(0) }} as net_transaction
-    from settled_pieces as settled
-    left join system_accounts
-        on
-            settled.organization_id = system_accounts.organization_id
-            and system_accounts.role = 'exchange_gain_loss'
-    group by settled.organization_id, settled.document_id, system_accounts.account_id
-),
-
+-- the Exchange Gain or Loss piece and the refund's header columns: macros/ledger.sql
 entries as (
-    select
-        all_entries.*,
-        cast(null as varchar) as cost_center,
-        refunds.refund_date as posting_date,
-        coalesce(vendor_credits.vendor_credit_number, refunds.vendor_credit_number) as document_number,
-        vendor_credits.vendor_id as contact_id,
-        vendor_credits.currency_code,
-        refunds.exchange_rate,
-        refunds._synced_at,
-        refunds._zoho_organization_id,
-        refunds._zoho_source_id,
-        refunds._load_id
-    from (
-        select * from settled_pieces
-        union all
-        select * from exchange_difference
-    ) as all_entries
-    inner join refunds
-        on
-            all_entries.organization_id = refunds.organization_id
-            and all_entries.document_id = refunds.vendor_credit_refund_id
-    left join vendor_credits
-        on
-            refunds.organization_id = vendor_credits.organization_id
-            and refunds.vendor_credit_id = vendor_credits.vendor_credit_id
-    where all_entries.net_base <> 0
+    {{ refund_entries(
+        settled='settled_pieces',
+        refund_id='vendor_credit_refund_id',
+        refunded='vendor_credits',
+        refunded_key='vendor_credit_id',
+        document_number='coalesce(vendor_credits.vendor_credit_number, refunds.vendor_credit_number)',
+        contact_id='vendor_id'
+    ) }}
 ),
 
 final as (

@@ -109,87 +109,17 @@ vendor_credit_pieces as (
     where vendor_credits.roundoff_value <> 0
 ),
 
-pieces as (
-    select
-        vendor_credit_pieces.organization_id,
-        vendor_credit_pieces.document_id,
-        row_number() over (
-            partition by vendor_credit_pieces.organization_id, vendor_credit_pieces.document_id
-            order by vendor_credit_pieces.piece_group, vendor_credit_pieces.piece_order
-        ) - 1 as piece_index,
-        vendor_credit_pieces.account_id,
-        vendor_credit_pieces.amount,
-        vendor_credit_pieces.cost_center,
-        vendor_credits.exchange_rate
-    from vendor_credit_pieces
-    inner join vendor_credits
-        on
-            vendor_credit_pieces.organization_id = vendor_credits.organization_id
-            and vendor_credit_pieces.document_id = vendor_credits.vendor_credit_id
-),
-
-based as (
-    {{ cumulative_base('pieces') }}
-),
-
-piece_counts as (
-    select
-        organization_id,
-        document_id,
-        count(*) as pieces
-    from pieces
-    group by organization_id, document_id
-),
-
-vendor_credit_entries as (
-    select
-        based.organization_id,
-        based.document_id,
-        based.piece_index,
-        based.account_id,
-        based.cost_center,
-        -based.base_amount as net_base,
-        -based.amount as net_transaction
-    from based
-    union all
-    -- the payable, after the pieces
-    select
-        vendor_credits.organization_id,
-        vendor_credits.vendor_credit_id,
-        coalesce(piece_counts.pieces, 0),
-        system_accounts.account_id,
-        cast(null as varchar),
-        vendor_credits.bcy_total,
-        vendor_credits.total
-    from vendor_credits
-    left join piece_counts
-        on
-            vendor_credits.organization_id = piece_counts.organization_id
-            and vendor_credits.vendor_credit_id = piece_counts.document_id
-    left join system_accounts
-        on
-            vendor_credits.organization_id = system_accounts.organization_id
-            and system_accounts.role = 'accounts_payable'
-),
-
+-- numbered pieces, cumulative rounding, the counter-entry and the header's columns: macros/ledger.sql
 entries as (
-    select
-        vendor_credit_entries.*,
-        vendor_credits.document_date as posting_date,
-        vendor_credits.vendor_credit_number as document_number,
-        vendor_credits.vendor_id as contact_id,
-        vendor_credits.currency_code,
-        vendor_credits.exchange_rate,
-        vendor_credits._synced_at,
-        vendor_credits._zoho_organization_id,
-        vendor_credits._zoho_source_id,
-        vendor_credits._load_id
-    from vendor_credit_entries
-    inner join vendor_credits
-        on
-            vendor_credit_entries.organization_id = vendor_credits.organization_id
-            and vendor_credit_entries.document_id = vendor_credits.vendor_credit_id
-    where vendor_credit_entries.net_base <> 0
+    {{ document_entries(
+        documents='vendor_credits',
+        document_id='vendor_credit_id',
+        pieces='vendor_credit_pieces',
+        pieces_are='credits',
+        counter_role='accounts_payable',
+        document_number='vendor_credit_number',
+        contact_id='vendor_id'
+    ) }}
 ),
 
 final as (
