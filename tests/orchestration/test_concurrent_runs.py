@@ -136,7 +136,8 @@ def postgres_config(firm: Firm, directory: Path, database: str) -> Path:
 
 
 def raw_figures(dsn: str, database: str) -> dict[str, Any]:
-    """Per raw table: the row count and the sum of every numeric column (money, to the cent)."""
+    """Per raw table: the row count and the sum of every numeric column (money, to the cent); of an appended
+    snapshot (APPENDED_SNAPSHOTS), those of each organization's latest snapshot."""
     params = dict(item.split("=", 1) for item in dsn.split())
     params["dbname"] = database
     con = psycopg2.connect(" ".join(f"{k}={v}" for k, v in params.items()))
@@ -155,7 +156,15 @@ def raw_figures(dsn: str, database: str) -> dict[str, Any]:
                     columns[table].append(column)
             for table, numeric in sorted(columns.items()):
                 sums = "".join(f', sum("{c}")' for c in numeric)
-                cur.execute(f'select count(*){sums} from "{RAW_DATASET}"."{table}"')
+                relation = f'"{RAW_DATASET}"."{table}"'
+                # An appended snapshot: each organization's latest, however many syncs appended one.
+                latest = (
+                    f" where (_zoho_organization_id, _synced_at) in (select _zoho_organization_id, "
+                    f"max(_synced_at) from {relation} group by 1)"
+                    if table in APPENDED_SNAPSHOTS
+                    else ""
+                )
+                cur.execute(f"select count(*){sums} from {relation}{latest}")
                 row = cur.fetchone()
                 assert row is not None
                 figures[table] = {"rows": row[0], **dict(zip(numeric, row[1:], strict=True))}
