@@ -30,8 +30,9 @@ from loader.config import load_config
 from loader.demo import sandbox_credentials
 from loader.extract.pipelines import RAW_DATASET
 from loader.extract.run import run_sync
+from loader.job import run_job
 from loader.orchestration import dagster_defs
-from loader.orchestration.dagster_defs import ORGANIZATION_TAG, SYNC_JOB
+from loader.orchestration.dagster_defs import ORGANIZATION_MARTS_ASSET, ORGANIZATION_TAG, SYNC_ASSET, SYNC_JOB
 from loader.vault import Vault
 from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset
@@ -53,6 +54,7 @@ UNPACED = 100_000
 # Snapshots appended at every sync that reaches them (the currencies): a killed run that had loaded its
 # documents phase leaves one, as an earlier night's sync would; the latest snapshot is compared.
 APPENDED_SNAPSHOTS = frozenset({"currencies"})
+MARTS_SCHEMA = "zoho_books"  # the intermediate and mart tables (dbt_project.yml)
 
 
 @dataclass(frozen=True)
@@ -135,12 +137,16 @@ def postgres_config(firm: Firm, directory: Path, database: str) -> Path:
     return path
 
 
+def connect(dsn: str, database: str) -> Any:
+    params = dict(item.split("=", 1) for item in dsn.split())
+    params["dbname"] = database
+    return psycopg2.connect(" ".join(f"{k}={v}" for k, v in params.items()))
+
+
 def raw_figures(dsn: str, database: str) -> dict[str, Any]:
     """Per raw table: the row count and the sum of every numeric column (money, to the cent); of an appended
     snapshot (APPENDED_SNAPSHOTS), those of each organization's latest snapshot."""
-    params = dict(item.split("=", 1) for item in dsn.split())
-    params["dbname"] = database
-    con = psycopg2.connect(" ".join(f"{k}={v}" for k, v in params.items()))
+    con = connect(dsn, database)
     figures: dict[str, Any] = {}
     try:
         with con.cursor() as cur:
@@ -168,6 +174,40 @@ def raw_figures(dsn: str, database: str) -> dict[str, Any]:
                 row = cur.fetchone()
                 assert row is not None
                 figures[table] = {"rows": row[0], **dict(zip(numeric, row[1:], strict=True))}
+    finally:
+        con.close()
+    return figures
+
+
+def mart_figures(dsn: str, database: str) -> dict[str, Any]:
+    """Per table the builds make (intermediate and marts): the row count and the sum of every numeric column;
+    and the trial balance, row by row: each organization's accounts by month, to the cent."""
+    con = connect(dsn, database)
+    figures: dict[str, Any] = {}
+    try:
+        with con.cursor() as cur:
+            cur.execute(
+                "select c.table_name, c.column_name, c.data_type from information_schema.columns c "
+                "join information_schema.tables t using (table_schema, table_name) "
+                "where c.table_schema = %s and t.table_type = 'BASE TABLE' order by 1, 2",
+                (MARTS_SCHEMA,),
+            )
+            columns: dict[str, list[str]] = {}
+            for table, column, data_type in cur.fetchall():
+                columns.setdefault(table, [])
+                if data_type == "numeric":
+                    columns[table].append(column)
+            for table, numeric in sorted(columns.items()):
+                sums = "".join(f', sum("{c}")' for c in numeric)
+                cur.execute(f'select count(*){sums} from "{MARTS_SCHEMA}"."{table}"')
+                row = cur.fetchone()
+                assert row is not None
+                figures[table] = {"rows": row[0], **dict(zip(numeric, row[1:], strict=True))}
+            cur.execute(
+                "select organization_id, account_id, period_month, opening_base, debits_base, credits_base, "
+                f'closing_base, closing_reporting from "{MARTS_SCHEMA}"."rpt_trial_balance" order by 1, 2, 3'
+            )
+            figures["trial balance"] = cur.fetchall()
     finally:
         con.close()
     return figures
@@ -232,7 +272,9 @@ def test_runs_of_every_organization_at_once_end_as_one_run_of_all(
             start_new_session=True,  # its code servers and run workers with it, stopped together
         )
         try:
-            deadline = time.monotonic() + 900
+            # Each run syncs, then rebuilds its organization's marts (the first build of the warehouse a full
+            # one, the others waiting on it): dbt is most of a run's time on two shared cores.
+            deadline = time.monotonic() + 1800
             while time.monotonic() < deadline:
                 runs = instance.get_runs()
                 if len(runs) == len(names) + 1 and all(r.is_finished for r in runs):
@@ -242,11 +284,14 @@ def test_runs_of_every_organization_at_once_end_as_one_run_of_all(
             os.killpg(daemon.pid, signal.SIGTERM)
             daemon.wait(timeout=60)
         records = instance.get_run_records()
+        synced = instance.get_materialized_partitions(dg.AssetKey(SYNC_ASSET))
+        rebuilt = instance.get_materialized_partitions(dg.AssetKey(ORGANIZATION_MARTS_ASSET))
     finally:
         instance.dispose()
 
     assert len(records) == len(names) + 1
     assert [r.dagster_run.status for r in records] == [dg.DagsterRunStatus.SUCCESS] * len(records)
+    assert synced == rebuilt == set(names)  # every organization's run synced it and rebuilt its marts
     spans = {}
     for record in records:
         assert record.start_time is not None
@@ -268,11 +313,19 @@ def test_runs_of_every_organization_at_once_end_as_one_run_of_all(
     assert set(throttled) == {"44", "45", "1070"}
     assert sum(throttled.values()) == 0
 
+    # The reference: one `ml-connector run` of every organization (sync, then the full dbt build).
     reference = load_config(reference_path, env={})
-    assert run_sync(reference, Vault.beside(reference_path, env={})).complete
+    job = run_job(reference, Vault.beside(reference_path, env={}))
+    assert job.sync is not None
+    assert job.sync.complete
+    assert job.stages[:2] == ["sync", "build"]
     figures = raw_figures(postgres_server, databases["warehouse"])
     assert figures["invoices"]["rows"] > 0
     assert figures == raw_figures(postgres_server, databases["reference"])
+    marts = mart_figures(postgres_server, databases["warehouse"])
+    assert marts["fct_invoices"]["rows"] >= len(names)  # an invoice or more an organization
+    assert {row[0] for row in marts["trial balance"]} == set(firm.connections.values())
+    assert marts == mart_figures(postgres_server, databases["reference"])
 
 
 def test_a_run_killed_part_way_then_retried_ends_as_an_uninterrupted_one(
