@@ -2,8 +2,9 @@
 
 A real Dagster instance (storage on PostgreSQL), runs submitted to its queued run coordinator with the
 ``dagster job backfill`` and ``dagster job launch`` CLIs and dequeued by a real ``dagster-daemon``, each run
-syncing one of twenty sandbox organizations over loopback HTTP; the warehouse must end as one ``run_sync``
-of every organization leaves another database.
+syncing one of twenty sandbox organizations over loopback HTTP, then rebuilding that organization's marts;
+the warehouse must end as one ``run_sync`` of every organization leaves another database, and its marts as
+one ``ml-connector run`` (sync, full dbt build) builds them.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from ml_connector_fakes.world.generator import generate_dataset
 from ml_connector_fakes.zoho.config import SandboxConfig
 from ml_connector_fakes.zoho.server import SandboxServer
 
-# Twenty-one run processes and a reference sync of twenty organizations: minutes on two idle cores, more on a
-# shared machine, so above the suite's per-test limit.
+# Twenty-one run processes, each a sync and a dbt build, and a reference run of twenty organizations: about
+# 20 minutes on two cores shared with other work (17 of them the Dagster runs), so above the suite's limit.
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(2400)]
 
 DOCS_POSTGRES_YAML = Path(__file__).resolve().parents[2] / "docs" / "dagster-postgres.yaml"
