@@ -26,6 +26,7 @@ def register(subparsers: Subparsers) -> None:
 def run(ctx: CommandContext) -> int:
     from loader.transform.dbt_runner import (
         DbtError,
+        build_lock,
         run_dbt,
         vars_from_config,
     )
@@ -40,7 +41,9 @@ def run(ctx: CommandContext) -> int:
     except DbtError as exc:
         raise BadUsage(f"{config.path}: {exc}") from None
     try:
-        result = run_dbt(command, target, dbt_vars=dbt_vars, work_dir=config.state_dir / "dbt")
+        # A full build replaces the tables: never beside another build of the warehouse (D150, D164).
+        with build_lock(target, exclusive=True):
+            result = run_dbt(command, target, dbt_vars=dbt_vars, work_dir=config.state_dir / "dbt")
     except DbtError as exc:
         raise CommandFailed(
             f"{exc}\nFix the failing models or tests (or the warehouse settings) and rerun."

@@ -7,7 +7,13 @@ Point Dagster at this module (``dagster dev -m loader.orchestration.dagster_defs
   product's own ``run_sync`` restricted to that connection, so the budget, pacing and daily-cap handling
   are the ones ``ml-connector sync --connection NAME`` uses. Adding a connection adds a partition;
   materializing it is the new organization's first (full) sync.
-- ``dbt_marts``: ``dbt build`` on the warehouse, downstream of the raw tables (``ml-connector build``).
+- ``dbt_marts_organization``: the organization's rows of the marts, partitioned as the sync and downstream
+  of it: ``build_organizations`` for that organization only (D148), as ``ml-connector run --connection NAME``
+  rebuilds. The sync job materializes both, so one organization's run syncs it and rebuilds its marts.
+- ``dbt_marts``: the full ``dbt build`` of every organization (``ml-connector build``), job ``dbt_build``:
+  what a new column or a changed var needs (a per-organization build fails on new columns), and what the
+  Looker assets follow. Full and per-organization builds of one PostgreSQL warehouse take turns under its
+  build lock (D164): per-organization builds side by side, a full build alone.
 - Every run of the sync job carries the tag ``ml_connector/organization`` = the connection, whoever
   launched it (schedule, backfill, the UI), so the run coordinator can allow one run per organization
   (Zoho limits each organization separately); see ``docs/dagster.yaml`` for the limit.
@@ -41,6 +47,7 @@ from loader.warehouse import Warehouse
 ORGANIZATION_TAG = "ml_connector/organization"
 SYNC_ASSET = "zoho_books_raw"
 MARTS_ASSET = "dbt_marts"
+ORGANIZATION_MARTS_ASSET = "dbt_marts_organization"
 SYNC_JOB = "zoho_books_sync"
 BUILD_JOB = "dbt_build"
 NIGHTLY_SCHEDULE = "nightly_sync"
@@ -117,34 +124,55 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
         )
 
     @dg.asset(
+        name=ORGANIZATION_MARTS_ASSET,
+        deps=[sync_organization],
+        partitions_def=partitions,
+        group_name=GROUP,
+        kinds={"dbt"},
+        description="The organization's rows of the marts rebuilt: dbt build of the intermediate and mart "
+        "models, with var organizations (ml-connector run --connection NAME).",
+    )
+    def organization_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
+        from loader.transform.dbt_runner import build_organizations, vars_from_config
+
+        # A partition rebuilds its organization's rows only (D148), in a dbt work dir of its own (target/,
+        # logs/), so runs of different organizations neither share rows nor dbt's files. The build lock
+        # (D164) lets them run side by side and makes the warehouse's first build a full one, once.
+        connection = context.partition_key
+        result = build_organizations(
+            Warehouse(config.warehouse, open_vault()).dbt_target(),
+            [config.connection(connection).organization_id],
+            dbt_vars=vars_from_config(config),
+            work_dir=config.state_dir / "dbt" / "organizations" / connection,
+        )
+        context.log.info("dbt build passed: %s", result.summary())
+        return dg.MaterializeResult(
+            metadata={"seconds": round(result.elapsed_seconds, 3), "nodes": len(result.results)}
+        )
+
+    @dg.asset(
         name=MARTS_ASSET,
         deps=[sync_organization],
         group_name=GROUP,
         kinds={"dbt"},
-        description="dbt build (models and tests) on the configured warehouse (ml-connector build).",
+        description="dbt build (models and tests) of every organization on the configured warehouse "
+        "(ml-connector build).",
     )
     def marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
         from loader.transform.dbt_runner import build_organizations, vars_from_config
 
-        # A partition rebuilds its organization's rows only, in a dbt work dir of its own (target/, logs/),
-        # so runs of different organizations neither share rows nor dbt's files.
-        organizations = None
-        work_dir = config.state_dir / "dbt"
-        if context.has_partition_key:
-            organizations = [config.connection(context.partition_key).organization_id]
-            work_dir = work_dir / "organizations" / context.partition_key
         result = build_organizations(
             Warehouse(config.warehouse, open_vault()).dbt_target(),
-            organizations,
+            None,
             dbt_vars=vars_from_config(config),
-            work_dir=work_dir,
+            work_dir=config.state_dir / "dbt",
         )
         context.log.info("dbt build passed: %s", result.summary())
         return dg.MaterializeResult(metadata={"seconds": round(result.elapsed_seconds, 3)})
 
     sync_job = dg.define_asset_job(
         SYNC_JOB,
-        selection=[sync_organization],
+        selection=[sync_organization, organization_marts],
         # The tag comes from the partition, so every launch of one organization's run carries it.
         config=dg.PartitionedConfig(
             partitions,
@@ -174,7 +202,7 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
 
         sensors.append(build_webhook_sensor(sync_job, open_store, ORGANIZATION_TAG))
     return dg.Definitions(
-        assets=[sync_organization, marts, *looker_assets],
+        assets=[sync_organization, organization_marts, marts, *looker_assets],
         jobs=[sync_job, build_job, *looker_jobs],
         schedules=[nightly],
         sensors=sensors,
@@ -188,6 +216,7 @@ def defs() -> dg.Definitions:
 
 
 __all__ = [
+    "ORGANIZATION_MARTS_ASSET",
     "ORGANIZATION_TAG",
     "build_definitions",
     "concurrent_runs_allowed",

@@ -202,18 +202,79 @@ def build_organizations(
     may run at once on PostgreSQL: each replaces its own organizations' rows, in one transaction per table,
     and creates or drops no shared relation. A model whose columns changed fails the per-organization build
     (``on_schema_change: fail``): a full build (``ml-connector build``) takes the new columns for everyone.
+
+    On PostgreSQL the builds of one warehouse hold its build lock (:func:`build_lock`, D164): shared by
+    per-organization builds, so they run side by side, exclusive for a full build, which replaces the tables
+    every other build writes into. Of several per-organization builds that find the warehouse never built,
+    the first makes the full build and the others wait for it, then rebuild their own organizations only.
     """
-    if not organization_ids or not warehouse_is_built(target):
+
+    def full() -> DbtRunResult:
         return run_dbt(
             ["build"], target, dbt_vars=dbt_vars, work_dir=work_dir, raise_on_failure=raise_on_failure
         )
-    command, organization_vars = organization_build_command(organization_ids)
-    return run_dbt(
-        command,
-        target,
-        dbt_vars={**(dbt_vars or {}), **organization_vars},
-        work_dir=work_dir,
-        raise_on_failure=raise_on_failure,
+
+    def per_organization(ids: Sequence[str]) -> DbtRunResult:
+        command, organization_vars = organization_build_command(ids)
+        return run_dbt(
+            command,
+            target,
+            dbt_vars={**(dbt_vars or {}), **organization_vars},
+            work_dir=work_dir,
+            raise_on_failure=raise_on_failure,
+        )
+
+    if not organization_ids:
+        with build_lock(target, exclusive=True):
+            return full()
+    with build_lock(target, exclusive=False):
+        if warehouse_is_built(target):
+            return per_organization(organization_ids)
+    # Never built: the full build, unless another build made it while this one waited for the lock.
+    with build_lock(target, exclusive=True):
+        if warehouse_is_built(target):
+            return per_organization(organization_ids)
+        return full()
+
+
+# The key of a warehouse's build lock (advisory locks are per database: one key serves every warehouse).
+BUILD_LOCK_KEY = "ml_connector:dbt_build"
+
+
+@contextmanager
+def build_lock(target: DbtTarget, *, exclusive: bool) -> Iterator[None]:
+    """Hold the warehouse's dbt build lock (PostgreSQL), shared or ``exclusive``, while the block runs.
+
+    A PostgreSQL session advisory lock, as the loads take turns (D145, ``load_lock``): the server drops it
+    when the holder's connection ends, so a killed build never leaves it held. DuckDB needs none: a file takes
+    one writing process (D146)."""
+    if target.name != "postgres":
+        yield
+        return
+    con = _connect(target)
+    try:
+        con.autocommit = True
+        suffix = "" if exclusive else "_shared"
+        with con.cursor() as cur:
+            cur.execute(f"select pg_advisory_lock{suffix}(hashtext(%s))", (BUILD_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            with con.cursor() as cur:
+                cur.execute(f"select pg_advisory_unlock{suffix}(hashtext(%s))", (BUILD_LOCK_KEY,))
+    finally:
+        con.close()
+
+
+def _connect(target: DbtTarget) -> Any:
+    import psycopg2
+
+    return psycopg2.connect(
+        host=target.host,
+        port=target.port,
+        user=target.user,
+        dbname=target.database,
+        password=target.password.reveal() if target.password else None,
     )
 
 
@@ -229,15 +290,7 @@ def warehouse_is_built(target: DbtTarget) -> bool:
         with duckdb.connect(str(target.duckdb_path), read_only=True) as con:
             row = con.execute(sql.replace("%s", "?"), [schema, table]).fetchone()
         return bool(row and row[0])
-    import psycopg2
-
-    con = psycopg2.connect(
-        host=target.host,
-        port=target.port,
-        user=target.user,
-        dbname=target.database,
-        password=target.password.reveal() if target.password else None,
-    )
+    con = _connect(target)
     try:
         with con.cursor() as cur:
             cur.execute(sql, (schema, table))

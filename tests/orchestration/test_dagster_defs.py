@@ -21,6 +21,7 @@ from loader.orchestration.dagster_defs import (
     BUILD_JOB,
     MARTS_ASSET,
     NIGHTLY_SCHEDULE,
+    ORGANIZATION_MARTS_ASSET,
     ORGANIZATION_TAG,
     SYNC_ASSET,
     SYNC_JOB,
@@ -124,12 +125,16 @@ def test_one_organizations_partition_loads_that_organization_only_and_the_marts_
         assert materialization.metadata["rows"].value > 0
         assert organizations_in(warehouse, "zoho_books_raw.invoices") == {first.organization_id}
 
-        # The marts downstream: dbt build (models and tests) passes on what that one organization loaded.
-        build = defs.resolve_job_def(BUILD_JOB).execute_in_process(instance=instance)
-        assert build.success
-        (marts,) = build.asset_materializations_for_node(MARTS_ASSET)
-        assert marts.partition is None
+        # The same run rebuilt that organization's marts, downstream of its sync: the warehouse's first build,
+        # so a full one (dbt build, models and tests), on what that one organization loaded.
+        (marts,) = result.asset_materializations_for_node(ORGANIZATION_MARTS_ASSET)
+        assert marts.partition == first.name
+        assert instance.get_materialized_partitions(dg.AssetKey(ORGANIZATION_MARTS_ASSET)) == {first.name}
     assert organizations_in(warehouse, "zoho_books.fct_invoices") == {first.organization_id}
+    # The full build of every organization stays a job of its own, unpartitioned (ml-connector build).
+    build_job = defs.resolve_job_def(BUILD_JOB)
+    assert build_job.partitions_def is None
+    assert {key.to_user_string() for key in build_job.asset_layer.executable_asset_keys} == {MARTS_ASSET}
 
 
 @pytest.mark.parametrize(
