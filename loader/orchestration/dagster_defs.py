@@ -28,7 +28,7 @@ Point Dagster at this module (``dagster dev -m loader.orchestration.dagster_defs
 # and accepts only the class itself, not its name as a string.
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 try:
     import dagster as dg
@@ -37,6 +37,9 @@ except ImportError as exc:  # the module is the extra's entry point; say which i
         "loader.orchestration.dagster_defs needs Dagster: install the extra, "
         "`pip install 'ml-connector[dagster]'` (pinned in requirements.lock)"
     ) from exc
+
+# What define_asset_job returns; dagster does not export the class at its top level.
+from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from loader.config import Config, load_config
 from loader.orchestration.looker_assets import build_looker_assets
@@ -87,6 +90,33 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
         # Opened per run, not at load: a key rotated between runs is picked up without reloading the code.
         return Vault.beside(config.path, env=os.environ if env is None else env)
 
+    sync_organization = _sync_asset(config, open_vault, partitions)
+    organization_marts = _organization_marts_asset(config, open_vault, partitions, sync_organization)
+    marts = _marts_asset(config, open_vault, sync_organization)
+    sync_job = dg.define_asset_job(
+        SYNC_JOB,
+        selection=[sync_organization, organization_marts],
+        # The tag comes from the partition, so every launch of one organization's run carries it.
+        config=dg.PartitionedConfig(
+            partitions,
+            run_config_for_partition_key_fn=lambda _key: {},
+            tags_for_partition_key_fn=lambda key: {ORGANIZATION_TAG: key},
+        ),
+    )
+    build_job = dg.define_asset_job(BUILD_JOB, selection=[marts])
+    # LookML, Looker validation, deploy and the datagroup reset, downstream of the marts.
+    looker_assets, looker_jobs = build_looker_assets(config, open_vault, marts)
+    return dg.Definitions(
+        assets=[sync_organization, organization_marts, marts, *looker_assets],
+        jobs=[sync_job, build_job, *looker_jobs],
+        schedules=[_nightly_schedule(config, partitions, sync_job)],
+        sensors=_webhook_sensors(config, open_vault, sync_job),
+    )
+
+
+def _sync_asset(
+    config: Config, open_vault: Callable[[], Vault], partitions: dg.StaticPartitionsDefinition
+) -> dg.AssetsDefinition:
     @dg.asset(
         name=SYNC_ASSET,
         partitions_def=partitions,
@@ -123,6 +153,15 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
             }
         )
 
+    return sync_organization
+
+
+def _organization_marts_asset(
+    config: Config,
+    open_vault: Callable[[], Vault],
+    partitions: dg.StaticPartitionsDefinition,
+    sync_organization: dg.AssetsDefinition,
+) -> dg.AssetsDefinition:
     @dg.asset(
         name=ORGANIZATION_MARTS_ASSET,
         deps=[sync_organization],
@@ -150,6 +189,12 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
             metadata={"seconds": round(result.elapsed_seconds, 3), "nodes": len(result.results)}
         )
 
+    return organization_marts
+
+
+def _marts_asset(
+    config: Config, open_vault: Callable[[], Vault], sync_organization: dg.AssetsDefinition
+) -> dg.AssetsDefinition:
     @dg.asset(
         name=MARTS_ASSET,
         deps=[sync_organization],
@@ -170,18 +215,12 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
         context.log.info("dbt build passed: %s", result.summary())
         return dg.MaterializeResult(metadata={"seconds": round(result.elapsed_seconds, 3)})
 
-    sync_job = dg.define_asset_job(
-        SYNC_JOB,
-        selection=[sync_organization, organization_marts],
-        # The tag comes from the partition, so every launch of one organization's run carries it.
-        config=dg.PartitionedConfig(
-            partitions,
-            run_config_for_partition_key_fn=lambda _key: {},
-            tags_for_partition_key_fn=lambda key: {ORGANIZATION_TAG: key},
-        ),
-    )
-    build_job = dg.define_asset_job(BUILD_JOB, selection=[marts])
+    return marts
 
+
+def _nightly_schedule(
+    config: Config, partitions: dg.StaticPartitionsDefinition, sync_job: UnresolvedAssetJobDefinition
+) -> dg.ScheduleDefinition:
     @dg.schedule(name=NIGHTLY_SCHEDULE, cron_schedule=config.schedule.cron, job=sync_job)
     def nightly(context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunRequest]:
         # The run key names the tick: a daemon that evaluates one tick twice launches its runs once.
@@ -189,24 +228,23 @@ def build_definitions(config: Config, env: Mapping[str, str] | None = None) -> d
         for key in partitions.get_partition_keys():
             yield dg.RunRequest(run_key=f"{key}@{tick}", partition_key=key, tags={ORGANIZATION_TAG: key})
 
-    # LookML, Looker validation, deploy and the datagroup reset, downstream of the marts.
-    looker_assets, looker_jobs = build_looker_assets(config, open_vault, marts)
-    # The webhook hand-over needs the events table open to `serve`, the sensor and the runs at once (D152).
-    sensors: list[dg.SensorDefinition] = []
-    if config.warehouse.destination == "postgres":
-        from loader.service.webhooks.service import open_event_store
-        from loader.service.webhooks.store import EventStore
+    return nightly
 
-        def open_store() -> EventStore:
-            return open_event_store(config, open_vault())
 
-        sensors.append(build_webhook_sensor(sync_job, open_store, ORGANIZATION_TAG))
-    return dg.Definitions(
-        assets=[sync_organization, organization_marts, marts, *looker_assets],
-        jobs=[sync_job, build_job, *looker_jobs],
-        schedules=[nightly],
-        sensors=sensors,
-    )
+def _webhook_sensors(
+    config: Config, open_vault: Callable[[], Vault], sync_job: UnresolvedAssetJobDefinition
+) -> list[dg.SensorDefinition]:
+    """The webhook hand-over needs the events table open to `serve`, the sensor and the runs at once (D152):
+    PostgreSQL only."""
+    if config.warehouse.destination != "postgres":
+        return []
+    from loader.service.webhooks.service import open_event_store
+    from loader.service.webhooks.store import EventStore
+
+    def open_store() -> EventStore:
+        return open_event_store(config, open_vault())
+
+    return [build_webhook_sensor(sync_job, open_store, ORGANIZATION_TAG)]
 
 
 @dg.definitions
