@@ -115,16 +115,18 @@ class WarehouseApplier:
         Models first, tests after: the marts show the change as soon as they are rebuilt, not after every
         test in the DAG; a failing test still fails the apply, so its events stay pending and are retried.
         dbt's unit tests check the SQL against fixed inputs, not the data: they run with full builds only."""
-        from loader.transform.dbt_runner import run_dbt, vars_from_config
+        from loader.transform.dbt_runner import build_lock, run_dbt, vars_from_config
 
         target = Warehouse(self._config.warehouse, self._vault).dbt_target()
         selection = dbt_selection(entities)
         select = ["--select", *selection] if selection else []
         dbt_vars = vars_from_config(self._config)
         work_dir = self._config.state_dir / "dbt"
-        run_dbt(["run", *select], target, dbt_vars=dbt_vars, work_dir=work_dir)
-        test = ["test", *select, "--exclude-resource-type", "unit_test"]
-        run_dbt(test, target, dbt_vars=dbt_vars, work_dir=work_dir)
+        # Every organization's rows of the selected models: alone on the warehouse, as a full build (D164).
+        with build_lock(target, exclusive=True):
+            run_dbt(["run", *select], target, dbt_vars=dbt_vars, work_dir=work_dir)
+            test = ["test", *select, "--exclude-resource-type", "unit_test"]
+            run_dbt(test, target, dbt_vars=dbt_vars, work_dir=work_dir)
 
     def _looker_opener(self) -> Callable[[], LookerClient] | None:
         looker = self._config.looker
