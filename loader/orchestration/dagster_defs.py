@@ -7,9 +7,12 @@ Point Dagster at this module (``dagster dev -m loader.orchestration.dagster_defs
   product's own ``run_sync`` restricted to that connection, so the budget, pacing and daily-cap handling
   are the ones ``ml-connector sync --connection NAME`` uses. Adding a connection adds a partition;
   materializing it is the new organization's first (full) sync.
-- ``dbt_marts_organization``: the organization's rows of the marts, partitioned as the sync and downstream
-  of it: ``build_organizations`` for that organization only (D148), as ``ml-connector run --connection NAME``
-  rebuilds. The sync job materializes both, so one organization's run syncs it and rebuilds its marts.
+- One asset per dbt model a per-organization build rebuilds (the intermediate and mart models, keyed by
+  model name, read from dbt's manifest when the code location loads, D169), partitioned as the sync and
+  downstream of it (staging views are not assets): ``build_organizations`` for that organization only (D148),
+  as ``ml-connector run --connection NAME`` rebuilds, after which every one of them is reported materialized.
+  The sync job materializes the sync and those models, so one organization's run syncs it and rebuilds its
+  marts.
 - ``dbt_marts``: the full ``dbt build`` of every organization (``ml-connector build``), job ``dbt_build``:
   what a new column or a changed var needs (a per-organization build fails on new columns), and what the
   Looker assets follow. Full and per-organization builds of one PostgreSQL warehouse take turns under its
@@ -50,7 +53,8 @@ from loader.warehouse import Warehouse
 ORGANIZATION_TAG = "ml_connector/organization"
 SYNC_ASSET = "zoho_books_raw"
 MARTS_ASSET = "dbt_marts"
-ORGANIZATION_MARTS_ASSET = "dbt_marts_organization"
+# The op of the per-model assets of a per-organization build (their keys: the models' names, D169).
+ORGANIZATION_MARTS_OP = "dbt_organization_models"
 SYNC_JOB = "zoho_books_sync"
 BUILD_JOB = "dbt_build"
 NIGHTLY_SCHEDULE = "nightly_sync"
@@ -162,16 +166,36 @@ def _organization_marts_asset(
     partitions: dg.StaticPartitionsDefinition,
     sync_organization: dg.AssetsDefinition,
 ) -> dg.AssetsDefinition:
-    @dg.asset(
-        name=ORGANIZATION_MARTS_ASSET,
-        deps=[sync_organization],
+    """An asset per model a per-organization build rebuilds, described from dbt's manifest (D169)."""
+    from loader.orchestration.dbt_manifest import manifest, organization_models
+
+    models = organization_models(manifest(config.state_dir))
+    specs = [
+        dg.AssetSpec(
+            key=dg.AssetKey(model.name),
+            # Staging views are not assets (a per-organization build leaves them alone, D148): a model reading
+            # the raw tables through them is downstream of the sync itself.
+            deps=[
+                *(dg.AssetKey(name) for name in model.models),
+                *([sync_organization.key] if model.reads_raw else []),
+            ],
+            description=model.description or None,
+            group_name=GROUP,
+            kinds={"dbt"},
+            metadata={"dbt/unique_id": model.unique_id, "dbt/schema": model.schema},
+        )
+        for model in models
+    ]
+
+    @dg.multi_asset(
+        name=ORGANIZATION_MARTS_OP,
+        specs=specs,
         partitions_def=partitions,
-        group_name=GROUP,
-        kinds={"dbt"},
-        description="The organization's rows of the marts rebuilt: dbt build of the intermediate and mart "
-        "models, with var organizations (ml-connector run --connection NAME).",
+        can_subset=False,  # one dbt build rebuilds every model of the organization
+        description="The organization's rows of the intermediate and mart models rebuilt: dbt build with var "
+        "organizations (ml-connector run --connection NAME).",
     )
-    def organization_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
+    def organization_marts(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult[None]]:
         from loader.transform.dbt_runner import build_organizations, vars_from_config
 
         # A partition rebuilds its organization's rows only (D148), in a dbt work dir of its own (target/,
@@ -185,9 +209,11 @@ def _organization_marts_asset(
             work_dir=config.state_dir / "dbt" / "organizations" / connection,
         )
         context.log.info("dbt build passed: %s", result.summary())
-        return dg.MaterializeResult(
-            metadata={"seconds": round(result.elapsed_seconds, 3), "nodes": len(result.results)}
-        )
+        built = {r.unique_id: r for r in result.results}
+        for model in models:
+            node = built.get(model.unique_id)
+            metadata = {} if node is None else {"dbt/status": node.status}
+            yield dg.MaterializeResult(asset_key=dg.AssetKey(model.name), metadata=metadata)
 
     return organization_marts
 
@@ -254,7 +280,7 @@ def defs() -> dg.Definitions:
 
 
 __all__ = [
-    "ORGANIZATION_MARTS_ASSET",
+    "ORGANIZATION_MARTS_OP",
     "ORGANIZATION_TAG",
     "build_definitions",
     "concurrent_runs_allowed",

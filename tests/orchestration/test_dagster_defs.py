@@ -16,17 +16,18 @@ import pytest
 import yaml  # type: ignore[import-untyped]
 
 from loader.demo import DemoWorld, demo_world
-from loader.orchestration import dagster_defs
+from loader.orchestration import dagster_defs, dbt_manifest
 from loader.orchestration.dagster_defs import (
     BUILD_JOB,
     MARTS_ASSET,
     NIGHTLY_SCHEDULE,
-    ORGANIZATION_MARTS_ASSET,
+    ORGANIZATION_MARTS_OP,
     ORGANIZATION_TAG,
     SYNC_ASSET,
     SYNC_JOB,
     build_definitions,
 )
+from loader.transform.dbt_runner import PROJECT_DIR
 
 DOCS_DAGSTER_YAML = Path(__file__).resolve().parents[2] / "docs" / "dagster.yaml"
 
@@ -105,6 +106,58 @@ def organizations_in(warehouse: Path, table: str) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
+def organization_model_keys(defs: dg.Definitions) -> set[dg.AssetKey]:
+    return set(defs.resolve_assets_def(dg.AssetKey("fct_invoices")).keys)
+
+
+def test_the_dbt_models_a_per_organization_build_rebuilds_are_assets_from_the_manifest(
+    world: DemoWorld,
+) -> None:
+    defs = build_definitions(world.config, env={})
+    sync = dg.AssetKey(SYNC_ASSET)
+    models = defs.resolve_assets_def(dg.AssetKey("fct_invoices"))
+    keys = set(models.keys)
+    # The intermediate and mart models (what `dbt build --select intermediate marts` rebuilds), by name.
+    assert {dg.AssetKey(n) for n in ("int_gl_entries_unioned", "fct_invoices", "rpt_trial_balance")} <= keys
+    assert len(keys) == 46  # dbt ls --select intermediate marts --resource-type model
+    assert all(key.path[0].startswith(("int_", "fct_", "dim_", "rpt_")) for key in keys)
+    # Staging views are not assets: a per-organization build leaves them alone (D148).
+    graph = defs.resolve_asset_graph()
+    assert not [key for key in graph.get_all_asset_keys() if key.path[-1].startswith("stg_")]
+    # One op, partitioned as the sync; the models reading raw tables hang off the sync, the others off models.
+    assert models.partitions_def is not None
+    assert sorted(models.partitions_def.get_partition_keys()) == connection_names(world)
+    assert sync in graph.get(dg.AssetKey("int_gl_entries__invoices")).parent_keys
+    assert dg.AssetKey("int_gl_entries_unioned") in graph.get(dg.AssetKey("fct_general_ledger")).parent_keys
+    for key in keys:  # every model reads the sync's tables or other models of the build, nothing else
+        assert graph.get(key).parent_keys <= {sync, *keys}
+        assert graph.get(key).parent_keys
+    # The sync job runs the sync and those models; the full build stays its own asset.
+    sync_job = defs.resolve_job_def(SYNC_JOB)
+    assert set(sync_job.asset_layer.executable_asset_keys) == {sync, *keys}
+    assert models.node_def.name == ORGANIZATION_MARTS_OP
+
+
+def test_the_manifest_is_parsed_once_per_version_of_the_dbt_project(tmp_path: Path) -> None:
+    cache = tmp_path / "dbt" / "manifests"
+    first = dbt_manifest.manifest(tmp_path)
+    (cached,) = cache.glob("*.json")
+    assert cached.name == f"{dbt_manifest.project_fingerprint()}.json"
+    assert "model.ml_connector.fct_invoices" in first["nodes"]
+    assert dbt_manifest.manifest(tmp_path) == first  # read from the cache: no second file, no parse dir left
+    assert [p.name for p in cache.iterdir()] == [cached.name]
+    # Another version of the project (a changed model) is another fingerprint, hence a parse of its own.
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT_DIR / "dbt_project", project / "dbt_project")
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(PROJECT_DIR / name, project / name)
+    before = dbt_manifest.project_fingerprint(project)
+    assert before == dbt_manifest.project_fingerprint()
+    model = project / "dbt_project" / "models" / "marts" / "finance" / "fct_invoices.sql"
+    model.write_text(model.read_text() + "\n-- changed\n")
+    assert dbt_manifest.project_fingerprint(project) != before
+
+
 @pytest.mark.slow
 def test_one_organizations_partition_loads_that_organization_only_and_the_marts_build_on_it(
     world: DemoWorld,
@@ -127,9 +180,12 @@ def test_one_organizations_partition_loads_that_organization_only_and_the_marts_
 
         # The same run rebuilt that organization's marts, downstream of its sync: the warehouse's first build,
         # so a full one (dbt build, models and tests), on what that one organization loaded.
-        (marts,) = result.asset_materializations_for_node(ORGANIZATION_MARTS_ASSET)
-        assert marts.partition == first.name
-        assert instance.get_materialized_partitions(dg.AssetKey(ORGANIZATION_MARTS_ASSET)) == {first.name}
+        # Every model of the manifest's selection is reported, for that partition.
+        models = result.asset_materializations_for_node(ORGANIZATION_MARTS_OP)
+        assert {m.asset_key for m in models} == organization_model_keys(defs)
+        assert {m.partition for m in models} == {first.name}
+        for key in (dg.AssetKey("fct_invoices"), dg.AssetKey("rpt_trial_balance")):
+            assert instance.get_materialized_partitions(key) == {first.name}
     assert organizations_in(warehouse, "zoho_books.fct_invoices") == {first.organization_id}
     # The full build of every organization stays a job of its own, unpartitioned (ml-connector build).
     build_job = defs.resolve_job_def(BUILD_JOB)
