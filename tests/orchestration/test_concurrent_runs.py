@@ -145,25 +145,40 @@ def connect(dsn: str, database: str) -> Any:
     return psycopg2.connect(" ".join(f"{k}={v}" for k, v in params.items()))
 
 
+def numeric_columns(cur: Any, query: str, schema: str) -> dict[str, list[str]]:
+    """Table -> its numeric columns, for the (table, column, data type) rows ``query`` lists in ``schema``."""
+    cur.execute(query, (schema,))
+    columns: dict[str, list[str]] = {}
+    for table, column, data_type in cur.fetchall():
+        columns.setdefault(table, [])
+        if data_type == "numeric":
+            columns[table].append(column)
+    return columns
+
+
+def table_figures(cur: Any, relation: str, numeric: list[str], where: str = "") -> dict[str, Any]:
+    """The row count and the sum of every numeric column (money, to the cent) of ``relation``."""
+    sums = "".join(f', sum("{c}")' for c in numeric)
+    cur.execute(f"select count(*){sums} from {relation}{where}")
+    row = cur.fetchone()
+    assert row is not None
+    return {"rows": row[0], **dict(zip(numeric, row[1:], strict=True))}
+
+
 def raw_figures(dsn: str, database: str) -> dict[str, Any]:
-    """Per raw table: the row count and the sum of every numeric column (money, to the cent); of an appended
-    snapshot (APPENDED_SNAPSHOTS), those of each organization's latest snapshot."""
+    """Per raw table: the row count and the sum of every numeric column; of an appended snapshot
+    (APPENDED_SNAPSHOTS), those of each organization's latest snapshot."""
     con = connect(dsn, database)
     figures: dict[str, Any] = {}
     try:
         with con.cursor() as cur:
-            cur.execute(
+            columns = numeric_columns(
+                cur,
                 "select table_name, column_name, data_type from information_schema.columns "
                 "where table_schema = %s and table_name not like '\\_dlt%%' order by 1, 2",
-                (RAW_DATASET,),
+                RAW_DATASET,
             )
-            columns: dict[str, list[str]] = {}
-            for table, column, data_type in cur.fetchall():
-                columns.setdefault(table, [])
-                if data_type == "numeric":
-                    columns[table].append(column)
             for table, numeric in sorted(columns.items()):
-                sums = "".join(f', sum("{c}")' for c in numeric)
                 relation = f'"{RAW_DATASET}"."{table}"'
                 # An appended snapshot: each organization's latest, however many syncs appended one.
                 latest = (
@@ -172,10 +187,7 @@ def raw_figures(dsn: str, database: str) -> dict[str, Any]:
                     if table in APPENDED_SNAPSHOTS
                     else ""
                 )
-                cur.execute(f"select count(*){sums} from {relation}{latest}")
-                row = cur.fetchone()
-                assert row is not None
-                figures[table] = {"rows": row[0], **dict(zip(numeric, row[1:], strict=True))}
+                figures[table] = table_figures(cur, relation, numeric, latest)
     finally:
         con.close()
     return figures
@@ -188,23 +200,15 @@ def mart_figures(dsn: str, database: str) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     try:
         with con.cursor() as cur:
-            cur.execute(
+            columns = numeric_columns(
+                cur,
                 "select c.table_name, c.column_name, c.data_type from information_schema.columns c "
                 "join information_schema.tables t using (table_schema, table_name) "
                 "where c.table_schema = %s and t.table_type = 'BASE TABLE' order by 1, 2",
-                (MARTS_SCHEMA,),
+                MARTS_SCHEMA,
             )
-            columns: dict[str, list[str]] = {}
-            for table, column, data_type in cur.fetchall():
-                columns.setdefault(table, [])
-                if data_type == "numeric":
-                    columns[table].append(column)
             for table, numeric in sorted(columns.items()):
-                sums = "".join(f', sum("{c}")' for c in numeric)
-                cur.execute(f'select count(*){sums} from "{MARTS_SCHEMA}"."{table}"')
-                row = cur.fetchone()
-                assert row is not None
-                figures[table] = {"rows": row[0], **dict(zip(numeric, row[1:], strict=True))}
+                figures[table] = table_figures(cur, f'"{MARTS_SCHEMA}"."{table}"', numeric)
             cur.execute(
                 "select organization_id, account_id, period_month, opening_base, debits_base, credits_base, "
                 f'closing_base, closing_reporting from "{MARTS_SCHEMA}"."rpt_trial_balance" order by 1, 2, 3'
