@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import psycopg2
 import pytest
 
 from loader.transform.dbt_runner import BUILD_LOCK_KEY, DbtTarget, build_lock
+from tests.scratch_database import scratch_database
 
 pytestmark = pytest.mark.postgres
 
@@ -16,17 +16,8 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def warehouse(postgres_server: str) -> Iterator[DbtTarget]:
     """A database of its own: advisory locks are per database, so no other test's build is in the way."""
-    name = f"t_build_lock_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(postgres_server)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'create database "{name}"')
-    try:
+    with scratch_database(postgres_server, "t_build_lock") as name:
         yield DbtTarget("postgres", database=name)
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'drop database if exists "{name}" with (force)')
-        admin.close()
 
 
 def test_per_organization_builds_share_the_lock_and_a_full_build_holds_it_alone(warehouse: DbtTarget) -> None:

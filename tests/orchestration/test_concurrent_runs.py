@@ -9,6 +9,7 @@ one ``ml-connector run`` (sync, full dbt build) builds them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -17,7 +18,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +40,7 @@ from ml_connector_fakes.world.dataset import Dataset
 from ml_connector_fakes.world.generator import generate_dataset
 from ml_connector_fakes.zoho.config import SandboxConfig
 from ml_connector_fakes.zoho.server import SandboxServer
+from tests.scratch_database import scratch_database
 
 # Twenty-one run processes, each a sync and a dbt build, and a reference run of twenty organizations: about
 # 20 minutes on two cores shared with other work (17 of them the Dagster runs), so above the suite's limit.
@@ -94,20 +95,11 @@ def firm() -> Iterator[Firm]:
 @pytest.fixture
 def databases(postgres_server: str) -> Iterator[dict[str, str]]:
     """Three databases of this test's own: Dagster's storage, the warehouse, the reference warehouse."""
-    suffix = uuid.uuid4().hex[:8]
-    names = {role: f"{PREFIX}_{role}_{suffix}" for role in ("dagster", "warehouse", "reference")}
-    con = psycopg2.connect(postgres_server)
-    con.autocommit = True
-    with con.cursor() as cur:
-        for name in names.values():
-            cur.execute(f'create database "{name}"')
-    try:
-        yield names
-    finally:
-        with con.cursor() as cur:
-            for name in names.values():
-                cur.execute(f'drop database if exists "{name}" with (force)')
-        con.close()
+    with contextlib.ExitStack() as stack:
+        yield {
+            role: stack.enter_context(scratch_database(postgres_server, f"{PREFIX}_{role}"))
+            for role in ("dagster", "warehouse", "reference")
+        }
 
 
 def postgres_config(firm: Firm, directory: Path, database: str) -> Path:
